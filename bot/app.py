@@ -1,0 +1,152 @@
+"""Build and run the bot: one Bot, one Dispatcher, our middlewares and routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, ErrorEvent
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.i18n import Catalogs
+from bot.middlewares import (
+    ChatOrderMiddleware,
+    I18nMiddleware,
+    IdentityMiddleware,
+    UnitOfWorkMiddleware,
+    UpdateDoneMiddleware,
+)
+from bot.render import send_replies
+from bot.settings import Settings
+from dialogs.engine import Reply
+from dialogs.text import Msg, N_
+from handlers import build_root_router
+from services.clock import Clock, SystemClock
+from storage.db import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    ("start", N_("Start / link your account")),
+    ("menu", N_("What you can do")),
+    ("language", N_("Choose your language")),
+    ("cancel", N_("Stop the current step")),
+    ("help", N_("Help")),
+)
+
+
+@dataclass
+class Runtime:
+    """Everything built once per process and shared by all updates."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    catalogs: Catalogs
+
+    @classmethod
+    def create(cls, settings: Settings, clock: Clock | None = None, catalogs: Catalogs | None = None) -> Runtime:
+        engine = create_engine(settings.database_url)
+        return cls(settings, engine, create_sessionmaker(engine), clock or SystemClock(), catalogs or Catalogs())
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_bot(settings: Settings, token: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        token=token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | None = None) -> Dispatcher:
+    # No FSM at all: conversation state lives in our database, never in aiogram's MemoryStorage.
+    dispatcher = Dispatcher(disable_fsm=True, runtime=runtime, clock=runtime.clock, catalogs=runtime.catalogs)
+    if on_update_done is not None:
+        dispatcher.update.outer_middleware(UpdateDoneMiddleware(on_update_done))
+    dispatcher.update.outer_middleware(ChatOrderMiddleware())
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(runtime.sessionmaker, runtime.clock))
+    dispatcher.update.outer_middleware(IdentityMiddleware())
+    dispatcher.update.outer_middleware(
+        I18nMiddleware(runtime.catalogs, runtime.settings.default_locale, runtime.settings.timezone)
+    )
+    dispatcher.include_router(build_root_router())
+    dispatcher.errors.register(_on_error)
+    dispatcher.startup.register(_set_commands)
+    return dispatcher
+
+
+async def _set_commands(bot: Bot, runtime: Runtime) -> None:
+    for language_code, locale in ((None, runtime.settings.default_locale), ("en", "en")):
+        tr = runtime.catalogs.get(locale)
+        commands = [BotCommand(command=name, description=tr.gettext(text)) for name, text in COMMANDS]
+        await bot.set_my_commands(commands, language_code=language_code)
+
+
+async def _on_error(event: ErrorEvent, bot: Bot, runtime: Runtime) -> bool:
+    """Log, and tell the person something went wrong rather than leaving them waiting."""
+    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+    message = event.update.message or (event.update.callback_query and event.update.callback_query.message)
+    user = event.update.message.from_user if event.update.message else (
+        event.update.callback_query.from_user if event.update.callback_query else None
+    )
+    if message is None or user is None:
+        return True
+    from services.locale import resolve_locale
+
+    tr = runtime.catalogs.get(resolve_locale(None, None, user.language_code, runtime.settings.default_locale))
+    try:
+        await send_replies(bot, message.chat.id, [Reply(Msg(N_("Sorry, something went wrong. Please try again.")))], tr)
+    except Exception:  # the error reply is best effort; the original error is already logged
+        log.warning("could not send the error reply", exc_info=True)
+    return True
+
+
+async def run_polling(runtime: Runtime, token: str) -> None:
+    bot = build_bot(runtime.settings, token)
+    dispatcher = build_dispatcher(runtime)
+    try:
+        await dispatcher.start_polling(bot, handle_signals=True)
+    finally:
+        await runtime.close()
+
+
+async def run_webhook(runtime: Runtime, token: str) -> None:
+    """Serve aiogram's webhook handler; Telegram's secret-token header is checked."""
+    from aiohttp import web
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    settings = runtime.settings
+    assert settings.webhook_url
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    bot = build_bot(settings, token)
+    dispatcher = build_dispatcher(runtime)
+
+    async def on_startup(bot: Bot) -> None:
+        await bot.set_webhook(settings.webhook_url or "", secret_token=secret, drop_pending_updates=False)
+
+    dispatcher.startup.register(on_startup)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path="/telegram")
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    log.info("webhook listening on %s:%s", settings.webhook_host, settings.webhook_port)
+    try:
+        import asyncio
+
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+        await runtime.close()

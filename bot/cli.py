@@ -1,0 +1,252 @@
+"""`estatebot` command line: `run` starts the bot; `admin …` maintains roster, staff and schema.
+
+The admin commands never import aiogram (it costs seconds to import); only `run` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+from services import admin
+from services.clock import SystemClock
+from services.roster_import import import_roster, missing_columns, read_table
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import downgrade, upgrade
+from storage.uow import UnitOfWork
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        result: int = asyncio.run(args.func(settings, args))
+        return result
+    except admin.AdminError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="estatebot", description="Customer-service bot for owners and staff.")
+    commands = parser.add_subparsers()
+    run = commands.add_parser("run", help="start the bot (polling, webhook, or the local sandbox without a token)")
+    run.set_defaults(func=_run)
+
+    admin_parser = commands.add_parser("admin", help="administration").add_subparsers()
+    migrate = admin_parser.add_parser("migrate", help="upgrade the database schema")
+    migrate.add_argument("--revision", default="head")
+    migrate.set_defaults(func=_migrate)
+    down = admin_parser.add_parser("downgrade", help="downgrade the database schema to a revision")
+    down.add_argument("revision")
+    down.set_defaults(func=_downgrade)
+
+    project = admin_parser.add_parser("project", help="projects (communities)").add_subparsers()
+    project_add = project.add_parser("add")
+    project_add.add_argument("code")
+    project_add.add_argument("name")
+    project_add.add_argument("--region", default="CN", choices=admin.REGIONS)
+    project_add.add_argument("--timezone", default="Asia/Shanghai")
+    project_add.set_defaults(func=_project_add)
+    project.add_parser("list").set_defaults(func=_project_list)
+
+    importer = admin_parser.add_parser("import", help="import owners and units from .csv or .xlsx")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--dry-run", action="store_true", help="validate only")
+    importer.set_defaults(func=_import)
+
+    staff = admin_parser.add_parser("staff", help="staff members").add_subparsers()
+    staff_add = staff.add_parser("add", help="add a staff member and print their one-time binding code")
+    staff_add.add_argument("--name", required=True)
+    staff_add.add_argument("--department", required=True)
+    staff_add.add_argument("--role", default="member")
+    staff_add.add_argument("--phone")
+    staff_add.add_argument("--project")
+    staff_add.set_defaults(func=_staff_add)
+    staff.add_parser("list").set_defaults(func=_staff_list)
+    deactivate = staff.add_parser("deactivate")
+    deactivate.add_argument("staff_id", type=int)
+    deactivate.set_defaults(func=_staff_deactivate)
+    code = staff.add_parser("code", help="a new one-time binding code for a staff member")
+    code.add_argument("staff_id", type=int)
+    code.set_defaults(func=_staff_code)
+
+    invite = admin_parser.add_parser("invite", help="a one-time invitation code for an owner")
+    invite.add_argument("--phone", required=True)
+    invite.set_defaults(func=_invite)
+
+    inbox = admin_parser.add_parser("inbox", help="the communication log (inquiries, suggestions, praise)")
+    inbox.add_argument("--limit", type=int, default=20)
+    inbox.set_defaults(func=_inbox)
+    return parser
+
+
+async def _with_uow(settings: Settings, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with UnitOfWork(create_sessionmaker(engine)) as uow:
+            return await work(uow)
+    finally:
+        await engine.dispose()
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings.database_url, args.revision)
+    print(f"database at revision {args.revision}")
+    return 0
+
+
+async def _downgrade(settings: Settings, args: argparse.Namespace) -> int:
+    await downgrade(settings.database_url, args.revision)
+    print(f"database downgraded to {args.revision}")
+    return 0
+
+
+async def _project_add(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        project = await admin.add_project(uow, args.code, args.name, args.region, args.timezone, SystemClock().now())
+        await uow.commit()
+        print(f"project {project.code} ({project.name}) added, id {project.id}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _project_list(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        for project in await uow.projects.all():
+            print(f"{project.code}\t{project.name}\t{project.region}\t{project.timezone}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.exists():
+        raise admin.AdminError(f"no such file: {path}")
+    try:
+        missing = missing_columns(path)
+        rows = read_table(path)
+    except ValueError as exc:
+        raise admin.AdminError(str(exc)) from None
+    if missing:
+        raise admin.AdminError(f"missing columns: {', '.join(missing)}")
+
+    async def work(uow: UnitOfWork) -> int:
+        report = await import_roster(uow, rows, SystemClock().now())
+        if not report.ok:
+            print(f"{len(report.errors)} problem(s) found; nothing was imported:", file=sys.stderr)
+            for error in report.errors:
+                print(f"  {error}", file=sys.stderr)
+            return 1
+        if not args.dry_run:
+            await uow.commit()
+        verb = "would import" if args.dry_run else "imported"
+        print(
+            f"{verb} {report.rows} rows: {report.owners_created} new owners, {report.owners_updated} updated, "
+            f"{report.buildings_created} new buildings, {report.units_created} new units, "
+            f"{report.links_created} owner-unit links"
+        )
+        return 0
+
+    result: int = await _with_uow(settings, work)
+    return result
+
+
+async def _staff_add(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        new = await admin.add_staff(uow, name=args.name, department=args.department, role=args.role,
+                                    phone=args.phone, project_code=args.project, now=SystemClock().now())
+        await uow.commit()
+        print(f"staff {new.staff.id} {new.staff.name} ({new.staff.department}/{new.staff.role}) added")
+        print(f"one-time binding code: {new.code}  (send /start {new.code} to the bot; valid 3 days)")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _staff_list(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        for staff in await uow.staff.all():
+            state = "active" if staff.active else "inactive"
+            bound = "bound" if staff.telegram_user_id else "not bound"
+            print(f"{staff.id}\t{staff.name}\t{staff.department}\t{staff.role}\t{state}\t{bound}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _staff_deactivate(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        staff = await admin.deactivate_staff(uow, args.staff_id)
+        await uow.commit()
+        print(f"staff {staff.id} {staff.name} deactivated")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _staff_code(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        code = await admin.new_staff_code(uow, args.staff_id, SystemClock().now())
+        await uow.commit()
+        print(f"one-time binding code: {code}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> None:
+        name, code = await admin.new_owner_code(uow, args.phone, SystemClock().now())
+        await uow.commit()
+        print(f"invitation code for {name}: {code}  (valid 14 days; the owner types it, or sends /start {code})")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _inbox(settings: Settings, args: argparse.Namespace) -> int:
+    from services.communication import entry_number
+
+    async def work(uow: UnitOfWork) -> None:
+        for entry in await uow.communication.recent(limit=args.limit):
+            who = entry.name or "-"
+            print(f"{entry_number(entry.id)}\t{entry.created_at:%Y-%m-%d %H:%M}\t{entry.kind}\t{entry.status}\t"
+                  f"{who}\t{entry.text}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings.database_url)
+    from bot.app import Runtime, run_polling, run_webhook
+
+    runtime = Runtime.create(settings)
+    if settings.bot_token is not None:
+        token = settings.bot_token.get_secret_value()
+        if settings.webhook_url:
+            await run_webhook(runtime, token)
+        else:
+            await run_polling(runtime, token)
+        return 0
+    from bot.sandbox.runner import run_sandbox
+
+    await run_sandbox(runtime)
+    return 0

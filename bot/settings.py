@@ -1,0 +1,45 @@
+"""Settings: one pydantic model, read from the environment and `.env`, loaded once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.locale import SUPPORTED_LOCALES
+
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather; empty: sandbox")
+    telegram_api_base: str = Field(default=TELEGRAM_API, description="Base URL of a Bot API server")
+    database_url: str = Field(default="sqlite:///data/estatebot.db")
+    default_locale: str = "zh_Hans_CN"
+    timezone: str = "Asia/Shanghai"
+    webhook_url: str | None = None  # e.g. https://bot.example.com/telegram; enables webhook mode
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = 8081  # the Bot API emulator in `make run` without a token
+    log_level: str = "INFO"
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def data_dir(self) -> Path:
+        return Path("data")

@@ -1,0 +1,1 @@
+"""Declarative guided conversations and the pure engine that runs them (no framework imports)."""

@@ -1,0 +1,18 @@
+"""Typing an invitation code issued by staff (owners) or by the admin CLI (staff)."""
+
+from __future__ import annotations
+
+from dialogs.engine import Dialog, TextStep
+from dialogs.text import Msg, N_
+
+INVITATION = Dialog(
+    name="invitation",
+    steps=(
+        TextStep(
+            key="code",
+            prompt=Msg(N_("Please type the invitation code you received (8 letters or digits).")),
+            min_len=4,
+            max_len=32,
+        ),
+    ),
+)

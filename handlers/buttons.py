@@ -1,0 +1,93 @@
+"""Inline button presses. Callback data is never trusted: each press is checked against the
+database and the presser's identity, and a forged or stale one changes nothing."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import Catalogs, Translator
+from bot.render import send_replies
+from dialogs.engine import Reply, parse_callback_data
+from dialogs.text import Msg, N_
+from handlers.commands import LANGUAGE_PREFIX, language_prompt
+from services import communication, conversations, menu, preferences, profile
+from services.actor import Actor
+from services.clock import Clock
+from services.locale import LANGUAGE_NAMES
+from storage.uow import UnitOfWork
+
+
+def build_router() -> Router:
+    router = Router(name="buttons")
+    router.callback_query.register(choose_language, F.data.startswith(LANGUAGE_PREFIX))
+    router.callback_query.register(menu_item, F.data.startswith(menu.MENU_PREFIX))
+    router.callback_query.register(dialog_button, F.data.startswith("d1:"))
+    router.callback_query.register(unknown_button)
+    return router
+
+
+async def _refuse(query: CallbackQuery, tr: Translator, text: str) -> None:
+    await query.answer(tr.gettext(text), show_alert=True)
+
+
+async def choose_language(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, clock: Clock, catalogs: Catalogs
+) -> None:
+    code = (query.data or "")[len(LANGUAGE_PREFIX) :]
+    if not await preferences.set_locale(uow, actor, code, clock.now()):
+        await _refuse(query, catalogs.get(actor.locale), N_("This button is not valid."))
+        return
+    await uow.commit()
+    tr = catalogs.get(code)
+    await query.answer()
+    reply = Reply(Msg(N_("Language set: {language}."), {"language": LANGUAGE_NAMES[code]}))
+    await send_replies(bot, actor.chat_id, [reply], tr)
+
+
+async def menu_item(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator, clock: Clock
+) -> None:
+    item = menu.parse_menu_data(query.data or "")
+    allowed = {code for code, _label in menu.menu_items(actor.identity)}
+    if item not in allowed:
+        await _refuse(query, tr, N_("This option is not available to you."))
+        return
+    await query.answer()
+    now = clock.now()
+    replies: list[Reply]
+    if item == "inquiry":
+        replies = (await conversations.begin(uow, actor, "inquiry", {"known": actor.identity.is_owner}, now)).replies
+    elif item == "code":
+        replies = (await conversations.begin(uow, actor, "invitation", {}, now)).replies
+    elif item == "profile" and actor.identity.owner_id:
+        replies = [await profile.owner_profile(uow, actor.identity.owner_id)]
+    elif item == "inbox":
+        replies = [await communication.inbox(uow, actor)]
+    elif item == "contact":
+        replies = [menu.contact_request()]
+    else:
+        replies = [language_prompt()]
+    await send_replies(bot, actor.chat_id, replies, tr)
+
+
+async def dialog_button(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator, clock: Clock
+) -> None:
+    event = parse_callback_data(query.data or "")
+    if event is None:
+        await _refuse(query, tr, N_("This button is not valid."))
+        return
+    turn = await conversations.handle_event(uow, actor, event, clock.now())
+    if turn is None:
+        await _refuse(query, tr, N_("This button is no longer valid."))
+        return
+    await query.answer()
+    if turn.moved and isinstance(query.message, Message):
+        # The question was answered: take its buttons away so they cannot be pressed twice.
+        await bot.edit_message_reply_markup(chat_id=actor.chat_id, message_id=query.message.message_id)
+    await send_replies(bot, actor.chat_id, turn.replies, tr)
+
+
+async def unknown_button(query: CallbackQuery, tr: Translator) -> None:
+    await _refuse(query, tr, N_("This button is not valid."))

@@ -1,0 +1,38 @@
+"""Injected time (DESIGN principle 7): tests and the sandbox move a clock instead of sleeping."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class ManualClock:
+    """A clock that moves only when told to, starting from the real time unless given one."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._offset = timedelta(0)
+        self._fixed = start
+
+    def now(self) -> datetime:
+        base = self._fixed if self._fixed is not None else datetime.now(timezone.utc)
+        return base + self._offset
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta
+
+    def set(self, moment: datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("the clock takes aware datetimes")
+        self._fixed = moment
+        self._offset = timedelta(0)

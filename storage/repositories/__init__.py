@@ -1,0 +1,1 @@
+"""Repositories: query and add objects within a session. They never commit."""

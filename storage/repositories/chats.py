@@ -1,0 +1,54 @@
+"""Per-chat settings, saved conversations, processed update ids and invitation codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.models import Chat, InvitationCode, ProcessedUpdate
+from storage.repositories.base import Repository
+
+
+class ChatRepository(Repository):
+    async def get(self, chat_id: int) -> Chat | None:
+        return await self.session.get(Chat, chat_id)
+
+    async def get_or_create(self, chat_id: int, now: datetime) -> Chat:
+        chat = await self.get(chat_id)
+        if chat is None:
+            chat = Chat(chat_id=chat_id, updated_at=now)
+            self.session.add(chat)
+        return chat
+
+    async def save_dialog(self, chat_id: int, dialog: dict[str, Any] | None, now: datetime) -> None:
+        chat = await self.get_or_create(chat_id, now)
+        chat.dialog = dialog
+        chat.updated_at = now
+
+
+class UpdateRepository(Repository):
+    async def claim(self, update_id: int, now: datetime) -> bool:
+        """Record an update id; False if it was recorded before (a redelivery)."""
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(ProcessedUpdate)
+            .values(update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        result = await self.session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))
+
+
+class InvitationRepository(Repository):
+    async def by_hash(self, code_hash: str) -> InvitationCode | None:
+        query = select(InvitationCode).where(InvitationCode.code_hash == code_hash)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    def add(self, code: InvitationCode) -> None:
+        self.session.add(code)

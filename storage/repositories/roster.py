@@ -1,0 +1,81 @@
+"""Projects, buildings, units, owners and staff: the company roster."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storage.models import Building, Owner, OwnerUnit, Project, Staff, Unit
+from storage.repositories.base import Repository
+
+
+class ProjectRepository(Repository):
+    async def by_code(self, code: str) -> Project | None:
+        return await self.session.scalar(select(Project).where(Project.code == code))
+
+    async def get(self, project_id: int) -> Project | None:
+        return await self.session.get(Project, project_id)
+
+    async def all(self) -> Sequence[Project]:
+        return (await self.session.scalars(select(Project).order_by(Project.code))).all()
+
+    def add(self, project: Project) -> None:
+        self.session.add(project)
+
+
+class UnitRepository(Repository):
+    async def building(self, project_id: int, name: str) -> Building | None:
+        return await self.session.scalar(
+            select(Building).where(Building.project_id == project_id, Building.name == name)
+        )
+
+    async def unit(self, building_id: int, number: str) -> Unit | None:
+        return await self.session.scalar(select(Unit).where(Unit.building_id == building_id, Unit.number == number))
+
+    async def units_of_owner(self, owner_id: int) -> Sequence[Unit]:
+        query = (
+            select(Unit)
+            .join(OwnerUnit, OwnerUnit.unit_id == Unit.id)
+            .where(OwnerUnit.owner_id == owner_id)
+            .options(selectinload(Unit.building).selectinload(Building.project))
+            .order_by(Unit.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    def add(self, obj: Building | Unit | OwnerUnit) -> None:
+        self.session.add(obj)
+
+
+class OwnerRepository(Repository):
+    async def get(self, owner_id: int) -> Owner | None:
+        return await self.session.get(Owner, owner_id)
+
+    async def by_phone(self, phone: str) -> Owner | None:
+        return await self.session.scalar(select(Owner).where(Owner.phone == phone))
+
+    async def by_telegram_user(self, user_id: int) -> Owner | None:
+        return await self.session.scalar(select(Owner).where(Owner.telegram_user_id == user_id))
+
+    async def links(self, owner_id: int) -> Sequence[OwnerUnit]:
+        return (await self.session.scalars(select(OwnerUnit).where(OwnerUnit.owner_id == owner_id))).all()
+
+    def add(self, owner: Owner) -> None:
+        self.session.add(owner)
+
+
+class StaffRepository(Repository):
+    async def get(self, staff_id: int) -> Staff | None:
+        return await self.session.get(Staff, staff_id)
+
+    async def by_telegram_user(self, user_id: int) -> Staff | None:
+        return await self.session.scalar(
+            select(Staff).where(Staff.telegram_user_id == user_id, Staff.active.is_(True))
+        )
+
+    async def all(self) -> Sequence[Staff]:
+        return (await self.session.scalars(select(Staff).order_by(Staff.id))).all()
+
+    def add(self, staff: Staff) -> None:
+        self.session.add(staff)

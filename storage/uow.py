@@ -1,0 +1,47 @@
+"""The unit of work: one session and one transaction per update or use case.
+
+It rolls back unless ``commit()`` was called; repositories never commit (cosmicpython).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
+from storage.repositories.communication import CommunicationRepository
+from storage.repositories.roster import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
+
+
+class UnitOfWork:
+    session: AsyncSession
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessionmaker()
+        self.projects = ProjectRepository(self.session)
+        self.units = UnitRepository(self.session)
+        self.owners = OwnerRepository(self.session)
+        self.staff = StaffRepository(self.session)
+        self.chats = ChatRepository(self.session)
+        self.updates = UpdateRepository(self.session)
+        self.invitations = InvitationRepository(self.session)
+        self.communication = CommunicationRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def flush(self) -> None:
+        await self.session.flush()

@@ -1,0 +1,56 @@
+"""Test data: a small roster written through the same use cases the admin CLI uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services import admin
+from services.onboarding import issue_owner_code
+from services.roster_import import import_roster
+from storage.uow import UnitOfWork
+
+WANG_PHONE = "+8613812341234"  # 王芳: unit 1-1201
+LI_PHONE = "+8613900001111"  # 李伟: units 1-1202 and 2-0801
+CHAN_PHONE = "+85291234567"  # 陳大文 (Hong Kong number): unit 2-0802
+UNLISTED_PHONE = "+8613700000000"
+
+ROSTER_ROWS = [
+    {"project": "HY", "building": "1栋", "completion_date": "2023-06-30", "unit": "1201",
+     "delivery_date": "2024-01-15", "name": "王芳", "phone": "13812341234", "birthday": "农历08-15",
+     "move_in_date": "2024-03-01"},
+    {"project": "HY", "building": "1栋", "unit": "1202", "delivery_date": "2024-01-15", "name": "李伟",
+     "phone": "139 0000 1111", "birthday": "1985-02-28"},
+    {"project": "HY", "building": "2栋", "unit": "0801", "delivery_date": "2024-05-20", "name": "李伟",
+     "phone": "13900001111"},
+    {"project": "HY", "building": "2栋", "unit": "0802", "name": "陳大文", "phone": "+852 9123 4567",
+     "locale": "zh_Hant_HK"},
+]
+
+
+@dataclass
+class Roster:
+    project_id: int
+    service_agent_code: str
+    service_agent_id: int
+    engineer_code: str
+
+
+async def seed_roster(uow: UnitOfWork, now: datetime) -> Roster:
+    project = await admin.add_project(uow, "HY", "华苑", "CN", "Asia/Shanghai", now)
+    report = await import_roster(uow, ROSTER_ROWS, now)
+    assert report.ok, report.errors
+    agent = await admin.add_staff(uow, name="张敏", department="customer_service", role="member",
+                                  phone="13600000001", project_code="HY", now=now)
+    engineer = await admin.add_staff(uow, name="赵工", department="engineering", role="member",
+                                     phone=None, project_code="HY", now=now)
+    await uow.commit()
+    return Roster(project.id, agent.code, agent.staff.id, engineer.code)
+
+
+async def owner_code(uow: UnitOfWork, phone: str, now: datetime) -> str:
+    owner = await uow.owners.by_phone(phone)
+    assert owner is not None
+    code = await issue_owner_code(uow, owner.id, now)
+    await uow.commit()
+    return code

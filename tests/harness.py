@@ -1,0 +1,169 @@
+"""The real bot, in this process, polling the Bot API emulator over HTTP on 127.0.0.1.
+
+Tests talk to it as users would (``Person.say``, ``press``, ``share_contact`` …) and wait
+for the bot to finish each update — no sleeps: the dispatcher reports every handled update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from pydantic import SecretStr
+
+from bot.app import Runtime, build_bot, build_dispatcher
+from bot.i18n import Catalogs
+from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
+from bot.settings import Settings
+from services.clock import ManualClock
+
+
+class BotHarness:
+    def __init__(self, emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs) -> None:
+        self.emulator = emulator
+        self.database_url = database_url
+        self.clock = clock
+        self.catalogs = catalogs
+        self.handled: Counter[int] = Counter()
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.runtime: Runtime | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.bot: Bot | None = None
+
+    async def start(self) -> None:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            bot_token=SecretStr(DEFAULT_TOKEN),
+            telegram_api_base=self.emulator.base_url,
+            database_url=self.database_url,
+        )
+        self.runtime = Runtime.create(settings, clock=self.clock, catalogs=self.catalogs)
+        self.bot = build_bot(settings, DEFAULT_TOKEN)
+        self.dispatcher = build_dispatcher(self.runtime, on_update_done=self._done)
+        self._task = asyncio.create_task(
+            self.dispatcher.start_polling(self.bot, handle_signals=False, polling_timeout=1, close_bot_session=True)
+        )
+
+    async def stop(self) -> None:
+        """Stop as a deploy would: polling ends, connections close; the database stays."""
+        if self._task is None:
+            return
+        try:
+            await self.settle()
+        finally:
+            assert self.dispatcher is not None and self.runtime is not None
+            if not self._task.done():
+                await self.dispatcher.stop_polling()
+            await self._task
+            await self.runtime.close()
+            self._task = None
+
+    def _done(self, update_id: int) -> None:
+        self.handled[update_id] += 1
+        self._changed.set()
+
+    def _settled(self) -> bool:
+        if self.emulator.pending_updates:
+            return False
+        delivered = Counter(self.emulator.delivered)
+        return all(self.handled[update_id] >= count for update_id, count in delivered.items())
+
+    async def settle(self, timeout: float = 15.0) -> None:
+        """Wait until every update injected so far has been handled."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not self._settled():
+            if self._task is not None and self._task.done():
+                self._task.result()
+                raise AssertionError("polling stopped")
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"bot did not settle: pending={self.emulator.pending_updates}")
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
+            except TimeoutError:
+                pass
+
+    def person(self, user_id: int, first_name: str = "业主", language_code: str | None = "zh-hans") -> Person:
+        self.emulator.user(user_id, first_name, language_code)
+        return Person(self, user_id)
+
+
+class Person:
+    """One Telegram user in a private chat with the bot."""
+
+    def __init__(self, harness: BotHarness, user_id: int) -> None:
+        self.harness = harness
+        self.id = user_id
+
+    @property
+    def emulator(self) -> BotAPIEmulator:
+        return self.harness.emulator
+
+    def received(self) -> list[dict[str, Any]]:
+        return self.emulator.bot_messages(self.id)
+
+    def texts(self) -> list[str]:
+        return [m.get("text") or m.get("caption") or "" for m in self.received()]
+
+    async def say(self, text: str) -> list[dict[str, Any]]:
+        before = len(self.received())
+        self.emulator.send_text(self.id, text)
+        await self.harness.settle()
+        return self.received()[before:]
+
+    async def share_contact(self, phone: str, *, own: bool = True, contact_user_id: int | None = None) -> list[dict[str, Any]]:
+        before = len(self.received())
+        if own:
+            self.emulator.send_own_contact(self.id, phone)
+        else:
+            self.emulator.send_contact(self.id, phone, contact_user_id=contact_user_id)
+        await self.harness.settle()
+        return self.received()[before:]
+
+    async def send_photo(self) -> list[dict[str, Any]]:
+        before = len(self.received())
+        self.emulator.send_photo(self.id)
+        await self.harness.settle()
+        return self.received()[before:]
+
+    async def send_sticker(self) -> list[dict[str, Any]]:
+        before = len(self.received())
+        self.emulator.send_sticker(self.id)
+        await self.harness.settle()
+        return self.received()[before:]
+
+    async def press(self, label: str, message: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Press the inline button whose label contains ``label`` on the latest message showing one."""
+        target, data = self.find_button(label, message)
+        return await self.press_data(data, target)
+
+    async def press_data(self, data: str, message: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        target = message or self.last_with_buttons()
+        before = len(self.received())
+        self.emulator.press(self.id, target, data)
+        await self.harness.settle()
+        return self.received()[before:]
+
+    def last_with_buttons(self) -> dict[str, Any]:
+        for message in reversed(self.received()):
+            if message.get("reply_markup", {}).get("inline_keyboard"):
+                return message
+        raise AssertionError("no message with inline buttons")
+
+    def find_button(self, label: str, message: Mapping[str, Any] | None = None) -> tuple[Mapping[str, Any], str]:
+        target = message or self.last_with_buttons()
+        for row in target.get("reply_markup", {}).get("inline_keyboard", []):
+            for button in row:
+                if label in button["text"]:
+                    return target, str(button["callback_data"])
+        labels = [b["text"] for row in target.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        raise AssertionError(f"no button {label!r} among {labels}")
+
+    def buttons(self, message: Mapping[str, Any] | None = None) -> list[str]:
+        target = message or self.last_with_buttons()
+        return [b["text"] for row in target.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
