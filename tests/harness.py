@@ -19,6 +19,7 @@ from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
 from services.clock import ManualClock
+from storage.uow import UnitOfWork
 
 
 class BotHarness:
@@ -62,15 +63,18 @@ class BotHarness:
             await self.runtime.close()
             self._task = None
 
+    def uow(self) -> UnitOfWork:
+        """A unit of work on the bot's own database, for seeding and for assertions."""
+        assert self.runtime is not None
+        return UnitOfWork(self.runtime.sessionmaker)
+
     def _done(self, update_id: int) -> None:
         self.handled[update_id] += 1
         self._changed.set()
 
     def _settled(self) -> bool:
-        if self.emulator.pending_updates:
-            return False
-        delivered = Counter(self.emulator.delivered)
-        return all(self.handled[update_id] >= count for update_id, count in delivered.items())
+        # Every update sent (a redelivery counts again) has been through the dispatcher.
+        return all(self.handled[update_id] >= count for update_id, count in self.emulator.pushed.items())
 
     async def settle(self, timeout: float = 15.0) -> None:
         """Wait until every update injected so far has been handled."""
@@ -165,5 +169,5 @@ class Person:
         raise AssertionError(f"no button {label!r} among {labels}")
 
     def buttons(self, message: Mapping[str, Any] | None = None) -> list[str]:
-        target = message or self.last_with_buttons()
+        target = self.last_with_buttons() if message is None else message
         return [b["text"] for row in target.get("reply_markup", {}).get("inline_keyboard", []) for b in row]

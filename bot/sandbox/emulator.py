@@ -15,7 +15,7 @@ import itertools
 import json
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +94,8 @@ class BotAPIEmulator:
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.delivered: list[int] = []  # update ids handed out by getUpdates, in order
+        self.pushed: Counter[int] = Counter()  # how often each update was sent (redeliveries count)
+        self._poll_generation = 0
         self._history: list[dict[str, Any]] = []
         self._sent_times: dict[int, deque[float]] = defaultdict(deque)
         self._overall_times: deque[float] = deque()
@@ -161,6 +163,7 @@ class BotAPIEmulator:
         if "update_id" not in update:
             update = {"update_id": next(self._update_ids), **update}
         self._updates.append(update)
+        self.pushed[int(update["update_id"])] += 1
         self._new_update.set()
         return int(update["update_id"])
 
@@ -228,6 +231,7 @@ class BotAPIEmulator:
         for update in self.history:
             if update["update_id"] == update_id:
                 self._updates.append({**update, "_redelivery": True})
+                self.pushed[update_id] += 1
                 self._new_update.set()
                 return
         raise KeyError(update_id)
@@ -266,6 +270,7 @@ class BotAPIEmulator:
 
     @property
     def pending_updates(self) -> int:
+        """Updates not yet confirmed by the bot (Telegram keeps these for redelivery)."""
         return len(self._updates)
 
     @property
@@ -322,22 +327,29 @@ class BotAPIEmulator:
                 "supports_inline_queries": False}
 
     async def _get_updates(self, params: dict[str, Any]) -> Any:
+        """Like Telegram: updates stay until a later ``offset`` confirms them, so a poll whose
+        client went away (a restart) loses nothing; a newer poll ends an older waiting one."""
         offset = int(params.get("offset") or 0)
         limit = min(int(params.get("limit") or 100), 100)
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
+        self._poll_generation += 1
+        generation = self._poll_generation
+        if offset:
+            self._updates = deque(
+                u for u in self._updates if u.get("_redelivery") or u["update_id"] >= offset
+            )
         while True:
-            while self._updates and offset and self._updates[0]["update_id"] < offset \
-                    and not self._updates[0].get("_redelivery"):
-                self._updates.popleft()
-            if self._updates:
-                batch = [self._updates.popleft() for _ in range(min(limit, len(self._updates)))]
+            batch = [u for u in self._updates if u.get("_redelivery") or u["update_id"] >= offset][:limit]
+            if batch:
                 for update in batch:
+                    if update.get("_redelivery"):
+                        self._updates.remove(update)
                     self._history.append(update)
                     self.delivered.append(update["update_id"])
                 return [{k: v for k, v in u.items() if not k.startswith("_")} for u in batch]
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or generation != self._poll_generation:
                 return []
             self._new_update.clear()
             try:
