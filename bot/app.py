@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -12,6 +14,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, ErrorEvent
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
@@ -25,9 +29,10 @@ from bot.middlewares import (
 from bot.render import send_replies
 from bot.settings import Settings
 from dialogs.engine import Reply
-from dialogs.text import Msg, N_
+from dialogs.text import N_, Msg
 from handlers import build_root_router
 from services.clock import Clock, SystemClock
+from services.locale import resolve_locale
 from storage.db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -96,17 +101,17 @@ async def _set_commands(bot: Bot, runtime: Runtime) -> None:
 async def _on_error(event: ErrorEvent, bot: Bot, runtime: Runtime) -> bool:
     """Log, and tell the person something went wrong rather than leaving them waiting."""
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
-    message = event.update.message or (event.update.callback_query and event.update.callback_query.message)
-    user = event.update.message.from_user if event.update.message else (
-        event.update.callback_query.from_user if event.update.callback_query else None
+    update = event.update
+    user = update.message.from_user if update.message else (
+        update.callback_query.from_user if update.callback_query else None
     )
-    if message is None or user is None:
+    if user is None:
         return True
-    from services.locale import resolve_locale
-
+    # Private chats only: the chat id is the user's id, also for a button press.
+    chat_id = update.message.chat.id if update.message else user.id
     tr = runtime.catalogs.get(resolve_locale(None, None, user.language_code, runtime.settings.default_locale))
     try:
-        await send_replies(bot, message.chat.id, [Reply(Msg(N_("Sorry, something went wrong. Please try again.")))], tr)
+        await send_replies(bot, chat_id, [Reply(Msg(N_("Sorry, something went wrong. Please try again.")))], tr)
     except Exception:  # the error reply is best effort; the original error is already logged
         log.warning("could not send the error reply", exc_info=True)
     return True
@@ -121,31 +126,31 @@ async def run_polling(runtime: Runtime, token: str) -> None:
         await runtime.close()
 
 
-async def run_webhook(runtime: Runtime, token: str) -> None:
-    """Serve aiogram's webhook handler; Telegram's secret-token header is checked."""
-    from aiohttp import web
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-
+def build_webhook_app(runtime: Runtime, bot: Bot, dispatcher: Dispatcher) -> web.Application:
+    """aiogram's webhook handler at WEBHOOK_URL's path; requests without the secret are refused."""
     settings = runtime.settings
-    assert settings.webhook_url
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    bot = build_bot(settings, token)
-    dispatcher = build_dispatcher(runtime)
+    path = urlparse(settings.webhook_url or "").path or "/telegram"
 
     async def on_startup(bot: Bot) -> None:
         await bot.set_webhook(settings.webhook_url or "", secret_token=secret, drop_pending_updates=False)
 
     dispatcher.startup.register(on_startup)
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path="/telegram")
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
+    return app
+
+
+async def run_webhook(runtime: Runtime, token: str) -> None:
+    settings = runtime.settings
+    bot = build_bot(settings, token)
+    app = build_webhook_app(runtime, bot, build_dispatcher(runtime))
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
     log.info("webhook listening on %s:%s", settings.webhook_host, settings.webhook_port)
     try:
-        import asyncio
-
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()

@@ -137,11 +137,11 @@ async def _project_list(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
     path: Path = args.file
-    if not path.exists():
+    if not await asyncio.to_thread(path.exists):
         raise admin.AdminError(f"no such file: {path}")
     try:
-        missing = missing_columns(path)
-        rows = read_table(path)
+        missing = await asyncio.to_thread(missing_columns, path)
+        rows = await asyncio.to_thread(read_table, path)
     except ValueError as exc:
         raise admin.AdminError(str(exc)) from None
     if missing:

@@ -16,7 +16,7 @@ from aiogram.types import (
 
 from bot.i18n import Translator
 from dialogs.engine import Reply, callback_data
-from dialogs.text import Msg, N_
+from dialogs.text import N_, Msg
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 

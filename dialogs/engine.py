@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from dialogs.text import DateText, Field, Lines, Msg, N_, Plain, Plural, Text
+from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Plural, Text
 from services.phones import display_phone, normalize_phone
 
 # ---------------------------------------------------------------- events
@@ -300,8 +300,7 @@ def prompt(dialog: Dialog, state: DialogState) -> Reply:
     nav = _nav_row(state)
     if isinstance(step, ChoiceStep):
         buttons = [Button(o.label, "c:" + o.code) for o in options_of(step, state.context)]
-        rows = _chunk(buttons, step.columns)
-        return Reply(step.prompt, (*rows, nav), rev=state.rev)
+        return Reply(step.prompt, (*_chunk(buttons, step.columns), nav), rev=state.rev)
     if isinstance(step, RatingStep):
         stars = tuple(Button(str(n), f"r:{n}") for n in range(1, 6))
         return Reply(step.prompt, (stars, nav), rev=state.rev)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dialogs.engine import ChoiceStep, ConfirmStep, Dialog, Option, PhoneStep, TextStep
-from dialogs.text import Msg, N_
+from dialogs.text import N_, Msg
 
 KINDS = {
     "inquiry": N_("Inquiry"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.engine import Dialog, TextStep
-from dialogs.text import Msg, N_
+from dialogs.text import N_, Msg
 
 INVITATION = Dialog(
     name="invitation",

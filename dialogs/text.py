@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Union
+from typing import TypeAlias
 
 
 def N_(msgid: str) -> str:
@@ -74,4 +74,4 @@ class Lines:
     items: tuple[Text, ...]
 
 
-Text = Union[Msg, Plural, Plain, DateText, DateTimeText, Field, Lines, str, int]
+Text: TypeAlias = Msg | Plural | Plain | DateText | DateTimeText | Field | Lines | str | int

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.i18n import Catalogs, Translator
 from bot.render import send_replies
 from dialogs.engine import Reply, parse_callback_data
-from dialogs.text import Msg, N_
+from dialogs.text import N_, Msg
 from handlers.commands import LANGUAGE_PREFIX, language_prompt
 from services import communication, conversations, menu, preferences, profile
 from services.actor import Actor

@@ -9,7 +9,7 @@ from aiogram.types import Message
 from bot.i18n import Translator
 from bot.render import send_replies
 from dialogs.engine import Button, RepeatEvent, Reply
-from dialogs.text import Msg, N_, Plain
+from dialogs.text import N_, Msg, Plain
 from services import communication, conversations, menu, onboarding
 from services.actor import Actor
 from services.clock import Clock

@@ -8,7 +8,7 @@ from aiogram.types import Message
 from bot.i18n import Translator
 from bot.render import send_replies
 from dialogs.engine import Reply
-from dialogs.text import Msg, N_
+from dialogs.text import N_, Msg
 from handlers.common import message_event
 from services import conversations, menu, onboarding
 from services.actor import Actor

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -14,7 +14,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class ManualClock:
@@ -25,7 +25,7 @@ class ManualClock:
         self._fixed = start
 
     def now(self) -> datetime:
-        base = self._fixed if self._fixed is not None else datetime.now(timezone.utc)
+        base = self._fixed if self._fixed is not None else datetime.now(UTC)
         return base + self._offset
 
     def advance(self, delta: timedelta) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from dialogs.engine import Reply
 from dialogs.inquiry import KINDS
-from dialogs.text import DateTimeText, Field, Lines, Msg, N_, Plain, Text
+from dialogs.text import N_, DateTimeText, Field, Lines, Msg, Plain, Text
 from services.actor import Actor, Completion
 from services.phones import mask_phone
 from services.roles import can_read_communication_log

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.engine import Button, Reply
-from dialogs.text import Msg, N_, Plain
+from dialogs.text import N_, Msg, Plain
 from services.identity import Identity, Kind
 from services.roles import can_read_communication_log
 

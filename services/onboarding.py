@@ -12,9 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from dialogs.engine import Reply
-from dialogs.text import Msg, N_, Plain
+from dialogs.text import N_, Msg, Plain
 from services.actor import Actor, Completion
-
 from services.phones import normalize_phone
 from storage.models import InvitationCode, Owner, Staff
 from storage.uow import UnitOfWork

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.engine import Reply
-from dialogs.text import DateText, Field, Lines, Msg, N_, Plain, Text
+from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.phones import display_phone
 from storage.uow import UnitOfWork
 

@@ -107,10 +107,7 @@ def read_table(path: Path) -> list[dict[str, Any]]:
 
 
 def missing_columns(path: Path) -> list[str]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(path)
-    else:
-        rows = _read_csv(path.read_bytes())
+    rows = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path.read_bytes())
     header = {_canonical(str(cell or "")) for cell in (rows[0] if rows else [])}
     return [column for column in REQUIRED if column not in header]
 

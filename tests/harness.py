@@ -7,6 +7,7 @@ for the bot to finish each update — no sleeps: the dispatcher reports every ha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -37,7 +38,7 @@ class BotHarness:
 
     async def start(self) -> None:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             bot_token=SecretStr(DEFAULT_TOKEN),
             telegram_api_base=self.emulator.base_url,
             database_url=self.database_url,
@@ -76,9 +77,9 @@ class BotHarness:
         # Every update sent (a redelivery counts again) has been through the dispatcher.
         return all(self.handled[update_id] >= count for update_id, count in self.emulator.pushed.items())
 
-    async def settle(self, timeout: float = 15.0) -> None:
+    async def settle(self, seconds: float = 15.0) -> None:
         """Wait until every update injected so far has been handled."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + seconds
         while not self._settled():
             if self._task is not None and self._task.done():
                 self._task.result()
@@ -87,10 +88,8 @@ class BotHarness:
             if remaining <= 0:
                 raise AssertionError(f"bot did not settle: pending={self.emulator.pending_updates}")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
-            except TimeoutError:
-                pass
 
     def person(self, user_id: int, first_name: str = "业主", language_code: str | None = "zh-hans") -> Person:
         self.emulator.user(user_id, first_name, language_code)
@@ -156,7 +155,7 @@ class Person:
     def last_with_buttons(self) -> dict[str, Any]:
         for message in reversed(self.received()):
             if message.get("reply_markup", {}).get("inline_keyboard"):
-                return message
+                return dict(message)
         raise AssertionError("no message with inline buttons")
 
     def find_button(self, label: str, message: Mapping[str, Any] | None = None) -> tuple[Mapping[str, Any], str]:

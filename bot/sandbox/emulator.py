@@ -18,7 +18,7 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 
@@ -112,11 +112,8 @@ class BotAPIEmulator:
         self._add_driver_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        server = site._server
-        if server is not None and getattr(server, "sockets", None):
-            self.port = server.sockets[0].getsockname()[1]
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        self.port = int(self._runner.addresses[0][1])
         return self.base_url
 
     async def stop(self) -> None:
@@ -260,11 +257,11 @@ class BotAPIEmulator:
     def chat_ids(self) -> list[int]:
         return sorted(self._messages)
 
-    async def wait_for_bot_messages(self, chat_id: int, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+    async def wait_for_bot_messages(self, chat_id: int, count: int, seconds: float = 10.0) -> list[dict[str, Any]]:
         """Wait until the chat has received at least ``count`` bot messages in all."""
         async with self._changed:
             await asyncio.wait_for(
-                self._changed.wait_for(lambda: len(self.bot_messages(chat_id)) >= count), timeout
+                self._changed.wait_for(lambda: len(self.bot_messages(chat_id)) >= count), seconds
             )
         return self.bot_messages(chat_id)
 
@@ -458,12 +455,12 @@ class BotAPIEmulator:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         path = request.match_info["path"]
-        for data, file_path, name in self.files.values():
+        for data, file_path, _name in self.files.values():
             if file_path == path:
                 return web.Response(body=data, content_type="application/octet-stream")
         return web.Response(status=404)
 
-    _methods: dict[str, Callable[[BotAPIEmulator, dict[str, Any]], Any]] = {
+    _methods: ClassVar[dict[str, Callable[[BotAPIEmulator, dict[str, Any]], Any]]] = {
         "getme": _get_me,
         "getupdates": _get_updates,
         "deletewebhook": _ok,

@@ -1,0 +1,63 @@
+"""Webhook mode: aiogram's handler behind WEBHOOK_URL's path, Telegram's secret header checked."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import ClientSession, web
+from pydantic import SecretStr
+
+from bot.app import Runtime, build_bot, build_dispatcher, build_webhook_app
+from bot.i18n import Catalogs
+from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
+from bot.settings import Settings
+from services.clock import ManualClock
+
+
+@pytest.fixture
+async def webhook(emulator: BotAPIEmulator, database_url: str, clock: ManualClock,
+                  catalogs: Catalogs) -> AsyncIterator[str]:
+    emulator.reset()
+    settings = Settings(
+        _env_file=None,
+        bot_token=SecretStr(DEFAULT_TOKEN),
+        telegram_api_base=emulator.base_url,
+        database_url=database_url,
+        webhook_url="https://bot.example.com/hooks/estate",
+        webhook_secret=SecretStr("s3cret-token"),
+    )
+    runtime = Runtime.create(settings, clock=clock, catalogs=catalogs)
+    bot = build_bot(settings, DEFAULT_TOKEN)
+    app = build_webhook_app(runtime, bot, build_dispatcher(runtime))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}/hooks/estate"
+    await runner.cleanup()
+    await runtime.close()
+
+
+def _update(update_id: int, text: str) -> dict[str, object]:
+    user = {"id": 4242, "is_bot": False, "first_name": "Web", "language_code": "en"}
+    return {"update_id": update_id, "message": {"message_id": 1, "date": 0, "from": user,
+                                                "chat": {"id": 4242, "type": "private"}, "text": text,
+                                                "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+
+
+async def test_webhook_checks_the_secret_and_handles_updates(webhook: str, emulator: BotAPIEmulator) -> None:
+    assert ("setWebhook" in [method for method, _ in emulator.calls])
+    async with ClientSession() as http:
+        async with http.post(webhook, json=_update(1, "/menu")) as response:
+            assert response.status == 401
+        async with http.post(webhook, json=_update(2, "/menu"),
+                             headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+            assert response.status == 401
+        assert emulator.bot_messages(4242) == []
+        async with http.post(webhook, json=_update(3, "/menu"),
+                             headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as response:
+            assert response.status == 200
+    messages = await emulator.wait_for_bot_messages(4242, 1)
+    assert messages[0]["text"] == "What would you like to do?"
