@@ -33,7 +33,9 @@ from dialogs.text import N_, Msg
 from handlers import build_root_router
 from services.clock import Clock, SystemClock
 from services.locale import resolve_locale
+from services.updates import prune_processed_updates
 from storage.db import create_engine, create_sessionmaker
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,14 @@ def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | N
     dispatcher.include_router(build_root_router())
     dispatcher.errors.register(_on_error)
     dispatcher.startup.register(_set_commands)
+    dispatcher.startup.register(_prune_update_ids)
     return dispatcher
+
+
+async def _prune_update_ids(runtime: Runtime) -> None:
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        removed = await prune_processed_updates(uow, runtime.clock.now())
+    log.info("forgot %d old update ids", removed)
 
 
 async def _set_commands(bot: Bot, runtime: Runtime) -> None:

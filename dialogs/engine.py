@@ -379,7 +379,7 @@ def callback_data(rev: int, code: str) -> str:
 
 def parse_callback_data(data: str) -> ButtonEvent | None:
     parts = data.split(":", 2)
-    if len(parts) != 3 or parts[0] != "d1" or not parts[1].isdigit() or len(parts[1]) > 9:
+    if len(parts) != 3 or parts[0] != "d1" or not re.fullmatch(r"[0-9]{1,9}", parts[1]):
         return None
     return ButtonEvent(int(parts[1]), parts[2])
 
@@ -546,10 +546,15 @@ def _finish(dialog: Dialog, state: DialogState) -> Outcome:
 
 
 def _back(dialog: Dialog, state: DialogState) -> Outcome:
-    if not state.history:
+    # Pass over steps that no longer apply (an edit changed an answer) or no longer exist.
+    history = list(state.history)
+    keys = {s.key for s in dialog.steps}
+    while history and (history[-1] not in keys or not _applies(dialog.step(history[-1]), state.answers, state.context)):
+        history.pop()
+    if not history:
         return _stay(dialog, state, Msg(N_("This is the first step. Use Cancel to stop.")))
-    previous = state.history[-1]
-    new_state = replace(state, step=previous, history=state.history[:-1], rev=state.rev + 1, editing=False)
+    previous = history[-1]
+    new_state = replace(state, step=previous, history=tuple(history[:-1]), rev=state.rev + 1, editing=False)
     return Outcome("continue", new_state, (prompt(dialog, new_state),))
 
 
@@ -595,11 +600,16 @@ def _confirm(dialog: Dialog, state: DialogState, step: ConfirmStep, event: Event
             and _auto_answer(s, state.context) is None
         )
         return Outcome("continue", state, (Reply(Msg(N_("Which item do you want to change?")), (*rows, _nav_row(state)), rev=state.rev),))
-    if isinstance(event, ButtonEvent) and event.code.startswith("e:") and event.code[2:].isdigit():
+    if isinstance(event, ButtonEvent) and re.fullmatch(r"e:[0-9]{1,9}", event.code):
         index = int(event.code[2:])
         if index < len(dialog.steps):
             target = dialog.steps[index]
-            if target.label is not None and target.key in state.answers and _applies(target, state.answers, state.context):
+            if (
+                target.label is not None
+                and target.key in state.answers
+                and _applies(target, state.answers, state.context)
+                and _auto_answer(target, state.context) is None
+            ):
                 new_state = replace(
                     state, step=target.key, history=(*state.history, step.key), rev=state.rev + 1, editing=True
                 )

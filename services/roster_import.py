@@ -89,14 +89,18 @@ class ImportReport:
 # ---------------------------------------------------------------- reading files
 
 
+def _read_raw(path: Path) -> list[list[Any]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix == ".csv":
+        return _read_csv(path.read_bytes())
+    raise ValueError(f"unsupported file type {path.suffix!r}: save the sheet as .xlsx or .csv")
+
+
 def read_table(path: Path) -> list[dict[str, Any]]:
     """Rows as dicts keyed by canonical column name; unknown columns are ignored."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw_rows = _read_xlsx(path)
-    elif path.suffix.lower() == ".csv":
-        raw_rows = _read_csv(path.read_bytes())
-    else:
-        raise ValueError(f"unsupported file type {path.suffix!r}: use .csv or .xlsx")
+    raw_rows = _read_raw(path)
     if not raw_rows:
         return []
     header = [_canonical(str(cell or "")) for cell in raw_rows[0]]
@@ -107,7 +111,7 @@ def read_table(path: Path) -> list[dict[str, Any]]:
 
 
 def missing_columns(path: Path) -> list[str]:
-    rows = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path.read_bytes())
+    rows = _read_raw(path)
     header = {_canonical(str(cell or "")) for cell in (rows[0] if rows else [])}
     return [column for column in REQUIRED if column not in header]
 
@@ -126,9 +130,15 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook
+    from zipfile import BadZipFile
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise ValueError(f"{path.name} is not a readable .xlsx file ({exc})") from None
     try:
         sheet = workbook.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True)]

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
@@ -155,7 +155,7 @@ class Person:
     def last_with_buttons(self) -> dict[str, Any]:
         for message in reversed(self.received()):
             if message.get("reply_markup", {}).get("inline_keyboard"):
-                return dict(message)
+                return cast(dict[str, Any], message)  # the live record: later edits show through
         raise AssertionError("no message with inline buttons")
 
     def find_button(self, label: str, message: Mapping[str, Any] | None = None) -> tuple[Mapping[str, Any], str]:

@@ -159,7 +159,9 @@ def run(state: DialogState, actions: Sequence[Action], dialog: Dialog = REPAIR) 
 def at_step(key: str, category: str = "repair") -> DialogState:
     """A state at ``key``, reached the ordinary way (with ``category`` chosen first)."""
     state = begin()
-    path = (f"c:{category}", *REPAIR_PATH[1:])
+    path = [f"c:{category}", *REPAIR_PATH[1:]]
+    if category != "repair":
+        del path[2:6]  # photos and visit apply to repairs only
     for action in path:
         if state.step == key:
             return state

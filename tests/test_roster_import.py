@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from services.roster_import import (
     import_roster,
     parse_birthday,
     parse_date_cell,
+    missing_columns,
     read_table,
     validate_rows,
 )
@@ -280,7 +281,7 @@ async def _add_project(uow_factory: UowFactory) -> None:
         await uow.commit()
 
 
-async def _import(uow_factory: UowFactory, rows: list[Mapping[str, Any]] | list[dict[str, Any]]) -> ImportReport:
+async def _import(uow_factory: UowFactory, rows: Iterable[Mapping[str, Any]]) -> ImportReport:
     async with uow_factory() as uow:
         report = await import_roster(uow, rows, NOW)
         await uow.commit()  # even when the report is not ok: the import itself must have written nothing
@@ -291,8 +292,7 @@ async def _counts(uow_factory: UowFactory) -> dict[str, int]:
     async with uow_factory() as uow:
         counts: dict[str, int] = {}
         for model in (Owner, Building, Unit, OwnerUnit):
-            table = model.__table__  # type: ignore[attr-defined]
-            counts[table.name] = (await uow.session.scalar(select(func.count()).select_from(table))) or 0
+            counts[model.__tablename__] = (await uow.session.scalar(select(func.count()).select_from(model))) or 0
         return counts
 
 
@@ -436,8 +436,7 @@ def _sqlite_rows(path: Path, query: str) -> list[tuple[Any, ...]]:
 
 
 def _count(path: Path, model: type[Base]) -> int:
-    table = model.__table__  # type: ignore[attr-defined]
-    [(count,)] = _sqlite_rows(path, f"SELECT count(*) FROM {table.name}")
+    [(count,)] = _sqlite_rows(path, f"SELECT count(*) FROM {model.__tablename__}")
     return int(count)
 
 
@@ -573,3 +572,16 @@ def test_admin_cli_does_not_import_aiogram(tmp_path: Path) -> None:
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "project HY (华苑) added" in result.stdout
+
+
+def test_unreadable_spreadsheets_are_reported_not_crashed(tmp_path: Path) -> None:
+    corrupt = tmp_path / "owners.xlsx"
+    corrupt.write_bytes(b"this is not a zip archive")
+    with pytest.raises(ValueError, match="not a readable .xlsx file"):
+        read_table(corrupt)
+    legacy = tmp_path / "owners.xls"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    with pytest.raises(ValueError, match=r"save the sheet as \.xlsx or \.csv"):
+        read_table(legacy)
+    with pytest.raises(ValueError, match=r"save the sheet as \.xlsx or \.csv"):
+        missing_columns(legacy)

@@ -41,6 +41,7 @@ async def _load_owner(uow_factory: UowFactory, phone: str = WANG) -> Owner:
     async with uow_factory() as uow:
         owner = await uow.owners.by_phone(phone)
         assert owner is not None
+        uow.session.expunge(owner)  # keep its loaded state: leaving the unit of work rolls back and expires
         return owner
 
 
@@ -86,8 +87,14 @@ async def test_dialog_round_trips_json(uow_factory: UowFactory) -> None:
         assert chat.dialog == dialog
         assert chat.updated_at == NOW
         assert chat.locale is None
-        later = NOW + timedelta(minutes=3)
-        await uow.chats.save_dialog(5001, None, later)
+        await uow.chats.save_dialog(5001, {**dialog, "step": "photo"}, NOW + timedelta(minutes=1))
+        await uow.flush()
+        await uow.chats.save_dialog(5001, {"flow": "menu"}, NOW + timedelta(minutes=2))
+        await uow.commit()
+    async with uow_factory() as uow:
+        chat = await uow.chats.get(5001)
+        assert chat is not None and chat.dialog == {"flow": "menu"}
+        await uow.chats.save_dialog(5001, None, NOW + timedelta(minutes=3))
         await uow.commit()
     async with uow_factory() as uow:
         chat = await uow.chats.get(5001)

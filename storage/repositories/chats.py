@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -41,6 +41,10 @@ class UpdateRepository(Repository):
         )
         result = await self.session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
+
+    async def prune(self, before: datetime) -> int:
+        result = await self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class InvitationRepository(Repository):

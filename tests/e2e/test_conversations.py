@@ -134,3 +134,17 @@ async def test_user_text_is_escaped_in_html(harness: BotHarness) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in summary
     assert "&lt;i&gt;Tom&lt;/i&gt;" in summary
     assert "<b>姓名</b>" in summary  # our own markup stays
+
+
+async def test_old_update_ids_are_forgotten_at_start(harness: BotHarness) -> None:
+    from datetime import timedelta
+
+    from services.updates import prune_processed_updates
+
+    person = harness.person(9008)
+    await person.say("/help")
+    harness.clock.advance(timedelta(days=8))
+    async with harness.uow() as uow:
+        assert await prune_processed_updates(uow, harness.clock.now()) == 1
+    async with harness.uow() as uow:
+        assert await uow.updates.claim(1, harness.clock.now()) is True  # the id is free again

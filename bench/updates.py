@@ -1,0 +1,176 @@
+"""Throughput and latency of estatebot against a bare aiogram echo bot, in the same process.
+
+Both bots poll the same Bot API emulator over HTTP on 127.0.0.1. Each simulated person
+waits for the bot's answer before the next step (as people do), many people at once.
+The echo bot answers every message with its text; estatebot runs a whole guided
+conversation with the database (an inquiry: menu → type → text → name → skip phone → confirm).
+
+    python -m bench.updates [--people 40] [--database sqlite|postgresql]
+
+Prints updates/s and p50/p95 latency for each bot and the ratio estatebot / echo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.types import Message
+from pydantic import SecretStr
+
+from bot.app import Runtime, build_bot, build_dispatcher
+from bot.middlewares import UpdateDoneMiddleware
+from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
+from bot.settings import Settings
+from storage.migrate import downgrade, upgrade
+
+Step = Callable[[BotAPIEmulator, int, dict[str, Any] | None], int]
+
+
+class Done:
+    """Which updates the dispatcher has finished (its answer is complete, however many messages)."""
+
+    def __init__(self) -> None:
+        self._events: dict[int, asyncio.Event] = {}
+
+    def event(self, update_id: int) -> asyncio.Event:
+        return self._events.setdefault(update_id, asyncio.Event())
+
+    def __call__(self, update_id: int) -> None:
+        self.event(update_id).set()
+
+
+def _text(text: str) -> Step:
+    return lambda emulator, user, _last: emulator.send_text(user, text)
+
+
+def _press(label: str) -> Step:
+    def press(emulator: BotAPIEmulator, user: int, last: dict[str, Any] | None) -> int:
+        assert last is not None
+        for row in last.get("reply_markup", {}).get("inline_keyboard", []):
+            for button in row:
+                if label in button["text"]:
+                    return emulator.press(user, last, button["callback_data"])
+        raise AssertionError(f"no button {label!r}")
+
+    return press
+
+
+INQUIRY: list[Step] = [
+    _text("/menu"), _press("留言"), _press("咨询"), _text("电梯周末停运吗？"), _text("陈先生"), _press("跳过"),
+    _press("确认"),
+]
+ECHO: list[Step] = [_text(f"message {n}") for n in range(len(INQUIRY))]
+
+
+async def _person(emulator: BotAPIEmulator, done: Done, user: int, steps: list[Step], latencies: list[float]) -> None:
+    emulator.user(user, "业主", "zh-hans")
+    last: dict[str, Any] | None = None
+    for step in steps:
+        seen = len(emulator.bot_messages(user))
+        started = time.perf_counter()
+        update_id = step(emulator, user, last)
+        await asyncio.wait_for(done.event(update_id).wait(), 60)
+        latencies.append(time.perf_counter() - started)
+        answer = emulator.bot_messages(user)[seen:]
+        assert answer, f"no answer to step {steps.index(step)} for {user}"
+        with_buttons = [m for m in answer if m.get("reply_markup")]
+        last = with_buttons[-1] if with_buttons else answer[-1]
+
+
+async def _drive(
+    emulator: BotAPIEmulator, done: Done, people: int, steps: list[Step], first_user: int
+) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(_person(emulator, done, first_user + n, steps, latencies) for n in range(people)))
+    return time.perf_counter() - started, latencies
+
+
+async def _with_polling(bot: Bot, dispatcher: Dispatcher, work: Callable[[], Awaitable[Any]]) -> Any:
+    task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        return await work()
+    finally:
+        await dispatcher.stop_polling()
+        await task
+
+
+async def echo_bot(emulator: BotAPIEmulator, people: int) -> tuple[float, list[float]]:
+    done = Done()
+    dispatcher = Dispatcher(disable_fsm=True)
+    dispatcher.update.outer_middleware(UpdateDoneMiddleware(done))
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    settings = Settings(_env_file=None, telegram_api_base=emulator.base_url)
+    bot = build_bot(settings, DEFAULT_TOKEN)
+    result: tuple[float, list[float]] = await _with_polling(
+        bot, dispatcher, lambda: _drive(emulator, done, people, ECHO, 100_000)
+    )
+    return result
+
+
+async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -> tuple[float, list[float]]:
+    await upgrade(database_url)
+    settings = Settings(
+        _env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url,
+        database_url=database_url,
+    )
+    runtime = Runtime.create(settings)
+    bot = build_bot(settings, DEFAULT_TOKEN)
+    done = Done()
+    try:
+        result: tuple[float, list[float]] = await _with_polling(
+            bot, build_dispatcher(runtime, on_update_done=done), lambda: _drive(emulator, done, people, INQUIRY, 200_000)
+        )
+        return result
+    finally:
+        await runtime.close()
+
+
+def _report(name: str, seconds: float, latencies: list[float]) -> float:
+    rate = len(latencies) / seconds
+    ordered = sorted(latencies)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    print(f"{name:<28} {len(latencies):>5} updates in {seconds:6.2f} s = {rate:7.1f} updates/s; "
+          f"latency p50 {statistics.median(ordered) * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms")
+    return rate
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=40)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    args = parser.parse_args()
+    emulator = BotAPIEmulator()
+    await emulator.start()
+    try:
+        echo_rate = _report("aiogram echo bot (baseline)", *await echo_bot(emulator, args.people))
+        if args.database == "postgresql":
+            url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+            await downgrade(url, "base")
+            rate = _report("estatebot, PostgreSQL", *await estate_bot(emulator, args.people, url))
+            await downgrade(url, "base")
+            await upgrade(url)
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{Path(folder) / 'bench.db'}"
+                rate = _report("estatebot, SQLite", *await estate_bot(emulator, args.people, url))
+        print(f"ratio estatebot / echo: {rate / echo_rate:.2f}")
+    finally:
+        await emulator.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
