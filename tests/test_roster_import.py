@@ -21,9 +21,9 @@ from services.roster_import import (
     ImportReport,
     RowError,
     import_roster,
+    missing_columns,
     parse_birthday,
     parse_date_cell,
-    missing_columns,
     read_table,
     validate_rows,
 )
@@ -577,7 +577,7 @@ def test_admin_cli_does_not_import_aiogram(tmp_path: Path) -> None:
 def test_unreadable_spreadsheets_are_reported_not_crashed(tmp_path: Path) -> None:
     corrupt = tmp_path / "owners.xlsx"
     corrupt.write_bytes(b"this is not a zip archive")
-    with pytest.raises(ValueError, match="not a readable .xlsx file"):
+    with pytest.raises(ValueError, match=r"not a readable \.xlsx file"):
         read_table(corrupt)
     legacy = tmp_path / "owners.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
