@@ -306,9 +306,9 @@ def prompt(dialog: Dialog, state: DialogState) -> Reply:
         return Reply(step.prompt, (stars, nav), rev=state.rev)
     if isinstance(step, PhoneStep):
         rows: list[tuple[Button, ...]] = []
-        prefill = step.prefill_from and state.context.get(step.prefill_from)
+        prefill = normalize_phone(str(state.context.get(step.prefill_from) or "")) if step.prefill_from else None
         if prefill:
-            rows.append((Button(Msg(N_("Use {phone}"), {"phone": display_phone(str(prefill))}), PREFILL),))
+            rows.append((Button(Msg(N_("Use {phone}"), {"phone": display_phone(prefill)}), PREFILL),))
         if step.optional:
             rows.append((Button(Msg(N_("Skip")), SKIP),))
         return Reply(

@@ -106,7 +106,7 @@ KNOWN_CODES = (BACK, CANCEL, DONE, SKIP, EDIT, PREFILL, "c:", "e:", "r:", "r:0",
 
 # ---------------------------------------------------------------- strategies
 
-characters = st.characters(exclude_categories=("Cs",))
+characters = st.characters(exclude_categories=["Cs"])
 controls = st.characters(min_codepoint=0, max_codepoint=0x1F)
 fiddly = st.sampled_from(" \t\n\r\u00a0\u200b\u3000\u0301\ue000\x7f\x85abc字🚰５")
 
@@ -190,7 +190,7 @@ presses = st.builds(
         st.builds(
             lambda p, s: p + s,
             st.sampled_from(["e:", "r:", "c:"]),
-            st.text(st.characters(categories=("Nd", "No")), min_size=1, max_size=3),  # "e:²", "r:٣"
+            st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=3),  # "e:²", "r:٣"
         ),
         st.text(characters, max_size=12),
     ),
@@ -246,7 +246,7 @@ def draw_event(data: st.DataObject, dialog: Dialog, state: DialogState) -> Event
     return drawn.resolve(dialog, state) if isinstance(drawn, Press | Answer) else drawn
 
 
-contexts = {
+contexts: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     REPAIR.name: st.fixed_dictionaries(
         {
             "offices": st.lists(
@@ -477,7 +477,7 @@ def test_stale_buttons_never_change_the_state(dialog: Dialog, data: st.DataObjec
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
-@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=70))
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=70))
 def test_parse_callback_data_never_raises(data: str) -> None:
     event = parse_callback_data(data)
     if event is not None:
