@@ -475,10 +475,14 @@ def _accept(step: Step, state: DialogState, event: Event, today: date) -> _Valid
             return _Invalid(Msg(N_("Please type a date, e.g. 2026-12-01.")))
         earliest = today + timedelta(days=step.min_offset_days) if step.min_offset_days is not None else None
         latest = today + timedelta(days=step.max_offset_days) if step.max_offset_days is not None else None
-        if (earliest and parsed < earliest) or (latest and parsed > latest):
+        if earliest and latest and not earliest <= parsed <= latest:
             return _Invalid(
-                Msg(N_("Please choose a date between {start} and {end}."), {"start": DateText(earliest or parsed), "end": DateText(latest or parsed)})
+                Msg(N_("Please choose a date between {start} and {end}."), {"start": DateText(earliest), "end": DateText(latest)})
             )
+        if earliest and parsed < earliest:
+            return _Invalid(Msg(N_("Please choose a date on or after {start}."), {"start": DateText(earliest)}))
+        if latest and parsed > latest:
+            return _Invalid(Msg(N_("Please choose a date on or before {end}."), {"end": DateText(latest)}))
         return _Valid(parsed.isoformat())
     if isinstance(step, RatingStep):
         if isinstance(event, ButtonEvent) and event.code in {f"r:{n}" for n in range(1, 6)}:

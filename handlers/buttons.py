@@ -3,7 +3,10 @@ database and the presser's identity, and a forged or stale one changes nothing."
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Catalogs, Translator
@@ -27,8 +30,15 @@ def build_router() -> Router:
     return router
 
 
+async def _answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner. Telegram refuses answers to queries older than ~15 s; the
+    press was handled all the same, so that refusal is not an error for the person."""
+    with contextlib.suppress(TelegramBadRequest):
+        await query.answer(text, show_alert=text is not None)
+
+
 async def _refuse(query: CallbackQuery, tr: Translator, text: str) -> None:
-    await query.answer(tr.gettext(text), show_alert=True)
+    await _answer(query, tr.gettext(text))
 
 
 async def choose_language(
@@ -40,7 +50,7 @@ async def choose_language(
         return
     await uow.commit()
     tr = catalogs.get(code)
-    await query.answer()
+    await _answer(query)
     reply = Reply(Msg(N_("Language set: {language}."), {"language": LANGUAGE_NAMES[code]}))
     await send_replies(bot, actor.chat_id, [reply], tr)
 
@@ -53,7 +63,7 @@ async def menu_item(
     if item not in allowed:
         await _refuse(query, tr, N_("This option is not available to you."))
         return
-    await query.answer()
+    await _answer(query)
     now = clock.now()
     replies: list[Reply]
     if item == "inquiry":
@@ -82,10 +92,12 @@ async def dialog_button(
     if turn is None:
         await _refuse(query, tr, N_("This button is no longer valid."))
         return
-    await query.answer()
+    await _answer(query)
     if turn.moved and isinstance(query.message, Message):
         # The question was answered: take its buttons away so they cannot be pressed twice.
-        await bot.edit_message_reply_markup(chat_id=actor.chat_id, message_id=query.message.message_id)
+        # Best effort: a message over 48 hours old can no longer be edited.
+        with contextlib.suppress(TelegramBadRequest):
+            await bot.edit_message_reply_markup(chat_id=actor.chat_id, message_id=query.message.message_id)
     await send_replies(bot, actor.chat_id, turn.replies, tr)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, Msg, Plain
+from dialogs.text import N_, Lines, Msg, Plain
 from services.identity import Identity, Kind
 from services.roles import can_read_communication_log
 
@@ -80,6 +80,4 @@ def help_text(identity: Identity) -> Reply:
     ]
     if identity.kind is Kind.STAFF and can_read_communication_log(identity.department or "", identity.role or ""):
         lines.insert(1, N_("/inbox — open messages from customers"))
-    from dialogs.text import Lines
-
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))

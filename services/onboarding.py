@@ -87,20 +87,17 @@ def _new_code() -> str:
 
 
 async def issue_owner_code(uow: UnitOfWork, owner_id: int, now: datetime) -> str:
-    code = _new_code()
-    uow.invitations.add(
-        InvitationCode(code_hash=hash_code(code), kind="owner", owner_id=owner_id, created_at=now,
-                       expires_at=now + OWNER_CODE_TTL)
-    )
-    return code
+    return _issue(uow, InvitationCode(kind="owner", owner_id=owner_id, created_at=now, expires_at=now + OWNER_CODE_TTL))
 
 
 async def issue_staff_code(uow: UnitOfWork, staff_id: int, now: datetime) -> str:
+    return _issue(uow, InvitationCode(kind="staff", staff_id=staff_id, created_at=now, expires_at=now + STAFF_CODE_TTL))
+
+
+def _issue(uow: UnitOfWork, invitation: InvitationCode) -> str:
     code = _new_code()
-    uow.invitations.add(
-        InvitationCode(code_hash=hash_code(code), kind="staff", staff_id=staff_id, created_at=now,
-                       expires_at=now + STAFF_CODE_TTL)
-    )
+    invitation.code_hash = hash_code(code)
+    uow.invitations.add(invitation)
     return code
 
 

@@ -414,16 +414,13 @@ class BotAPIEmulator:
         message["_edited"] = True
         if params.get("parse_mode"):
             message["_parse_mode"] = params["parse_mode"]
-        markup = params.get("reply_markup")
-        if markup:
-            message["reply_markup"] = markup
-        else:
-            message.pop("reply_markup", None)
-        await self._notify()
-        return {k: v for k, v in message.items() if not k.startswith("_") and k != "direction"}
+        return await self._edit_markup(message, params)
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> Any:
-        message = self._stored(params)
+        return await self._edit_markup(self._stored(params), params)
+
+    async def _edit_markup(self, message: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """An edit without ``reply_markup`` removes the inline keyboard, as on Telegram."""
         markup = params.get("reply_markup")
         if markup:
             message["reply_markup"] = markup

@@ -148,3 +148,16 @@ async def test_old_update_ids_are_forgotten_at_start(harness: BotHarness) -> Non
         assert await prune_processed_updates(uow, harness.clock.now()) == 1
     async with harness.uow() as uow:
         assert await uow.updates.claim(1, harness.clock.now()) is True  # the id is free again
+
+
+async def test_a_late_button_answer_refused_by_telegram_is_not_an_error(harness: BotHarness) -> None:
+    person = harness.person(9009)
+    await person.say("/menu")
+    await person.press("留言")
+    # Telegram refuses answers to callback queries older than ~15 s, and edits of old messages.
+    harness.emulator.inject_fault(400, "answerCallbackQuery")
+    harness.emulator.inject_fault(400, "editMessageReplyMarkup")
+    replies = await person.press("咨询")
+    assert [m["text"] for m in replies] == ["请输入留言内容（不超过 1,000 字）。"]
+    saved = await _state(harness, 9009)
+    assert saved is not None and saved["step"] == "text"
