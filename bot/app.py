@@ -77,7 +77,7 @@ def build_bot(settings: Settings, token: str) -> Bot:
 
 
 def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | None = None) -> Dispatcher:
-    # No FSM at all: conversation state lives in our database, never in aiogram's MemoryStorage.
+    # No FSM at all: conversation state lives in our database, never in aiogram's in-memory storage.
     dispatcher = Dispatcher(disable_fsm=True, runtime=runtime, clock=runtime.clock, catalogs=runtime.catalogs)
     if on_update_done is not None:
         dispatcher.update.outer_middleware(UpdateDoneMiddleware(on_update_done))
