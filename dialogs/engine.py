@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Plural, Text
+from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Plural, Text, text_from_json, text_to_json
 from services.phones import display_phone, normalize_phone
 
 # ---------------------------------------------------------------- events
@@ -628,3 +628,21 @@ def _nav_row(state: DialogState) -> tuple[Button, ...]:
 
 def _chunk(buttons: Sequence[Button], size: int) -> list[tuple[Button, ...]]:
     return [tuple(buttons[i : i + size]) for i in range(0, len(buttons), size)]
+
+
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON, for the outbox: rendered for the reader's locale only when sent."""
+    return {
+        "text": text_to_json(reply.text),
+        "buttons": [[{"label": text_to_json(b.label), "code": b.code} for b in row] for row in reply.buttons],
+        "rev": reply.rev,
+        "remove_keyboard": reply.remove_keyboard,
+    }
+
+
+def reply_from_json(data: Mapping[str, Any]) -> Reply:
+    rows = tuple(
+        tuple(Button(text_from_json(b["label"]), str(b["code"])) for b in row) for row in data.get("buttons") or ()
+    )
+    return Reply(text_from_json(data["text"]), rows, rev=data.get("rev"),
+                 remove_keyboard=bool(data.get("remove_keyboard")))

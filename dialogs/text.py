@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 
 def N_(msgid: str) -> str:
@@ -75,3 +75,54 @@ class Lines:
 
 
 Text: TypeAlias = Msg | Plural | Plain | DateText | DateTimeText | Field | Lines | str | int
+
+
+# ---------------------------------------------------------------- JSON form (outbox rows)
+
+
+def text_to_json(text: Text) -> Any:
+    """A JSON value that ``text_from_json`` turns back into the same text."""
+    if isinstance(text, bool):
+        return {"t": "plain", "v": str(text)}
+    if isinstance(text, int | str):
+        return text
+    if isinstance(text, Msg):
+        return {"t": "msg", "id": text.msgid, "p": {k: text_to_json(v) for k, v in text.params.items()}}
+    if isinstance(text, Plural):
+        return {"t": "plural", "s": text.singular, "pl": text.plural, "n": text.n,
+                "p": {k: text_to_json(v) for k, v in text.params.items()}}
+    if isinstance(text, Plain):
+        return {"t": "plain", "v": text.text}
+    if isinstance(text, DateText):
+        return {"t": "date", "v": text.value.isoformat(), "f": text.format}
+    if isinstance(text, DateTimeText):
+        return {"t": "datetime", "v": text.value.isoformat(), "tz": text.timezone, "f": text.format}
+    if isinstance(text, Field):
+        return {"t": "field", "l": text_to_json(text.label), "v": text_to_json(text.value)}
+    if isinstance(text, Lines):
+        return {"t": "lines", "v": [text_to_json(item) for item in text.items]}
+    raise TypeError(f"not text: {text!r}")
+
+
+def text_from_json(data: Any) -> Text:
+    if isinstance(data, int | str):
+        return data
+    kind = data["t"]
+    if kind == "msg":
+        return Msg(data["id"], {k: text_from_json(v) for k, v in data["p"].items()})
+    if kind == "plural":
+        return Plural(data["s"], data["pl"], int(data["n"]), {k: text_from_json(v) for k, v in data["p"].items()})
+    if kind == "plain":
+        return Plain(data["v"])
+    if kind == "date":
+        return DateText(date.fromisoformat(data["v"]), data["f"])
+    if kind == "datetime":
+        return DateTimeText(datetime.fromisoformat(data["v"]), data["tz"], data["f"])
+    if kind == "field":
+        label = text_from_json(data["l"])
+        if not isinstance(label, Msg):
+            raise ValueError("a field label is a Msg")
+        return Field(label, text_from_json(data["v"]))
+    if kind == "lines":
+        return Lines(tuple(text_from_json(item) for item in data["v"]))
+    raise ValueError(f"unknown text kind {kind!r}")

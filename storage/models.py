@@ -198,3 +198,124 @@ class CommunicationEntry(Base):
     reply: Mapped[str | None] = mapped_column(Text)
     replied_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OutboxMessage(Base):
+    """A message the bot sends on its own (not a direct reply): written in the same transaction
+    as the change that caused it, sent later by the sender, never twice (unique ``key``)."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # idempotency key
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # reply (locale-free) and media
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed|cancelled
+    not_before: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())  # a sender's lease
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    message_ids: Mapped[list[int] | None] = mapped_column(JSON)  # what Telegram returned
+
+
+class NumberSequence(Base):
+    """The last number issued per prefix and year (统一编号): a row lock makes it gap-free."""
+
+    __tablename__ = "number_sequences"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    """《顾客来访/投诉处理单》 (and, later, repair requests): one record per case."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # complaint | repair
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    channel: Mapped[str] = mapped_column(String(16), default="telegram")
+    category: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    wished_date: Mapped[date | None] = mapped_column(Date)
+    lead_department: Mapped[str] = mapped_column(String(32))
+    assisting_departments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    major: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    progress_due: Mapped[date | None] = mapped_column(Date)
+    resolve_due: Mapped[date | None] = mapped_column(Date)
+    calendar_note: Mapped[str | None] = mapped_column(String(200))  # e.g. schedule not yet published
+    progress_reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    result: Mapped[str | None] = mapped_column(Text)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    rating_result: Mapped[int | None] = mapped_column(Integer)
+    rating_attitude: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    events: Mapped[list[TicketEvent]] = relationship(back_populates="ticket", order_by="TicketEvent.id")
+
+
+class TicketEvent(Base):
+    """One entry of a ticket's history; records are never edited silently (DOMAIN 5.1)."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(8))  # owner | staff | system
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class RoutingOverride(Base):
+    """A project's own routing of a complaint category (DOMAIN 1.2 is the default)."""
+
+    __tablename__ = "routing_overrides"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    department: Mapped[str] = mapped_column(String(32))
+
+
+class CalendarDay(Base):
+    """A day of an admin-loaded holiday schedule (a year the packages do not know yet)."""
+
+    __tablename__ = "calendar_days"
+
+    region: Mapped[str] = mapped_column(String(2), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str | None] = mapped_column(String(100))
+
+
+class CalendarYear(Base):
+    """That a region's schedule for a year was loaded (then only its listed days differ)."""
+
+    __tablename__ = "calendar_years"
+
+    region: Mapped[str] = mapped_column(String(2), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    source: Mapped[str | None] = mapped_column(String(200))

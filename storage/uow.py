@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
 from storage.repositories.communication import CommunicationRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.roster import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
 
 
@@ -30,6 +31,8 @@ class UnitOfWork:
         self.updates = UpdateRepository(self.session)
         self.invitations = InvitationRepository(self.session)
         self.communication = CommunicationRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         return self
 
     async def __aexit__(

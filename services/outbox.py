@@ -1,0 +1,48 @@
+"""Writing pushes to the outbox (DESIGN principle 5): in the caller's transaction, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from dialogs.engine import Reply, reply_to_json
+from storage.uow import UnitOfWork
+
+
+async def enqueue(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    chat_id: int,
+    reply: Reply,
+    now: datetime,
+    not_before: datetime | None = None,
+    owner_id: int | None = None,
+    staff_id: int | None = None,
+    media: Sequence[dict[str, str]] = (),
+) -> bool:
+    """Queue one message (photos/documents first, then the text with its buttons).
+
+    ``key`` makes planning idempotent: a second enqueue with the same key is ignored and
+    returns False. The text stays locale-free; the sender renders it in the recipient's
+    locale at send time.
+    """
+    payload: dict[str, Any] = {"reply": reply_to_json(reply), "media": [dict(m) for m in media]}
+    added = await uow.outbox.add_if_new(
+        {
+            "key": key[:200],
+            "chat_id": chat_id,
+            "owner_id": owner_id,
+            "staff_id": staff_id,
+            "payload": payload,
+            "status": "pending",
+            "not_before": not_before or now,
+            "next_attempt_at": not_before or now,
+            "attempts": 0,
+            "created_at": now,
+        }
+    )
+    if added:
+        uow.enqueued += 1
+    return added
