@@ -27,6 +27,7 @@ from bot.middlewares import (
     UpdateDoneMiddleware,
 )
 from bot.render import send_replies
+from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
 from dialogs.engine import Reply
 from dialogs.text import N_, Msg
@@ -57,6 +58,7 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock
     catalogs: Catalogs
+    sender: Sender | None = None  # the outbox sender, while the dispatcher runs (start_sender)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None, catalogs: Catalogs | None = None) -> Runtime:
@@ -65,6 +67,11 @@ class Runtime:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    def wake_sender(self) -> None:
+        """A commit enqueued pushes: send them now rather than at the sender's next look."""
+        if self.sender is not None:
+            self.sender.wake()
 
 
 def build_bot(settings: Settings, token: str) -> Bot:
@@ -82,7 +89,7 @@ def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | N
     if on_update_done is not None:
         dispatcher.update.outer_middleware(UpdateDoneMiddleware(on_update_done))
     dispatcher.update.outer_middleware(ChatOrderMiddleware())
-    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(runtime.sessionmaker, runtime.clock))
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(runtime.sessionmaker, runtime.clock, runtime.wake_sender))
     dispatcher.update.outer_middleware(IdentityMiddleware())
     dispatcher.update.outer_middleware(
         I18nMiddleware(runtime.catalogs, runtime.settings.default_locale, runtime.settings.timezone)
@@ -91,7 +98,26 @@ def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | N
     dispatcher.errors.register(_on_error)
     dispatcher.startup.register(_set_commands)
     dispatcher.startup.register(_prune_update_ids)
+    # The outbox sender runs beside polling or the webhook and stops before the bot's session closes.
+    dispatcher.startup.register(start_sender)
+    dispatcher.shutdown.register(_stop_sender)
     return dispatcher
+
+
+async def start_sender(runtime: Runtime, bot: Bot, limiter: RateLimiter | None = None) -> Sender:
+    """The runtime's outbox sender as a background task; started once, however often called."""
+    if runtime.sender is None:
+        runtime.sender = Sender(
+            runtime.sessionmaker, bot, runtime.catalogs, runtime.clock, runtime.settings.default_locale, limiter
+        )
+        runtime.sender.start()
+    return runtime.sender
+
+
+async def _stop_sender(runtime: Runtime) -> None:
+    sender, runtime.sender = runtime.sender, None
+    if sender is not None:
+        await sender.close()
 
 
 async def _prune_update_ids(runtime: Runtime) -> None:

@@ -91,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
     inbox = admin_parser.add_parser("inbox", help="the communication log (inquiries, suggestions, praise)")
     inbox.add_argument("--limit", type=int, default=20)
     inbox.set_defaults(func=_inbox)
+
+    calendar = admin_parser.add_parser("calendar", help="working-day calendars (holiday schedules)").add_subparsers()
+    calendar_load = calendar.add_parser(
+        "load", help="load holiday schedules from a CSV file: date, working (1/0, 上班/休息), name (optional)"
+    )
+    calendar_load.add_argument("region", type=str.upper, choices=admin.REGIONS)
+    calendar_load.add_argument("file", type=Path)
+    calendar_load.set_defaults(func=_calendar_load)
+    calendar_show = calendar.add_parser("show", help="a year's weekday holidays and working weekends, and their source")
+    calendar_show.add_argument("region", type=str.upper, choices=admin.REGIONS)
+    calendar_show.add_argument("year", type=int)
+    calendar_show.set_defaults(func=_calendar_show)
     return parser
 
 
@@ -229,6 +241,64 @@ async def _inbox(settings: Settings, args: argparse.Namespace) -> int:
             who = entry.name or "-"
             print(f"{entry_number(entry.id)}\t{entry.created_at:%Y-%m-%d %H:%M}\t{entry.kind}\t{entry.status}\t"
                   f"{who}\t{entry.text}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _calendar_load(settings: Settings, args: argparse.Namespace) -> int:
+    from services.workdays import load_calendar
+
+    path: Path = args.file
+    if not await asyncio.to_thread(path.is_file):
+        raise admin.AdminError(f"no such file: {path}")
+
+    async def work(uow: UnitOfWork) -> int:
+        report = await load_calendar(uow, args.region, path, SystemClock().now())
+        if not report.ok:
+            print(f"{len(report.errors)} problem(s) found; nothing was loaded:", file=sys.stderr)
+            for error in report.errors:
+                print(f"  {error}", file=sys.stderr)
+            return 1
+        await uow.commit()
+        years = ", ".join(map(str, report.years))
+        replaced = f" (replacing the earlier load of {', '.join(map(str, report.replaced_years))})" if (
+            report.replaced_years) else ""
+        print(f"loaded {report.region} {years} from {report.source}: {report.holidays} holiday(s), "
+              f"{report.working_days} working day(s){replaced}")
+        for warning in report.warnings:
+            print(f"note: {warning}")
+        return 0
+
+    result: int = await _with_uow(settings, work)
+    return result
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+async def _calendar_show(settings: Settings, args: argparse.Namespace) -> int:
+    from services.workdays import MAX_YEAR, MIN_YEAR, year_summary
+
+    if not MIN_YEAR <= args.year <= MAX_YEAR:
+        raise admin.AdminError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
+
+    async def work(uow: UnitOfWork) -> None:
+        summary = await year_summary(uow, args.region, args.year)
+        if summary.status == "loaded":
+            loaded_at = f"{summary.loaded_at:%Y-%m-%d %H:%M} UTC" if summary.loaded_at else "?"
+            status = (f"loaded from {summary.source or '?'} at {loaded_at}; "
+                      f"days not in the file follow the statutory rules ({summary.package})")
+        elif summary.status == "published":
+            status = f"published schedule ({summary.package})"
+        else:
+            status = (f"assumed: schedule not yet published; statutory holidays by rule ({summary.package}), "
+                      f"no adjusted weekends. Load it with: estatebot admin calendar load {summary.region} FILE.csv")
+        print(f"{summary.region} {summary.year}: {status}")
+        for day in summary.days:
+            kind = "working" if day.working else "holiday"
+            origin = "\tloaded" if day.loaded else ""
+            print(f"{day.day}\t{_WEEKDAYS[day.day.weekday()]}\t{kind}\t{day.name or ''}{origin}".rstrip("\t"))
 
     await _with_uow(settings, work)
     return 0

@@ -67,9 +67,15 @@ class ChatOrderMiddleware(BaseMiddleware):
 class UnitOfWorkMiddleware(BaseMiddleware):
     """One unit of work per update; the update id is recorded in it, so a redelivery is ignored."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        on_enqueued: Callable[[], None] | None = None,  # wakes the outbox sender after a commit
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
+        self._on_enqueued = on_enqueued
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with UnitOfWork(self._sessionmaker) as uow:
@@ -78,6 +84,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["uow"] = uow
             result = await handler(event, data)
             await uow.commit()
+            if uow.enqueued and self._on_enqueued is not None:
+                self._on_enqueued()
             return result
 
 

@@ -248,6 +248,7 @@ class Outcome:
     replies: tuple[Reply, ...]
     answers: Mapping[str, Any] = field(default_factory=dict)
     dialog: str = ""  # set on "done", so the caller knows which use case to run
+    context: Mapping[str, Any] = field(default_factory=dict)  # set on "done": what the dialog started with
 
 
 # ---------------------------------------------------------------- public API
@@ -319,7 +320,10 @@ def prompt(dialog: Dialog, state: DialogState) -> Reply:
         )
     if isinstance(step, PhotosStep):
         got = len(state.answers.get(step.key) or [])
-        rows = [(Button(Msg(N_("Done")), DONE),)] if got or step.optional else []
+        if got:
+            rows = [(Button(Msg(N_("Done")), DONE),)]
+        else:
+            rows = [(Button(Msg(N_("Skip")), SKIP),)] if step.optional else []
         text: Text = step.prompt
         if got:
             text = Lines((step.prompt, Plural("Received {n} file.", "Received {n} files.", got)))
@@ -368,8 +372,12 @@ def display_answer(step: Step, value: Any, context: Mapping[str, Any]) -> Text:
 def options_of(step: ChoiceStep, context: Mapping[str, Any]) -> tuple[Option, ...]:
     if step.options_from is None:
         return step.options
+    # Entries are [code, label] (shown as is) or [code, msgid, "msg"] (translated).
     raw = context.get(step.options_from) or []
-    return tuple(Option(str(code), Plain(str(label))) for code, label in raw)
+    return tuple(
+        Option(str(entry[0]), Msg(str(entry[1])) if len(entry) > 2 and entry[2] == "msg" else Plain(str(entry[1])))
+        for entry in raw
+    )
 
 
 def callback_data(rev: int, code: str) -> str:
@@ -546,7 +554,7 @@ def _finish(dialog: Dialog, state: DialogState) -> Outcome:
         if s.key in state.answers and _applies(s, state.answers, state.context) and not isinstance(s, ConfirmStep)
     }
     replies = (Reply(dialog.done_text, remove_keyboard=True),) if dialog.done_text else ()
-    return Outcome("done", None, replies, applicable, dialog.name)
+    return Outcome("done", None, replies, applicable, dialog.name, state.context)
 
 
 def _back(dialog: Dialog, state: DialogState) -> Outcome:

@@ -55,3 +55,13 @@ INQUIRY = Dialog(
     ),
     done_text=Msg(N_("Thank you. Customer service has received your message and will reply here.")),
 )
+
+
+REPLY = Dialog(
+    name="inquiry_reply",
+    steps=(
+        TextStep(key="text", prompt=Msg(N_("Please write the reply; the bot will send it to the person.")),
+                 label=Msg(N_("Reply")), min_len=2, max_len=1000),
+        ConfirmStep(key="confirm", prompt=Msg(N_("Send this reply?"))),
+    ),
+)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dialogs.complaint import COMPLAINT
 from dialogs.engine import Dialog
-from dialogs.inquiry import INQUIRY
+from dialogs.inquiry import INQUIRY, REPLY
 from dialogs.invitation import INVITATION
+from dialogs.ticket_steps import TICKET_DIALOGS
 
-DIALOGS: dict[str, Dialog] = {d.name: d for d in (INQUIRY, INVITATION)}
+DIALOGS: dict[str, Dialog] = {d.name: d for d in (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS)}
 
 
 def get_dialog(name: str) -> Dialog | None:

@@ -111,7 +111,8 @@ def text_from_json(data: Any) -> Text:
     if kind == "msg":
         return Msg(data["id"], {k: text_from_json(v) for k, v in data["p"].items()})
     if kind == "plural":
-        return Plural(data["s"], data["pl"], int(data["n"]), {k: text_from_json(v) for k, v in data["p"].items()})
+        make = Plural  # an alias, so message extraction does not mistake this call for a msgid
+        return make(data["s"], data["pl"], int(data["n"]), {k: text_from_json(v) for k, v in data["p"].items()})
     if kind == "plain":
         return Plain(data["v"])
     if kind == "date":

@@ -4,6 +4,8 @@ database and the presser's identity, and a forged or stale one changes nothing."
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -14,7 +16,7 @@ from bot.render import send_replies
 from dialogs.engine import Reply, parse_callback_data
 from dialogs.text import N_, Msg
 from handlers.commands import LANGUAGE_PREFIX, language_prompt
-from services import communication, conversations, menu, preferences, profile
+from services import communication, conversations, menu, preferences, profile, ticket_actions, tickets
 from services.actor import Actor
 from services.clock import Clock
 from services.locale import LANGUAGE_NAMES
@@ -26,6 +28,9 @@ def build_router() -> Router:
     router.callback_query.register(choose_language, F.data.startswith(LANGUAGE_PREFIX))
     router.callback_query.register(menu_item, F.data.startswith(menu.MENU_PREFIX))
     router.callback_query.register(dialog_button, F.data.startswith("d1:"))
+    router.callback_query.register(staff_ticket_button, F.data.startswith(tickets.STAFF_PREFIX))
+    router.callback_query.register(reply_button, F.data.startswith(communication.REPLY_PREFIX))
+    router.callback_query.register(owner_ticket_button, F.data.startswith(tickets.OWNER_PREFIX))
     router.callback_query.register(unknown_button)
     return router
 
@@ -68,6 +73,13 @@ async def menu_item(
     replies: list[Reply]
     if item == "inquiry":
         replies = (await conversations.begin(uow, actor, "inquiry", {"known": actor.identity.is_owner}, now)).replies
+    elif item == "complaint" and actor.identity.owner_id:
+        context = await tickets.complaint_context(uow, actor.identity.owner_id)
+        replies = (await conversations.begin(uow, actor, "complaint", context, now)).replies
+    elif item == "my":
+        replies = [await ticket_actions.my_cases(uow, actor)]
+    elif item == "queue":
+        replies = [await ticket_actions.queue(uow, actor)]
     elif item == "code":
         replies = (await conversations.begin(uow, actor, "invitation", {}, now)).replies
     elif item == "profile" and actor.identity.owner_id:
@@ -98,6 +110,48 @@ async def dialog_button(
         # Best effort: a message over 48 hours old can no longer be edited.
         with contextlib.suppress(TelegramBadRequest):
             await bot.edit_message_reply_markup(chat_id=actor.chat_id, message_id=query.message.message_id)
+    await send_replies(bot, actor.chat_id, turn.replies, tr)
+
+
+async def staff_ticket_button(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator, clock: Clock
+) -> None:
+    await _ticket_button(query, bot, uow, actor, tr, clock, ticket_actions.staff_press)
+
+
+async def owner_ticket_button(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator, clock: Clock
+) -> None:
+    await _ticket_button(query, bot, uow, actor, tr, clock, ticket_actions.owner_press)
+
+
+async def _ticket_button(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator, clock: Clock,
+    press: Callable[[UnitOfWork, Actor, str, datetime], Awaitable[ticket_actions.ActionResult]],
+) -> None:
+    now = clock.now()
+    result = await press(uow, actor, query.data or "", now)
+    if result.refusal is not None:
+        await _refuse(query, tr, result.refusal)
+        return
+    replies = list(result.replies)
+    if result.begin is not None:
+        name, context = result.begin
+        replies.extend((await conversations.begin(uow, actor, name, context, now)).replies)
+    await uow.commit()
+    await _answer(query)
+    await send_replies(bot, actor.chat_id, replies, tr)
+
+
+async def reply_button(
+    query: CallbackQuery, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator, clock: Clock
+) -> None:
+    target = await communication.begin_reply(uow, actor, query.data or "")
+    if isinstance(target, str):
+        await _refuse(query, tr, target)
+        return
+    turn = await conversations.begin(uow, actor, target[0], target[1], clock.now())
+    await _answer(query)
     await send_replies(bot, actor.chat_id, turn.replies, tr)
 
 

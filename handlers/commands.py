@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.render import send_replies
 from dialogs.engine import Button, RepeatEvent, Reply
 from dialogs.text import N_, Msg, Plain
-from services import communication, conversations, menu, onboarding
+from services import communication, conversations, menu, onboarding, ticket_actions
 from services.actor import Actor
 from services.clock import Clock
 from services.identity import resolve_identity
@@ -33,6 +33,8 @@ def build_router() -> Router:
     router.message.register(cancel, Command("cancel"))
     router.message.register(language, Command("language"))
     router.message.register(inbox, Command("inbox"))
+    router.message.register(my_cases, Command("my"))
+    router.message.register(queue, Command("queue"))
     return router
 
 
@@ -75,3 +77,11 @@ async def language(message: Message, bot: Bot, actor: Actor, tr: Translator) -> 
 
 async def inbox(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator) -> None:
     await send_replies(bot, actor.chat_id, [await communication.inbox(uow, actor)], tr)
+
+
+async def my_cases(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator) -> None:
+    await send_replies(bot, actor.chat_id, [await ticket_actions.my_cases(uow, actor)], tr)
+
+
+async def queue(message: Message, bot: Bot, uow: UnitOfWork, actor: Actor, tr: Translator) -> None:
+    await send_replies(bot, actor.chat_id, [await ticket_actions.queue(uow, actor)], tr)

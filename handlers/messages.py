@@ -10,7 +10,7 @@ from bot.render import send_replies
 from dialogs.engine import Reply
 from dialogs.text import N_, Msg
 from handlers.common import message_event
-from services import conversations, menu, onboarding
+from services import conversations, menu, onboarding, ticket_actions
 from services.actor import Actor
 from services.clock import Clock
 from services.identity import resolve_identity
@@ -45,6 +45,11 @@ async def any_message(
         identity = await resolve_identity(uow, message.from_user.id)
         await send_replies(bot, actor.chat_id, [onboarding.bind_reply(outcome), menu.main_menu(identity)], tr)
         return
+    if message.text and actor.identity.is_owner:
+        found = await ticket_actions.find_own_case(uow, actor, message.text)
+        if found is not None:
+            await send_replies(bot, actor.chat_id, [found], tr)
+            return
     if actor.identity.is_owner or actor.identity.is_staff:
         hint = Reply(Msg(N_("Sorry, I did not understand that. Please choose from the menu.")))
         await send_replies(bot, actor.chat_id, [hint, menu.main_menu(actor.identity)], tr)

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from dialogs.engine import Reply
+from dialogs.engine import Button, Reply
 from dialogs.inquiry import KINDS
 from dialogs.text import N_, DateTimeText, Field, Lines, Msg, Plain, Text
+from services import outbox
 from services.actor import Actor, Completion
 from services.phones import mask_phone
 from services.roles import can_read_communication_log
@@ -65,4 +66,41 @@ async def inbox(uow: UnitOfWork, actor: Actor, limit: int = 10) -> Reply:
                 )
             )
         )
-    return Reply(Lines(tuple(blocks)))
+    buttons = tuple(
+        (Button(Msg(N_("Reply to {number}"), {"number": entry_number(entry.id)}), f"{REPLY_PREFIX}{entry.id}"),)
+        for entry in entries
+    )
+    return Reply(Lines(tuple(blocks)), buttons)
+
+
+REPLY_PREFIX = "c1:"  # c1:<communication log id>
+
+
+async def begin_reply(uow: UnitOfWork, actor: Actor, data: str) -> tuple[str, dict[str, Any]] | str:
+    """The dialog to start for a reply button, or the msgid of the refusal."""
+    identity = actor.identity
+    if not identity.is_staff or not can_read_communication_log(identity.department or "", identity.role or ""):
+        return N_("This option is not available to you.")
+    raw = data[len(REPLY_PREFIX) :]
+    entry = await uow.communication.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    if entry is None:
+        return N_("This button is not valid.")
+    if entry.status != "open":
+        return N_("This message has already been answered.")
+    return "inquiry_reply", {"entry": entry.id}
+
+
+async def complete_reply(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    """Record customer service's answer on the log row and relay it to the person (DOMAIN 1.8)."""
+    entry = await uow.communication.get(int(answers["entry"]))
+    if entry is None or entry.status != "open" or not actor.identity.staff_id:
+        return Completion((Reply(Msg(N_("This message has already been answered."))),))
+    entry.reply, entry.replied_by, entry.replied_at, entry.status = str(answers["text"]), actor.identity.staff_id, now, "answered"
+    if entry.chat_id is not None:
+        text = Lines((
+            Msg(N_("Customer service replied to your message {number}:"), {"number": entry_number(entry.id)}),
+            Plain(entry.reply),
+        ))
+        await outbox.enqueue(uow, key=f"communication:{entry.id}:reply", chat_id=entry.chat_id, reply=Reply(text),
+                             now=now, owner_id=entry.owner_id)
+    return Completion((Reply(Msg(N_("Reply to {number} sent."), {"number": entry_number(entry.id)})),))

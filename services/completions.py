@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from services.actor import Completer
-from services.communication import complete_inquiry
+from services.communication import complete_inquiry, complete_reply
 from services.onboarding import complete_invitation
+from services.ticket_actions import (
+    complete_add_info,
+    complete_extend,
+    complete_major,
+    complete_progress,
+    complete_rating,
+    complete_reopen,
+    complete_resolve,
+    complete_transfer,
+)
+from services.tickets import file_complaint
 
 COMPLETERS: dict[str, Completer] = {
     "inquiry": complete_inquiry,
+    "inquiry_reply": complete_reply,
     "invitation": complete_invitation,
+    "complaint": file_complaint,
+    "ticket_transfer": complete_transfer,
+    "ticket_progress": complete_progress,
+    "ticket_extend": complete_extend,
+    "ticket_resolve": complete_resolve,
+    "ticket_major": complete_major,
+    "ticket_reopen": complete_reopen,
+    "ticket_add_info": complete_add_info,
+    "ticket_rating": complete_rating,
 }

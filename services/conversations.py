@@ -78,7 +78,8 @@ async def _settle(uow: UnitOfWork, actor: Actor, outcome: Outcome, now: datetime
         completer = COMPLETERS.get(outcome.dialog)
         await uow.chats.save_dialog(actor.chat_id, None, now)
         if completer is not None:
-            completion = await completer(uow, actor, outcome.answers, now)
+            # Answers win over the context they started from (e.g. a corrected phone number).
+            completion = await completer(uow, actor, {**outcome.context, **outcome.answers}, now)
             turn.replies.extend(completion.replies)
             if completion.then is not None:
                 name, context = completion.then

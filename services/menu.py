@@ -22,12 +22,14 @@ def menu_items(identity: Identity) -> list[tuple[str, str]]:
     """(item code, label msgid) the person may use, in display order."""
     if identity.kind is Kind.OWNER:
         return [
+            ("complaint", N_("📣 File a complaint")),
+            ("my", N_("📋 My cases")),
             ("inquiry", N_("📝 Inquiry, suggestion or praise")),
             ("profile", N_("👤 My details")),
             ("lang", N_("🌐 Language")),
         ]
     if identity.kind is Kind.STAFF:
-        items = []
+        items = [("queue", N_("🗂 My case queue"))]
         if can_read_communication_log(identity.department or "", identity.role or ""):
             items.append(("inbox", N_("📥 Messages from customers")))
         items.append(("lang", N_("🌐 Language")))
@@ -78,6 +80,10 @@ def help_text(identity: Identity) -> Reply:
         N_("/cancel — stop the current step"),
         N_("/help — this help"),
     ]
+    if identity.kind is Kind.OWNER:
+        lines.insert(1, N_("/my — your cases"))
+    if identity.kind is Kind.STAFF:
+        lines.insert(1, N_("/queue — open cases, oldest deadline first"))
     if identity.kind is Kind.STAFF and can_read_communication_log(identity.department or "", identity.role or ""):
-        lines.insert(1, N_("/inbox — open messages from customers"))
+        lines.insert(2, N_("/inbox — open messages from customers"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))

@@ -13,6 +13,7 @@ from storage.repositories.chats import ChatRepository, InvitationRepository, Upd
 from storage.repositories.communication import CommunicationRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.roster import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
+from storage.repositories.tickets import TicketRepository
 
 
 class UnitOfWork:
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.invitations = InvitationRepository(self.session)
         self.communication = CommunicationRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.tickets = TicketRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         return self
 

@@ -54,3 +54,50 @@ async def owner_code(uow: UnitOfWork, phone: str, now: datetime) -> str:
     code = await issue_owner_code(uow, owner.id, now)
     await uow.commit()
     return code
+
+
+@dataclass
+class Team:
+    """Bound staff in every role a complaint touches (chat id = Telegram user id)."""
+
+    agent: int  # 客服专员, customer service
+    cs_manager: int  # 客户服务部经理
+    quality: int  # 质管部 member
+    quality_manager: int
+    engineer: int  # 工程部 member
+    vice_president: int  # 分管领导 / 副总经理
+
+
+TEAM_CHATS = Team(agent=6001, cs_manager=6002, quality=6003, quality_manager=6004, engineer=6005, vice_president=6006)
+
+
+async def seed_team(uow: UnitOfWork, now: datetime) -> Team:
+    """The roster plus a bound team (bypassing codes, which their own tests cover)."""
+    from storage.models import Staff
+
+    await seed_roster(uow, now)
+    people = [
+        ("张敏", "customer_service", "member", TEAM_CHATS.agent),
+        ("孙经理", "customer_service", "manager", TEAM_CHATS.cs_manager),
+        ("钱质检", "quality", "member", TEAM_CHATS.quality),
+        ("周主管", "quality", "manager", TEAM_CHATS.quality_manager),
+        ("赵工", "engineering", "member", TEAM_CHATS.engineer),
+        ("吴总", "leadership", "vice_president", TEAM_CHATS.vice_president),
+    ]
+    project = await uow.projects.by_code("HY")
+    assert project is not None
+    existing = {s.name: s for s in await uow.staff.all()}
+    for name, department, role, chat in people:
+        staff = existing.get(name) or Staff(name=name, department=department, role=role, project_id=project.id,
+                                            active=True, created_at=now)
+        staff.telegram_user_id = staff.chat_id = chat
+        uow.staff.add(staff)
+    await uow.commit()
+    return TEAM_CHATS
+
+
+async def bind_owner(uow: UnitOfWork, phone: str, user_id: int) -> None:
+    owner = await uow.owners.by_phone(phone)
+    assert owner is not None
+    owner.telegram_user_id = owner.chat_id = user_id
+    await uow.commit()

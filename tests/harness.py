@@ -15,9 +15,10 @@ from typing import Any, cast
 from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
 
-from bot.app import Runtime, build_bot, build_dispatcher
+from bot.app import Runtime, build_bot, build_dispatcher, start_sender
 from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
+from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
 from services.clock import ManualClock
 from storage.uow import UnitOfWork
@@ -35,6 +36,7 @@ class BotHarness:
         self.runtime: Runtime | None = None
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
+        self.sender: Sender | None = None
 
     async def start(self) -> None:
         settings = Settings(
@@ -46,6 +48,9 @@ class BotHarness:
         self.runtime = Runtime.create(settings, clock=self.clock, catalogs=self.catalogs)
         self.bot = build_bot(settings, DEFAULT_TOKEN)
         self.dispatcher = build_dispatcher(self.runtime, on_update_done=self._done)
+        # The same sender the dispatcher's startup would start; started here to hold it at once.
+        # Tests do not pace pushes like Telegram (1/s per chat); the sender's own tests do.
+        self.sender = await start_sender(self.runtime, self.bot, RateLimiter(1000, 1000.0, 1000, 1000))
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(self.bot, handle_signals=False, polling_timeout=1, close_bot_session=True)
         )
@@ -78,7 +83,23 @@ class BotHarness:
         return all(self.handled[update_id] >= count for update_id, count in self.emulator.pushed.items())
 
     async def settle(self, seconds: float = 15.0) -> None:
-        """Wait until every update injected so far has been handled."""
+        """Wait until every update injected so far has been handled and the outbox rows due
+        (on the test's clock) have been sent."""
+        await self._settle_updates(seconds)
+        deadline = asyncio.get_running_loop().time() + seconds
+        # The background sender may hold some rows itself: wait until nothing due is left.
+        while self.sender is not None and await self._due_rows():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the outbox did not drain")
+            if not await self.sender.drain():
+                await asyncio.sleep(0.01)
+            await self._settle_updates(seconds)
+
+    async def _due_rows(self) -> int:
+        async with self.uow() as uow:
+            return await uow.outbox.due_count(self.clock.now())
+
+    async def _settle_updates(self, seconds: float) -> None:
         deadline = asyncio.get_running_loop().time() + seconds
         while not self._settled():
             if self._task is not None and self._task.done():

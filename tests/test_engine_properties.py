@@ -503,7 +503,7 @@ def test_the_random_sequences_reach_the_end() -> None:
         endings[ending] = endings.get(ending, 0) + 1
 
     count()
-    assert endings.get("done", 0) >= 20, endings
+    assert endings.get("done", 0) >= 10, endings  # about 1 in 8 finish; zero would mean drift
     assert endings.get("cancelled", 0) >= 5, endings
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -50,6 +50,13 @@ class OutboxRepository(Repository):
         for row in rows:
             row.claimed_until = now + lease
         return rows
+
+    async def due_count(self, now: datetime) -> int:
+        """Rows that should go out by ``now`` (claimed or not)."""
+        query = select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, OutboxMessage.not_before <= now
+        )
+        return int(await self.session.scalar(query) or 0)
 
     async def pending(self, chat_id: int | None = None) -> Sequence[OutboxMessage]:
         query = select(OutboxMessage).where(OutboxMessage.status == "pending").order_by(OutboxMessage.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from storage.models import Building, Owner, OwnerUnit, Project, Staff, Unit
@@ -76,6 +76,19 @@ class StaffRepository(Repository):
 
     async def all(self) -> Sequence[Staff]:
         return (await self.session.scalars(select(Staff).order_by(Staff.id))).all()
+
+    async def reachable(
+        self, project_id: int | None, *, departments: Sequence[str] = (), roles: Sequence[str] = ()
+    ) -> Sequence[Staff]:
+        """Active, bound staff of a project (or company-wide) in the given departments/roles."""
+        query = select(Staff).where(Staff.active.is_(True), Staff.chat_id.is_not(None))
+        if project_id is not None:
+            query = query.where(or_(Staff.project_id == project_id, Staff.project_id.is_(None)))
+        if departments:
+            query = query.where(Staff.department.in_(departments))
+        if roles:
+            query = query.where(Staff.role.in_(roles))
+        return (await self.session.scalars(query.order_by(Staff.id))).all()
 
     def add(self, staff: Staff) -> None:
         self.session.add(staff)

@@ -1,0 +1,179 @@
+"""The planner: turns deadlines into outbox rows (DESIGN "Pushes").
+
+Run every few minutes on the injected clock. Each reminder has a key that makes planning
+idempotent (``remind:progress:<ticket>:<due date>``), so running it again — or on another
+instance — adds nothing; a moved deadline (an agreed extension) gets reminders of its own.
+Pushes wait for the delivery window, 09:00–20:00 in the project's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dialogs.engine import Reply
+from dialogs.text import N_, DateText, Lines, Msg
+from services import outbox
+from services.roles import Department
+from services.ticket_actions import confirmation_buttons, confirmation_request
+from services.tickets import SUPERVISOR_ROLES, Status, record, staff_buttons, staff_card
+from services.workdays import WorkCalendar, calendar_for
+from storage.models import Staff, Ticket
+from storage.uow import UnitOfWork
+
+WINDOW_START, WINDOW_END = time(9, 0), time(20, 0)
+CONFIRMATION_REMINDERS = 2  # "at most twice", then closed as not confirmed
+
+
+@dataclass
+class PlanReport:
+    reminders: int = 0
+    overdue: int = 0
+    confirmation_reminders: int = 0
+    closed_unconfirmed: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+def delivery_time(now: datetime, timezone: str) -> datetime:
+    """The earliest moment inside the delivery window (DOMAIN 4.6)."""
+    local = now.astimezone(ZoneInfo(timezone))
+    if local.time() < WINDOW_START:
+        local = datetime.combine(local.date(), WINDOW_START, local.tzinfo)
+    elif local.time() >= WINDOW_END:
+        local = datetime.combine(local.date() + timedelta(days=1), WINDOW_START, local.tzinfo)
+    return local.astimezone(now.tzinfo)
+
+
+def working_delivery_time(now: datetime, timezone: str, calendar: WorkCalendar) -> datetime:
+    """Staff are not pushed on their days off: the window of the next working day."""
+    moment = delivery_time(now, timezone)
+    local = moment.astimezone(ZoneInfo(timezone))
+    if not calendar.is_working_day(local.date()):
+        day = calendar.next_working_day_on_or_after(local.date())
+        moment = datetime.combine(day, WINDOW_START, local.tzinfo).astimezone(now.tzinfo)
+    return moment
+
+
+async def plan(uow: UnitOfWork, now: datetime) -> PlanReport:
+    """Plan every due reminder; the caller commits. On PostgreSQL one instance plans at a time."""
+    report = PlanReport()
+    if uow.outbox.dialect == "postgresql":
+        from sqlalchemy import text
+
+        locked = await uow.session.scalar(text("SELECT pg_try_advisory_xact_lock(7315001)"))
+        if not locked:
+            return report
+    calendars: dict[str, WorkCalendar] = {}
+    for ticket in await uow.tickets.open_tickets():
+        project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
+        region, zone = (project.region, project.timezone) if project else ("CN", "Asia/Shanghai")
+        if region not in calendars:
+            calendars[region] = await calendar_for(uow, region)
+        calendar = calendars[region]
+        today = now.astimezone(ZoneInfo(zone)).date()
+        if ticket.status in (Status.NEW, Status.ACCEPTED):
+            staff_at = working_delivery_time(now, zone, calendar)
+            if ticket.progress_reported_at is None and ticket.progress_due:
+                await _deadline(uow, ticket, "progress", ticket.progress_due, today, calendar, staff_at, now, report)
+            if ticket.resolve_due:
+                await _deadline(uow, ticket, "resolve", ticket.resolve_due, today, calendar, staff_at, now, report)
+        elif ticket.status == Status.RESOLVED and ticket.resolved_at is not None:
+            await _confirmation(uow, ticket, today, calendar, zone, delivery_time(now, zone), now, report)
+    return report
+
+
+async def _deadline(
+    uow: UnitOfWork, ticket: Ticket, which: str, due: date, today: date, calendar: WorkCalendar,
+    send_at: datetime, now: datetime, report: PlanReport,
+) -> None:
+    label = N_("Progress report") if which == "progress" else N_("Resolution")
+    if today > due:
+        key = f"overdue:{which}:{ticket.id}:{due.isoformat()}"
+        people = await _supervisors(uow, ticket)
+        headline = Msg(N_("⏰ Overdue: {what} for {number} was due {date}"),
+                       {"what": Msg(label), "number": ticket.number, "date": DateText(due)})
+        if await _send(uow, people, ticket, key, headline, send_at, now):
+            report.overdue += 1
+            report.keys.append(key)
+        return
+    # The working day before the deadline (or the deadline itself, if that comes first).
+    reminder_day = _previous_working_day(calendar, due)
+    if today >= reminder_day:
+        key = f"remind:{which}:{ticket.id}:{due.isoformat()}"
+        people = await _workers(uow, ticket)
+        headline = Msg(N_("⏳ Reminder: {what} for {number} is due {date}"),
+                       {"what": Msg(label), "number": ticket.number, "date": DateText(due)})
+        if await _send(uow, people, ticket, key, headline, send_at, now):
+            report.reminders += 1
+            report.keys.append(key)
+
+
+def _previous_working_day(calendar: WorkCalendar, day: date) -> date:
+    candidate = day - timedelta(days=1)
+    for _ in range(30):
+        if calendar.is_working_day(candidate):
+            return candidate
+        candidate -= timedelta(days=1)
+    return day
+
+
+async def _workers(uow: UnitOfWork, ticket: Ticket) -> list[Staff]:
+    handler = await uow.staff.get(ticket.handler_id) if ticket.handler_id else None
+    if handler is not None and handler.active and handler.chat_id is not None:
+        return [handler]
+    return list(await uow.staff.reachable(ticket.project_id, departments=[ticket.lead_department]))
+
+
+async def _supervisors(uow: UnitOfWork, ticket: Ticket) -> list[Staff]:
+    """The lead department's managers and customer service's managers (DOMAIN 4.5)."""
+    people = await uow.staff.reachable(
+        ticket.project_id, departments=[ticket.lead_department, Department.CUSTOMER_SERVICE],
+        roles=list(SUPERVISOR_ROLES),
+    )
+    return list(people)
+
+
+async def _send(
+    uow: UnitOfWork, people: list[Staff], ticket: Ticket, key: str, headline: Msg, send_at: datetime, now: datetime
+) -> bool:
+    timezone = "Asia/Shanghai"
+    project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
+    if project is not None:
+        timezone = project.timezone
+    card = await staff_card(uow, ticket, headline, timezone)
+    added = False
+    for person in people:
+        if person.chat_id is None:
+            continue
+        added |= await outbox.enqueue(
+            uow, key=f"{key}:staff:{person.id}", chat_id=person.chat_id, reply=Reply(card, staff_buttons(person, ticket)),
+            now=now, not_before=send_at, staff_id=person.id,
+        )
+    return added
+
+
+async def _confirmation(
+    uow: UnitOfWork, ticket: Ticket, today: date, calendar: WorkCalendar, zone: str, send_at: datetime,
+    now: datetime, report: PlanReport,
+) -> None:
+    """Remind the owner to confirm after 1 and 2 working days; close as not confirmed after 3."""
+    assert ticket.resolved_at is not None
+    resolved_on = ticket.resolved_at.astimezone(ZoneInfo(zone)).date()
+    waited = calendar.working_days_between(resolved_on, today)
+    owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
+    if waited > CONFIRMATION_REMINDERS:
+        ticket.status, ticket.closed_at = Status.UNCONFIRMED, now
+        await record(uow, ticket, "closed_unconfirmed", now, reminders=CONFIRMATION_REMINDERS)
+        report.closed_unconfirmed += 1
+        return
+    if waited < 1 or owner is None or owner.chat_id is None:
+        return
+    n = min(waited, CONFIRMATION_REMINDERS)  # one reminder per working day waited, at most two
+    key = f"confirm:{ticket.id}:{ticket.resolved_at.isoformat()}:{n}"
+    text = Msg(N_("Reminder: please tell us whether {number} is resolved."), {"number": ticket.number})
+    reply = Reply(Lines((text, confirmation_request(ticket))), confirmation_buttons(ticket))
+    if await outbox.enqueue(uow, key=key, chat_id=owner.chat_id, reply=reply, now=now, not_before=send_at,
+                            owner_id=owner.id):
+        report.confirmation_reminders += 1
+        report.keys.append(key)

@@ -1,0 +1,335 @@
+"""Complaints (DOMAIN section 1): filing, routing, notifications, staff and owner actions.
+
+Every change to a ticket is an event in its history (DOMAIN 5.1), and every message it causes
+is an outbox row written in the same transaction (DESIGN principle 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
+from services import outbox
+from services.actor import Actor, Completion
+from services.numbering import next_number
+from services.phones import mask_phone
+from services.roles import DEPARTMENT_LABELS, Department, Role
+from services.routing import CATEGORY_LABELS, MAJOR_CATEGORIES, Category, lead_department
+from services.workdays import calendar_for, due_after_calendar_days, due_after_working_days
+from storage.models import Staff, Ticket, TicketEvent, Unit
+from storage.uow import UnitOfWork
+
+PROGRESS_WORKING_DAYS = 3  # DOMAIN 1.3
+RESOLVE_CALENDAR_DAYS = 7  # DOMAIN 1.4: "within one week"
+STAFF_PREFIX = "t1:"  # t1:<ticket id>:<action>
+OWNER_PREFIX = "o1:"  # o1:<ticket id>:<action>
+
+
+class Status(StrEnum):
+    NEW = "new"  # routed, nobody has accepted it yet
+    ACCEPTED = "accepted"  # a handler works on it
+    RESOLVED = "resolved"  # waiting for the owner's confirmation
+    CONFIRMED = "confirmed"  # the owner confirmed; the callback rating is pending
+    CLOSED = "closed"  # rated
+    UNCONFIRMED = "unconfirmed"  # closed without the owner's confirmation (never counted as confirmed)
+
+
+STATUS_LABELS: dict[str, str] = {
+    Status.NEW: N_("Registered, waiting to be accepted"),
+    Status.ACCEPTED: N_("Being handled"),
+    Status.RESOLVED: N_("Resolved, waiting for your confirmation"),
+    Status.CONFIRMED: N_("Confirmed"),
+    Status.CLOSED: N_("Closed"),
+    Status.UNCONFIRMED: N_("Closed without confirmation"),
+}
+OPEN = (Status.NEW, Status.ACCEPTED)
+
+
+class Action(StrEnum):
+    ACCEPT = "acc"
+    TRANSFER = "tr"
+    PROGRESS = "pg"
+    EXTEND = "ext"
+    RESOLVE = "res"
+    MAJOR = "maj"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.ACCEPT: N_("✅ Accept"),
+    Action.TRANSFER: N_("↪️ Transfer"),
+    Action.PROGRESS: N_("📝 Progress report"),
+    Action.EXTEND: N_("⏳ Ask for more time"),
+    Action.RESOLVE: N_("✔️ Mark resolved"),
+    Action.MAJOR: N_("🚩 Flag as major"),
+}
+
+SUPERVISOR_ROLES = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def permitted(staff: Staff, ticket: Ticket, action: Action) -> bool:
+    """Whether a staff member may take an action on a ticket (checked on every press)."""
+    if not staff.active:
+        return False
+    if staff.project_id is not None and ticket.project_id not in (None, staff.project_id):
+        return False
+    in_lead = staff.department == ticket.lead_department
+    handler = ticket.handler_id == staff.id
+    customer_service = staff.department == Department.CUSTOMER_SERVICE
+    supervisor = staff.role in SUPERVISOR_ROLES
+    if action is Action.ACCEPT:
+        return ticket.status == Status.NEW and in_lead
+    if ticket.status not in OPEN:
+        return False
+    if action is Action.TRANSFER:
+        return handler or in_lead or customer_service
+    if action is Action.MAJOR:
+        return not ticket.major and (handler or in_lead or customer_service or supervisor)
+    # Progress, extension and resolution are the handler's (or their department's manager's).
+    return ticket.status == Status.ACCEPTED and (handler or (in_lead and supervisor))
+
+
+def actions_for(staff: Staff, ticket: Ticket) -> list[Action]:
+    return [action for action in Action if permitted(staff, ticket, action)]
+
+
+# ---------------------------------------------------------------- filing
+
+
+async def complaint_context(uow: UnitOfWork, owner_id: int) -> dict[str, Any]:
+    """What the intake dialog offers: the owner's units and their phone on record."""
+    owner = await uow.owners.get(owner_id)
+    units = await uow.units.units_of_owner(owner_id)
+    return {
+        "units": [[str(unit.id), unit_label(unit)] for unit in units],
+        "phone": owner.phone if owner else None,
+    }
+
+
+def unit_label(unit: Unit) -> str:
+    return f"{unit.building.project.name} {unit.building.name}-{unit.number}"
+
+
+async def file_complaint(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    owner_id = actor.identity.owner_id
+    if owner_id is None:
+        return Completion((Reply(Msg(N_("Only registered owners can file a complaint here."))),))
+    units = {str(unit.id): unit for unit in await uow.units.units_of_owner(owner_id)}
+    unit = units.get(str(answers.get("unit"))) if answers.get("unit") else None
+    if unit is None and len(units) == 1:
+        unit = next(iter(units.values()))
+    project = unit.building.project if unit else None
+    zone = project.timezone if project else actor.timezone
+    category = str(answers["category"])
+    department = await lead_department(uow, project.id if project else None, category)
+    calendar = await calendar_for(uow, project.region if project else "CN")
+    ticket = Ticket(
+        number=await next_number(uow, "complaint", now.astimezone(ZoneInfo(zone)).year),
+        kind="complaint",
+        project_id=project.id if project else None,
+        owner_id=owner_id,
+        unit_id=unit.id if unit else None,
+        channel="telegram",
+        category=category,
+        description=str(answers["description"]),
+        attachments=list(answers.get("attachments") or []),
+        contact_phone=answers.get("phone"),
+        wished_date=date.fromisoformat(answers["wished_date"]) if answers.get("wished_date") else None,
+        lead_department=department,
+        assisting_departments=[],
+        status=Status.NEW,
+        major=Category(category) in MAJOR_CATEGORIES,
+        received_at=now,
+        progress_due=due_after_working_days(calendar, now, PROGRESS_WORKING_DAYS, zone),
+        resolve_due=due_after_calendar_days(calendar, now, RESOLVE_CALENDAR_DAYS, zone),
+        created_at=now,
+        updated_at=now,
+    )
+    # Deadlines counted over a year whose holiday schedule is not yet published say so (DOMAIN 1.3).
+    assumed = calendar.assumed_years(now.astimezone(ZoneInfo(zone)).date(), ticket.resolve_due or now.date())
+    ticket.calendar_note = ", ".join(map(str, assumed)) or None
+    uow.tickets.add(ticket)
+    await uow.flush()
+    await record(uow, ticket, "created", now, actor="owner", channel="telegram")
+    routed = await record(uow, ticket, "routed", now, department=department)
+    await notify_department(uow, ticket, routed, now)
+    if ticket.major:
+        escalated = await record(uow, ticket, "escalated", now, reason="category")
+        await notify_leadership(uow, ticket, escalated, now)
+    reply = Reply(
+        Lines(
+            (
+                Msg(N_("Your complaint is registered as {number}."), {"number": ticket.number}),
+                Msg(N_("{department} will handle it and report progress by {progress}; we aim to resolve it by {resolve}."),
+                    {"department": Msg(DEPARTMENT_LABELS[Department(department)]),
+                     "progress": DateText(ticket.progress_due) if ticket.progress_due else "—",
+                     "resolve": DateText(ticket.resolve_due) if ticket.resolve_due else "—"}),
+                Msg(N_("You can follow it with /my.")),
+            )
+        ),
+        remove_keyboard=True,
+    )
+    return Completion((reply,))
+
+
+async def record(
+    uow: UnitOfWork, ticket: Ticket, kind: str, now: datetime, *, actor: str = "system",
+    staff_id: int | None = None, **data: Any,
+) -> TicketEvent:
+    """Append an event to the ticket's history (and flush, so its id can key notifications)."""
+    event = TicketEvent(ticket_id=ticket.id, at=now, kind=kind, actor=actor, staff_id=staff_id,
+                        data={k: v for k, v in data.items() if v is not None})
+    uow.tickets.add_event(event)
+    ticket.updated_at = now
+    await uow.flush()
+    return event
+
+
+# ---------------------------------------------------------------- cards
+
+
+async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, timezone: str) -> Text:
+    """The case as staff see it: the owner's phone masked (DOMAIN 5.2), their text escaped."""
+    owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
+    unit = await ticket_unit(uow, ticket)
+    lines: list[Text] = [
+        headline,
+        Field(Msg(N_("No.")), Plain(ticket.number)),
+        Field(Msg(N_("Category")), Msg(CATEGORY_LABELS[Category(ticket.category)])),
+        Field(Msg(N_("Unit")), Plain(unit_label(unit) if unit else "—")),
+        Field(Msg(N_("Owner")), Plain(owner.name if owner else "—")),
+        Field(Msg(N_("Phone")), Plain(mask_phone(ticket.contact_phone) if ticket.contact_phone else "—")),
+        Field(Msg(N_("Description")), Plain(ticket.description)),
+        Field(Msg(N_("Lead department")), Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])),
+    ]
+    if ticket.major:
+        lines.append(Msg(N_("🚩 Major complaint")))
+    if ticket.attachments:
+        lines.append(Field(Msg(N_("Attachments")), len(ticket.attachments)))
+    if ticket.wished_date:
+        lines.append(Field(Msg(N_("Wished resolution date")), DateText(ticket.wished_date)))
+    lines.extend(_deadline_lines(ticket))
+    return Lines(tuple(lines))
+
+
+def _deadline_lines(ticket: Ticket) -> list[Text]:
+    lines: list[Text] = []
+    if ticket.progress_due and ticket.progress_reported_at is None:
+        lines.append(Field(Msg(N_("Progress report due")), DateText(ticket.progress_due)))
+    if ticket.resolve_due:
+        lines.append(Field(Msg(N_("Resolution due")), DateText(ticket.resolve_due)))
+    if ticket.calendar_note:
+        lines.append(Msg(N_("Note: the holiday schedule for {years} is not yet published; statutory holidays are "
+                            "assumed."), {"years": Plain(ticket.calendar_note)}))
+    return lines
+
+
+def owner_card(ticket: Ticket, unit: Unit | None) -> Text:
+    lines: list[Text] = [
+        Field(Msg(N_("No.")), Plain(ticket.number)),
+        Field(Msg(N_("Category")), Msg(CATEGORY_LABELS[Category(ticket.category)])),
+        Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
+    ]
+    if unit is not None:
+        lines.append(Field(Msg(N_("Unit")), Plain(unit_label(unit))))
+    lines.append(Field(Msg(N_("Description")), Plain(ticket.description)))
+    if ticket.status in OPEN and ticket.resolve_due:
+        lines.append(Field(Msg(N_("Resolution due")), DateText(ticket.resolve_due)))
+    if ticket.result:
+        lines.append(Field(Msg(N_("Result")), Plain(ticket.result)))
+    return Lines(tuple(lines))
+
+
+async def ticket_unit(uow: UnitOfWork, ticket: Ticket) -> Unit | None:
+    if ticket.unit_id is None or ticket.owner_id is None:
+        return None
+    for unit in await uow.units.units_of_owner(ticket.owner_id):
+        if unit.id == ticket.unit_id:
+            return unit
+    return None
+
+
+def staff_buttons(staff: Staff, ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
+    buttons = [Button(Msg(ACTION_LABELS[a]), f"{STAFF_PREFIX}{ticket.id}:{a.value}") for a in actions_for(staff, ticket)]
+    return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+
+
+# ---------------------------------------------------------------- notifications
+
+
+async def notify_staff(
+    uow: UnitOfWork, people: Sequence[Staff], ticket: Ticket, event: TicketEvent, headline: Msg, now: datetime,
+    *, with_media: bool = True, extra: Text | None = None,
+) -> int:
+    timezone = await _timezone(uow, ticket)
+    card = await staff_card(uow, ticket, headline, timezone)
+    text: Text = Lines((card, extra)) if extra is not None else card
+    sent = 0
+    for person in people:
+        if person.chat_id is None:
+            continue
+        await outbox.enqueue(
+            uow, key=f"ticket:{ticket.id}:event:{event.id}:staff:{person.id}", chat_id=person.chat_id,
+            reply=Reply(text, staff_buttons(person, ticket)), now=now, staff_id=person.id,
+            media=ticket.attachments if with_media else (),
+        )
+        sent += 1
+    return sent
+
+
+async def notify_department(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime) -> int:
+    """The lead department's staff (or the named handler only, once there is one)."""
+    if ticket.handler_id is not None:
+        handler = await uow.staff.get(ticket.handler_id)
+        people: Sequence[Staff] = [handler] if handler and handler.active else []
+    else:
+        people = await uow.staff.reachable(ticket.project_id, departments=[ticket.lead_department])
+    headline = Msg(N_("📥 New complaint for your department"))
+    return await notify_staff(uow, people, ticket, event, headline, now)
+
+
+async def notify_leadership(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime) -> int:
+    """DOMAIN 1.5: a major complaint goes to the deputy and general managers at once, in full."""
+    people = await uow.staff.reachable(
+        ticket.project_id, roles=[Role.VICE_PRESIDENT, Role.GENERAL_MANAGER]
+    )
+    return await notify_staff(uow, people, ticket, event, Msg(N_("🚩 Major complaint escalated to you")), now)
+
+
+async def notify_customer_service(
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, headline: Msg, now: datetime, *,
+    extra: Text | None = None, managers_only: bool = False,
+) -> int:
+    roles = list(SUPERVISOR_ROLES) if managers_only else []
+    people = await uow.staff.reachable(ticket.project_id, departments=[Department.CUSTOMER_SERVICE], roles=roles)
+    return await notify_staff(uow, people, ticket, event, headline, now, with_media=False, extra=extra)
+
+
+async def notify_owner(
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, text: Text, now: datetime,
+    buttons: tuple[tuple[Button, ...], ...] = (), *, suffix: str = "",
+) -> bool:
+    """A message about the owner's own case (no consent needed, DOMAIN 4.6)."""
+    owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
+    if owner is None or owner.chat_id is None:
+        return False
+    return await outbox.enqueue(
+        uow, key=f"ticket:{ticket.id}:event:{event.id}:owner{suffix}", chat_id=owner.chat_id,
+        reply=Reply(text, buttons), now=now, owner_id=owner.id,
+    )
+
+
+async def _timezone(uow: UnitOfWork, ticket: Ticket) -> str:
+    project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
+    return project.timezone if project else "Asia/Shanghai"
+
+
+def owner_button(ticket: Ticket, label: str, action: str) -> Button:
+    return Button(Msg(label), f"{OWNER_PREFIX}{ticket.id}:{action}")

@@ -1,0 +1,59 @@
+"""Tickets (complaints, later repairs) and their history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from storage.models import Staff, Ticket, TicketEvent
+from storage.repositories.base import Repository
+
+OPEN_STATUSES = ("new", "accepted", "resolved")
+
+
+class TicketRepository(Repository):
+    def add(self, ticket: Ticket) -> None:
+        self.session.add(ticket)
+
+    async def get(self, ticket_id: int, *, lock: bool = False) -> Ticket | None:
+        query = select(Ticket).where(Ticket.id == ticket_id)
+        if lock and self.dialect == "postgresql":
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def by_number(self, number: str) -> Ticket | None:
+        return await self.session.scalar(select(Ticket).where(Ticket.number == number))
+
+    async def of_owner(self, owner_id: int) -> Sequence[Ticket]:
+        query = select(Ticket).where(Ticket.owner_id == owner_id).order_by(Ticket.id.desc())
+        return (await self.session.scalars(query)).all()
+
+    async def open_tickets(self) -> Sequence[Ticket]:
+        return (await self.session.scalars(select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)))).all()
+
+    async def queue_for(self, staff: Staff, *, everything: bool) -> Sequence[Ticket]:
+        """Open cases a staff member works on: theirs, their department's, or (customer
+        service and leadership) all of their project's; oldest deadline first."""
+        query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+        if staff.project_id is not None:
+            query = query.where(or_(Ticket.project_id == staff.project_id, Ticket.project_id.is_(None)))
+        if not everything:
+            query = query.where(or_(Ticket.handler_id == staff.id, Ticket.lead_department == staff.department))
+        query = query.order_by(Ticket.resolve_due.is_(None), Ticket.resolve_due, Ticket.progress_due, Ticket.id)
+        return (await self.session.scalars(query)).all()
+
+    async def events(self, ticket_id: int) -> Sequence[TicketEvent]:
+        query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+        return (await self.session.scalars(query)).all()
+
+    def add_event(self, event: TicketEvent) -> None:
+        self.session.add(event)
+
+    async def count_events(self, ticket_id: int, kind: str) -> int:
+        return len([e for e in await self.events(ticket_id) if e.kind == kind])
+
+
+def event_data(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
