@@ -27,6 +27,7 @@ from bot.middlewares import (
     UpdateDoneMiddleware,
 )
 from bot.render import send_replies
+from bot.scheduler import PlannerLoop
 from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
 from dialogs.engine import Reply
@@ -59,6 +60,8 @@ class Runtime:
     clock: Clock
     catalogs: Catalogs
     sender: Sender | None = None  # the outbox sender, while the dispatcher runs (start_sender)
+    planner: PlannerLoop | None = None  # the reminder planner, while the dispatcher runs
+    plan_in_background: bool = True  # tests turn it off and plan on their own clock
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None, catalogs: Catalogs | None = None) -> Runtime:
@@ -100,6 +103,8 @@ def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | N
     dispatcher.startup.register(_prune_update_ids)
     # The outbox sender runs beside polling or the webhook and stops before the bot's session closes.
     dispatcher.startup.register(start_sender)
+    dispatcher.startup.register(_start_planner)
+    dispatcher.shutdown.register(_stop_planner)
     dispatcher.shutdown.register(_stop_sender)
     return dispatcher
 
@@ -112,6 +117,18 @@ async def start_sender(runtime: Runtime, bot: Bot, limiter: RateLimiter | None =
         )
         runtime.sender.start()
     return runtime.sender
+
+
+async def _start_planner(runtime: Runtime) -> None:
+    if runtime.plan_in_background and runtime.planner is None:
+        runtime.planner = PlannerLoop(runtime.sessionmaker, runtime.clock, runtime.wake_sender)
+        runtime.planner.start()
+
+
+async def _stop_planner(runtime: Runtime) -> None:
+    planner, runtime.planner = runtime.planner, None
+    if planner is not None:
+        await planner.close()
 
 
 async def _stop_sender(runtime: Runtime) -> None:

@@ -88,6 +88,16 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--phone", required=True)
     invite.set_defaults(func=_invite)
 
+    routing = admin_parser.add_parser("routing", help="which department leads each complaint category").add_subparsers()
+    routing_set = routing.add_parser("set", help="override the default department for a project's category")
+    routing_set.add_argument("project")
+    routing_set.add_argument("category")
+    routing_set.add_argument("department")
+    routing_set.set_defaults(func=_routing_set)
+    routing_show = routing.add_parser("show", help="the routing table a project uses")
+    routing_show.add_argument("project")
+    routing_show.set_defaults(func=_routing_show)
+
     inbox = admin_parser.add_parser("inbox", help="the communication log (inquiries, suggestions, praise)")
     inbox.add_argument("--limit", type=int, default=20)
     inbox.set_defaults(func=_inbox)
@@ -228,6 +238,40 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
         name, code = await admin.new_owner_code(uow, args.phone, SystemClock().now())
         await uow.commit()
         print(f"invitation code for {name}: {code}  (valid 14 days; the owner types it, or sends /start {code})")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _routing_set(settings: Settings, args: argparse.Namespace) -> int:
+    from services.routing import set_override
+
+    async def work(uow: UnitOfWork) -> None:
+        project = await uow.projects.by_code(args.project)
+        if project is None:
+            raise admin.AdminError(f"unknown project {args.project!r}")
+        try:
+            await set_override(uow, project.id, args.category, args.department)
+        except ValueError as exc:
+            raise admin.AdminError(str(exc)) from None
+        await uow.commit()
+        print(f"{project.code}: {args.category} complaints now go to {args.department}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _routing_show(settings: Settings, args: argparse.Namespace) -> int:
+    from services.routing import DEFAULT_ROUTES, lead_department
+
+    async def work(uow: UnitOfWork) -> None:
+        project = await uow.projects.by_code(args.project)
+        if project is None:
+            raise admin.AdminError(f"unknown project {args.project!r}")
+        for category, default in DEFAULT_ROUTES.items():
+            department = await lead_department(uow, project.id, category.value)
+            note = "" if department == default.value else f"  (default: {default.value})"
+            print(f"{category.value}\t{department}{note}")
 
     await _with_uow(settings, work)
     return 0

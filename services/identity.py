@@ -44,5 +44,7 @@ async def resolve_identity(uow: UnitOfWork, user_id: int) -> Identity:
         )
     owner = await uow.owners.by_telegram_user(user_id)
     if owner is not None:
+        if owner.blocked:
+            owner.blocked = False  # they write to us again, so they unblocked the bot
         return Identity(Kind.OWNER, user_id, owner_id=owner.id, name=owner.name, locale=owner.locale)
     return Identity(Kind.UNKNOWN, user_id)

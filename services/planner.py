@@ -18,8 +18,8 @@ from services import outbox
 from services.roles import Department
 from services.ticket_actions import confirmation_buttons, confirmation_request
 from services.tickets import SUPERVISOR_ROLES, Status, record, staff_buttons, staff_card
-from services.workdays import WorkCalendar, calendar_for
-from storage.models import Staff, Ticket
+from services.workdays import WorkCalendar, calendar_for, missing_schedule_warning_for
+from storage.models import Project, Staff, Ticket
 from storage.uow import UnitOfWork
 
 WINDOW_START, WINDOW_END = time(9, 0), time(20, 0)
@@ -65,6 +65,8 @@ async def plan(uow: UnitOfWork, now: datetime) -> PlanReport:
         if not locked:
             return report
     calendars: dict[str, WorkCalendar] = {}
+    for each_project in await uow.projects.all():
+        await _schedule_warning(uow, each_project, now, report)
     for ticket in await uow.tickets.open_tickets():
         project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
         region, zone = (project.region, project.timezone) if project else ("CN", "Asia/Shanghai")
@@ -177,3 +179,28 @@ async def _confirmation(
                             owner_id=owner.id):
         report.confirmation_reminders += 1
         report.keys.append(key)
+
+
+async def _schedule_warning(uow: UnitOfWork, project: Project, now: datetime, report: PlanReport) -> None:
+    """DOMAIN 1.3: from 1 November, tell the office's managers (weekly) that next year's
+    holiday schedule is missing, so deadlines would assume statutory holidays only."""
+    today = now.astimezone(ZoneInfo(project.timezone)).date()
+    year = await missing_schedule_warning_for(uow, project.region, today)
+    if year is None:
+        return
+    week = today.isocalendar()
+    text = Msg(
+        N_("The {year} holiday schedule for region {region} is not loaded yet; deadlines assume statutory holidays "
+           "without adjusted working days. An admin can load it: estatebot admin calendar load {region} FILE.csv"),
+        {"year": str(year), "region": project.region},
+    )
+    people = await uow.staff.reachable(
+        project.id, departments=[Department.CUSTOMER_SERVICE, Department.OFFICE], roles=list(SUPERVISOR_ROLES)
+    )
+    for person in people:
+        if person.chat_id is None:
+            continue
+        key = f"calendar:{project.region}:{year}:{week.year}-W{week.week}:staff:{person.id}"
+        if await outbox.enqueue(uow, key=key, chat_id=person.chat_id, reply=Reply(text), now=now,
+                                not_before=delivery_time(now, project.timezone), staff_id=person.id):
+            report.keys.append(key)

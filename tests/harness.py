@@ -46,6 +46,7 @@ class BotHarness:
             database_url=self.database_url,
         )
         self.runtime = Runtime.create(settings, clock=self.clock, catalogs=self.catalogs)
+        self.runtime.plan_in_background = False  # tests plan explicitly after moving the clock
         self.bot = build_bot(settings, DEFAULT_TOKEN)
         self.dispatcher = build_dispatcher(self.runtime, on_update_done=self._done)
         # The same sender the dispatcher's startup would start; started here to hold it at once.
