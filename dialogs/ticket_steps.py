@@ -13,6 +13,14 @@ TRANSFER = Dialog(
         TextStep(key="reason", prompt=Msg(N_("Why? (the reason is recorded)")), min_len=2, max_len=500),
     ),
 )
+ASSIST = Dialog(
+    name="ticket_assist",
+    steps=(
+        ChoiceStep(key="department", prompt=Msg(N_("Which department should assist?")), options_from="departments",
+                   columns=1),
+        TextStep(key="note", prompt=Msg(N_("What do you need from them?")), min_len=2, max_len=500),
+    ),
+)
 PROGRESS = Dialog(
     name="ticket_progress",
     steps=(TextStep(key="text", prompt=Msg(N_("Please write the progress report.")), min_len=2, max_len=1000),),
@@ -59,4 +67,4 @@ RATING = Dialog(
     done_text=Msg(N_("Thank you for your feedback.")),
 )
 
-TICKET_DIALOGS = (TRANSFER, PROGRESS, EXTEND, RESOLVE, MAJOR, REOPEN, ADD_INFO, RATING)
+TICKET_DIALOGS = (TRANSFER, ASSIST, PROGRESS, EXTEND, RESOLVE, MAJOR, REOPEN, ADD_INFO, RATING)

@@ -7,6 +7,7 @@ from services.communication import complete_inquiry, complete_reply
 from services.onboarding import complete_invitation
 from services.ticket_actions import (
     complete_add_info,
+    complete_assist,
     complete_extend,
     complete_major,
     complete_progress,
@@ -23,6 +24,7 @@ COMPLETERS: dict[str, Completer] = {
     "invitation": complete_invitation,
     "complaint": file_complaint,
     "ticket_transfer": complete_transfer,
+    "ticket_assist": complete_assist,
     "ticket_progress": complete_progress,
     "ticket_extend": complete_extend,
     "ticket_resolve": complete_resolve,

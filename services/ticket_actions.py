@@ -21,6 +21,7 @@ from services.tickets import (
     STATUS_LABELS,
     Action,
     Status,
+    notify_assisting,
     notify_customer_service,
     notify_department,
     notify_leadership,
@@ -81,6 +82,10 @@ async def staff_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
         return ActionResult([await accept(uow, staff, ticket, now)])
     if action is Action.TRANSFER:
         return ActionResult(begin=("ticket_transfer", {"ticket": ticket.id, "targets": await _targets(uow, ticket)}))
+    if action is Action.ASSIST:
+        departments = [[d.value, DEPARTMENT_LABELS[d], "msg"] for d in Department
+                       if d.value != ticket.lead_department and d.value not in ticket.assisting_departments]
+        return ActionResult(begin=("ticket_assist", {"ticket": ticket.id, "departments": departments}))
     dialog = {Action.PROGRESS: "ticket_progress", Action.EXTEND: "ticket_extend",
               Action.RESOLVE: "ticket_resolve", Action.MAJOR: "ticket_major"}[action]
     return ActionResult(begin=(dialog, {"ticket": ticket.id}))
@@ -94,6 +99,7 @@ def _may_see(staff: Staff, ticket: Ticket) -> bool:
     return (
         staff.department in (Department.CUSTOMER_SERVICE, Department.LEADERSHIP, Department.OFFICE)
         or staff.department == ticket.lead_department
+        or staff.department in ticket.assisting_departments
         or ticket.handler_id == staff.id
         or staff.role in (Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
     )
@@ -164,6 +170,23 @@ async def complete_transfer(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
     await notify_department(uow, ticket, event, now)
     return Completion((Reply(Msg(N_("{number} was transferred."), {"number": ticket.number}),
                              staff_buttons(staff, ticket)),))
+
+
+async def complete_assist(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.ASSIST)
+    if acting is None:
+        return _STALE
+    staff, ticket = acting
+    department = Department(str(answers["department"])).value
+    if department == ticket.lead_department or department in ticket.assisting_departments:
+        return _STALE
+    ticket.assisting_departments = [*ticket.assisting_departments, department]
+    event = await record(uow, ticket, "assisting_added", now, actor="staff", staff_id=staff.id,
+                         department=department, note=str(answers["note"]))
+    await notify_assisting(uow, ticket, event, department, now)
+    return Completion((Reply(Msg(N_("{department} was asked to assist on {number}."),
+                                 {"department": Msg(DEPARTMENT_LABELS[Department(department)]),
+                                  "number": ticket.number}), staff_buttons(staff, ticket)),))
 
 
 async def complete_progress(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:

@@ -57,6 +57,7 @@ class Action(StrEnum):
     EXTEND = "ext"
     RESOLVE = "res"
     MAJOR = "maj"
+    ASSIST = "as"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -66,6 +67,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EXTEND: N_("⏳ Ask for more time"),
     Action.RESOLVE: N_("✔️ Mark resolved"),
     Action.MAJOR: N_("🚩 Flag as major"),
+    Action.ASSIST: N_("🤝 Ask another department to assist"),
 }
 
 SUPERVISOR_ROLES = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
@@ -88,7 +90,7 @@ def permitted(staff: Staff, ticket: Ticket, action: Action) -> bool:
         return ticket.status == Status.NEW and in_lead
     if ticket.status not in OPEN:
         return False
-    if action is Action.TRANSFER:
+    if action in (Action.TRANSFER, Action.ASSIST):
         return handler or in_lead or customer_service
     if action is Action.MAJOR:
         return not ticket.major and (handler or in_lead or customer_service or supervisor)
@@ -209,6 +211,10 @@ async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, timezone: s
         Field(Msg(N_("Description")), Plain(ticket.description)),
         Field(Msg(N_("Lead department")), Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])),
     ]
+    lines.extend(
+        Field(Msg(N_("Assisting department")), Msg(DEPARTMENT_LABELS[Department(d)]))
+        for d in ticket.assisting_departments
+    )
     if ticket.major:
         lines.append(Msg(N_("🚩 Major complaint")))
     if ticket.attachments:
@@ -292,6 +298,13 @@ async def notify_department(uow: UnitOfWork, ticket: Ticket, event: TicketEvent,
     else:
         people = await uow.staff.reachable(ticket.project_id, departments=[ticket.lead_department])
     headline = Msg(N_("📥 New complaint for your department"))
+    return await notify_staff(uow, people, ticket, event, headline, now)
+
+
+async def notify_assisting(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, department: str, now: datetime) -> int:
+    """DOMAIN 1.2: the lead department organises; an assisting department is told and helps."""
+    people = await uow.staff.reachable(ticket.project_id, departments=[department])
+    headline = Msg(N_("🤝 Your department is asked to assist on {number}"), {"number": ticket.number})
     return await notify_staff(uow, people, ticket, event, headline, now)
 
 

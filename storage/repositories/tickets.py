@@ -39,10 +39,15 @@ class TicketRepository(Repository):
         query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
         if staff.project_id is not None:
             query = query.where(or_(Ticket.project_id == staff.project_id, Ticket.project_id.is_(None)))
-        if not everything:
-            query = query.where(or_(Ticket.handler_id == staff.id, Ticket.lead_department == staff.department))
         query = query.order_by(Ticket.resolve_due.is_(None), Ticket.resolve_due, Ticket.progress_due, Ticket.id)
-        return (await self.session.scalars(query)).all()
+        tickets = (await self.session.scalars(query)).all()
+        if everything:
+            return tickets
+        # Assisting departments live in a JSON list: filtered here, the same on both databases.
+        return [
+            t for t in tickets
+            if t.handler_id == staff.id or staff.department in (t.lead_department, *t.assisting_departments)
+        ]
 
     async def events(self, ticket_id: int) -> Sequence[TicketEvent]:
         query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)

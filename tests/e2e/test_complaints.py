@@ -76,7 +76,7 @@ async def test_complaint_lifecycle_from_filing_to_rated_close(harness: BotHarnes
     assert card[0].get("photo"), "the owner's photo is forwarded first"
     assert "新投诉" in card[-1]["text"] and "138****1234" in card[-1]["text"]
     assert "13812341234" not in card[-1]["text"]
-    assert quality.buttons(card[-1]) == ["✅ 受理", "↪️ 转派", "🚩 标记为重大投诉"]
+    assert quality.buttons(card[-1]) == ["✅ 受理", "↪️ 转派", "🚩 标记为重大投诉", "🤝 请其他部门协办"]
     assert manager.received() and engineer.received() == []
 
     replies = await quality.press("受理")
@@ -259,3 +259,21 @@ async def test_unanswered_confirmation_is_reminded_twice_then_closed_unconfirmed
     ticket = await _ticket(harness, number)
     assert ticket.status == "unconfirmed" and ticket.confirmed_at is None
     assert await _events(harness, number) == ["created", "routed", "accepted", "resolved", "closed_unconfirmed"]
+
+
+async def test_an_assisting_department_is_told_and_sees_the_case(harness: BotHarness, team: Team) -> None:
+    wang = harness.person(WANG)
+    number = await file_complaint(wang, "服务质量", "电梯维保不及时，业主多次被困。")
+    quality, engineer = harness.person(team.quality), harness.person(team.engineer)
+    await quality.press("受理")
+    await quality.press("协办")
+    await quality.press("工程部")
+    replies = await quality.say("请工程部提供电梯维保记录")
+    assert replies[-1]["text"] == f"已请工程部协办 {number}。"
+    assert "请贵部门协办" in engineer.texts()[-1] and "<b>协办部门</b>: 工程部" in engineer.texts()[-1]
+    assert "✅ 受理" not in engineer.buttons(engineer.received()[-1])  # assisting, not leading
+    replies = await engineer.say("/queue")
+    assert number in replies[0]["text"]
+    ticket = await _ticket(harness, number)
+    assert (ticket.lead_department, ticket.assisting_departments) == ("quality", ["engineering"])
+    assert await _events(harness, number) == ["created", "routed", "accepted", "assisting_added"]
