@@ -28,8 +28,8 @@ class Turn:
     moved: bool = True  # False when the input was refused or stale (buttons stay where they are)
 
 
-async def active_state(uow: UnitOfWork, chat_id: int) -> DialogState | None:
-    chat = await uow.chats.get(chat_id)
+async def active_state(uow: UnitOfWork, chat_id: int, *, lock: bool = False) -> DialogState | None:
+    chat = await uow.chats.get(chat_id, lock=lock)
     if chat is None or not chat.dialog:
         return None
     try:
@@ -50,7 +50,8 @@ async def begin(
 
 async def handle_event(uow: UnitOfWork, actor: Actor, event: Event, now: datetime) -> Turn | None:
     """Feed an event to the chat's dialog; None when no dialog is in progress."""
-    state = await active_state(uow, actor.chat_id)
+    # Locked: a double tap delivered to two instances must not complete a dialog twice.
+    state = await active_state(uow, actor.chat_id, lock=True)
     if state is None:
         return None
     dialog = get_dialog(state.dialog)

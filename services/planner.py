@@ -9,20 +9,20 @@ Pushes wait for the delivery window, 09:00–20:00 in the project's time zone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
 from dialogs.text import N_, DateText, Lines, Msg
 from services import outbox
+from services.delivery import delivery_time, working_delivery_time
 from services.roles import Department
-from services.ticket_actions import confirmation_buttons, confirmation_request
-from services.tickets import SUPERVISOR_ROLES, Status, record, staff_buttons, staff_card
+from services.ticket_actions import confirmation_buttons, confirmation_request, latest_resolution
+from services.tickets import SUPERVISOR_ROLES, Status, record, staff_buttons, staff_card, workers
 from services.workdays import WorkCalendar, calendar_for, missing_schedule_warning_for
 from storage.models import Project, Staff, Ticket
 from storage.uow import UnitOfWork
 
-WINDOW_START, WINDOW_END = time(9, 0), time(20, 0)
 CONFIRMATION_REMINDERS = 2  # "at most twice", then closed as not confirmed
 
 
@@ -33,26 +33,6 @@ class PlanReport:
     confirmation_reminders: int = 0
     closed_unconfirmed: int = 0
     keys: list[str] = field(default_factory=list)
-
-
-def delivery_time(now: datetime, timezone: str) -> datetime:
-    """The earliest moment inside the delivery window (DOMAIN 4.6)."""
-    local = now.astimezone(ZoneInfo(timezone))
-    if local.time() < WINDOW_START:
-        local = datetime.combine(local.date(), WINDOW_START, local.tzinfo)
-    elif local.time() >= WINDOW_END:
-        local = datetime.combine(local.date() + timedelta(days=1), WINDOW_START, local.tzinfo)
-    return local.astimezone(now.tzinfo)
-
-
-def working_delivery_time(now: datetime, timezone: str, calendar: WorkCalendar) -> datetime:
-    """Staff are not pushed on their days off: the window of the next working day."""
-    moment = delivery_time(now, timezone)
-    local = moment.astimezone(ZoneInfo(timezone))
-    if not calendar.is_working_day(local.date()):
-        day = calendar.next_working_day_on_or_after(local.date())
-        moment = datetime.combine(day, WINDOW_START, local.tzinfo).astimezone(now.tzinfo)
-    return moment
 
 
 async def plan(uow: UnitOfWork, now: datetime) -> PlanReport:
@@ -82,6 +62,8 @@ async def plan(uow: UnitOfWork, now: datetime) -> PlanReport:
                 await _deadline(uow, ticket, "resolve", ticket.resolve_due, today, calendar, staff_at, now, report)
         elif ticket.status == Status.RESOLVED and ticket.resolved_at is not None:
             await _confirmation(uow, ticket, today, calendar, zone, delivery_time(now, zone), now, report)
+        elif ticket.status == Status.CONFIRMED and ticket.confirmed_at is not None:
+            await _unrated(uow, ticket, today, calendar, zone, now, report)
     return report
 
 
@@ -103,7 +85,7 @@ async def _deadline(
     reminder_day = _previous_working_day(calendar, due)
     if today >= reminder_day:
         key = f"remind:{which}:{ticket.id}:{due.isoformat()}"
-        people = await _workers(uow, ticket)
+        people = await workers(uow, ticket)
         headline = Msg(N_("⏳ Reminder: {what} for {number} is due {date}"),
                        {"what": Msg(label), "number": ticket.number, "date": DateText(due)})
         if await _send(uow, people, ticket, key, headline, send_at, now):
@@ -120,13 +102,6 @@ def _previous_working_day(calendar: WorkCalendar, day: date) -> date:
     return day
 
 
-async def _workers(uow: UnitOfWork, ticket: Ticket) -> list[Staff]:
-    handler = await uow.staff.get(ticket.handler_id) if ticket.handler_id else None
-    if handler is not None and handler.active and handler.chat_id is not None:
-        return [handler]
-    return list(await uow.staff.reachable(ticket.project_id, departments=[ticket.lead_department]))
-
-
 async def _supervisors(uow: UnitOfWork, ticket: Ticket) -> list[Staff]:
     """The lead department's managers and customer service's managers (DOMAIN 4.5)."""
     people = await uow.staff.reachable(
@@ -139,11 +114,7 @@ async def _supervisors(uow: UnitOfWork, ticket: Ticket) -> list[Staff]:
 async def _send(
     uow: UnitOfWork, people: list[Staff], ticket: Ticket, key: str, headline: Msg, send_at: datetime, now: datetime
 ) -> bool:
-    timezone = "Asia/Shanghai"
-    project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
-    if project is not None:
-        timezone = project.timezone
-    card = await staff_card(uow, ticket, headline, timezone)
+    card = await staff_card(uow, ticket, headline)
     added = False
     for person in people:
         if person.chat_id is None:
@@ -165,20 +136,44 @@ async def _confirmation(
     waited = calendar.working_days_between(resolved_on, today)
     owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
     if waited > CONFIRMATION_REMINDERS:
-        ticket.status, ticket.closed_at = Status.UNCONFIRMED, now
-        await record(uow, ticket, "closed_unconfirmed", now, reminders=CONFIRMATION_REMINDERS)
+        # Re-read under a row lock: the owner may be answering right now (PostgreSQL).
+        locked = await uow.tickets.get(ticket.id, lock=True, fresh=True)
+        if locked is None or locked.status != Status.RESOLVED or locked.resolved_at != ticket.resolved_at:
+            return
+        locked.status, locked.closed_at = Status.UNCONFIRMED, now
+        reminded = await uow.outbox.count_sent(f"confirm:{ticket.id}:{ticket.resolved_at.isoformat()}:")
+        await record(uow, locked, "closed_unconfirmed", now, reminders=reminded)
         report.closed_unconfirmed += 1
         return
-    if waited < 1 or owner is None or owner.chat_id is None:
+    resolution = await latest_resolution(uow, ticket)
+    if waited < 1 or owner is None or owner.chat_id is None or resolution is None:
         return
     n = min(waited, CONFIRMATION_REMINDERS)  # one reminder per working day waited, at most two
     key = f"confirm:{ticket.id}:{ticket.resolved_at.isoformat()}:{n}"
     text = Msg(N_("Reminder: please tell us whether {number} is resolved."), {"number": ticket.number})
-    reply = Reply(Lines((text, confirmation_request(ticket))), confirmation_buttons(ticket))
+    reply = Reply(Lines((text, confirmation_request(ticket))), confirmation_buttons(ticket, resolution))
     if await outbox.enqueue(uow, key=key, chat_id=owner.chat_id, reply=reply, now=now, not_before=send_at,
                             owner_id=owner.id):
         report.confirmation_reminders += 1
         report.keys.append(key)
+
+
+async def _unrated(
+    uow: UnitOfWork, ticket: Ticket, today: date, calendar: WorkCalendar, zone: str, now: datetime,
+    report: PlanReport,
+) -> None:
+    """A confirmed case whose callback questions went unanswered closes after 3 working days,
+    recorded as closed without a rating (the owner can still rate it from /my until then)."""
+    assert ticket.confirmed_at is not None
+    confirmed_on = ticket.confirmed_at.astimezone(ZoneInfo(zone)).date()
+    if calendar.working_days_between(confirmed_on, today) <= CONFIRMATION_REMINDERS:
+        return
+    locked = await uow.tickets.get(ticket.id, lock=True, fresh=True)
+    if locked is None or locked.status != Status.CONFIRMED:
+        return
+    locked.status, locked.closed_at = Status.CLOSED, now
+    await record(uow, locked, "closed_without_rating", now)
+    report.closed_unconfirmed += 1
 
 
 async def _schedule_warning(uow: UnitOfWork, project: Project, now: datetime, report: PlanReport) -> None:

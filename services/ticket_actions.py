@@ -21,6 +21,7 @@ from services.tickets import (
     STATUS_LABELS,
     Action,
     Status,
+    cancel_reminders,
     notify_assisting,
     notify_customer_service,
     notify_department,
@@ -34,6 +35,7 @@ from services.tickets import (
     staff_buttons,
     staff_card,
     ticket_unit,
+    workers,
 )
 from storage.models import Staff, Ticket, TicketEvent
 from storage.uow import UnitOfWork
@@ -69,8 +71,7 @@ async def staff_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
     if ticket is None or not _may_see(staff, ticket):
         return ActionResult(refusal=N_("This button is not valid."))
     if code == "view":
-        timezone = actor.timezone
-        card = await staff_card(uow, ticket, Msg(N_("Case details")), timezone)
+        card = await staff_card(uow, ticket, Msg(N_("Case details")))
         return ActionResult([Reply(card, staff_buttons(staff, ticket))])
     try:
         action = Action(code)
@@ -155,6 +156,9 @@ async def complete_transfer(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
     staff, ticket = acting
     target, reason = str(answers["target"]), str(answers["reason"])
     previous = ticket.lead_department
+    # The targets were listed when the dialog began; someone may have moved the case since.
+    if target in (f"d:{ticket.lead_department}", f"s:{ticket.handler_id}"):
+        return _STALE
     if target.startswith("s:"):
         person = await uow.staff.get(int(target[2:]))
         if person is None or not person.active:
@@ -167,6 +171,7 @@ async def complete_transfer(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
         ticket.lead_department, ticket.handler_id, ticket.status = department.value, None, Status.NEW
         event = await record(uow, ticket, "transferred", now, actor="staff", staff_id=staff.id, reason=reason,
                              from_department=previous, to_department=department.value)
+    ticket.assisting_departments = [d for d in ticket.assisting_departments if d != ticket.lead_department]
     await notify_department(uow, ticket, event, now)
     return Completion((Reply(Msg(N_("{number} was transferred."), {"number": ticket.number}),
                              staff_buttons(staff, ticket)),))
@@ -183,7 +188,8 @@ async def complete_assist(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     ticket.assisting_departments = [*ticket.assisting_departments, department]
     event = await record(uow, ticket, "assisting_added", now, actor="staff", staff_id=staff.id,
                          department=department, note=str(answers["note"]))
-    await notify_assisting(uow, ticket, event, department, now)
+    await notify_assisting(uow, ticket, event, department, now,
+                           extra=Field(Msg(N_("Request")), Plain(str(answers["note"]))))
     return Completion((Reply(Msg(N_("{department} was asked to assist on {number}."),
                                  {"department": Msg(DEPARTMENT_LABELS[Department(department)]),
                                   "number": ticket.number}), staff_buttons(staff, ticket)),))
@@ -195,6 +201,7 @@ async def complete_progress(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
         return _STALE
     staff, ticket = acting
     ticket.progress_reported_at = ticket.progress_reported_at or now
+    await cancel_reminders(uow, ticket, "progress")
     event = await record(uow, ticket, "progress", now, actor="staff", staff_id=staff.id, text=str(answers["text"]))
     await notify_customer_service(
         uow, ticket, event, Msg(N_("📝 Progress report on {number}"), {"number": ticket.number}), now,
@@ -210,6 +217,9 @@ async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
         return _STALE
     staff, ticket = acting
     until, reason = str(answers["until"]), str(answers["reason"])
+    if ticket.resolve_due and date.fromisoformat(until) <= ticket.resolve_due:
+        return Completion((Reply(Msg(N_("The new date must be after the current deadline, {date}."),
+                                     {"date": DateText(ticket.resolve_due)}), staff_buttons(staff, ticket)),))
     event = await record(uow, ticket, "extension_requested", now, actor="staff", staff_id=staff.id,
                          until=until, reason=reason)
     buttons = ((owner_button(ticket, N_("Agree"), f"xy{event.id}"), owner_button(ticket, N_("Disagree"), f"xn{event.id}")),)
@@ -230,8 +240,9 @@ async def complete_resolve(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
         return _STALE
     staff, ticket = acting
     ticket.status, ticket.result, ticket.resolved_at = Status.RESOLVED, str(answers["result"]), now
+    await cancel_reminders(uow, ticket, "progress", "resolve")
     event = await record(uow, ticket, "resolved", now, actor="staff", staff_id=staff.id, result=ticket.result)
-    await notify_owner(uow, ticket, event, confirmation_request(ticket), now, confirmation_buttons(ticket))
+    await notify_owner(uow, ticket, event, confirmation_request(ticket), now, confirmation_buttons(ticket, event.id))
     return Completion((Reply(Msg(N_("{number} is marked resolved; the owner has been asked to confirm."),
                                  {"number": ticket.number})),))
 
@@ -244,8 +255,15 @@ def confirmation_request(ticket: Ticket) -> Text:
     ))
 
 
-def confirmation_buttons(ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
-    return ((owner_button(ticket, N_("✅ Yes, resolved"), "ok"), owner_button(ticket, N_("❌ Not resolved"), "no")),)
+def confirmation_buttons(ticket: Ticket, resolution: int) -> tuple[tuple[Button, ...], ...]:
+    """Answers to one resolution (its event id): a button under an older result stays void."""
+    return ((owner_button(ticket, N_("✅ Yes, resolved"), f"ok{resolution}"),
+             owner_button(ticket, N_("❌ Not resolved"), f"no{resolution}")),)
+
+
+async def latest_resolution(uow: UnitOfWork, ticket: Ticket) -> int | None:
+    resolutions = [e.id for e in await uow.tickets.events(ticket.id) if e.kind == "resolved"]
+    return resolutions[-1] if resolutions else None
 
 
 async def complete_major(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
@@ -255,7 +273,7 @@ async def complete_major(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
     staff, ticket = acting
     ticket.major = True
     event = await record(uow, ticket, "escalated", now, actor="staff", staff_id=staff.id, reason=str(answers["reason"]))
-    await notify_leadership(uow, ticket, event, now)
+    await notify_leadership(uow, ticket, event, now, extra=Field(Msg(N_("Reason")), Plain(str(answers["reason"]))))
     return Completion((Reply(Msg(N_("{number} was escalated to the company leadership."), {"number": ticket.number}),
                              staff_buttons(staff, ticket)),))
 
@@ -276,21 +294,27 @@ async def owner_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
         return ActionResult([await owner_view(uow, ticket)])
     if code == "add" and ticket.status in (*OPEN, Status.RESOLVED):
         return ActionResult(begin=("ticket_add_info", {"ticket": ticket.id}))
-    if code in ("ok", "no") and ticket.status == Status.RESOLVED:
-        if code == "no":
-            return ActionResult(begin=("ticket_reopen", {"ticket": ticket.id}))
+    answer = re.fullmatch(r"(ok|no|xy|xn)([0-9]{1,9})", code)
+    if answer and answer[1] in ("ok", "no") and ticket.status == Status.RESOLVED:
+        if int(answer[2]) != await latest_resolution(uow, ticket):
+            return ActionResult(refusal=N_("This button is no longer valid."))
+        if answer[1] == "no":
+            return ActionResult([await reopen(uow, ticket, now)], begin=("ticket_reopen", {"ticket": ticket.id}))
         ticket.status, ticket.confirmed_at = Status.CONFIRMED, now
         await record(uow, ticket, "confirmed", now, actor="owner")
         return ActionResult([Reply(Msg(N_("Thank you for confirming. Two quick questions about our service:")))],
                             begin=("ticket_rating", {"ticket": ticket.id}))
-    if code[:2] in ("xy", "xn") and code[2:].isdigit() and ticket.status in OPEN:
-        return ActionResult([await _decide_extension(uow, ticket, int(code[2:]), code[:2] == "xy", now)])
+    if code == "rate" and ticket.status == Status.CONFIRMED:
+        return ActionResult(begin=("ticket_rating", {"ticket": ticket.id}))
+    if answer and answer[1] in ("xy", "xn") and ticket.status in OPEN:
+        return ActionResult([await _decide_extension(uow, ticket, int(answer[2]), answer[1] == "xy", now)])
     return ActionResult(refusal=N_("This button is no longer valid."))
 
 
 async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agree: bool, now: datetime) -> Reply:
     events = await uow.tickets.events(ticket.id)
-    request = next((e for e in events if e.id == event_id and e.kind == "extension_requested"), None)
+    requests = [e for e in events if e.kind == "extension_requested"]
+    request = requests[-1] if requests and requests[-1].id == event_id else None  # only the latest counts
     decided = any(e.kind in ("extension_agreed", "extension_declined") and e.data.get("request") == event_id
                   for e in events)
     if request is None or decided:
@@ -298,6 +322,7 @@ async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agre
     until = str(request.data["until"])
     if agree:
         ticket.resolve_due = date.fromisoformat(until)
+        await cancel_reminders(uow, ticket, "resolve")
         event = await record(uow, ticket, "extension_agreed", now, actor="owner", request=event_id, until=until)
         text = Msg(N_("Thank you. The new date for {number} is {date}."),
                    {"number": ticket.number, "date": DateText(ticket.resolve_due)})
@@ -310,12 +335,12 @@ async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agre
     return Reply(text)
 
 
-async def _notify_handler(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, headline: Msg, now: datetime) -> None:
+async def _notify_handler(
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, headline: Msg, now: datetime, *,
+    extra: Text | None = None, media: list[dict[str, str]] | None = None,
+) -> None:
     """The handler, or the lead department while nobody has accepted the case."""
-    handler = await uow.staff.get(ticket.handler_id) if ticket.handler_id else None
-    people = [handler] if handler and handler.active else await uow.staff.reachable(
-        ticket.project_id, departments=[ticket.lead_department])
-    await notify_staff(uow, people, ticket, event, headline, now, with_media=False)
+    await notify_staff(uow, await workers(uow, ticket), ticket, event, headline, now, media=media or [], extra=extra)
 
 
 async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
@@ -323,8 +348,11 @@ async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
     if ticket.status in (*OPEN, Status.RESOLVED):
         buttons.append(owner_button(ticket, N_("➕ Add information"), "add"))
     rows: tuple[tuple[Button, ...], ...] = ((*buttons,),) if buttons else ()
-    if ticket.status == Status.RESOLVED:
-        rows = (*confirmation_buttons(ticket), *rows)
+    resolution = await latest_resolution(uow, ticket)
+    if ticket.status == Status.RESOLVED and resolution is not None:
+        rows = (*confirmation_buttons(ticket, resolution), *rows)
+    if ticket.status == Status.CONFIRMED:
+        rows = ((owner_button(ticket, N_("⭐ Rate our service"), "rate"),),)
     return Reply(owner_card(ticket, await ticket_unit(uow, ticket)), rows)
 
 
@@ -365,28 +393,37 @@ async def _own_ticket(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any])
     return ticket
 
 
+async def reopen(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
+    """❌ reopens at once: the owner's "not resolved" stands even if they never give a reason."""
+    ticket.status, ticket.resolved_at = (Status.ACCEPTED if ticket.handler_id else Status.NEW), None
+    event = await record(uow, ticket, "reopened", now, actor="owner")
+    await _notify_handler(uow, ticket, event, Msg(N_("↩️ The owner reopened {number}"), {"number": ticket.number}), now)
+    return Reply(Msg(N_("Your complaint {number} has been reopened; we will get back to you."),
+                     {"number": ticket.number}))
+
+
 async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
-    if ticket is None or ticket.status != Status.RESOLVED:
+    if ticket is None or ticket.status not in OPEN:
         return _STALE
-    ticket.status, ticket.resolved_at = (Status.ACCEPTED if ticket.handler_id else Status.NEW), None
-    event = await record(uow, ticket, "reopened", now, actor="owner", reason=str(answers["reason"]))
-    headline = Msg(N_("↩️ The owner reopened {number}"), {"number": ticket.number})
-    await _notify_handler(uow, ticket, event, headline, now)
-    return Completion((Reply(Msg(N_("Your complaint {number} has been reopened; we will get back to you."),
-                                 {"number": ticket.number})),))
+    reason = str(answers["reason"])
+    event = await record(uow, ticket, "reopen_reason", now, actor="owner", reason=reason)
+    headline = Msg(N_("↩️ Why the owner reopened {number}"), {"number": ticket.number})
+    await _notify_handler(uow, ticket, event, headline, now, extra=Field(Msg(N_("Reason")), Plain(reason)))
+    return Completion((Reply(Msg(N_("Thank you; the handler has your explanation."))),))
 
 
 async def complete_add_info(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
-    if ticket is None:
+    if ticket is None or ticket.status not in (*OPEN, Status.RESOLVED):
         return _STALE
     attachments = list(answers.get("attachments") or [])
     ticket.attachments = [*ticket.attachments, *attachments]
     event = await record(uow, ticket, "info_added", now, actor="owner", text=str(answers["text"]),
                          attachments=len(attachments))
     headline = Msg(N_("➕ The owner added information to {number}"), {"number": ticket.number})
-    await _notify_handler(uow, ticket, event, headline, now)
+    await _notify_handler(uow, ticket, event, headline, now, media=attachments,
+                          extra=Field(Msg(N_("Added")), Plain(str(answers["text"]))))
     return Completion((Reply(Msg(N_("Added to {number}. Thank you."), {"number": ticket.number})),))
 
 
@@ -397,9 +434,8 @@ async def complete_rating(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     ticket.rating_result, ticket.rating_attitude = int(answers["result"]), int(answers["attitude"])
     ticket.rating_comment = answers.get("comment")
     ticket.status, ticket.closed_at = Status.CLOSED, now
-    event = await record(uow, ticket, "rated", now, actor="owner", result=ticket.rating_result,
-                         attitude=ticket.rating_attitude, comment=ticket.rating_comment)
-    del event
+    await record(uow, ticket, "rated", now, actor="owner", result=ticket.rating_result,
+                 attitude=ticket.rating_attitude, comment=ticket.rating_comment)
     if min(ticket.rating_result, ticket.rating_attitude) <= LOW_RATING:
         follow_up = await record(uow, ticket, "follow_up_opened", now, reason="low_rating")
         await notify_customer_service(

@@ -16,6 +16,7 @@ from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services import outbox
 from services.actor import Actor, Completion
+from services.delivery import delivery_time, working_delivery_time
 from services.numbering import next_number
 from services.phones import mask_phone
 from services.roles import DEPARTMENT_LABELS, Department, Role
@@ -127,6 +128,10 @@ async def file_complaint(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
     unit = units.get(str(answers.get("unit"))) if answers.get("unit") else None
     if unit is None and len(units) == 1:
         unit = next(iter(units.values()))
+    if unit is None:
+        # Every case belongs to a project: that decides who may see it (never another project's staff).
+        return Completion((Reply(Msg(N_("We could not find your home in our records. Please contact customer "
+                                        "service."))),))
     project = unit.building.project if unit else None
     zone = project.timezone if project else actor.timezone
     category = str(answers["category"])
@@ -161,7 +166,7 @@ async def file_complaint(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
     await uow.flush()
     await record(uow, ticket, "created", now, actor="owner", channel="telegram")
     routed = await record(uow, ticket, "routed", now, department=department)
-    await notify_department(uow, ticket, routed, now)
+    await notify_department(uow, ticket, routed, now, copy_customer_service=True)
     if ticket.major:
         escalated = await record(uow, ticket, "escalated", now, reason="category")
         await notify_leadership(uow, ticket, escalated, now)
@@ -173,6 +178,7 @@ async def file_complaint(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
                     {"department": Msg(DEPARTMENT_LABELS[Department(department)]),
                      "progress": DateText(ticket.progress_due) if ticket.progress_due else "—",
                      "resolve": DateText(ticket.resolve_due) if ticket.resolve_due else "—"}),
+                *_assumed_note(ticket),
                 Msg(N_("You can follow it with /my.")),
             )
         ),
@@ -197,7 +203,7 @@ async def record(
 # ---------------------------------------------------------------- cards
 
 
-async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, timezone: str) -> Text:
+async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
     """The case as staff see it: the owner's phone masked (DOMAIN 5.2), their text escaped."""
     owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
     unit = await ticket_unit(uow, ticket)
@@ -225,16 +231,20 @@ async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, timezone: s
     return Lines(tuple(lines))
 
 
+def _assumed_note(ticket: Ticket) -> list[Text]:
+    if not ticket.calendar_note:
+        return []
+    return [Msg(N_("Note: the holiday schedule for {years} is not yet published; statutory holidays are "
+                   "assumed."), {"years": Plain(ticket.calendar_note)})]
+
+
 def _deadline_lines(ticket: Ticket) -> list[Text]:
     lines: list[Text] = []
     if ticket.progress_due and ticket.progress_reported_at is None:
         lines.append(Field(Msg(N_("Progress report due")), DateText(ticket.progress_due)))
     if ticket.resolve_due:
         lines.append(Field(Msg(N_("Resolution due")), DateText(ticket.resolve_due)))
-    if ticket.calendar_note:
-        lines.append(Msg(N_("Note: the holiday schedule for {years} is not yet published; statutory holidays are "
-                            "assumed."), {"years": Plain(ticket.calendar_note)}))
-    return lines
+    return [*lines, *_assumed_note(ticket)]
 
 
 def owner_card(ticket: Ticket, unit: Unit | None) -> Text:
@@ -272,48 +282,72 @@ def staff_buttons(staff: Staff, ticket: Ticket) -> tuple[tuple[Button, ...], ...
 
 async def notify_staff(
     uow: UnitOfWork, people: Sequence[Staff], ticket: Ticket, event: TicketEvent, headline: Msg, now: datetime,
-    *, with_media: bool = True, extra: Text | None = None,
+    *, with_media: bool = True, media: Sequence[dict[str, str]] | None = None, extra: Text | None = None,
+    urgent: bool = False,
 ) -> int:
-    timezone = await _timezone(uow, ticket)
-    card = await staff_card(uow, ticket, headline, timezone)
+    """The case card to each person, with the buttons their role allows. Delivered in working
+    hours on working days, except urgent ones (a major complaint goes out at once)."""
+    card = await staff_card(uow, ticket, headline)
     text: Text = Lines((card, extra)) if extra is not None else card
+    attachments = media if media is not None else (ticket.attachments if with_media else ())
+    not_before = now if urgent else await _staff_delivery(uow, ticket, now)
     sent = 0
     for person in people:
         if person.chat_id is None:
             continue
         await outbox.enqueue(
             uow, key=f"ticket:{ticket.id}:event:{event.id}:staff:{person.id}", chat_id=person.chat_id,
-            reply=Reply(text, staff_buttons(person, ticket)), now=now, staff_id=person.id,
-            media=ticket.attachments if with_media else (),
+            reply=Reply(text, staff_buttons(person, ticket)), now=now, not_before=not_before, staff_id=person.id,
+            media=attachments,
         )
         sent += 1
     return sent
 
 
-async def notify_department(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime) -> int:
-    """The lead department's staff (or the named handler only, once there is one)."""
-    if ticket.handler_id is not None:
-        handler = await uow.staff.get(ticket.handler_id)
-        people: Sequence[Staff] = [handler] if handler and handler.active else []
-    else:
-        people = await uow.staff.reachable(ticket.project_id, departments=[ticket.lead_department])
+async def workers(uow: UnitOfWork, ticket: Ticket) -> list[Staff]:
+    """Who works on a case: its handler, or the lead department while nobody has accepted it
+    (or the handler can no longer be reached)."""
+    handler = await uow.staff.get(ticket.handler_id) if ticket.handler_id else None
+    if handler is not None and handler.active and handler.chat_id is not None:
+        return [handler]
+    return list(await uow.staff.reachable(ticket.project_id, departments=[ticket.lead_department]))
+
+
+async def notify_department(
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime, *, copy_customer_service: bool = False
+) -> int:
+    """The case to whoever works on it. Customer service, who receives and logs everything, gets
+    a copy of new complaints, and is told when nobody in the lead department can be reached."""
     headline = Msg(N_("📥 New complaint for your department"))
-    return await notify_staff(uow, people, ticket, event, headline, now)
+    sent = await notify_staff(uow, await workers(uow, ticket), ticket, event, headline, now, urgent=ticket.major)
+    if ticket.lead_department != Department.CUSTOMER_SERVICE and (copy_customer_service or not sent):
+        copy = (Msg(N_("📋 New complaint, led by {department}"),
+                    {"department": Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])})
+                if sent else Msg(N_("⚠️ Nobody in {department} can be reached on the bot for this complaint"),
+                                 {"department": Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])}))
+        people = await uow.staff.reachable(ticket.project_id, departments=[Department.CUSTOMER_SERVICE])
+        await notify_staff(uow, people, ticket, event, copy, now, with_media=False, urgent=not sent)
+    return sent
 
 
-async def notify_assisting(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, department: str, now: datetime) -> int:
+async def notify_assisting(
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, department: str, now: datetime, extra: Text | None = None
+) -> int:
     """DOMAIN 1.2: the lead department organises; an assisting department is told and helps."""
     people = await uow.staff.reachable(ticket.project_id, departments=[department])
     headline = Msg(N_("🤝 Your department is asked to assist on {number}"), {"number": ticket.number})
-    return await notify_staff(uow, people, ticket, event, headline, now)
+    return await notify_staff(uow, people, ticket, event, headline, now, extra=extra)
 
 
-async def notify_leadership(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime) -> int:
+async def notify_leadership(
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime, extra: Text | None = None
+) -> int:
     """DOMAIN 1.5: a major complaint goes to the deputy and general managers at once, in full."""
-    people = await uow.staff.reachable(
-        ticket.project_id, roles=[Role.VICE_PRESIDENT, Role.GENERAL_MANAGER]
-    )
-    return await notify_staff(uow, people, ticket, event, Msg(N_("🚩 Major complaint escalated to you")), now)
+    people = await uow.staff.reachable(ticket.project_id, roles=[Role.VICE_PRESIDENT, Role.GENERAL_MANAGER])
+    if ticket.handler_id is None and ticket.lead_department == Department.LEADERSHIP:
+        return 0  # they lead it, so the department notification already reached them
+    headline = Msg(N_("🚩 Major complaint escalated to you"))
+    return await notify_staff(uow, people, ticket, event, headline, now, extra=extra, urgent=True)
 
 
 async def notify_customer_service(
@@ -327,22 +361,31 @@ async def notify_customer_service(
 
 async def notify_owner(
     uow: UnitOfWork, ticket: Ticket, event: TicketEvent, text: Text, now: datetime,
-    buttons: tuple[tuple[Button, ...], ...] = (), *, suffix: str = "",
+    buttons: tuple[tuple[Button, ...], ...] = (),
 ) -> bool:
-    """A message about the owner's own case (no consent needed, DOMAIN 4.6)."""
+    """A message about the owner's own case (no consent needed, DOMAIN 4.6), in the window."""
     owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
     if owner is None or owner.chat_id is None:
         return False
+    project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
     return await outbox.enqueue(
-        uow, key=f"ticket:{ticket.id}:event:{event.id}:owner{suffix}", chat_id=owner.chat_id,
+        uow, key=f"ticket:{ticket.id}:event:{event.id}:owner", chat_id=owner.chat_id,
         reply=Reply(text, buttons), now=now, owner_id=owner.id,
+        not_before=delivery_time(now, project.timezone if project else "Asia/Shanghai"),
     )
 
 
-async def _timezone(uow: UnitOfWork, ticket: Ticket) -> str:
+async def _staff_delivery(uow: UnitOfWork, ticket: Ticket, now: datetime) -> datetime:
     project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
-    return project.timezone if project else "Asia/Shanghai"
+    region, zone = (project.region, project.timezone) if project else ("CN", "Asia/Shanghai")
+    return working_delivery_time(now, zone, await calendar_for(uow, region))
 
+
+async def cancel_reminders(uow: UnitOfWork, ticket: Ticket, *deadlines: str) -> None:
+    """Planned reminders about a deadline that was met or moved are not sent after all."""
+    for which in deadlines:
+        for kind in ("remind", "overdue"):
+            await uow.outbox.cancel_pending(f"{kind}:{which}:{ticket.id}:", "deadline met or moved")
 
 def owner_button(ticket: Ticket, label: str, action: str) -> Button:
     return Button(Msg(label), f"{OWNER_PREFIX}{ticket.id}:{action}")

@@ -14,7 +14,12 @@ from storage.repositories.base import Repository
 
 
 class ChatRepository(Repository):
-    async def get(self, chat_id: int) -> Chat | None:
+    async def get(self, chat_id: int, *, lock: bool = False) -> Chat | None:
+        """``lock``: hold the row (PostgreSQL), so two instances cannot advance one dialog at once."""
+        if lock and self.dialect == "postgresql":
+            return await self.session.scalar(
+                select(Chat).where(Chat.chat_id == chat_id).with_for_update().execution_options(populate_existing=True)
+            )
         return await self.session.get(Chat, chat_id)
 
     async def get_or_create(self, chat_id: int, now: datetime) -> Chat:

@@ -58,6 +58,12 @@ class OutboxRepository(Repository):
         )
         return int(await self.session.scalar(query) or 0)
 
+    async def count_sent(self, key_prefix: str) -> int:
+        query = select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == "sent", OutboxMessage.key.startswith(key_prefix)
+        )
+        return int(await self.session.scalar(query) or 0)
+
     async def pending(self, chat_id: int | None = None) -> Sequence[OutboxMessage]:
         query = select(OutboxMessage).where(OutboxMessage.status == "pending").order_by(OutboxMessage.id)
         if chat_id is not None:

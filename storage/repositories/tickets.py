@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
 
 from sqlalchemy import or_, select
 
 from storage.models import Staff, Ticket, TicketEvent
 from storage.repositories.base import Repository
 
-OPEN_STATUSES = ("new", "accepted", "resolved")
+OPEN_STATUSES = ("new", "accepted", "resolved", "confirmed")  # the planner still has work on these
 
 
 class TicketRepository(Repository):
     def add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
 
-    async def get(self, ticket_id: int, *, lock: bool = False) -> Ticket | None:
+    async def get(self, ticket_id: int, *, lock: bool = False, fresh: bool = False) -> Ticket | None:
+        """``lock``: FOR UPDATE on PostgreSQL; ``fresh``: reload even if this session has it."""
         query = select(Ticket).where(Ticket.id == ticket_id)
         if lock and self.dialect == "postgresql":
             query = query.with_for_update()
+        if fresh:
+            query = query.execution_options(populate_existing=True)
         return await self.session.scalar(query)
 
     async def by_number(self, number: str) -> Ticket | None:
@@ -39,15 +42,15 @@ class TicketRepository(Repository):
         query = select(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
         if staff.project_id is not None:
             query = query.where(or_(Ticket.project_id == staff.project_id, Ticket.project_id.is_(None)))
-        query = query.order_by(Ticket.resolve_due.is_(None), Ticket.resolve_due, Ticket.progress_due, Ticket.id)
-        tickets = (await self.session.scalars(query)).all()
-        if everything:
-            return tickets
-        # Assisting departments live in a JSON list: filtered here, the same on both databases.
-        return [
-            t for t in tickets
-            if t.handler_id == staff.id or staff.department in (t.lead_department, *t.assisting_departments)
-        ]
+        tickets = (await self.session.scalars(query.order_by(Ticket.id))).all()
+        if not everything:
+            # Assisting departments live in a JSON list: filtered here, the same on both databases.
+            tickets = [
+                t for t in tickets
+                if t.handler_id == staff.id or staff.department in (t.lead_department, *t.assisting_departments)
+            ]
+        return sorted(tickets, key=_urgency)
+
 
     async def events(self, ticket_id: int) -> Sequence[TicketEvent]:
         query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
@@ -56,9 +59,10 @@ class TicketRepository(Repository):
     def add_event(self, event: TicketEvent) -> None:
         self.session.add(event)
 
-    async def count_events(self, ticket_id: int, kind: str) -> int:
-        return len([e for e in await self.events(ticket_id) if e.kind == kind])
 
-
-def event_data(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
+def _urgency(ticket: Ticket) -> tuple[int, date, int]:
+    """Cases staff still work on first, by their earliest pending deadline; then those waiting
+    for the owner."""
+    pending = [d for d in (None if ticket.progress_reported_at else ticket.progress_due, ticket.resolve_due) if d]
+    waiting_for_owner = ticket.status not in ("new", "accepted")
+    return (int(waiting_for_owner), min(pending) if pending else date.max, ticket.id)

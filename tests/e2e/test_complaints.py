@@ -101,13 +101,19 @@ async def test_complaint_lifecycle_from_filing_to_rated_close(harness: BotHarnes
     await quality.press("已解决", quality.last_with_buttons())
     await quality.say("涉事保安已调岗，并当面向业主道歉。")
     assert "是否已解决" in wang.texts()[-1]
+    first_result = wang.last_with_buttons()
+    _, stale_yes = wang.find_button("是，已解决", first_result)
     await wang.press("未解决")
-    await wang.say("还没有收到书面道歉。")
-    assert "业主重新打开了 TS-2026-000001" in quality.texts()[-1]
+    assert "业主重新打开了 TS-2026-000001" in quality.texts()[-1]  # at once, before any reason
     assert (await _ticket(harness, number)).status == "accepted"
+    await wang.say("还没有收到书面道歉。")
+    assert "重新打开 TS-2026-000001 的原因" in quality.texts()[-1] and "还没有收到书面道歉" in quality.texts()[-1]
 
     await quality.press("已解决", quality.last_with_buttons())
     await quality.say("已送达书面道歉信。")
+    # "Yes" under the first, rejected result does not confirm the second one.
+    assert await wang.press_data(stale_yes, first_result) == []
+    assert (await _ticket(harness, number)).status == "resolved"
     await wang.press("是，已解决")
     assert "满意" in wang.texts()[-1]
     await wang.press("2")
@@ -121,7 +127,7 @@ async def test_complaint_lifecycle_from_filing_to_rated_close(harness: BotHarnes
     assert "不满意" in cs_manager.texts()[-1]  # a 1-2 rating opens a follow-up for the manager
     assert await _events(harness, number) == [
         "created", "routed", "accepted", "progress", "extension_requested", "extension_agreed", "resolved",
-        "reopened", "resolved", "confirmed", "rated", "follow_up_opened",
+        "reopened", "reopen_reason", "resolved", "confirmed", "rated", "follow_up_opened",
     ]
 
 
@@ -277,3 +283,63 @@ async def test_an_assisting_department_is_told_and_sees_the_case(harness: BotHar
     ticket = await _ticket(harness, number)
     assert (ticket.lead_department, ticket.assisting_departments) == ("quality", ["engineering"])
     assert await _events(harness, number) == ["created", "routed", "accepted", "assisting_added"]
+
+
+async def _run_planner(harness: BotHarness, at: datetime) -> None:
+    harness.clock.set(at)
+    async with harness.uow() as uow:
+        await plan(uow, harness.clock.now())
+        await uow.commit()
+    await harness.settle()
+
+
+async def test_pushes_wait_for_working_hours_and_customer_service_gets_a_copy(
+    harness: BotHarness, team: Team
+) -> None:
+    harness.clock.set(datetime(2026, 11, 28, 14, 0, tzinfo=UTC))  # Saturday 22:00 in Shanghai
+    number = await file_complaint(harness.person(WANG), "服务态度", "深夜装修噪音，物业不管。")
+    quality, agent = harness.person(team.quality), harness.person(team.agent)
+    assert quality.received() == [] and agent.received() == []  # not at night, not on a Sunday
+    harness.clock.set(datetime(2026, 11, 29, 2, 0, tzinfo=UTC))  # Sunday 10:00: still a day off
+    await harness.settle()
+    assert quality.received() == []
+    harness.clock.set(datetime(2026, 11, 30, 1, 5, tzinfo=UTC))  # Monday 09:05
+    await harness.settle()
+    assert number in quality.texts()[-1]
+    assert "新投诉，由质管部牵头" in agent.texts()[-1]  # customer service logs everything
+
+
+async def test_reminders_planned_in_a_holiday_are_dropped_once_the_case_is_resolved(
+    harness: BotHarness, team: Team
+) -> None:
+    harness.clock.set(datetime(2026, 9, 30, 2, 0, tzinfo=UTC))
+    await file_complaint(harness.person(WANG), "服务态度", "国庆期间保洁无人值班。")
+    quality = harness.person(team.quality)
+    await quality.press("受理")
+    await _run_planner(harness, datetime(2026, 10, 5, 2, 0, tzinfo=UTC))  # planned, held for 10-08
+    await quality.press("已解决", quality.last_with_buttons())
+    await quality.say("已安排值班保洁。")
+    seen = len(quality.received())
+    harness.clock.set(datetime(2026, 10, 8, 2, 0, tzinfo=UTC))
+    await harness.settle()
+    assert len(quality.received()) == seen  # no reminder about a case already resolved
+
+
+async def test_a_confirmed_case_can_be_rated_later_and_closes_unrated_after_three_working_days(
+    harness: BotHarness, team: Team
+) -> None:
+    wang = harness.person(WANG)
+    number = await file_complaint(wang, "服务态度", "客服电话无人接听。")
+    quality = harness.person(team.quality)
+    await quality.press("受理")
+    await quality.press("已解决", quality.last_with_buttons())
+    await quality.say("已增设值班电话。")
+    await wang.press("是，已解决")
+    await wang.say("/cancel")  # no time for the questions now
+    await wang.say(number)
+    assert "⭐ 评价服务" in wang.buttons()
+    for day in (24, 25, 26, 27):
+        await _run_planner(harness, datetime(2026, 11, day, 3, 0, tzinfo=UTC))
+    ticket = await _ticket(harness, number)
+    assert ticket.status == "closed" and ticket.rating_result is None
+    assert (await _events(harness, number))[-1] == "closed_without_rating"
