@@ -21,6 +21,11 @@ ASSIST = Dialog(
         TextStep(key="note", prompt=Msg(N_("What do you need from them?")), min_len=2, max_len=500),
     ),
 )
+MEASURES = Dialog(
+    name="ticket_measures",
+    steps=(TextStep(key="measures", prompt=Msg(N_("Which handling measures do you set? The handler will receive them.")),
+                    min_len=2, max_len=1000),),
+)
 PROGRESS = Dialog(
     name="ticket_progress",
     steps=(TextStep(key="text", prompt=Msg(N_("Please write the progress report.")), min_len=2, max_len=1000),),
@@ -67,4 +72,4 @@ RATING = Dialog(
     done_text=Msg(N_("Thank you for your feedback.")),
 )
 
-TICKET_DIALOGS = (TRANSFER, ASSIST, PROGRESS, EXTEND, RESOLVE, MAJOR, REOPEN, ADD_INFO, RATING)
+TICKET_DIALOGS = (TRANSFER, ASSIST, MEASURES, PROGRESS, EXTEND, RESOLVE, MAJOR, REOPEN, ADD_INFO, RATING)

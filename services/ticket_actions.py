@@ -87,7 +87,7 @@ async def staff_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
         departments = [[d.value, DEPARTMENT_LABELS[d], "msg"] for d in Department
                        if d.value != ticket.lead_department and d.value not in ticket.assisting_departments]
         return ActionResult(begin=("ticket_assist", {"ticket": ticket.id, "departments": departments}))
-    dialog = {Action.PROGRESS: "ticket_progress", Action.EXTEND: "ticket_extend",
+    dialog = {Action.MEASURES: "ticket_measures", Action.PROGRESS: "ticket_progress", Action.EXTEND: "ticket_extend",
               Action.RESOLVE: "ticket_resolve", Action.MAJOR: "ticket_major"}[action]
     return ActionResult(begin=(dialog, {"ticket": ticket.id}))
 
@@ -193,6 +193,21 @@ async def complete_assist(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     return Completion((Reply(Msg(N_("{department} was asked to assist on {number}."),
                                  {"department": Msg(DEPARTMENT_LABELS[Department(department)]),
                                   "number": ticket.number}), staff_buttons(staff, ticket)),))
+
+
+async def complete_measures(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.MEASURES)
+    if acting is None:
+        return _STALE
+    staff, ticket = acting
+    measures = str(answers["measures"])
+    event = await record(uow, ticket, "measures_set", now, actor="staff", staff_id=staff.id, measures=measures)
+    headline = Msg(N_("📌 Handling measures from {name} for {number}"), {"name": Plain(staff.name),
+                                                                      "number": ticket.number})
+    await notify_staff(uow, await workers(uow, ticket), ticket, event, headline, now, media=[], urgent=True,
+                       extra=Field(Msg(N_("Measures")), Plain(measures)))
+    return Completion((Reply(Msg(N_("The measures for {number} were sent to the people handling it."),
+                                 {"number": ticket.number}), staff_buttons(staff, ticket)),))
 
 
 async def complete_progress(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:

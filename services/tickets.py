@@ -59,6 +59,7 @@ class Action(StrEnum):
     RESOLVE = "res"
     MAJOR = "maj"
     ASSIST = "as"
+    MEASURES = "ms"
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -69,6 +70,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RESOLVE: N_("✔️ Mark resolved"),
     Action.MAJOR: N_("🚩 Flag as major"),
     Action.ASSIST: N_("🤝 Ask another department to assist"),
+    Action.MEASURES: N_("📌 Set handling measures"),
 }
 
 SUPERVISOR_ROLES = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
@@ -91,6 +93,8 @@ def permitted(staff: Staff, ticket: Ticket, action: Action) -> bool:
         return ticket.status == Status.NEW and in_lead
     if ticket.status not in OPEN:
         return False
+    if action is Action.MEASURES:  # DOMAIN 1.5: leadership sets the measures for a major complaint
+        return ticket.major and staff.role in (Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
     if action in (Action.TRANSFER, Action.ASSIST):
         return handler or in_lead or customer_service
     if action is Action.MAJOR:

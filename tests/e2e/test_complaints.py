@@ -197,8 +197,16 @@ async def test_major_complaints_escalate_to_leadership_at_once(harness: BotHarne
     await quality.press("重大投诉", quality.last_with_buttons())
     await quality.say("业主表示将联系媒体")
     assert len(vp.received()) > before and "前台人员多次挂断" in vp.texts()[-1]
+    assert "业主表示将联系媒体" in vp.texts()[-1]  # the reason travels with the case
     assert (await _ticket(harness, second)).major
     assert "escalated" in await _events(harness, second)
+    # Leadership sets the handling measures; the people on the case receive them.
+    await vp.press("处理措施", vp.last_with_buttons())
+    await vp.say("由质管部经理当面致歉，三日内书面回复。")
+    assert "当面致歉" in quality.texts()[-1] and "吴总" in quality.texts()[-1]
+    assert (await _events(harness, second))[-1] == "measures_set"
+    await quality.press_data(f"t1:{(await _ticket(harness, second)).id}:ms", quality.received()[-1])
+    assert list(harness.emulator.callback_answers.values())[-1]["show_alert"]  # not a leader
 
 
 async def test_deadlines_and_reminders_across_national_day(harness: BotHarness, team: Team) -> None:
