@@ -6,8 +6,6 @@ Headers may be English or the Chinese names used in the company's spreadsheets.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -16,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from services.csvfiles import read_csv_rows
 from services.locale import SUPPORTED_LOCALES
 from services.phones import normalize_phone
 from storage.models import Building, Owner, OwnerUnit, Unit
@@ -117,16 +116,7 @@ def missing_columns(path: Path) -> list[str]:
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
-    # Excel on Chinese Windows saves CSV as GB18030; everything else as UTF-8 (maybe with BOM).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("the CSV file is neither UTF-8 nor GB18030")
-    return [row for row in csv.reader(io.StringIO(text))]
+    return list(read_csv_rows(data))
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:

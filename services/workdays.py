@@ -16,8 +16,6 @@ but the management offices work Monday to Friday).
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
@@ -32,6 +30,7 @@ import holidays
 from holidays import HolidayBase
 from holidays.constants import OPTIONAL, PUBLIC
 
+from services.csvfiles import read_csv_rows
 from storage.models import CalendarDay, CalendarYear
 from storage.repositories.calendar import CalendarRepository
 from storage.uow import UnitOfWork
@@ -368,16 +367,10 @@ class CalendarFileError(ValueError):
 
 def read_calendar_csv(data: bytes) -> list[dict[str, str]]:
     """The file's rows keyed by canonical column name (date, working, name); unknown columns dropped."""
-    # Excel on Chinese Windows saves CSV as GB18030; everything else writes UTF-8 (maybe with a BOM).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CalendarFileError(0, "the file is neither UTF-8 nor GB18030 text")
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = read_csv_rows(data)
+    except ValueError:
+        raise CalendarFileError(0, "the file is neither UTF-8 nor GB18030 text") from None
     if not lines:
         raise CalendarFileError(0, "the file is empty")
     header = [_canonical(cell) for cell in lines[0]]

@@ -25,6 +25,15 @@ async def team(harness: BotHarness) -> Team:
     return team
 
 
+async def run_planner_at(harness: BotHarness, at: datetime) -> None:
+    """Move the clock, plan as the planner loop would, and deliver what is due."""
+    harness.clock.set(at)
+    async with harness.uow() as uow:
+        await plan(uow, harness.clock.now())
+        await uow.commit()
+    await harness.settle()
+
+
 async def _ticket(harness: BotHarness, number: str) -> Ticket:
     async with harness.uow() as uow:
         ticket = await uow.tickets.by_number(number)
@@ -224,11 +233,7 @@ async def test_deadlines_and_reminders_across_national_day(harness: BotHarness, 
     seen = len(quality.received())
 
     async def run_planner(at: datetime) -> None:
-        harness.clock.set(at)
-        async with harness.uow() as uow:
-            await plan(uow, harness.clock.now())
-            await uow.commit()
-        await harness.settle()
+        await run_planner_at(harness, at)
 
     # In the holiday the resolution reminder is planned but waits for the next working day.
     await run_planner(datetime(2026, 10, 3, 2, 0, tzinfo=UTC))
@@ -263,11 +268,7 @@ async def test_unanswered_confirmation_is_reminded_twice_then_closed_unconfirmed
     await quality.say("已批评教育并加强巡查。")
     asked = len(wang.received())
     for day in (24, 25, 26, 27):  # Tuesday to Friday after a Monday resolution
-        harness.clock.set(datetime(2026, 11, day, 3, 0, tzinfo=UTC))
-        async with harness.uow() as uow:
-            await plan(uow, harness.clock.now())
-            await uow.commit()
-        await harness.settle()
+        await run_planner_at(harness, datetime(2026, 11, day, 3, 0, tzinfo=UTC))
     reminders = [m["text"] for m in wang.received()[asked:]]
     assert len(reminders) == 2 and all("提醒" in text for text in reminders)
     ticket = await _ticket(harness, number)
@@ -293,14 +294,6 @@ async def test_an_assisting_department_is_told_and_sees_the_case(harness: BotHar
     assert await _events(harness, number) == ["created", "routed", "accepted", "assisting_added"]
 
 
-async def _run_planner(harness: BotHarness, at: datetime) -> None:
-    harness.clock.set(at)
-    async with harness.uow() as uow:
-        await plan(uow, harness.clock.now())
-        await uow.commit()
-    await harness.settle()
-
-
 async def test_pushes_wait_for_working_hours_and_customer_service_gets_a_copy(
     harness: BotHarness, team: Team
 ) -> None:
@@ -324,7 +317,7 @@ async def test_reminders_planned_in_a_holiday_are_dropped_once_the_case_is_resol
     await file_complaint(harness.person(WANG), "服务态度", "国庆期间保洁无人值班。")
     quality = harness.person(team.quality)
     await quality.press("受理")
-    await _run_planner(harness, datetime(2026, 10, 5, 2, 0, tzinfo=UTC))  # planned, held for 10-08
+    await run_planner_at(harness, datetime(2026, 10, 5, 2, 0, tzinfo=UTC))  # planned, held for 10-08
     await quality.press("已解决", quality.last_with_buttons())
     await quality.say("已安排值班保洁。")
     seen = len(quality.received())
@@ -347,7 +340,7 @@ async def test_a_confirmed_case_can_be_rated_later_and_closes_unrated_after_thre
     await wang.say(number)
     assert "⭐ 评价服务" in wang.buttons()
     for day in (24, 25, 26, 27):
-        await _run_planner(harness, datetime(2026, 11, day, 3, 0, tzinfo=UTC))
+        await run_planner_at(harness, datetime(2026, 11, day, 3, 0, tzinfo=UTC))
     ticket = await _ticket(harness, number)
     assert ticket.status == "closed" and ticket.rating_result is None
     assert (await _events(harness, number))[-1] == "closed_without_rating"

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.planner import plan
 from services.routing import set_override
 from services.workdays import package_schedule_until
-from tests.e2e.test_complaints import WANG, _ticket, file_complaint
+from tests.e2e.test_complaints import WANG, _ticket, file_complaint, run_planner_at
 from tests.factories import WANG_PHONE, Team, bind_owner, seed_team
 from tests.harness import BotHarness
 
@@ -22,28 +21,20 @@ async def team(harness: BotHarness) -> Team:
     return team
 
 
-async def _plan(harness: BotHarness, at: datetime) -> None:
-    harness.clock.set(at)
-    async with harness.uow() as uow:
-        await plan(uow, harness.clock.now())
-        await uow.commit()
-    await harness.settle()
-
-
 async def test_managers_are_warned_weekly_from_november_about_a_missing_schedule(
     harness: BotHarness, team: Team
 ) -> None:
     if (package_schedule_until("CN") or 0) >= 2027:
         pytest.skip("the holidays package already has the 2027 schedule")
     manager, agent = harness.person(team.cs_manager), harness.person(team.agent)
-    await _plan(harness, datetime(2026, 10, 30, 2, 0, tzinfo=UTC))  # October: too early to warn
+    await run_planner_at(harness, datetime(2026, 10, 30, 2, 0, tzinfo=UTC))  # October: too early to warn
     assert manager.received() == []
-    await _plan(harness, datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+    await run_planner_at(harness, datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
     assert "2027 年的节假日安排尚未导入" in manager.texts()[-1]
     assert agent.received() == []  # managers only
-    await _plan(harness, datetime(2026, 11, 4, 2, 0, tzinfo=UTC))  # the same week: nothing new
+    await run_planner_at(harness, datetime(2026, 11, 4, 2, 0, tzinfo=UTC))  # the same week: nothing new
     assert len(manager.received()) == 1
-    await _plan(harness, datetime(2026, 11, 9, 2, 0, tzinfo=UTC))  # next week: reminded again
+    await run_planner_at(harness, datetime(2026, 11, 9, 2, 0, tzinfo=UTC))  # next week: reminded again
     assert len(manager.received()) == 2
     async with harness.uow() as uow:
         from services.workdays import load_calendar
@@ -51,7 +42,7 @@ async def test_managers_are_warned_weekly_from_november_about_a_missing_schedule
         report = await load_calendar(uow, "CN", [{"date": "2027-02-06", "working": "休息"}], harness.clock.now())
         assert report.ok
         await uow.commit()
-    await _plan(harness, datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # loaded: no more warnings
+    await run_planner_at(harness, datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # loaded: no more warnings
     assert len(manager.received()) == 2
 
 
