@@ -344,3 +344,22 @@ async def test_a_confirmed_case_can_be_rated_later_and_closes_unrated_after_thre
     ticket = await _ticket(harness, number)
     assert ticket.status == "closed" and ticket.rating_result is None
     assert (await _events(harness, number))[-1] == "closed_without_rating"
+
+
+async def test_owner_adds_information_and_photos_to_an_open_case(harness: BotHarness, team: Team) -> None:
+    wang = harness.person(WANG)
+    number = await file_complaint(wang, "服务质量", "垃圾清运不及时，异味很大。")
+    quality = harness.person(team.quality)
+    await quality.press("受理")
+    await wang.say(number)
+    await wang.press("补充信息")
+    await wang.say("今天早上又有三袋垃圾堆在电梯口。")
+    await wang.send_photo()
+    replies = await wang.press("完成")
+    assert replies[-1]["text"] == f"已补充到 {number}，谢谢。"
+    assert quality.received()[-2].get("photo"), "the new photo reaches the handler"
+    assert "业主为 " + number + " 补充了信息" in quality.texts()[-1]
+    assert "三袋垃圾堆在电梯口" in quality.texts()[-1]
+    ticket = await _ticket(harness, number)
+    assert len(ticket.attachments) == 1
+    assert (await _events(harness, number))[-1] == "info_added"
