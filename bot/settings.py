@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     sandbox_host: str = "127.0.0.1"
     sandbox_port: int = 8081  # the Bot API emulator in `make run` without a token
+    sandbox_web_port: int = 8000  # the sandbox's web chat page
     log_level: str = "INFO"
 
     @field_validator("default_locale")

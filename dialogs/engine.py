@@ -351,7 +351,7 @@ def summarize(dialog: Dialog, state: DialogState) -> Lines:
 
 
 def display_answer(step: Step, value: Any, context: Mapping[str, Any]) -> Text:
-    if value is None:
+    if value is None or (isinstance(step, PhotosStep) and not value):
         return Msg(N_("(skipped)"))
     if isinstance(step, ChoiceStep):
         for option in options_of(step, context):

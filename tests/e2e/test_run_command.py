@@ -21,10 +21,10 @@ def _free_port() -> int:
 
 
 async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
-    port = _free_port()
+    port, web_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "WEBHOOK_URL")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", SANDBOX_PORT=str(port),
-               PYTHONPATH=str(ROOT))
+               SANDBOX_WEB_PORT=str(web_port), PYTHONPATH=str(ROOT))
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -34,7 +34,7 @@ async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
         while True:
             line = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
             assert line, "the bot exited"
-            if "sandbox Bot API emulator on" in line:
+            if "web chat: http://" in line:
                 break
         base = f"http://127.0.0.1:{port}"
         async with ClientSession() as http:
@@ -47,6 +47,8 @@ async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
                     break
                 await asyncio.sleep(0.05)
         assert replies[0]["text"] == "请问您需要办理什么？"
+        async with ClientSession() as http, http.get(f"http://127.0.0.1:{web_port}/api/personas") as response:
+            assert len(await response.json()) == 25  # the demo community was seeded
         assert (tmp_path / "bot.db").exists()  # migrated on start
     finally:
         process.terminate()
