@@ -247,9 +247,7 @@ async def _routing_set(settings: Settings, args: argparse.Namespace) -> int:
     from services.routing import set_override
 
     async def work(uow: UnitOfWork) -> None:
-        project = await uow.projects.by_code(args.project)
-        if project is None:
-            raise admin.AdminError(f"unknown project {args.project!r}")
+        project = await admin.project_by_code(uow, args.project)
         try:
             await set_override(uow, project.id, args.category, args.department)
         except ValueError as exc:
@@ -265,9 +263,7 @@ async def _routing_show(settings: Settings, args: argparse.Namespace) -> int:
     from services.routing import DEFAULT_ROUTES, lead_department
 
     async def work(uow: UnitOfWork) -> None:
-        project = await uow.projects.by_code(args.project)
-        if project is None:
-            raise admin.AdminError(f"unknown project {args.project!r}")
+        project = await admin.project_by_code(uow, args.project)
         for category, default in DEFAULT_ROUTES.items():
             department = await lead_department(uow, project.id, category.value)
             note = "" if department == default.value else f"  (default: {default.value})"

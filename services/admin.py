@@ -34,6 +34,13 @@ async def add_project(uow: UnitOfWork, code: str, name: str, region: str, timezo
     return project
 
 
+async def project_by_code(uow: UnitOfWork, code: str) -> Project:
+    project = await uow.projects.by_code(code)
+    if project is None:
+        raise AdminError(f"unknown project {code!r}")
+    return project
+
+
 @dataclass(frozen=True)
 class NewStaff:
     staff: Staff
@@ -52,12 +59,7 @@ async def add_staff(
     normalized = normalize_phone(phone) if phone else None
     if phone and normalized is None:
         raise AdminError(f"not a valid phone number: {phone!r}")
-    project_id = None
-    if project_code:
-        project = await uow.projects.by_code(project_code)
-        if project is None:
-            raise AdminError(f"unknown project {project_code!r}")
-        project_id = project.id
+    project_id = (await project_by_code(uow, project_code)).id if project_code else None
     staff = Staff(name=name, phone=normalized, department=department, role=role, project_id=project_id,
                   active=True, created_at=now)
     uow.staff.add(staff)

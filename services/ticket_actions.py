@@ -22,6 +22,7 @@ from services.tickets import (
     Action,
     Status,
     cancel_reminders,
+    in_reach,
     notify_assisting,
     notify_customer_service,
     notify_department,
@@ -93,9 +94,7 @@ async def staff_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
 
 
 def _may_see(staff: Staff, ticket: Ticket) -> bool:
-    if not staff.active:
-        return False
-    if staff.project_id is not None and ticket.project_id not in (None, staff.project_id):
+    if not in_reach(staff, ticket):
         return False
     return (
         staff.department in (Department.CUSTOMER_SERVICE, Department.LEADERSHIP, Department.OFFICE)

@@ -79,11 +79,14 @@ SUPERVISOR_ROLES = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
 # ---------------------------------------------------------------- permissions
 
 
+def in_reach(staff: Staff, ticket: Ticket) -> bool:
+    """Active staff of the ticket's project, or company-wide staff."""
+    return staff.active and (staff.project_id is None or ticket.project_id in (None, staff.project_id))
+
+
 def permitted(staff: Staff, ticket: Ticket, action: Action) -> bool:
     """Whether a staff member may take an action on a ticket (checked on every press)."""
-    if not staff.active:
-        return False
-    if staff.project_id is not None and ticket.project_id not in (None, staff.project_id):
+    if not in_reach(staff, ticket):
         return False
     in_lead = staff.department == ticket.lead_department
     handler = ticket.handler_id == staff.id

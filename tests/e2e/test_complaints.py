@@ -257,15 +257,21 @@ async def test_deadlines_and_reminders_across_national_day(harness: BotHarness, 
     assert "逾期" in harness.person(team.cs_manager).texts()[-1]
 
 
-async def test_unanswered_confirmation_is_reminded_twice_then_closed_unconfirmed(
-    harness: BotHarness, team: Team
-) -> None:
+async def resolved_complaint(harness: BotHarness, team: Team, text: str, result: str) -> tuple[Person, str]:
+    """An owner's complaint, accepted and marked resolved by the quality department."""
     wang = harness.person(WANG)
-    number = await file_complaint(wang, "服务态度", "夜班保安睡岗。")
+    number = await file_complaint(wang, "服务态度", text)
     quality = harness.person(team.quality)
     await quality.press("受理")
     await quality.press("已解决", quality.last_with_buttons())
-    await quality.say("已批评教育并加强巡查。")
+    await quality.say(result)
+    return wang, number
+
+
+async def test_unanswered_confirmation_is_reminded_twice_then_closed_unconfirmed(
+    harness: BotHarness, team: Team
+) -> None:
+    wang, number = await resolved_complaint(harness, team, "夜班保安睡岗。", "已批评教育并加强巡查。")
     asked = len(wang.received())
     for day in (24, 25, 26, 27):  # Tuesday to Friday after a Monday resolution
         await run_planner_at(harness, datetime(2026, 11, day, 3, 0, tzinfo=UTC))
@@ -329,12 +335,7 @@ async def test_reminders_planned_in_a_holiday_are_dropped_once_the_case_is_resol
 async def test_a_confirmed_case_can_be_rated_later_and_closes_unrated_after_three_working_days(
     harness: BotHarness, team: Team
 ) -> None:
-    wang = harness.person(WANG)
-    number = await file_complaint(wang, "服务态度", "客服电话无人接听。")
-    quality = harness.person(team.quality)
-    await quality.press("受理")
-    await quality.press("已解决", quality.last_with_buttons())
-    await quality.say("已增设值班电话。")
+    wang, number = await resolved_complaint(harness, team, "客服电话无人接听。", "已增设值班电话。")
     await wang.press("是，已解决")
     await wang.say("/cancel")  # no time for the questions now
     await wang.say(number)
