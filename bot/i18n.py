@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import gettext
 import html
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
-from dialogs.text import DateText, DateTimeText, Field, Lines, Msg, Plain, Plural, Text
+from dialogs.text import DateText, DateTimeText, Field, Lines, ListText, Money, Msg, Plain, Plural, Text
 from services.locale import SUPPORTED_LOCALES
 
 DOMAIN = "messages"
@@ -80,6 +82,10 @@ class Translator:
             return format_datetime(
                 text.value, format=text.format, tzinfo=ZoneInfo(text.timezone), locale=self.babel_locale
             )
+        if isinstance(text, Money):
+            return format_currency(Decimal(text.amount), text.currency, locale=self.babel_locale)
+        if isinstance(text, ListText):
+            return format_list([self._render(item, markup) for item in text.items], locale=self.babel_locale)
         if isinstance(text, Field):
             label, value = self._render(text.label, markup), self._render(text.value, markup)
             return f"<b>{label}</b>: {value}" if markup else f"{label}: {value}"

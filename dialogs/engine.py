@@ -12,9 +12,23 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Plural, Text, text_from_json, text_to_json
+from dialogs.text import (
+    N_,
+    DateText,
+    Field,
+    Lines,
+    ListText,
+    Money,
+    Msg,
+    Plain,
+    Plural,
+    Text,
+    text_from_json,
+    text_to_json,
+)
 from services.phones import display_phone, normalize_phone
 
 # ---------------------------------------------------------------- events
@@ -142,6 +156,21 @@ class ChoiceStep(Step):
     options_from: str | None = None  # context key holding [[code, label], ...]
     auto_single: bool = False  # with exactly one option, choose it silently
     columns: int = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultiChoiceStep(ChoiceStep):
+    """Several options: each press toggles one (✅), Done accepts; the answer is a list of codes."""
+
+    min_items: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class AmountStep(Step):
+    """An amount of money typed as people type it (1234, 1,234.50, １２３４元); kept as a decimal string."""
+
+    min_value: Decimal = Decimal("0")
+    max_value: Decimal = Decimal("100000000")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,6 +317,8 @@ def advance(dialog: Dialog, state: DialogState, event: Event, *, today: date) ->
         return _confirm(dialog, state, step, event)
     if isinstance(step, PhotosStep):
         return _photos(dialog, state, step, event)
+    if isinstance(step, MultiChoiceStep):
+        return _multi(dialog, state, step, event)
 
     value_or_error = _accept(step, state, event, today)
     if isinstance(value_or_error, _Invalid):
@@ -299,6 +330,14 @@ def prompt(dialog: Dialog, state: DialogState) -> Reply:
     """The message that asks the current step's question, with its buttons."""
     step = dialog.step(state.step)
     nav = _nav_row(state)
+    if isinstance(step, MultiChoiceStep):
+        chosen = set(state.answers.get(step.key) or ())
+        buttons = [Button(Msg(N_("✅ {label}"), {"label": o.label}) if o.code in chosen else o.label, "c:" + o.code)
+                   for o in options_of(step, state.context)]
+        done = [(Button(Msg(N_("Done")), DONE),)] if len(chosen) >= step.min_items else []
+        if step.optional and not chosen:
+            done = [(Button(Msg(N_("Skip")), SKIP),)]
+        return Reply(step.prompt, (*_chunk(buttons, step.columns), *done, nav), rev=state.rev)
     if isinstance(step, ChoiceStep):
         buttons = [Button(o.label, "c:" + o.code) for o in options_of(step, state.context)]
         return Reply(step.prompt, (*_chunk(buttons, step.columns), nav), rev=state.rev)
@@ -353,6 +392,11 @@ def summarize(dialog: Dialog, state: DialogState) -> Lines:
 def display_answer(step: Step, value: Any, context: Mapping[str, Any]) -> Text:
     if value is None or (isinstance(step, PhotosStep) and not value):
         return Msg(N_("(skipped)"))
+    if isinstance(step, MultiChoiceStep):
+        labels = {o.code: o.label for o in options_of(step, context)}
+        return ListText(tuple(labels.get(code, Plain(str(code))) for code in value))
+    if isinstance(step, AmountStep):
+        return Money(str(value))
     if isinstance(step, ChoiceStep):
         for option in options_of(step, context):
             if option.code == value:
@@ -444,6 +488,21 @@ def parse_date(text: str, today: date) -> date | None:
     return None
 
 
+_AMOUNT = re.compile(r"^[¥￥]?\s*(?P<n>[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(?P<f>\.[0-9]{1,2})?\s*(元|yuan|rmb|cny)?$",
+                     re.IGNORECASE)
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Yuan to the fen: "1200", "1,200.50", "¥1200", "1200元", full-width digits. Never a float."""
+    match = _AMOUNT.match(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        return None
+    try:
+        return Decimal(match["n"].replace(",", "") + (match["f"] or "")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
 def _accept(step: Step, state: DialogState, event: Event, today: date) -> _Valid | _Invalid:
     if isinstance(event, ButtonEvent) and event.code == SKIP:
         return _Valid(None) if step.optional else _Invalid(Msg(N_("This step cannot be skipped.")))
@@ -492,6 +551,14 @@ def _accept(step: Step, state: DialogState, event: Event, today: date) -> _Valid
         if latest and parsed > latest:
             return _Invalid(Msg(N_("Please choose a date on or before {end}."), {"end": DateText(latest)}))
         return _Valid(parsed.isoformat())
+    if isinstance(step, AmountStep):
+        amount = parse_amount(event.text) if isinstance(event, TextEvent) else None
+        if amount is None:
+            return _Invalid(Msg(N_("Please type an amount in yuan, e.g. 1200 or 1,200.50.")))
+        if not step.min_value <= amount <= step.max_value:
+            return _Invalid(Msg(N_("Please type an amount between {low} and {high}."),
+                                {"low": Money(str(step.min_value)), "high": Money(str(step.max_value))}))
+        return _Valid(str(amount))
     if isinstance(step, RatingStep):
         if isinstance(event, ButtonEvent) and event.code in {f"r:{n}" for n in range(1, 6)}:
             return _Valid(int(event.code[2:]))
@@ -511,7 +578,7 @@ def _applies(step: Step, answers: Mapping[str, Any], context: Mapping[str, Any])
 
 
 def _auto_answer(step: Step, context: Mapping[str, Any]) -> str | None:
-    if isinstance(step, ChoiceStep) and step.auto_single:
+    if isinstance(step, ChoiceStep) and step.auto_single and not isinstance(step, MultiChoiceStep):
         options = options_of(step, context)
         if len(options) == 1:
             return options[0].code
@@ -598,6 +665,24 @@ def _photos(dialog: Dialog, state: DialogState, step: PhotosStep, event: Event) 
         return _answered(dialog, state, step.key, items)
     # Collecting within a step keeps the revision: earlier "Done" buttons stay valid.
     new_state = replace(state, answers={**state.answers, step.key: items})
+    return Outcome("continue", new_state, (prompt(dialog, new_state),))
+
+
+def _multi(dialog: Dialog, state: DialogState, step: MultiChoiceStep, event: Event) -> Outcome:
+    chosen: list[str] = list(state.answers.get(step.key) or [])
+    if isinstance(event, ButtonEvent) and event.code == SKIP and step.optional and not chosen:
+        return _answered(dialog, state, step.key, [])
+    if isinstance(event, ButtonEvent) and event.code == DONE:
+        if len(chosen) < step.min_items:
+            return _stay(dialog, state, Msg(N_("Please choose at least one option.")))
+        return _answered(dialog, state, step.key, chosen)
+    codes = [o.code for o in options_of(step, state.context)]
+    if not (isinstance(event, ButtonEvent) and event.code.startswith("c:") and event.code[2:] in codes):
+        return _stay(dialog, state, Msg(N_("Please choose with the buttons, then press Done.")))
+    code = event.code[2:]
+    chosen = [c for c in chosen if c != code] if code in chosen else [c for c in codes if c in {*chosen, code}]
+    # Toggling within a step keeps the revision: the other buttons of the same question stay valid.
+    new_state = replace(state, answers={**state.answers, step.key: chosen})
     return Outcome("continue", new_state, (prompt(dialog, new_state),))
 
 

@@ -6,9 +6,10 @@ from dialogs.complaint import COMPLAINT
 from dialogs.engine import Dialog
 from dialogs.inquiry import INQUIRY, REPLY
 from dialogs.invitation import INVITATION
+from dialogs.repair import REPAIR_DIALOGS
 from dialogs.ticket_steps import TICKET_DIALOGS
 
-DIALOGS: dict[str, Dialog] = {d.name: d for d in (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS)}
+DIALOGS: dict[str, Dialog] = {d.name: d for d in (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS, *REPAIR_DIALOGS)}
 
 
 def get_dialog(name: str) -> Dialog | None:

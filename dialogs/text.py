@@ -60,6 +60,21 @@ class DateTimeText:
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount in yuan (a decimal string, exact), formatted by Babel as currency."""
+
+    amount: str
+    currency: str = "CNY"
+
+
+@dataclass(frozen=True)
+class ListText:
+    """Items joined the reader's way (「甲、乙和丙」, "A, B and C"), by Babel."""
+
+    items: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
 class Field:
     """One ``label: value`` line of a summary."""
 
@@ -74,7 +89,7 @@ class Lines:
     items: tuple[Text, ...]
 
 
-Text: TypeAlias = Msg | Plural | Plain | DateText | DateTimeText | Field | Lines | str | int
+Text: TypeAlias = Msg | Plural | Plain | DateText | DateTimeText | Money | ListText | Field | Lines | str | int
 
 
 # ---------------------------------------------------------------- JSON form (outbox rows)
@@ -97,6 +112,10 @@ def text_to_json(text: Text) -> Any:
         return {"t": "date", "v": text.value.isoformat(), "f": text.format}
     if isinstance(text, DateTimeText):
         return {"t": "datetime", "v": text.value.isoformat(), "tz": text.timezone, "f": text.format}
+    if isinstance(text, Money):
+        return {"t": "money", "v": text.amount, "c": text.currency}
+    if isinstance(text, ListText):
+        return {"t": "list", "v": [text_to_json(item) for item in text.items]}
     if isinstance(text, Field):
         return {"t": "field", "l": text_to_json(text.label), "v": text_to_json(text.value)}
     if isinstance(text, Lines):
@@ -119,6 +138,10 @@ def text_from_json(data: Any) -> Text:
         return DateText(date.fromisoformat(data["v"]), data["f"])
     if kind == "datetime":
         return DateTimeText(datetime.fromisoformat(data["v"]), data["tz"], data["f"])
+    if kind == "money":
+        return Money(str(data["v"]), str(data["c"]))
+    if kind == "list":
+        return ListText(tuple(text_from_json(item) for item in data["v"]))
     if kind == "field":
         label = text_from_json(data["l"])
         if not isinstance(label, Msg):

@@ -76,6 +76,9 @@ async def menu_item(
     elif item == "complaint" and actor.identity.owner_id:
         context = await tickets.complaint_context(uow, actor.identity.owner_id)
         replies = (await conversations.begin(uow, actor, "complaint", context, now)).replies
+    elif item == "repair" and actor.identity.owner_id:
+        context = await tickets.complaint_context(uow, actor.identity.owner_id)
+        replies = (await conversations.begin(uow, actor, "repair", context, now)).replies
     elif item == "my":
         replies = [await ticket_actions.my_cases(uow, actor)]
     elif item == "queue":

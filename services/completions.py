@@ -5,6 +5,17 @@ from __future__ import annotations
 from services.actor import Completer
 from services.communication import complete_inquiry, complete_reply
 from services.onboarding import complete_invitation
+from services.repair_flow import (
+    complete_assign,
+    complete_callback,
+    complete_check_fail,
+    complete_completion,
+    complete_override,
+    complete_reject,
+    complete_survey,
+)
+from services.repair_flow import complete_extend as complete_repair_extend
+from services.repairs import file_repair
 from services.ticket_actions import (
     complete_add_info,
     complete_assist,
@@ -34,4 +45,14 @@ COMPLETERS: dict[str, Completer] = {
     "ticket_reopen": complete_reopen,
     "ticket_add_info": complete_add_info,
     "ticket_rating": complete_rating,
+    "repair": file_repair,
+    "repair_survey": complete_survey,
+    "repair_override": complete_override,
+    "repair_reject": complete_reject,
+    "repair_assign": complete_assign,
+    "repair_extend": complete_repair_extend,
+    "repair_complete": complete_completion,
+    "repair_check_fail": complete_check_fail,
+    "repair_callback": complete_callback,
+    "repair_rating": complete_rating,
 }

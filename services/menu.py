@@ -22,6 +22,7 @@ def menu_items(identity: Identity) -> list[tuple[str, str]]:
     """(item code, label msgid) the person may use, in display order."""
     if identity.kind is Kind.OWNER:
         return [
+            ("repair", N_("🛠 Request a repair")),
             ("complaint", N_("📣 File a complaint")),
             ("my", N_("📋 My cases")),
             ("inquiry", N_("📝 Inquiry, suggestion or praise")),

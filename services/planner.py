@@ -17,8 +17,18 @@ from dialogs.text import N_, DateText, Lines, Msg
 from services import outbox
 from services.delivery import delivery_time, working_delivery_time
 from services.roles import Department
-from services.ticket_actions import confirmation_buttons, confirmation_request, latest_resolution
-from services.tickets import SUPERVISOR_ROLES, Status, record, staff_buttons, staff_card, workers
+from services.tickets import (
+    REPAIR_WORK,
+    SUPERVISOR_ROLES,
+    Status,
+    buttons_for,
+    confirmation_buttons,
+    confirmation_request,
+    latest_resolution,
+    record,
+    staff_card,
+    workers,
+)
 from services.workdays import WorkCalendar, calendar_for, missing_schedule_warning_for
 from storage.models import Project, Staff, Ticket
 from storage.uow import UnitOfWork
@@ -54,12 +64,17 @@ async def plan(uow: UnitOfWork, now: datetime) -> PlanReport:
             calendars[region] = await calendar_for(uow, region)
         calendar = calendars[region]
         today = now.astimezone(ZoneInfo(zone)).date()
+        if ticket.kind == "repair":
+            await _repair(uow, ticket, today, calendar, zone, now, report)
         if ticket.status in (Status.NEW, Status.ACCEPTED):
             staff_at = working_delivery_time(now, zone, calendar)
             if ticket.progress_reported_at is None and ticket.progress_due:
                 await _deadline(uow, ticket, "progress", ticket.progress_due, today, calendar, staff_at, now, report)
             if ticket.resolve_due:
                 await _deadline(uow, ticket, "resolve", ticket.resolve_due, today, calendar, staff_at, now, report)
+        elif ticket.status in REPAIR_WORK and ticket.resolve_due:
+            staff_at = working_delivery_time(now, zone, calendar)
+            await _deadline(uow, ticket, "resolve", ticket.resolve_due, today, calendar, staff_at, now, report)
         elif ticket.status == Status.RESOLVED and ticket.resolved_at is not None:
             await _confirmation(uow, ticket, today, calendar, zone, delivery_time(now, zone), now, report)
         elif ticket.status == Status.CONFIRMED and ticket.confirmed_at is not None:
@@ -93,6 +108,45 @@ async def _deadline(
             report.keys.append(key)
 
 
+async def _repair(
+    uow: UnitOfWork, ticket: Ticket, today: date, calendar: WorkCalendar, zone: str, now: datetime,
+    report: PlanReport,
+) -> None:
+    """Repairs: an overdue site survey goes to the supervisors; a cost approval waiting over a working
+    day is sent to its approvers again; the callback is customer service's task when it falls due."""
+    staff_at = working_delivery_time(now, zone, calendar)
+    if ticket.status == Status.SURVEY and ticket.progress_due and today > ticket.progress_due:
+        key = f"overdue:progress:{ticket.id}:{ticket.progress_due.isoformat()}"
+        headline = Msg(N_("⏰ Overdue: the site survey of {number} was due {date}"),
+                       {"number": ticket.number, "date": DateText(ticket.progress_due)})
+        if await _send(uow, await _supervisors(uow, ticket), ticket, key, headline, staff_at, now):
+            report.overdue += 1
+            report.keys.append(key)
+    approval = await uow.repairs.pending_approval(ticket.id) if ticket.status in (Status.APPROVAL, Status.COMPLETED) \
+        else None
+    if approval is not None:
+        asked_on = approval.created_at.astimezone(ZoneInfo(zone)).date()
+        waiting = next((s for s in approval.steps if s["status"] == "pending"), None)
+        if waiting is not None and calendar.working_days_between(asked_on, today) >= 1:
+            from services.repair_flow import approvers_of
+
+            key = f"remind:approval:{approval.id}:{waiting['step']}"
+            headline = Msg(N_("⏳ Reminder: the cost of {number} waits for your approval"), {"number": ticket.number})
+            if await _send(uow, await approvers_of(uow, ticket, waiting["step"]), ticket, key, headline, staff_at, now):
+                report.reminders += 1
+                report.keys.append(key)
+    if ticket.status == Status.CONFIRMED:
+        repair = await uow.repairs.get(ticket.id)
+        if repair is not None and repair.callback_at is None and repair.callback_due and today >= repair.callback_due:
+            key = f"callback:{ticket.id}"
+            people = list(await uow.staff.reachable(ticket.project_id, departments=[Department.CUSTOMER_SERVICE]))
+            headline = Msg(N_("📞 Callback due today: ask the owner of {number} to rate the repair"),
+                           {"number": ticket.number})
+            if await _send(uow, people, ticket, key, headline, staff_at, now):
+                report.reminders += 1
+                report.keys.append(key)
+
+
 def _previous_working_day(calendar: WorkCalendar, day: date) -> date:
     candidate = day - timedelta(days=1)
     for _ in range(30):
@@ -120,7 +174,7 @@ async def _send(
         if person.chat_id is None:
             continue
         added |= await outbox.enqueue(
-            uow, key=f"{key}:staff:{person.id}", chat_id=person.chat_id, reply=Reply(card, staff_buttons(person, ticket)),
+            uow, key=f"{key}:staff:{person.id}", chat_id=person.chat_id, reply=Reply(card, await buttons_for(uow, person, ticket)),
             now=now, not_before=send_at, staff_id=person.id,
         )
     return added

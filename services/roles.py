@@ -16,6 +16,7 @@ class Department(StrEnum):
     REPAIR = "repair"  # 维修队
     OFFICE = "office"  # 管理处
     LEADERSHIP = "leadership"  # 公司领导
+    BUILDER = "builder"  # 施工单位 representatives: countersign surveys of jobs over 500 yuan
 
 
 class Role(StrEnum):
@@ -36,6 +37,7 @@ DEPARTMENT_LABELS: dict[Department, str] = {
     Department.REPAIR: N_("Repair Team"),
     Department.OFFICE: N_("Property Management Office"),
     Department.LEADERSHIP: N_("Company Leadership"),
+    Department.BUILDER: N_("Builder (construction contractor)"),
 }
 
 ROLE_LABELS: dict[Role, str] = {

@@ -13,16 +13,21 @@ from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.actor import Actor, Completion
 from services.roles import DEPARTMENT_LABELS, Department, Role
-from services.routing import CATEGORY_LABELS, Category
 from services.tickets import (
     OPEN,
     OWNER_PREFIX,
+    REPAIR_STAGES,
+    REPAIR_WORK,
     STAFF_PREFIX,
     STATUS_LABELS,
     Action,
     Status,
     cancel_reminders,
+    category_label,
+    confirmation_buttons,
+    confirmation_request,
     in_reach,
+    latest_resolution,
     notify_assisting,
     notify_customer_service,
     notify_department,
@@ -42,6 +47,8 @@ from storage.models import Staff, Ticket, TicketEvent
 from storage.uow import UnitOfWork
 
 NUMBER = re.compile(r"^\s*(TS|BX)-(\d{4})-(\d{6})\s*$", re.IGNORECASE)
+COMPLAINT_DEPARTMENTS = tuple(d for d in Department if d is not Department.BUILDER)  # the builder is outside
+OWNER_MAY_ADD = (*OPEN, *REPAIR_STAGES, Status.RESOLVED)
 LOW_RATING = 2  # DOMAIN 3.5 / issue: 1-2 opens a follow-up for the customer-service manager
 
 
@@ -71,6 +78,10 @@ async def staff_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
     ticket = await uow.tickets.get(ticket_id, lock=True)
     if ticket is None or not _may_see(staff, ticket):
         return ActionResult(refusal=N_("This button is not valid."))
+    if ticket.kind == "repair":
+        from services import repair_flow  # repairs build on this module
+
+        return await repair_flow.staff_press(uow, staff, ticket, code, now)
     if code == "view":
         card = await staff_card(uow, ticket, Msg(N_("Case details")))
         return ActionResult([Reply(card, staff_buttons(staff, ticket))])
@@ -85,7 +96,7 @@ async def staff_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
     if action is Action.TRANSFER:
         return ActionResult(begin=("ticket_transfer", {"ticket": ticket.id, "targets": await _targets(uow, ticket)}))
     if action is Action.ASSIST:
-        departments = [[d.value, DEPARTMENT_LABELS[d], "msg"] for d in Department
+        departments = [[d.value, DEPARTMENT_LABELS[d], "msg"] for d in COMPLAINT_DEPARTMENTS
                        if d.value != ticket.lead_department and d.value not in ticket.assisting_departments]
         return ActionResult(begin=("ticket_assist", {"ticket": ticket.id, "departments": departments}))
     dialog = {Action.MEASURES: "ticket_measures", Action.PROGRESS: "ticket_progress", Action.EXTEND: "ticket_extend",
@@ -102,6 +113,9 @@ def _may_see(staff: Staff, ticket: Ticket) -> bool:
         or staff.department in ticket.assisting_departments
         or ticket.handler_id == staff.id
         or staff.role in (Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
+        # Repairs: the repair team works them and the deputy chief engineer and finance see their costs.
+        or (ticket.kind == "repair" and (staff.department in (Department.REPAIR, Department.FINANCE)
+                                         or staff.role == Role.DEPUTY_CHIEF_ENGINEER))
     )
 
 
@@ -131,7 +145,7 @@ async def accept(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -
 
 async def _targets(uow: UnitOfWork, ticket: Ticket) -> list[list[str]]:
     targets: list[list[str]] = [
-        [f"d:{d.value}", DEPARTMENT_LABELS[d], "msg"] for d in Department if d.value != ticket.lead_department
+        [f"d:{d.value}", DEPARTMENT_LABELS[d], "msg"] for d in COMPLAINT_DEPARTMENTS if d.value != ticket.lead_department
     ]
     people = await uow.staff.reachable(ticket.project_id)
     return [*targets, *([f"s:{p.id}", p.name] for p in people if p.id != ticket.handler_id)]
@@ -261,25 +275,6 @@ async def complete_resolve(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
                                  {"number": ticket.number})),))
 
 
-def confirmation_request(ticket: Ticket) -> Text:
-    return Lines((
-        Msg(N_("Your complaint {number} has been handled."), {"number": ticket.number}),
-        Field(Msg(N_("Result")), Plain(ticket.result or "")),
-        Msg(N_("Is it resolved to your satisfaction?")),
-    ))
-
-
-def confirmation_buttons(ticket: Ticket, resolution: int) -> tuple[tuple[Button, ...], ...]:
-    """Answers to one resolution (its event id): a button under an older result stays void."""
-    return ((owner_button(ticket, N_("✅ Yes, resolved"), f"ok{resolution}"),
-             owner_button(ticket, N_("❌ Not resolved"), f"no{resolution}")),)
-
-
-async def latest_resolution(uow: UnitOfWork, ticket: Ticket) -> int | None:
-    resolutions = [e.id for e in await uow.tickets.events(ticket.id) if e.kind == "resolved"]
-    return resolutions[-1] if resolutions else None
-
-
 async def complete_major(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.MAJOR)
     if acting is None:
@@ -306,7 +301,7 @@ async def owner_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
         return ActionResult(refusal=N_("This button is not valid."))
     if code == "view":
         return ActionResult([await owner_view(uow, ticket)])
-    if code == "add" and ticket.status in (*OPEN, Status.RESOLVED):
+    if code == "add" and ticket.status in OWNER_MAY_ADD:
         return ActionResult(begin=("ticket_add_info", {"ticket": ticket.id}))
     answer = re.fullmatch(r"(ok|no|xy|xn)([0-9]{1,9})", code)
     if answer and answer[1] in ("ok", "no") and ticket.status == Status.RESOLVED:
@@ -317,12 +312,16 @@ async def owner_press(uow: UnitOfWork, actor: Actor, data: str, now: datetime) -
         ticket.status, ticket.confirmed_at = Status.CONFIRMED, now
         await record(uow, ticket, "confirmed", now, actor="owner")
         return ActionResult([Reply(Msg(N_("Thank you for confirming. Two quick questions about our service:")))],
-                            begin=("ticket_rating", {"ticket": ticket.id}))
+                            begin=(_rating_dialog(ticket), {"ticket": ticket.id}))
     if code == "rate" and ticket.status == Status.CONFIRMED:
-        return ActionResult(begin=("ticket_rating", {"ticket": ticket.id}))
-    if answer and answer[1] in ("xy", "xn") and ticket.status in OPEN:
+        return ActionResult(begin=(_rating_dialog(ticket), {"ticket": ticket.id}))
+    if answer and answer[1] in ("xy", "xn") and ticket.status in (*OPEN, *REPAIR_WORK):
         return ActionResult([await _decide_extension(uow, ticket, int(answer[2]), answer[1] == "xy", now)])
     return ActionResult(refusal=N_("This button is no longer valid."))
+
+
+def _rating_dialog(ticket: Ticket) -> str:
+    return "repair_rating" if ticket.kind == "repair" else "ticket_rating"
 
 
 async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agree: bool, now: datetime) -> Reply:
@@ -336,6 +335,10 @@ async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agre
     until = str(request.data["until"])
     if agree:
         ticket.resolve_due = date.fromisoformat(until)
+        if ticket.kind == "repair":
+            from services.repair_flow import extension_agreed
+
+            await extension_agreed(uow, ticket, ticket.resolve_due)
         await cancel_reminders(uow, ticket, "resolve")
         event = await record(uow, ticket, "extension_agreed", now, actor="owner", request=event_id, until=until)
         text = Msg(N_("Thank you. The new date for {number} is {date}."),
@@ -359,7 +362,7 @@ async def _notify_handler(
 
 async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
     buttons: list[Button] = []
-    if ticket.status in (*OPEN, Status.RESOLVED):
+    if ticket.status in OWNER_MAY_ADD:
         buttons.append(owner_button(ticket, N_("➕ Add information"), "add"))
     rows: tuple[tuple[Button, ...], ...] = ((*buttons,),) if buttons else ()
     resolution = await latest_resolution(uow, ticket)
@@ -367,6 +370,10 @@ async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
         rows = (*confirmation_buttons(ticket, resolution), *rows)
     if ticket.status == Status.CONFIRMED:
         rows = ((owner_button(ticket, N_("⭐ Rate our service"), "rate"),),)
+    if ticket.kind == "repair":
+        from services.repairs import repair_owner_card
+
+        return Reply(await repair_owner_card(uow, ticket, await ticket_unit(uow, ticket)), rows)
     return Reply(owner_card(ticket, await ticket_unit(uow, ticket)), rows)
 
 
@@ -380,9 +387,9 @@ async def my_cases(uow: UnitOfWork, actor: Actor) -> Reply:
     rows: list[tuple[Button, ...]] = []
     for ticket in tickets[:20]:
         due: Text = Msg(N_(", due {date}"), {"date": DateText(ticket.resolve_due)}) if (
-            ticket.status in OPEN and ticket.resolve_due) else ""
+            ticket.status in (*OPEN, *REPAIR_WORK) and ticket.resolve_due) else ""
         lines.append(Msg(N_("{number} · {category} · {status}{due}"), {
-            "number": ticket.number, "category": Msg(CATEGORY_LABELS[Category(ticket.category)]),
+            "number": ticket.number, "category": category_label(ticket),
             "status": Msg(STATUS_LABELS[ticket.status]), "due": due}))
         rows.append((Button(Plain(ticket.number), f"{OWNER_PREFIX}{ticket.id}:view"),))
     return Reply(Lines(tuple(lines)), tuple(rows))
@@ -410,15 +417,19 @@ async def _own_ticket(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any])
 async def reopen(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
     """❌ reopens at once: the owner's "not resolved" stands even if they never give a reason."""
     ticket.status, ticket.resolved_at = (Status.ACCEPTED if ticket.handler_id else Status.NEW), None
+    if ticket.kind == "repair":
+        from services.repair_flow import reopened
+
+        await reopened(uow, ticket)
     event = await record(uow, ticket, "reopened", now, actor="owner")
     await _notify_handler(uow, ticket, event, Msg(N_("↩️ The owner reopened {number}"), {"number": ticket.number}), now)
-    return Reply(Msg(N_("Your complaint {number} has been reopened; we will get back to you."),
+    return Reply(Msg(N_("Your case {number} has been reopened; we will get back to you."),
                      {"number": ticket.number}))
 
 
 async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
-    if ticket is None or ticket.status not in OPEN:
+    if ticket is None or ticket.status not in (*OPEN, *REPAIR_WORK):
         return _STALE
     reason = str(answers["reason"])
     event = await record(uow, ticket, "reopen_reason", now, actor="owner", reason=reason)
@@ -429,7 +440,7 @@ async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
 
 async def complete_add_info(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
-    if ticket is None or ticket.status not in (*OPEN, Status.RESOLVED):
+    if ticket is None or ticket.status not in OWNER_MAY_ADD:
         return _STALE
     attachments = list(answers.get("attachments") or [])
     ticket.attachments = [*ticket.attachments, *attachments]
@@ -445,6 +456,11 @@ async def complete_rating(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     ticket = await _own_ticket(uow, actor, answers)
     if ticket is None or ticket.status != Status.CONFIRMED:
         return _STALE
+    if ticket.kind == "repair":
+        from services.repair_flow import rate
+
+        await rate(uow, ticket, int(answers["quality"]), int(answers["attitude"]), answers.get("comment"), now)
+        return Completion()
     ticket.rating_result, ticket.rating_attitude = int(answers["result"]), int(answers["attitude"])
     ticket.rating_comment = answers.get("comment")
     ticket.status, ticket.closed_at = Status.CLOSED, now
@@ -473,9 +489,10 @@ async def queue(uow: UnitOfWork, actor: Actor) -> Reply:
     lines: list[Text] = [Msg(N_("Open cases, oldest deadline first:"))]
     rows: list[tuple[Button, ...]] = []
     for ticket in tickets[:30]:
-        due: Text = DateText(ticket.resolve_due) if ticket.resolve_due else "—"
+        due_date = ticket.progress_due if ticket.status == Status.SURVEY else ticket.resolve_due
+        due: Text = DateText(due_date) if due_date else "—"
         lines.append(Msg(N_("{number} · {category} · {status} · due {date}"), {
-            "number": ticket.number, "category": Msg(CATEGORY_LABELS[Category(ticket.category)]),
+            "number": ticket.number, "category": category_label(ticket),
             "status": Msg(STATUS_LABELS[ticket.status]), "date": due}))
         rows.append((Button(Plain(ticket.number), f"{STAFF_PREFIX}{ticket.id}:view"),))
     return Reply(Lines(tuple(lines)), tuple(rows))

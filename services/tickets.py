@@ -38,6 +38,12 @@ class Status(StrEnum):
     CONFIRMED = "confirmed"  # the owner confirmed; the callback rating is pending
     CLOSED = "closed"  # rated
     UNCONFIRMED = "unconfirmed"  # closed without the owner's confirmation (never counted as confirmed)
+    # Repairs (DOMAIN 2) pass through their own stages before RESOLVED.
+    SURVEY = "survey"  # waiting for the site survey
+    APPROVAL = "approval"  # the estimate waits for cost approval
+    ISSUED = "issued"  # work order issued, no worker has taken it yet
+    IN_PROGRESS = "in_progress"  # a worker repairs it
+    COMPLETED = "completed"  # the team lead recorded completion; customer service checks it
 
 
 STATUS_LABELS: dict[str, str] = {
@@ -47,7 +53,14 @@ STATUS_LABELS: dict[str, str] = {
     Status.CONFIRMED: N_("Confirmed"),
     Status.CLOSED: N_("Closed"),
     Status.UNCONFIRMED: N_("Closed without confirmation"),
+    Status.SURVEY: N_("Waiting for the site survey"),
+    Status.APPROVAL: N_("Waiting for cost approval"),
+    Status.ISSUED: N_("Work order issued"),
+    Status.IN_PROGRESS: N_("Being repaired"),
+    Status.COMPLETED: N_("Repaired, being checked"),
 }
+REPAIR_WORK = (Status.ISSUED, Status.IN_PROGRESS)
+REPAIR_STAGES = (Status.SURVEY, Status.APPROVAL, *REPAIR_WORK, Status.COMPLETED)
 OPEN = (Status.NEW, Status.ACCEPTED)
 
 
@@ -121,6 +134,15 @@ async def complaint_context(uow: UnitOfWork, owner_id: int) -> dict[str, Any]:
         "units": [[str(unit.id), unit_label(unit)] for unit in units],
         "phone": owner.phone if owner else None,
     }
+
+
+def category_label(ticket: Ticket) -> Msg:
+    """A complaint's category or a repair's trade, for lists and cards."""
+    if ticket.kind == "repair":
+        from services.repair_rules import TRADE_LABELS, Trade
+
+        return Msg(TRADE_LABELS[Trade(ticket.category)])
+    return Msg(CATEGORY_LABELS[Category(ticket.category)])
 
 
 def unit_label(unit: Unit) -> str:
@@ -212,6 +234,10 @@ async def record(
 
 async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
     """The case as staff see it: the owner's phone masked (DOMAIN 5.2), their text escaped."""
+    if ticket.kind == "repair":
+        from services.repairs import repair_card  # repairs build on this module
+
+        return await repair_card(uow, ticket, headline)
     owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
     unit = await ticket_unit(uow, ticket)
     lines: list[Text] = [
@@ -257,13 +283,13 @@ def _deadline_lines(ticket: Ticket) -> list[Text]:
 def owner_card(ticket: Ticket, unit: Unit | None) -> Text:
     lines: list[Text] = [
         Field(Msg(N_("No.")), Plain(ticket.number)),
-        Field(Msg(N_("Category")), Msg(CATEGORY_LABELS[Category(ticket.category)])),
+        Field(Msg(N_("Category")), category_label(ticket)),
         Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
     ]
     if unit is not None:
         lines.append(Field(Msg(N_("Unit")), Plain(unit_label(unit))))
     lines.append(Field(Msg(N_("Description")), Plain(ticket.description)))
-    if ticket.status in OPEN and ticket.resolve_due:
+    if ticket.status in (*OPEN, *REPAIR_WORK) and ticket.resolve_due:
         lines.append(Field(Msg(N_("Resolution due")), DateText(ticket.resolve_due)))
     if ticket.result:
         lines.append(Field(Msg(N_("Result")), Plain(ticket.result)))
@@ -277,6 +303,15 @@ async def ticket_unit(uow: UnitOfWork, ticket: Ticket) -> Unit | None:
         if unit.id == ticket.unit_id:
             return unit
     return None
+
+
+async def buttons_for(uow: UnitOfWork, staff: Staff, ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
+    """The buttons a staff member gets under a case card: what their role allows now."""
+    if ticket.kind == "repair":
+        from services.repair_permissions import repair_buttons  # repairs build on this module
+
+        return await repair_buttons(uow, staff, ticket)
+    return staff_buttons(staff, ticket)
 
 
 def staff_buttons(staff: Staff, ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
@@ -304,7 +339,7 @@ async def notify_staff(
             continue
         await outbox.enqueue(
             uow, key=f"ticket:{ticket.id}:event:{event.id}:staff:{person.id}", chat_id=person.chat_id,
-            reply=Reply(text, staff_buttons(person, ticket)), now=now, not_before=not_before, staff_id=person.id,
+            reply=Reply(text, await buttons_for(uow, person, ticket)), now=now, not_before=not_before, staff_id=person.id,
             media=attachments,
         )
         sent += 1
@@ -396,3 +431,27 @@ async def cancel_reminders(uow: UnitOfWork, ticket: Ticket, *deadlines: str) -> 
 
 def owner_button(ticket: Ticket, label: str, action: str) -> Button:
     return Button(Msg(label), f"{OWNER_PREFIX}{ticket.id}:{action}")
+
+
+# ---------------------------------------------------------------- the owner's confirmation (DOMAIN 1.6, 2.5)
+
+
+def confirmation_request(ticket: Ticket) -> Text:
+    handled = (N_("Your repair {number} has been completed and checked.") if ticket.kind == "repair"
+               else N_("Your complaint {number} has been handled."))
+    return Lines((
+        Msg(handled, {"number": ticket.number}),
+        Field(Msg(N_("Result")), Plain(ticket.result or "")),
+        Msg(N_("Is it resolved to your satisfaction?")),
+    ))
+
+
+def confirmation_buttons(ticket: Ticket, resolution: int) -> tuple[tuple[Button, ...], ...]:
+    """Answers to one resolution (its event id): a button under an older result stays void."""
+    return ((owner_button(ticket, N_("✅ Yes, resolved"), f"ok{resolution}"),
+             owner_button(ticket, N_("❌ Not resolved"), f"no{resolution}")),)
+
+
+async def latest_resolution(uow: UnitOfWork, ticket: Ticket) -> int | None:
+    resolutions = [e.id for e in await uow.tickets.events(ticket.id) if e.kind == "resolved"]
+    return resolutions[-1] if resolutions else None

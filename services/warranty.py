@@ -226,6 +226,19 @@ class WarrantyRules:
         return tuple(s for s in (self.heating, self.cooling) if s is not None)
 
 
+Source = Literal["statutory", "project", "building"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One side's effective warranty: its period, where it comes from, and its last covered day."""
+
+    period: Period
+    source: Source
+    end: date
+    ignored: Period | None = None  # a contract override shorter than the minimum
+
+
 @dataclass(frozen=True)
 class WarrantyDecision:
     component: Component
@@ -233,7 +246,10 @@ class WarrantyDecision:
     payer: Payer
     builder_end: date | None
     owner_end: date | None
-    reason: str
+    reason: str  # the whole reasoning in English (logs, audits); staff read the localized facts below
+    builder: Term | None = None
+    owner: Term | None = None
+    extended: bool = False  # the owner's warranty runs to the builder's end (第三十三条)
 
 
 _Y = Period.years
@@ -305,30 +321,34 @@ def describe_period(period: Period, rules: WarrantyRules) -> str:
 class _Term:
     end: date
     text: str  # e.g. "5 years (to 2028-06-30)"
+    term: Term
 
 
 def _term(component: Component, side: Side, start: date, rules: WarrantyRules) -> _Term | None:
     """The effective period on one side: the statutory minimum, or a longer contract override."""
     builder_min, owner_min = STATUTORY[component]
     minimum = builder_min if side == "builder" else owner_min
-    override, source = rules.building.for_side(side).get(component), "building"
+    source: Source = "building"
+    override = rules.building.for_side(side).get(component)
     if override is None:
-        override, source = rules.project.for_side(side).get(component), "project"
+        source, override = "project", rules.project.for_side(side).get(component)
 
     minimum_end = period_end(minimum, start, rules) if minimum is not None else None
     if override is not None:
         override_end = period_end(override, start, rules)
         if minimum_end is None or override_end >= minimum_end:
-            return _Term(override_end, f"{describe_period(override, rules)} by {source} contract (to {override_end})")
+            return _Term(override_end, f"{describe_period(override, rules)} by {source} contract (to {override_end})",
+                         Term(override, source, override_end))
         assert minimum is not None
         note = (
             f"{describe_period(minimum, rules)} (to {minimum_end}; {source} contract "
             f"{describe_period(override, rules)} is shorter than the statutory minimum and is ignored)"
         )
-        return _Term(minimum_end, note)
+        return _Term(minimum_end, note, Term(minimum, "statutory", minimum_end, ignored=override))
     if minimum is None or minimum_end is None:
         return None
-    return _Term(minimum_end, f"{describe_period(minimum, rules)} (to {minimum_end})")
+    return _Term(minimum_end, f"{describe_period(minimum, rules)} (to {minimum_end})",
+                 Term(minimum, "statutory", minimum_end))
 
 
 def decide(
@@ -353,6 +373,7 @@ def decide(
 
     # Owner's warranty, from delivery; at least as long as the builder's still running at delivery.
     owner_end: date | None = None
+    own: _Term | None = None
     if delivery is None:
         owner_text = "no delivery date recorded: owner's warranty treated as not started"
     else:
@@ -371,7 +392,9 @@ def decide(
     def verdict(warranty_class: WarrantyClass, payer: Payer, *more: str) -> WarrantyDecision:
         label = "A" if warranty_class == "A" else f"B, {payer} pays"
         reason = "; ".join([*parts, *more, f"reported {reported} → {label}"])
-        return WarrantyDecision(component, warranty_class, payer, builder_end, owner_end, reason)
+        extended = owner_end is not None and (own is None or owner_end > own.end)
+        return WarrantyDecision(component, warranty_class, payer, builder_end, owner_end, reason,
+                                builder.term if builder else None, own.term if own else None, extended)
 
     if builder_end is not None:
         if reported <= builder_end:

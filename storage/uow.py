@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
 from storage.repositories.communication import CommunicationRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.repairs import RepairRepository
 from storage.repositories.roster import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
 from storage.repositories.tickets import TicketRepository
 
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.communication = CommunicationRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.tickets = TicketRepository(self.session)
+        self.repairs = RepairRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         return self
 

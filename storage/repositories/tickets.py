@@ -10,7 +10,9 @@ from sqlalchemy import or_, select
 from storage.models import Staff, Ticket, TicketEvent
 from storage.repositories.base import Repository
 
-OPEN_STATUSES = ("new", "accepted", "resolved", "confirmed")  # the planner still has work on these
+# The planner still has work on these (repairs pass through survey … completed first).
+OPEN_STATUSES = ("new", "accepted", "resolved", "confirmed", "survey", "approval", "issued", "in_progress", "completed")
+WAITING_FOR_OWNER = ("resolved", "confirmed")
 
 
 class TicketRepository(Repository):
@@ -64,5 +66,5 @@ def _urgency(ticket: Ticket) -> tuple[int, date, int]:
     """Cases staff still work on first, by their earliest pending deadline; then those waiting
     for the owner."""
     pending = [d for d in (None if ticket.progress_reported_at else ticket.progress_due, ticket.resolve_due) if d]
-    waiting_for_owner = ticket.status not in ("new", "accepted")
+    waiting_for_owner = ticket.status in WAITING_FOR_OWNER
     return (int(waiting_for_owner), min(pending) if pending else date.max, ticket.id)

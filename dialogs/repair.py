@@ -1,0 +1,161 @@
+"""报修: the owner's repair request (DOMAIN 2.1) and the short dialogs staff use on a repair."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from dialogs.engine import (
+    AmountStep,
+    ChoiceStep,
+    ConfirmStep,
+    DateStep,
+    Dialog,
+    MultiChoiceStep,
+    Option,
+    PhoneStep,
+    PhotosStep,
+    RatingStep,
+    TextStep,
+)
+from dialogs.text import N_, Msg
+from services.repair_rules import (
+    BUILDER_SURVEY_ABOVE,
+    COMPONENT_LABELS,
+    RESPONSIBLE_LABELS,
+    TRADE_LABELS,
+    VISIT_SLOT_LABELS,
+)
+
+DESCRIPTION_LIMIT = 1000
+MAX_ATTACHMENTS = 6
+MAX_AMOUNT = Decimal("10000000")
+
+
+def _has_units(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
+    return bool(context.get("units"))
+
+
+def _builder_joins(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
+    return Decimal(str(answers.get("estimate") or 0)) > BUILDER_SURVEY_ABOVE
+
+
+def _options(labels: Mapping[Any, str]) -> tuple[Option, ...]:
+    return tuple(Option(code.value, Msg(label)) for code, label in labels.items())
+
+
+REPAIR = Dialog(
+    name="repair",
+    steps=(
+        ChoiceStep(key="trade", prompt=Msg(N_("What needs repairing?")), label=Msg(N_("Trade")),
+                   options=_options(TRADE_LABELS)),
+        TextStep(key="location", prompt=Msg(N_("Where in your home is it? (e.g. master bathroom, kitchen ceiling)")),
+                 label=Msg(N_("Location")), min_len=2, max_len=100),
+        TextStep(key="description", label=Msg(N_("Description")), min_len=5, max_len=DESCRIPTION_LIMIT,
+                 prompt=Msg(N_("Please describe the problem (up to {limit} characters)."), {"limit": DESCRIPTION_LIMIT})),
+        PhotosStep(key="attachments", label=Msg(N_("Photos")), optional=True, max_items=MAX_ATTACHMENTS,
+                   prompt=Msg(N_("Please send up to {n} photos of the problem, then press Done. Or press Skip."),
+                              {"n": MAX_ATTACHMENTS})),
+        MultiChoiceStep(key="visit_slots", label=Msg(N_("Preferred visit times")), columns=1,
+                        prompt=Msg(N_("When can we visit? Choose one or more times, then press Done.")),
+                        options=_options(VISIT_SLOT_LABELS)),
+        ChoiceStep(key="unit", prompt=Msg(N_("Which home is it about?")), label=Msg(N_("Unit")),
+                   options_from="units", auto_single=True, columns=1, when=_has_units),
+        PhoneStep(key="phone", label=Msg(N_("Phone")), prefill_from="phone",
+                  prompt=Msg(N_("Which phone number can we reach you on? Share it with the button or type it."))),
+        ConfirmStep(key="confirm", prompt=Msg(N_("Please check your repair request and confirm:"))),
+    ),
+)
+
+SURVEY = Dialog(
+    name="repair_survey",
+    steps=(
+        ChoiceStep(key="responsible", prompt=Msg(N_("Who is responsible for the defect?")),
+                   label=Msg(N_("Responsible party")), options=_options(RESPONSIBLE_LABELS), columns=1),
+        ChoiceStep(key="component", prompt=Msg(N_("Which part is it (decides the warranty period)?")),
+                   label=Msg(N_("Part")), options=_options(COMPONENT_LABELS), columns=1),
+        MultiChoiceStep(key="trades", prompt=Msg(N_("Which trades does the job involve? Choose all, then press Done.")),
+                        label=Msg(N_("Trades")), options=_options(TRADE_LABELS), columns=2),
+        AmountStep(key="estimate", prompt=Msg(N_("Estimated cost in yuan (0 if free of charge)?")),
+                   label=Msg(N_("Estimate")), max_value=MAX_AMOUNT),
+        TextStep(key="builder_representative", when=_builder_joins, label=Msg(N_("Builder's representative")),
+                 prompt=Msg(N_("Over 500 yuan the builder joins the survey. Name of the builder's representative?")),
+                 min_len=2, max_len=100),
+        TextStep(key="participants", prompt=Msg(N_("Who took part in the survey (names)?")),
+                 label=Msg(N_("Participants")), min_len=2, max_len=300),
+        TextStep(key="notes", prompt=Msg(N_("Findings or notes? Type them, or press Skip.")), label=Msg(N_("Notes")),
+                 optional=True, max_len=1000),
+        ConfirmStep(key="confirm", prompt=Msg(N_("Please check the survey record (《现场勘察会签表》) and confirm:"))),
+    ),
+)
+
+OVERRIDE = Dialog(
+    name="repair_override",
+    steps=(
+        ChoiceStep(key="choice", prompt=Msg(N_("Which warranty class applies?")), columns=1, options=(
+            Option("A", Msg(N_("Class A (builder's warranty)"))),
+            Option("B_company", Msg(N_("Class B, borne by the company"))),
+            Option("B_owner", Msg(N_("Class B, paid by the owner"))),
+        )),
+        TextStep(key="reason", prompt=Msg(N_("Why? (the reason is recorded)")), min_len=2, max_len=500),
+    ),
+)
+REJECT = Dialog(
+    name="repair_reject",
+    steps=(TextStep(key="reason", prompt=Msg(N_("Why is the cost rejected? The reason is sent on.")),
+                    min_len=2, max_len=500),),
+)
+ASSIGN = Dialog(
+    name="repair_assign",
+    steps=(ChoiceStep(key="worker", prompt=Msg(N_("Who does the job?")), options_from="workers", columns=1),),
+)
+EXTEND = Dialog(
+    name="repair_extend",
+    steps=(
+        DateStep(key="until", prompt=Msg(N_("Until which date do you need? (e.g. 2026-12-15)")),
+                 min_offset_days=1, max_offset_days=90),
+        TextStep(key="reason", prompt=Msg(N_("Why is more time needed? The owner will read this.")),
+                 min_len=2, max_len=500),
+    ),
+)
+COMPLETE = Dialog(
+    name="repair_complete",
+    steps=(
+        TextStep(key="work_done", prompt=Msg(N_("What was done? The owner will read this and confirm.")),
+                 label=Msg(N_("Work done")), min_len=2, max_len=1000),
+        AmountStep(key="settlement", prompt=Msg(N_("Final cost in yuan (0 if free of charge)?")),
+                   label=Msg(N_("Settlement")), max_value=MAX_AMOUNT),
+        PhotosStep(key="attachments", prompt=Msg(N_("Photos of the finished work, then press Done. Or press Skip.")),
+                   label=Msg(N_("Photos")), optional=True, max_items=MAX_ATTACHMENTS),
+        ConfirmStep(key="confirm", prompt=Msg(N_("Please check and confirm the completion:"))),
+    ),
+)
+CHECK_FAIL = Dialog(
+    name="repair_check_fail",
+    steps=(TextStep(key="reason", prompt=Msg(N_("What is not right? The repair team will read this.")),
+                    min_len=2, max_len=500),),
+)
+CALLBACK = Dialog(
+    name="repair_callback",
+    steps=(
+        RatingStep(key="quality", prompt=Msg(N_("The owner's rating of the repair quality (1–5)?"))),
+        RatingStep(key="attitude", prompt=Msg(N_("The owner's rating of the staff's attitude (1–5)?"))),
+        TextStep(key="comment", prompt=Msg(N_("The owner's comments? Type them, or press Skip.")),
+                 optional=True, max_len=500),
+    ),
+    done_text=Msg(N_("Recorded.")),
+)
+RATING = Dialog(
+    name="repair_rating",
+    steps=(
+        RatingStep(key="quality", prompt=Msg(N_("How satisfied are you with the quality of the repair? "
+                                                 "(1 = very dissatisfied, 5 = very satisfied)"))),
+        RatingStep(key="attitude", prompt=Msg(N_("How satisfied are you with our staff's attitude?"))),
+        TextStep(key="comment", prompt=Msg(N_("Any expectations or suggestions? Type them, or press Skip.")),
+                 optional=True, max_len=500),
+    ),
+    done_text=Msg(N_("Thank you for your feedback.")),
+)
+
+REPAIR_DIALOGS = (REPAIR, SURVEY, OVERRIDE, REJECT, ASSIGN, EXTEND, COMPLETE, CHECK_FAIL, CALLBACK, RATING)
