@@ -113,6 +113,36 @@ def _parser() -> argparse.ArgumentParser:
     calendar_show.add_argument("region", type=str.upper, choices=admin.REGIONS)
     calendar_show.add_argument("year", type=int)
     calendar_show.set_defaults(func=_calendar_show)
+
+    warranty = admin_parser.add_parser("warranty", help="warranty periods and seasons (DOMAIN 2.2)").add_subparsers()
+    warranty_set = warranty.add_parser("set", help="a contract's longer period for a component (project or building)")
+    warranty_set.add_argument("project")
+    warranty_set.add_argument("component")
+    warranty_set.add_argument("side", choices=("builder", "owner"))
+    warranty_set.add_argument("period", help="5y, 18m, 3s (heating/cooling periods) or life")
+    warranty_set.add_argument("--building")
+    warranty_set.set_defaults(func=_warranty_set)
+    warranty_seasons = warranty.add_parser("seasons", help="heating/cooling seasons (MM-DD/MM-DD) and design life")
+    warranty_seasons.add_argument("project")
+    warranty_seasons.add_argument("--heating")
+    warranty_seasons.add_argument("--cooling", help="MM-DD/MM-DD, or none")
+    warranty_seasons.add_argument("--design-life", type=int)
+    warranty_seasons.set_defaults(func=_warranty_seasons)
+    warranty_show = warranty.add_parser("show", help="the statutory minimums and a project's settings")
+    warranty_show.add_argument("project")
+    warranty_show.set_defaults(func=_warranty_show)
+
+    repairs = admin_parser.add_parser("repairs", help="repair records and workers' ratings").add_subparsers()
+    export = repairs.add_parser("export", help="《维修服务及回访记录表》 of a period as .xlsx")
+    export.add_argument("period", help="2026Q4, 2026 or 2026-11 (by the date the repair was received)")
+    export.add_argument("file", type=Path)
+    export.add_argument("--project")
+    export.add_argument("--locale", default="zh_Hans_CN")
+    export.set_defaults(func=_repairs_export)
+    ratings = repairs.add_parser("ratings", help="each repair worker's jobs and average ratings in a period")
+    ratings.add_argument("period", help="2026Q4, 2026 or 2026-11")
+    ratings.add_argument("--project")
+    ratings.set_defaults(func=_repairs_ratings)
     return parser
 
 
@@ -339,6 +369,106 @@ async def _calendar_show(settings: Settings, args: argparse.Namespace) -> int:
             kind = "working" if day.working else "holiday"
             origin = "\tloaded" if day.loaded else ""
             print(f"{day.day}\t{_WEEKDAYS[day.day.weekday()]}\t{kind}\t{day.name or ''}{origin}".rstrip("\t"))
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _warranty_set(settings: Settings, args: argparse.Namespace) -> int:
+    from services.warranty_admin import WarrantySettingError, set_override
+
+    async def work(uow: UnitOfWork) -> None:
+        project = await admin.project_by_code(uow, args.project)
+        try:
+            await set_override(uow, project, args.component, args.side, args.period, args.building)
+        except WarrantySettingError as exc:
+            raise admin.AdminError(str(exc)) from None
+        await uow.commit()
+        where = f"{project.code} {args.building}" if args.building else project.code
+        print(f"{where}: {args.component} {args.side}'s warranty is now {args.period} by contract")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _warranty_seasons(settings: Settings, args: argparse.Namespace) -> int:
+    from services.warranty_admin import WarrantySettingError, set_seasons
+
+    async def work(uow: UnitOfWork) -> None:
+        project = await admin.project_by_code(uow, args.project)
+        try:
+            set_seasons(project, args.heating, args.cooling, args.design_life)
+        except WarrantySettingError as exc:
+            raise admin.AdminError(str(exc)) from None
+        await uow.commit()
+        print(f"{project.code}: heating {project.heating_season or '11-15/03-15 (default)'}, cooling "
+              f"{project.cooling_season or 'none'}, design life {project.design_life_years or 50} years")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _warranty_show(settings: Settings, args: argparse.Namespace) -> int:
+    from services.warranty import Period
+    from services.warranty_admin import period_code, statutory_table
+    from storage.models import Building
+
+    async def work(uow: UnitOfWork) -> None:
+        project = await admin.project_by_code(uow, args.project)
+        print(f"{project.code}: heating {project.heating_season or '11-15/03-15 (default)'}, cooling "
+              f"{project.cooling_season or 'none'}, design life {project.design_life_years or 50} years")
+        print("component\tbuilder minimum\towner minimum")
+        for line in statutory_table():
+            print("\t".join(line))
+        for row in await uow.repairs.overrides(project.id):
+            building = await uow.session.get(Building, row.building_id) if row.building_id else None
+            where = building.name if building else "project"
+            code = period_code(Period(row.period_kind, row.period_count))  # type: ignore[arg-type]
+            print(f"override\t{where}\t{row.component}\t{row.side}\t{code}")
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _report_scope(uow: UnitOfWork, args: argparse.Namespace) -> tuple[Any, Any, int | None, str]:
+    from services.repair_reports import period
+
+    try:
+        start, end = period(args.period)
+    except ValueError as exc:
+        raise admin.AdminError(str(exc)) from None
+    project = await admin.project_by_code(uow, args.project) if args.project else None
+    return start, end, project.id if project else None, project.timezone if project else "Asia/Shanghai"
+
+
+async def _repairs_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.i18n import Catalogs
+    from services.repair_reports import COLUMNS, RECORD_TITLE, record_rows, write_xlsx
+
+    async def work(uow: UnitOfWork) -> int:
+        start, end, project_id, zone = await _report_scope(uow, args)
+        rows = await record_rows(uow, start, end, project_id, zone)
+        tr = Catalogs().get(args.locale)
+        rendered = [[cell if isinstance(cell, int) else tr.label(cell) for cell in row] for row in rows]
+        write_xlsx(args.file, tr.gettext(RECORD_TITLE), [tr.gettext(c) for c in COLUMNS], rendered)
+        print(f"{len(rows)} repairs received {start} to {end} written to {args.file}")
+        return len(rows)
+
+    await _with_uow(settings, work)
+    return 0
+
+
+async def _repairs_ratings(settings: Settings, args: argparse.Namespace) -> int:
+    from services.repair_reports import worker_ratings
+
+    async def work(uow: UnitOfWork) -> None:
+        start, end, project_id, zone = await _report_scope(uow, args)
+        print(f"repairs received {start} to {end}")
+        print("worker\tjobs\trated\tquality\tattitude\tlow ratings")
+        for r in await worker_ratings(uow, start, end, project_id, zone):
+            quality = f"{r.quality:.2f}" if r.quality is not None else "-"
+            attitude = f"{r.attitude:.2f}" if r.attitude is not None else "-"
+            print(f"{r.name}\t{r.jobs}\t{r.rated}\t{quality}\t{attitude}\t{r.low}")
 
     await _with_uow(settings, work)
     return 0

@@ -195,7 +195,7 @@ async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     orders = await uow.repairs.orders_of(ticket.id)
     order = WorkOrder(
         ticket_id=ticket.id, number=f"{ticket.number}-{len(orders) + 1}", survey_id=survey.id,
-        order_type=repair.warranty_class, payer=repair.payer, trades=trades, status="awaiting_approval",
+        order_type=repair.warranty_class, payer=repair.payer, trades=trades, status="approval",
         created_at=now, deposit_deduction=repair.warranty_class == "A", audit_required=False,
     )
     uow.repairs.add(order)
@@ -264,7 +264,7 @@ async def complete_override(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
                        "staff_id": staff.id, "at": now.isoformat()}
     set_class(repair)
     order = await uow.repairs.current_order(ticket.id, lock=True)
-    if order is not None and order.status == "awaiting_approval":
+    if order is not None and order.status == "approval":
         order.order_type, order.payer, order.deposit_deduction = warranty_class, payer, warranty_class == "A"
     await record(uow, ticket, "warranty_overridden", now, actor="staff", staff_id=staff.id,
                  from_class=before[0], from_payer=before[1], warranty_class=warranty_class, payer=payer,

@@ -55,6 +55,7 @@ from services.workdays import calendar_for, due_after_working_days
 from storage.models import Building, Project, Repair, Ticket, TicketEvent, Unit
 from storage.uow import UnitOfWork
 
+ISO_DATE = "yyyy-MM-dd"  # the reason cites dates as the records do
 SURVEY_DEPARTMENTS = (Department.CUSTOMER_SERVICE, Department.ENGINEERING, Department.OFFICE)
 TEAM_LEADS = (Role.LEAD, Role.MANAGER)
 
@@ -162,7 +163,7 @@ def _term_text(term: Mapping[str, Any], design_life: int) -> Text:
                       {"period": period_text(term["ignored"]["kind"], term["ignored"]["count"], design_life)})
     return Msg(N_("{period} (to {end}){source}{ignored}"), {
         "period": period_text(term["kind"], term["count"], design_life),
-        "end": DateText(date.fromisoformat(term["end"]), "short"), "source": source, "ignored": ignored})
+        "end": DateText(date.fromisoformat(term["end"]), ISO_DATE), "source": source, "ignored": ignored})
 
 
 def class_label(warranty_class: str, payer: str) -> Msg:
@@ -179,7 +180,7 @@ def warranty_reason(repair: Repair) -> Text:
     lines: list[Text] = []
     if facts.get("completion") and facts.get("builder"):
         lines.append(Msg(N_("{component}: completion accepted {date}, builder's warranty {term}"), {
-            "component": component, "date": DateText(date.fromisoformat(facts["completion"]), "short"),
+            "component": component, "date": DateText(date.fromisoformat(facts["completion"]), ISO_DATE),
             "term": _term_text(facts["builder"], life)}))
     else:
         lines.append(Msg(N_("{component}: no completion acceptance date on record, so no builder's warranty"),
@@ -188,15 +189,15 @@ def warranty_reason(repair: Repair) -> Text:
         owner_term: Text = (_term_text(facts["owner"], life) if facts.get("owner")
                             else Msg(N_("no statutory period for this part")))
         lines.append(Msg(N_("Delivered {date}, owner's warranty {term}"), {
-            "date": DateText(date.fromisoformat(facts["delivery"]), "short"), "term": owner_term}))
+            "date": DateText(date.fromisoformat(facts["delivery"]), ISO_DATE), "term": owner_term}))
         if facts.get("extended") and facts.get("owner_end"):
             lines.append(Msg(N_("The owner's warranty runs as long as the builder's, to {date} (商品房销售管理办法 第三十三条)"),
-                             {"date": DateText(date.fromisoformat(facts["owner_end"]), "short")}))
+                             {"date": DateText(date.fromisoformat(facts["owner_end"]), ISO_DATE)}))
     else:
         lines.append(Msg(N_("No delivery date on record: the company bears class B repairs")))
     computed = class_label(str(facts["class"]), str(facts["payer"]))
     lines.append(Msg(N_("Reported {date} → {verdict}"), {
-        "date": DateText(date.fromisoformat(facts["reported"]), "short"), "verdict": computed}))
+        "date": DateText(date.fromisoformat(facts["reported"]), ISO_DATE), "verdict": computed}))
     finding = facts.get("finding")
     if finding in (Responsible.OWNER, Responsible.COMPANY):
         lines.append(Msg(N_("Survey: responsible party is {party} → {verdict}"), {

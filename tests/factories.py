@@ -101,3 +101,45 @@ async def bind_owner(uow: UnitOfWork, phone: str, user_id: int) -> None:
     assert owner is not None
     owner.telegram_user_id = owner.chat_id = user_id
     await uow.commit()
+
+
+@dataclass
+class RepairTeam:
+    """Staff a repair touches beyond the complaint team (chat id = Telegram user id)."""
+
+    lead: int  # 维修队长
+    worker: int  # 维修工
+    worker2: int
+    deputy_chief_engineer: int  # 副总工程师
+    general_manager: int  # 总经理
+    finance: int  # 财务部
+    office: int  # 管理处
+    builder: int  # 施工单位代表
+
+
+REPAIR_CHATS = RepairTeam(lead=6101, worker=6102, worker2=6103, deputy_chief_engineer=6104, general_manager=6105,
+                          finance=6106, office=6107, builder=6108)
+
+
+async def seed_repair_team(uow: UnitOfWork, now: datetime) -> RepairTeam:
+    """The complaint team plus everyone on a repair's path."""
+    from storage.models import Staff
+
+    await seed_team(uow, now)
+    project = await uow.projects.by_code("HY")
+    assert project is not None
+    people = [
+        ("李队长", "repair", "lead", REPAIR_CHATS.lead),
+        ("刘师傅", "repair", "member", REPAIR_CHATS.worker),
+        ("陈师傅", "repair", "member", REPAIR_CHATS.worker2),
+        ("郑总工", "engineering", "deputy_chief_engineer", REPAIR_CHATS.deputy_chief_engineer),
+        ("王总", "leadership", "general_manager", REPAIR_CHATS.general_manager),
+        ("何会计", "finance", "member", REPAIR_CHATS.finance),
+        ("冯主任", "office", "member", REPAIR_CHATS.office),
+        ("施工方老黄", "builder", "member", REPAIR_CHATS.builder),
+    ]
+    for name, department, role, chat in people:
+        uow.staff.add(Staff(name=name, department=department, role=role, project_id=project.id, active=True,
+                            created_at=now, telegram_user_id=chat, chat_id=chat))
+    await uow.commit()
+    return REPAIR_CHATS
