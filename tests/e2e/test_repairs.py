@@ -335,3 +335,26 @@ async def test_owners_and_staff_only_reach_what_is_theirs(harness: BotHarness, c
     assert (await _ticket(harness, number)).status == "survey"
     await wang.say("/my")
     assert number in wang.texts()[-1] and "等待现场勘察" in wang.texts()[-1]
+
+
+async def test_planner_chases_the_survey_the_approval_and_the_work_order(harness: BotHarness, crew: RepairTeam) -> None:
+    wang, lead, manager = harness.person(WANG), harness.person(crew.lead), harness.person(TEAM.cs_manager)
+    number = await request_repair(wang, "电气", "书房", "书房插座冒火花。")
+    await run_planner_at(harness, datetime(2026, 11, 24, 2, 0, tzinfo=UTC))  # due today: nothing yet
+    assert not any("逾期" in text for text in manager.texts())
+    await run_planner_at(harness, datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+    assert "逾期：BX-2026-000001 的现场勘察应于 2026年11月24日 完成" in manager.texts()[-1]
+    await record_survey(lead, "施工单位", "电气管线", ["电气"], "300")
+    await run_planner_at(harness, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))  # the same day: no reminder
+    assert "等待您审批" not in manager.texts()[-1]
+    await run_planner_at(harness, datetime(2026, 11, 26, 2, 0, tzinfo=UTC))
+    assert "等待您审批" in manager.texts()[-1]
+    await run_planner_at(harness, datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # planned once only
+    assert sum("等待您审批" in text for text in manager.texts()) == 1
+    await manager.press("批准费用", manager.received()[-1])
+    ticket = await _ticket(harness, number)
+    assert ticket.resolve_due == date(2026, 12, 1)  # Thursday + 3 working days
+    await run_planner_at(harness, datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    assert "提醒" in harness.person(crew.worker).texts()[-1]
+    await run_planner_at(harness, datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+    assert "逾期" in manager.texts()[-1] and number in manager.texts()[-1]
