@@ -49,6 +49,8 @@ STAFF: list[tuple[str, str, str]] = [
     ("何经理", "office", "manager"),
     ("吴总", "leadership", "vice_president"),
     ("郑总", "leadership", "general_manager"),
+    ("黄总工", "engineering", "deputy_chief_engineer"),
+    ("林代表", "builder", "member"),
 ]
 
 

@@ -48,7 +48,7 @@ async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
                 await asyncio.sleep(0.05)
         assert replies[0]["text"] == "请问您需要办理什么？"
         async with ClientSession() as http, http.get(f"http://127.0.0.1:{web_port}/api/personas") as response:
-            assert len(await response.json()) == 25  # the demo community was seeded
+            assert len(await response.json()) == 27  # the demo community was seeded
         assert (tmp_path / "bot.db").exists()  # migrated on start
     finally:
         process.terminate()

@@ -47,10 +47,10 @@ async def test_the_demo_is_seeded_once_and_the_clock_control_moves_the_services_
 
     async with harness.uow() as uow:
         assert not await seed_demo(uow, harness.clock.now())  # already there: nothing added
-        assert len(await uow.staff.all()) == 12
+        assert len(await uow.staff.all()) == 14
         departments = {s.department for s in await uow.staff.all()}
         assert departments == {"customer_service", "quality", "engineering", "materials", "finance", "repair",
-                               "office", "leadership"}
+                               "office", "leadership", "builder"}
     before = harness.clock.now()
     async with ClientSession() as http:
         async with http.get(page_url + "api/personas") as response:
