@@ -10,7 +10,6 @@ from dialogs.engine import (
     AmountStep,
     ChoiceStep,
     ConfirmStep,
-    DateStep,
     Dialog,
     MultiChoiceStep,
     Option,
@@ -20,6 +19,7 @@ from dialogs.engine import (
     TextStep,
 )
 from dialogs.text import N_, Msg
+from dialogs.ticket_steps import EXTEND as TICKET_EXTEND
 from services.repair_rules import (
     BUILDER_SURVEY_ABOVE,
     COMPONENT_LABELS,
@@ -110,15 +110,7 @@ ASSIGN = Dialog(
     name="repair_assign",
     steps=(ChoiceStep(key="worker", prompt=Msg(N_("Who does the job?")), options_from="workers", columns=1),),
 )
-EXTEND = Dialog(
-    name="repair_extend",
-    steps=(
-        DateStep(key="until", prompt=Msg(N_("Until which date do you need? (e.g. 2026-12-15)")),
-                 min_offset_days=1, max_offset_days=90),
-        TextStep(key="reason", prompt=Msg(N_("Why is more time needed? The owner will read this.")),
-                 min_len=2, max_len=500),
-    ),
-)
+EXTEND = Dialog(name="repair_extend", steps=TICKET_EXTEND.steps)  # the same questions as for a complaint
 COMPLETE = Dialog(
     name="repair_complete",
     steps=(

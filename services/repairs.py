@@ -33,8 +33,10 @@ from services.repair_rules import (
 )
 from services.roles import Department, Role
 from services.tickets import (
+    NO_HOME,
     STATUS_LABELS,
     Status,
+    chosen_unit,
     notify_staff,
     record,
     ticket_unit,
@@ -217,13 +219,9 @@ async def file_repair(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any],
     owner_id = actor.identity.owner_id
     if owner_id is None:
         return Completion((Reply(Msg(N_("Only registered owners can request a repair here."))),))
-    units = {str(unit.id): unit for unit in await uow.units.units_of_owner(owner_id)}
-    unit = units.get(str(answers.get("unit"))) if answers.get("unit") else None
-    if unit is None and len(units) == 1:
-        unit = next(iter(units.values()))
+    unit = await chosen_unit(uow, owner_id, answers)
     if unit is None:
-        return Completion((Reply(Msg(N_("We could not find your home in our records. Please contact customer "
-                                        "service."))),))
+        return NO_HOME
     project = unit.building.project
     zone = project.timezone
     today = now.astimezone(ZoneInfo(zone)).date()

@@ -145,6 +145,19 @@ def category_label(ticket: Ticket) -> Msg:
     return Msg(CATEGORY_LABELS[Category(ticket.category)])
 
 
+# Every case belongs to a project: that decides who may see it (never another project's staff).
+NO_HOME = Completion((Reply(Msg(N_("We could not find your home in our records. Please contact customer service."))),))
+
+
+async def chosen_unit(uow: UnitOfWork, owner_id: int, answers: Mapping[str, Any]) -> Unit | None:
+    """The unit the owner picked in a filing dialog, or their only one."""
+    units = {str(unit.id): unit for unit in await uow.units.units_of_owner(owner_id)}
+    unit = units.get(str(answers.get("unit"))) if answers.get("unit") else None
+    if unit is None and len(units) == 1:
+        unit = next(iter(units.values()))
+    return unit
+
+
 def unit_label(unit: Unit) -> str:
     return f"{unit.building.project.name} {unit.building.name}-{unit.number}"
 
@@ -153,14 +166,9 @@ async def file_complaint(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
     owner_id = actor.identity.owner_id
     if owner_id is None:
         return Completion((Reply(Msg(N_("Only registered owners can file a complaint here."))),))
-    units = {str(unit.id): unit for unit in await uow.units.units_of_owner(owner_id)}
-    unit = units.get(str(answers.get("unit"))) if answers.get("unit") else None
-    if unit is None and len(units) == 1:
-        unit = next(iter(units.values()))
+    unit = await chosen_unit(uow, owner_id, answers)
     if unit is None:
-        # Every case belongs to a project: that decides who may see it (never another project's staff).
-        return Completion((Reply(Msg(N_("We could not find your home in our records. Please contact customer "
-                                        "service."))),))
+        return NO_HOME
     project = unit.building.project if unit else None
     zone = project.timezone if project else actor.timezone
     category = str(answers["category"])
