@@ -36,7 +36,7 @@ from services.repairs import (
     warranty_facts,
 )
 from services.roles import Department
-from services.ticket_actions import LOW_RATING, ActionResult
+from services.ticket_actions import LOW_RATING, STALE, ActionResult
 from services.tickets import (
     Status,
     cancel_reminders,
@@ -53,9 +53,6 @@ from services.warranty import Component
 from services.workdays import calendar_for, due_after_working_days
 from storage.models import CostApproval, Repair, SiteSurvey, Staff, Ticket, TicketEvent, WorkOrder
 from storage.uow import UnitOfWork
-
-_STALE = Completion((Reply(Msg(N_("This case changed meanwhile; nothing was recorded."))),))
-
 
 # ---------------------------------------------------------------- presses
 
@@ -158,7 +155,7 @@ async def notify_approvers(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, 
 async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting(uow, actor, answers, RepairAction.SURVEY)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     repair = await _repair(uow, ticket)
     estimate = Decimal(str(answers["estimate"]))
@@ -255,7 +252,7 @@ OVERRIDE_CHOICES = {"A": ("A", "builder"), "B_company": ("B", "company"), "B_own
 async def complete_override(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting(uow, actor, answers, RepairAction.OVERRIDE)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     repair = await _repair(uow, ticket)
     warranty_class, payer = OVERRIDE_CHOICES[str(answers["choice"])]
@@ -277,13 +274,20 @@ async def complete_override(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
 # ---------------------------------------------------------------- cost approval (DOMAIN 2.6)
 
 
+def _decide_step(approval: CostApproval, staff: Staff, status: str, now: datetime, **extra: str) -> dict[str, Any]:
+    """Record the pending step's decision (the JSON list is replaced, so the change is saved)."""
+    steps = [dict(s) for s in approval.steps]
+    current = next(s for s in steps if s["status"] == "pending")
+    current.update(status=status, staff_id=staff.id, at=now.isoformat(), **extra)
+    approval.steps = steps
+    return current
+
+
 async def approve(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> Reply:
     approval = await uow.repairs.pending_approval(ticket.id, lock=True)
     assert approval is not None
-    steps = [dict(s) for s in approval.steps]
-    current = next(s for s in steps if s["status"] == "pending")
-    current.update(status="approved", staff_id=staff.id, at=now.isoformat())
-    approval.steps = steps
+    current = _decide_step(approval, staff, "approved", now)
+    steps = approval.steps
     event = await record(uow, ticket, "cost_approved", now, actor="staff", staff_id=staff.id, approval=approval.id,
                          step=current["step"], stage=approval.stage, amount=str(from_fen(approval.amount_fen)))
     amount = Money(str(from_fen(approval.amount_fen)))
@@ -306,15 +310,13 @@ async def approve(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) 
 async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting(uow, actor, answers, RepairAction.REJECT)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     approval = await uow.repairs.pending_approval(ticket.id, lock=True)
     assert approval is not None
     reason = str(answers["reason"])
-    steps = [dict(s) for s in approval.steps]
-    current = next(s for s in steps if s["status"] == "pending")
-    current.update(status="rejected", staff_id=staff.id, at=now.isoformat(), note=reason)
-    approval.steps, approval.status, approval.decided_at = steps, "rejected", now
+    current = _decide_step(approval, staff, "rejected", now, note=reason)
+    approval.status, approval.decided_at = "rejected", now
     order = await _order(uow, ticket)
     event = await record(uow, ticket, "cost_rejected", now, actor="staff", staff_id=staff.id, approval=approval.id,
                          step=current["step"], stage=approval.stage, reason=reason)
@@ -359,11 +361,11 @@ async def assign(uow: UnitOfWork, staff: Staff, ticket: Ticket, worker: Staff, n
 async def complete_assign(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting(uow, actor, answers, RepairAction.ASSIGN)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     worker = await uow.staff.get(int(answers["worker"]))
     if worker is None or not worker.active or worker.department != Department.REPAIR:
-        return _STALE
+        return STALE
     return Completion((await assign(uow, staff, ticket, worker, now),))
 
 
@@ -371,7 +373,7 @@ async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     """A longer job needs the owner's consent before the deadline moves (DOMAIN 2.4)."""
     acting = await _acting(uow, actor, answers, RepairAction.EXTEND)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     until, reason = date.fromisoformat(str(answers["until"])), str(answers["reason"])
     if ticket.resolve_due and until <= ticket.resolve_due:
@@ -399,7 +401,7 @@ async def extension_agreed(uow: UnitOfWork, ticket: Ticket, until: date) -> None
 async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting(uow, actor, answers, RepairAction.COMPLETE)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     order = await _order(uow, ticket)
     repair = await _repair(uow, ticket)
@@ -463,7 +465,7 @@ async def check_passed(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datet
 async def complete_check_fail(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting(uow, actor, answers, RepairAction.CHECK_FAIL)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     order = await _order(uow, ticket)
     order.status, order.completed_at = "in_progress", None
@@ -491,7 +493,7 @@ async def complete_callback(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
     """Customer service records the ratings the owner gave on the phone."""
     acting = await _acting(uow, actor, answers, RepairAction.CALLBACK)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     await rate(uow, ticket, int(answers["quality"]), int(answers["attitude"]), answers.get("comment"), now,
                staff=staff)

@@ -159,23 +159,23 @@ async def _acting_staff(uow: UnitOfWork, actor: Actor, context_ticket: Any, acti
     return staff, ticket
 
 
-_STALE = Completion((Reply(Msg(N_("This case changed meanwhile; nothing was recorded."))),))
+STALE = Completion((Reply(Msg(N_("This case changed meanwhile; nothing was recorded."))),))
 
 
 async def complete_transfer(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.TRANSFER)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     target, reason = str(answers["target"]), str(answers["reason"])
     previous = ticket.lead_department
     # The targets were listed when the dialog began; someone may have moved the case since.
     if target in (f"d:{ticket.lead_department}", f"s:{ticket.handler_id}"):
-        return _STALE
+        return STALE
     if target.startswith("s:"):
         person = await uow.staff.get(int(target[2:]))
         if person is None or not person.active:
-            return _STALE
+            return STALE
         ticket.lead_department, ticket.handler_id, ticket.status = person.department, person.id, Status.ACCEPTED
         event = await record(uow, ticket, "transferred", now, actor="staff", staff_id=staff.id, reason=reason,
                              from_department=previous, to_staff=person.id, to_department=person.department)
@@ -193,11 +193,11 @@ async def complete_transfer(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
 async def complete_assist(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.ASSIST)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     department = Department(str(answers["department"])).value
     if department == ticket.lead_department or department in ticket.assisting_departments:
-        return _STALE
+        return STALE
     ticket.assisting_departments = [*ticket.assisting_departments, department]
     event = await record(uow, ticket, "assisting_added", now, actor="staff", staff_id=staff.id,
                          department=department, note=str(answers["note"]))
@@ -211,7 +211,7 @@ async def complete_assist(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
 async def complete_measures(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.MEASURES)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     measures = str(answers["measures"])
     event = await record(uow, ticket, "measures_set", now, actor="staff", staff_id=staff.id, measures=measures)
@@ -226,7 +226,7 @@ async def complete_measures(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
 async def complete_progress(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.PROGRESS)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     ticket.progress_reported_at = ticket.progress_reported_at or now
     await cancel_reminders(uow, ticket, "progress")
@@ -242,7 +242,7 @@ async def complete_progress(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
 async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.EXTEND)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     until, reason = str(answers["until"]), str(answers["reason"])
     if ticket.resolve_due and date.fromisoformat(until) <= ticket.resolve_due:
@@ -265,7 +265,7 @@ async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
 async def complete_resolve(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.RESOLVE)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     ticket.status, ticket.result, ticket.resolved_at = Status.RESOLVED, str(answers["result"]), now
     await cancel_reminders(uow, ticket, "progress", "resolve")
@@ -278,7 +278,7 @@ async def complete_resolve(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
 async def complete_major(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     acting = await _acting_staff(uow, actor, answers.get("ticket"), Action.MAJOR)
     if acting is None:
-        return _STALE
+        return STALE
     staff, ticket = acting
     ticket.major = True
     event = await record(uow, ticket, "escalated", now, actor="staff", staff_id=staff.id, reason=str(answers["reason"]))
@@ -430,7 +430,7 @@ async def reopen(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
 async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
     if ticket is None or ticket.status not in (*OPEN, *REPAIR_WORK):
-        return _STALE
+        return STALE
     reason = str(answers["reason"])
     event = await record(uow, ticket, "reopen_reason", now, actor="owner", reason=reason)
     headline = Msg(N_("↩️ Why the owner reopened {number}"), {"number": ticket.number})
@@ -441,7 +441,7 @@ async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
 async def complete_add_info(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
     if ticket is None or ticket.status not in OWNER_MAY_ADD:
-        return _STALE
+        return STALE
     attachments = list(answers.get("attachments") or [])
     ticket.attachments = [*ticket.attachments, *attachments]
     event = await record(uow, ticket, "info_added", now, actor="owner", text=str(answers["text"]),
@@ -455,7 +455,7 @@ async def complete_add_info(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
 async def complete_rating(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     ticket = await _own_ticket(uow, actor, answers)
     if ticket is None or ticket.status != Status.CONFIRMED:
-        return _STALE
+        return STALE
     if ticket.kind == "repair":
         from services.repair_flow import rate
 
