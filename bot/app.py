@@ -33,9 +33,9 @@ from bot.settings import Settings
 from dialogs.engine import Reply
 from dialogs.text import N_, Msg
 from handlers import build_root_router
-from services.clock import Clock, SystemClock
-from services.locale import resolve_locale
-from services.updates import prune_processed_updates
+from services.chats.updates import prune_processed_updates
+from services.common.clock import Clock, SystemClock
+from services.common.locale import resolve_locale
 from storage.db import create_engine, create_sessionmaker
 from storage.uow import UnitOfWork
 

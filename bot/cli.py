@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
-from services import admin
-from services.clock import SystemClock
-from services.roster_import import import_roster, missing_columns, read_table
+from services.common.clock import SystemClock
+from services.people import admin
+from services.people.roster_import import import_roster, missing_columns, read_table
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import downgrade, upgrade
 from storage.uow import UnitOfWork
@@ -274,7 +274,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _routing_set(settings: Settings, args: argparse.Namespace) -> int:
-    from services.routing import set_override
+    from services.complaints.routing import set_override
 
     async def work(uow: UnitOfWork) -> None:
         project = await admin.project_by_code(uow, args.project)
@@ -290,7 +290,7 @@ async def _routing_set(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _routing_show(settings: Settings, args: argparse.Namespace) -> int:
-    from services.routing import DEFAULT_ROUTES, lead_department
+    from services.complaints.routing import DEFAULT_ROUTES, lead_department
 
     async def work(uow: UnitOfWork) -> None:
         project = await admin.project_by_code(uow, args.project)
@@ -304,7 +304,7 @@ async def _routing_show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _inbox(settings: Settings, args: argparse.Namespace) -> int:
-    from services.communication import entry_number
+    from services.inquiries.log import entry_number
 
     async def work(uow: UnitOfWork) -> None:
         for entry in await uow.communication.recent(limit=args.limit):
@@ -317,7 +317,7 @@ async def _inbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _calendar_load(settings: Settings, args: argparse.Namespace) -> int:
-    from services.workdays import load_calendar
+    from services.calendar.workdays import load_calendar
 
     path: Path = args.file
     if not await asyncio.to_thread(path.is_file):
@@ -348,7 +348,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 async def _calendar_show(settings: Settings, args: argparse.Namespace) -> int:
-    from services.workdays import MAX_YEAR, MIN_YEAR, year_summary
+    from services.calendar.workdays import MAX_YEAR, MIN_YEAR, year_summary
 
     if not MIN_YEAR <= args.year <= MAX_YEAR:
         raise admin.AdminError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
@@ -375,7 +375,7 @@ async def _calendar_show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _warranty_set(settings: Settings, args: argparse.Namespace) -> int:
-    from services.warranty_admin import WarrantySettingError, set_override
+    from services.repairs.warranty_admin import WarrantySettingError, set_override
 
     async def work(uow: UnitOfWork) -> None:
         project = await admin.project_by_code(uow, args.project)
@@ -392,7 +392,7 @@ async def _warranty_set(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _warranty_seasons(settings: Settings, args: argparse.Namespace) -> int:
-    from services.warranty_admin import WarrantySettingError, set_seasons
+    from services.repairs.warranty_admin import WarrantySettingError, set_seasons
 
     async def work(uow: UnitOfWork) -> None:
         project = await admin.project_by_code(uow, args.project)
@@ -409,8 +409,8 @@ async def _warranty_seasons(settings: Settings, args: argparse.Namespace) -> int
 
 
 async def _warranty_show(settings: Settings, args: argparse.Namespace) -> int:
-    from services.warranty import Period
-    from services.warranty_admin import period_code, statutory_table
+    from services.repairs.warranty import Period
+    from services.repairs.warranty_admin import period_code, statutory_table
     from storage.models import Building
 
     async def work(uow: UnitOfWork) -> None:
@@ -431,7 +431,7 @@ async def _warranty_show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _report_scope(uow: UnitOfWork, args: argparse.Namespace) -> tuple[Any, Any, int | None, str]:
-    from services.repair_reports import period
+    from services.repairs.reports import period
 
     try:
         start, end = period(args.period)
@@ -443,7 +443,7 @@ async def _report_scope(uow: UnitOfWork, args: argparse.Namespace) -> tuple[Any,
 
 async def _repairs_export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.i18n import Catalogs
-    from services.repair_reports import COLUMNS, RECORD_TITLE, record_rows, write_xlsx
+    from services.repairs.reports import COLUMNS, RECORD_TITLE, record_rows, write_xlsx
 
     async def work(uow: UnitOfWork) -> int:
         start, end, project_id, zone = await _report_scope(uow, args)
@@ -459,7 +459,7 @@ async def _repairs_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _repairs_ratings(settings: Settings, args: argparse.Namespace) -> int:
-    from services.repair_reports import worker_ratings
+    from services.repairs.reports import worker_ratings
 
     async def work(uow: UnitOfWork) -> None:
         start, end, project_id, zone = await _report_scope(uow, args)

@@ -18,7 +18,7 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 from dialogs.text import DateText, DateTimeText, Field, Lines, ListText, Money, Msg, Plain, Plural, Text
-from services.locale import SUPPORTED_LOCALES
+from services.common.locale import SUPPORTED_LOCALES
 
 DOMAIN = "messages"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"

@@ -12,11 +12,11 @@ from aiogram.types import Chat, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
-from services.actor import Actor
-from services.clock import Clock
-from services.identity import Identity, Kind, resolve_identity
-from services.locale import resolve_locale
-from services.updates import claim_update
+from services.chats.updates import claim_update
+from services.common.actor import Actor
+from services.common.clock import Clock
+from services.common.locale import resolve_locale
+from services.people.identity import Identity, Kind, resolve_identity
 from storage.uow import UnitOfWork
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.clock import Clock
-from services.planner import plan
+from services.common.clock import Clock
+from services.pushes.planner import plan
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -42,8 +42,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import Catalogs, Translator
 from bot.render import Markup, inline_markup
 from dialogs.engine import reply_from_json
-from services.clock import Clock
-from services.locale import resolve_locale
+from services.common.clock import Clock
+from services.common.locale import resolve_locale
 from storage.models import OutboxMessage, Owner
 from storage.uow import UnitOfWork
 

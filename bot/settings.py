@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.locale import SUPPORTED_LOCALES
+from services.common.locale import SUPPORTED_LOCALES
 
 TELEGRAM_API = "https://api.telegram.org"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from dialogs.engine import ChoiceStep, ConfirmStep, DateStep, Dialog, Option, PhoneStep, PhotosStep, TextStep
 from dialogs.text import N_, Msg
-from services.routing import CATEGORY_LABELS
+from services.complaints.routing import CATEGORY_LABELS
 
 DESCRIPTION_LIMIT = 1000
 MAX_ATTACHMENTS = 6

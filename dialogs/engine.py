@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from dialogs.phones import display_phone, normalize_phone
 from dialogs.text import (
     N_,
     DateText,
@@ -29,7 +30,6 @@ from dialogs.text import (
     text_from_json,
     text_to_json,
 )
-from services.phones import display_phone, normalize_phone
 
 # ---------------------------------------------------------------- events
 

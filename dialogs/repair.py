@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from dialogs.case_steps import EXTEND as TICKET_EXTEND
 from dialogs.engine import (
     AmountStep,
     ChoiceStep,
@@ -19,8 +20,7 @@ from dialogs.engine import (
     TextStep,
 )
 from dialogs.text import N_, Msg
-from dialogs.ticket_steps import EXTEND as TICKET_EXTEND
-from services.repair_rules import (
+from services.repairs.rules import (
     BUILDER_SURVEY_ABOVE,
     COMPONENT_LABELS,
     RESPONSIBLE_LABELS,

@@ -15,11 +15,16 @@ from bot.i18n import Catalogs, Translator
 from bot.render import send_replies
 from dialogs.engine import Reply, parse_callback_data
 from dialogs.text import N_, Msg
+from handlers import menus as menu
 from handlers.commands import LANGUAGE_PREFIX, language_prompt
-from services import communication, conversations, menu, preferences, profile, ticket_actions, tickets
-from services.actor import Actor
-from services.clock import Clock
-from services.locale import LANGUAGE_NAMES
+from services.cases import actions as ticket_actions
+from services.cases import tickets
+from services.chats import conversations
+from services.common.actor import Actor
+from services.common.clock import Clock
+from services.common.locale import LANGUAGE_NAMES
+from services.inquiries import log as communication
+from services.people import preferences, profile
 from storage.uow import UnitOfWork
 
 

@@ -10,11 +10,15 @@ from bot.i18n import Translator
 from bot.render import send_replies
 from dialogs.engine import Button, RepeatEvent, Reply
 from dialogs.text import N_, Msg, Plain
-from services import communication, conversations, menu, onboarding, ticket_actions
-from services.actor import Actor
-from services.clock import Clock
-from services.identity import resolve_identity
-from services.locale import LANGUAGE_NAMES
+from handlers import menus as menu
+from services.cases import actions as ticket_actions
+from services.chats import conversations
+from services.common.actor import Actor
+from services.common.clock import Clock
+from services.common.locale import LANGUAGE_NAMES
+from services.inquiries import log as communication
+from services.people import onboarding
+from services.people.identity import resolve_identity
 from storage.uow import UnitOfWork
 
 LANGUAGE_PREFIX = "l1:"

@@ -9,11 +9,14 @@ from bot.i18n import Translator
 from bot.render import send_replies
 from dialogs.engine import Reply
 from dialogs.text import N_, Msg
+from handlers import menus as menu
 from handlers.common import message_event
-from services import conversations, menu, onboarding, ticket_actions
-from services.actor import Actor
-from services.clock import Clock
-from services.identity import resolve_identity
+from services.cases import actions as ticket_actions
+from services.chats import conversations
+from services.common.actor import Actor
+from services.common.clock import Clock
+from services.people import onboarding
+from services.people.identity import resolve_identity
 from storage.uow import UnitOfWork
 
 

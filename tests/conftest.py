@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.clock import ManualClock
+from services.common.clock import ManualClock
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import downgrade, upgrade
 from storage.models import Base

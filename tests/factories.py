@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services import admin
-from services.onboarding import issue_owner_code
-from services.roster_import import import_roster
+from services.people import admin
+from services.people.onboarding import issue_owner_code
+from services.people.roster_import import import_roster
 from storage.uow import UnitOfWork
 
 WANG_PHONE = "+8613812341234"  # 王芳: unit 1-1201

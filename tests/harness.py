@@ -20,7 +20,7 @@ from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
-from services.clock import ManualClock
+from services.common.clock import ManualClock
 from storage.uow import UnitOfWork
 
 

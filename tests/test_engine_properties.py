@@ -55,8 +55,8 @@ from dialogs.engine import (
     start,
 )
 from dialogs.inquiry import INQUIRY
+from dialogs.phones import normalize_phone
 from dialogs.text import Msg
-from services.phones import normalize_phone
 from tests.test_engine import REPAIR, TODAY
 
 MAX_EVENTS = 40

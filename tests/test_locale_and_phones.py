@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.i18n import Catalogs
+from dialogs.phones import display_phone, mask_phone, normalize_phone
 from dialogs.text import DateText, DateTimeText, Field, Lines, Msg, Plain, Plural
-from services.locale import locale_from_language_code, resolve_locale
-from services.phones import display_phone, mask_phone, normalize_phone
+from services.common.locale import locale_from_language_code, resolve_locale
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from services.numbering import next_number
+from services.cases.numbering import next_number
 from storage.uow import UnitOfWork
 
 

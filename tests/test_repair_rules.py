@@ -27,7 +27,8 @@ from dialogs.engine import (
 )
 from dialogs.repair import SURVEY
 from dialogs.text import Field, ListText, Msg
-from services.repair_rules import (
+from services.repairs.filing import decide_for_unit, warranty_facts, warranty_reason
+from services.repairs.rules import (
     Approver,
     approval_chain,
     from_fen,
@@ -36,9 +37,8 @@ from services.repair_rules import (
     to_fen,
     work_days,
 )
-from services.repairs import decide_for_unit, warranty_facts, warranty_reason
-from services.warranty import Component
-from services.warranty_admin import WarrantySettingError, set_override, set_seasons
+from services.repairs.warranty import Component
+from services.repairs.warranty_admin import WarrantySettingError, set_override, set_seasons
 from storage.models import Repair
 from storage.uow import UnitOfWork
 from tests.factories import seed_roster

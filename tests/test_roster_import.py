@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from services import admin
-from services.onboarding import CODE_ALPHABET, CODE_LENGTH, hash_code
-from services.roster_import import (
+from services.people import admin
+from services.people.onboarding import CODE_ALPHABET, CODE_LENGTH, hash_code
+from services.people.roster_import import (
     Birthday,
     ImportReport,
     RowError,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from services import admin
-from services.onboarding import (
+from services.people import admin
+from services.people.onboarding import (
     OWNER_CODE_TTL,
     STAFF_CODE_TTL,
     BindResult,

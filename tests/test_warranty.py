@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.warranty import (
+from services.repairs.warranty import (
     STATUTORY,
     Component,
     Overrides,

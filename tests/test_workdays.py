@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from services import admin, workdays
-from services.workdays import (
+from services.calendar import workdays
+from services.calendar.workdays import (
     DayOverride,
     LoadReport,
     WorkCalendar,
@@ -32,6 +32,7 @@ from services.workdays import (
     validate_calendar_rows,
     year_summary,
 )
+from services.people import admin
 from storage.models import CalendarDay, CalendarYear
 from storage.uow import UnitOfWork
 from tests.conftest import NOW

@@ -8,10 +8,10 @@ import logging
 from aiohttp import web
 
 from bot.app import Runtime, build_bot, build_dispatcher
+from bot.sandbox.demo import seed_demo
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.web import ChatPage
-from services.clock import ManualClock
-from services.demo import seed_demo
+from services.common.clock import ManualClock
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.demo import Persona, personas
 from bot.sandbox.emulator import BotAPIEmulator
-from services.clock import ManualClock
-from services.demo import Persona, personas
+from services.common.clock import ManualClock
 
 STATIC = Path(__file__).with_name("static")
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.planner import plan
+from services.pushes.planner import plan
 from storage.models import Ticket
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team, bind_owner, seed_team
 from tests.harness import BotHarness, Person

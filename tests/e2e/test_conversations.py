@@ -139,7 +139,7 @@ async def test_user_text_is_escaped_in_html(harness: BotHarness) -> None:
 async def test_old_update_ids_are_forgotten_at_start(harness: BotHarness) -> None:
     from datetime import timedelta
 
-    from services.updates import prune_processed_updates
+    from services.chats.updates import prune_processed_updates
 
     person = harness.person(9008)
     await person.say("/help")

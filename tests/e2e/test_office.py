@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.routing import set_override
-from services.workdays import package_schedule_until
+from services.calendar.workdays import package_schedule_until
+from services.complaints.routing import set_override
 from tests.e2e.test_complaints import WANG, _ticket, file_complaint, run_planner_at
 from tests.factories import WANG_PHONE, Team, bind_owner, seed_team
 from tests.harness import BotHarness
@@ -37,7 +37,7 @@ async def test_managers_are_warned_weekly_from_november_about_a_missing_schedule
     await run_planner_at(harness, datetime(2026, 11, 9, 2, 0, tzinfo=UTC))  # next week: reminded again
     assert len(manager.received()) == 2
     async with harness.uow() as uow:
-        from services.workdays import load_calendar
+        from services.calendar.workdays import load_calendar
 
         report = await load_calendar(uow, "CN", [{"date": "2027-02-06", "working": "休息"}], harness.clock.now())
         assert report.ok

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from services.repair_reports import COLUMNS, RECORD_TITLE, record_rows, worker_ratings, write_xlsx
+from services.repairs.reports import COLUMNS, RECORD_TITLE, record_rows, worker_ratings, write_xlsx
 from storage.models import Ticket
 from tests.e2e.test_complaints import _events, _ticket, run_planner_at
 from tests.factories import CHAN_PHONE, LI_PHONE, TEAM_CHATS, WANG_PHONE, RepairTeam, Team, bind_owner, seed_repair_team

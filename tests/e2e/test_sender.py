@@ -26,8 +26,8 @@ from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain, Text
-from services.clock import ManualClock
-from services.outbox import enqueue
+from services.common.clock import ManualClock
+from services.pushes.outbox import enqueue
 from storage.db import create_sessionmaker
 from storage.models import Chat, OutboxMessage, Owner, Staff
 from storage.uow import UnitOfWork

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from bot.sandbox.demo import seed_demo, staff_user_id
 from bot.sandbox.web import ChatPage
-from services.demo import seed_demo, staff_user_id
 from tests.harness import BotHarness
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")

@@ -12,7 +12,7 @@ from bot.app import Runtime, build_bot, build_dispatcher, build_webhook_app
 from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
-from services.clock import ManualClock
+from services.common.clock import ManualClock
 
 
 @pytest.fixture

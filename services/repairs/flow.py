@@ -1,0 +1,520 @@
+"""What staff do with a repair in chat (DOMAIN 2.3–2.7): survey, warranty override, cost
+approval, work order, completion, check and callback. Every press and every finished dialog is
+re-checked against the database (``repair_permitted``); a refused one changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dialogs.engine import Reply
+from dialogs.text import N_, DateText, Field, Lines, Money, Msg, Plain, Text
+from services.calendar.workdays import calendar_for, due_after_working_days
+from services.cases.actions import LOW_RATING, STALE, ActionResult
+from services.cases.tickets import (
+    Status,
+    cancel_reminders,
+    confirmation_buttons,
+    confirmation_request,
+    notify_customer_service,
+    notify_owner,
+    notify_staff,
+    owner_button,
+    record,
+    ticket_unit,
+)
+from services.common.actor import Actor, Completion
+from services.people.roles import Department
+from services.repairs.filing import (
+    class_label,
+    decide_for_unit,
+    notify_survey_team,
+    repair_card,
+    set_class,
+    warranty_facts,
+)
+from services.repairs.permissions import RepairAction, repair_buttons, repair_permitted, state_of
+from services.repairs.rules import (
+    APPROVER_RULES,
+    BUILDER_SURVEY_ABOVE,
+    CALLBACK_WORKING_DAYS,
+    SURVEY_WORKING_DAYS,
+    Approver,
+    Trade,
+    approval_chain,
+    from_fen,
+    needs_audit,
+    to_fen,
+    work_days,
+)
+from services.repairs.warranty import Component
+from storage.models import CostApproval, Repair, SiteSurvey, Staff, Ticket, TicketEvent, WorkOrder
+from storage.uow import UnitOfWork
+
+# ---------------------------------------------------------------- presses
+
+
+async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, now: datetime) -> ActionResult:
+    if code == "view":
+        card = await repair_card(uow, ticket, Msg(N_("Repair details")))
+        return ActionResult([Reply(card, await repair_buttons(uow, staff, ticket))])
+    try:
+        action = RepairAction(code)
+    except ValueError:
+        return ActionResult(refusal=N_("This button is not valid."))
+    worker_id, waiting = await state_of(uow, ticket)
+    if not repair_permitted(staff, ticket, action, worker_id=worker_id, waiting_for=waiting):
+        return ActionResult(refusal=N_("This action is not available to you at this stage of the repair."))
+    context: dict[str, Any] = {"ticket": ticket.id}
+    if action is RepairAction.APPROVE:
+        return ActionResult([await approve(uow, staff, ticket, now)])
+    if action is RepairAction.TAKE:
+        return ActionResult([await assign(uow, staff, ticket, staff, now)])
+    if action is RepairAction.CHECK_PASS:
+        return ActionResult([await check_passed(uow, staff, ticket, now)])
+    if action is RepairAction.ASSIGN:
+        members = await uow.staff.reachable(ticket.project_id, departments=[Department.REPAIR])
+        context["workers"] = [[str(p.id), p.name] for p in members if p.id != worker_id]
+        if not context["workers"]:
+            return ActionResult(refusal=N_("Nobody else in the repair team is on the bot."))
+    dialogs = {RepairAction.SURVEY: "repair_survey", RepairAction.OVERRIDE: "repair_override",
+               RepairAction.REJECT: "repair_reject", RepairAction.ASSIGN: "repair_assign",
+               RepairAction.EXTEND: "repair_extend", RepairAction.COMPLETE: "repair_complete",
+               RepairAction.CHECK_FAIL: "repair_check_fail", RepairAction.CALLBACK: "repair_callback"}
+    return ActionResult(begin=(dialogs[action], context))
+
+
+async def _acting(
+    uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], action: RepairAction
+) -> tuple[Staff, Ticket] | None:
+    """The presser and the repair, if the action is still theirs to take (the case may have moved on)."""
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    ticket = await uow.tickets.get(int(answers["ticket"]), lock=True) if answers.get("ticket") is not None else None
+    if staff is None or ticket is None:
+        return None
+    worker_id, waiting = await state_of(uow, ticket)
+    if not repair_permitted(staff, ticket, action, worker_id=worker_id, waiting_for=waiting):
+        return None
+    return staff, ticket
+
+
+async def _repair(uow: UnitOfWork, ticket: Ticket) -> Repair:
+    repair = await uow.repairs.get(ticket.id)
+    assert repair is not None, ticket.number
+    return repair
+
+
+async def _order(uow: UnitOfWork, ticket: Ticket) -> WorkOrder:
+    order = await uow.repairs.current_order(ticket.id, lock=True)
+    assert order is not None, ticket.number
+    return order
+
+
+async def _zone_and_calendar(uow: UnitOfWork, ticket: Ticket) -> tuple[str, Any]:
+    project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
+    region, zone = (project.region, project.timezone) if project else ("CN", "Asia/Shanghai")
+    return zone, await calendar_for(uow, region)
+
+
+# ---------------------------------------------------------------- notifications
+
+
+async def _people(uow: UnitOfWork, ticket: Ticket, *departments: str) -> list[Staff]:
+    return list(await uow.staff.reachable(ticket.project_id, departments=list(departments)))
+
+
+async def approvers_of(uow: UnitOfWork, ticket: Ticket, step: str) -> list[Staff]:
+    rule = APPROVER_RULES[Approver(step)]
+    return list(await uow.staff.reachable(ticket.project_id, roles=[rule.role],
+                                          departments=[rule.department] if rule.department else []))
+
+
+async def notify_approvers(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, approval: CostApproval,
+                           now: datetime) -> int:
+    waiting = next((s for s in approval.steps if s["status"] == "pending"), None)
+    if waiting is None:
+        return 0
+    people = await approvers_of(uow, ticket, waiting["step"])
+    stage = N_("💰 Cost approval needed for {number}: {amount}") if approval.stage == "estimate" else \
+        N_("💰 Settlement approval needed for {number}: {amount}")
+    headline = Msg(stage, {"number": ticket.number, "amount": Money(str(from_fen(approval.amount_fen)))})
+    sent = await notify_staff(uow, people, ticket, event, headline, now, with_media=False)
+    if not sent:
+        await notify_customer_service(uow, ticket, event, Msg(
+            N_("⚠️ Nobody who may approve the cost of {number} can be reached on the bot"), {"number": ticket.number}),
+            now, managers_only=True)
+    return sent
+
+
+# ---------------------------------------------------------------- survey (DOMAIN 2.3)
+
+
+async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting(uow, actor, answers, RepairAction.SURVEY)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    repair = await _repair(uow, ticket)
+    estimate = Decimal(str(answers["estimate"]))
+    trades = [Trade(t).value for t in answers["trades"]]
+    survey = SiteSurvey(
+        ticket_id=ticket.id, recorded_at=now, recorded_by=staff.id, participants=str(answers["participants"]),
+        responsible=str(answers["responsible"]), component=Component(str(answers["component"])).value,
+        trades=trades, estimate_fen=to_fen(estimate), builder_representative=answers.get("builder_representative"),
+        notes=answers.get("notes"),
+    )
+    uow.repairs.add(survey)
+    # The warranty class follows the part the survey names, and its finding of who is responsible.
+    unit = await ticket_unit(uow, ticket)
+    reported = date.fromisoformat(repair.warranty["reported"])
+    if unit is not None:
+        decision = await decide_for_unit(uow, unit, Component(survey.component), reported)
+        project = unit.building.project
+        repair.warranty = warranty_facts(decision, reported, unit.building.completion_date, unit.delivery_date,
+                                         project.design_life_years or 50)
+    repair.component = survey.component
+    repair.warranty = {**repair.warranty, "finding": survey.responsible}
+    set_class(repair)
+    ticket.progress_reported_at = now
+    await cancel_reminders(uow, ticket, "progress")
+    await uow.flush()
+    event = await record(uow, ticket, "surveyed", now, actor="staff", staff_id=staff.id, survey=survey.id,
+                         responsible=survey.responsible, component=survey.component, trades=trades,
+                         estimate=str(estimate), warranty_class=repair.warranty_class, payer=repair.payer)
+    if estimate > BUILDER_SURVEY_ABOVE:
+        builders = await _people(uow, ticket, Department.BUILDER)
+        await notify_staff(uow, builders, ticket, event, Msg(
+            N_("🏗 Site survey of {number} to countersign (《现场勘察会签表》)"), {"number": ticket.number}), now,
+            with_media=False)
+    orders = await uow.repairs.orders_of(ticket.id)
+    order = WorkOrder(
+        ticket_id=ticket.id, number=f"{ticket.number}-{len(orders) + 1}", survey_id=survey.id,
+        order_type=repair.warranty_class, payer=repair.payer, trades=trades, status="approval",
+        created_at=now, deposit_deduction=repair.warranty_class == "A", audit_required=False,
+    )
+    uow.repairs.add(order)
+    await uow.flush()
+    chain = approval_chain(estimate)
+    if chain:
+        approval = CostApproval(
+            ticket_id=ticket.id, work_order_id=order.id, stage="estimate", amount_fen=to_fen(estimate),
+            steps=[{"step": a.value, "status": "pending"} for a in chain], status="pending", created_at=now,
+        )
+        uow.repairs.add(approval)
+        ticket.status = Status.APPROVAL
+        await uow.flush()
+        requested = await record(uow, ticket, "approval_requested", now, approval=approval.id, stage="estimate",
+                                 amount=str(estimate), chain=[a.value for a in chain])
+        await notify_approvers(uow, ticket, requested, approval, now)
+        await notify_owner(uow, ticket, requested, Msg(
+            N_("The site survey of your repair {number} is done. The work order will be issued once the cost is "
+               "approved."), {"number": ticket.number}), now)
+        text = Msg(N_("Survey recorded. Work order {order} waits for cost approval ({amount})."),
+                   {"order": Plain(order.number), "amount": Money(str(estimate))})
+    else:
+        await issue(uow, ticket, order, now)
+        text = Msg(N_("Survey recorded. Work order {order} was issued to the repair team."), {"order": Plain(order.number)})
+    return Completion((Reply(text, await repair_buttons(uow, staff, ticket)),))
+
+
+async def issue(uow: UnitOfWork, ticket: Ticket, order: WorkOrder, now: datetime) -> None:
+    """《工程派工单》 to the repair team: 3 working days for one trade, 7 for several (DOMAIN 2.4)."""
+    zone, calendar = await _zone_and_calendar(uow, ticket)
+    order.status, order.issued_at = "issued", now
+    order.due = due_after_working_days(calendar, now, work_days(order.trades), zone)
+    ticket.status, ticket.resolve_due = Status.ISSUED, order.due
+    assumed = calendar.assumed_years(now.astimezone(ZoneInfo(zone)).date(), order.due)
+    ticket.calendar_note = ", ".join(map(str, assumed)) or None
+    event = await record(uow, ticket, "work_order_issued", now, order=order.number, order_type=order.order_type,
+                         trades=order.trades, due=order.due.isoformat())
+    headline = Msg(N_("🔧 Work order {order} (type {type}), due {date}"),
+                   {"order": Plain(order.number), "type": order.order_type, "date": DateText(order.due)})
+    await notify_staff(uow, await _people(uow, ticket, Department.REPAIR), ticket, event, headline, now)
+    lines: list[Text] = [Msg(N_("A work order for your repair {number} has been issued; it is due by {date}. The "
+                                "repair team will agree the visit with you."),
+                             {"number": ticket.number, "date": DateText(order.due)})]
+    if order.payer == "owner":
+        survey = await uow.repairs.latest_survey(ticket.id)
+        lines.append(Msg(N_("This repair is outside the warranty and is charged to you; the estimate is {amount}."),
+                         {"amount": Money(str(from_fen(survey.estimate_fen if survey else 0)))}))
+    await notify_owner(uow, ticket, event, Lines(tuple(lines)), now)
+
+
+# ---------------------------------------------------------------- warranty override (DOMAIN 2.2)
+
+
+OVERRIDE_CHOICES = {"A": ("A", "builder"), "B_company": ("B", "company"), "B_owner": ("B", "owner")}
+
+
+async def complete_override(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting(uow, actor, answers, RepairAction.OVERRIDE)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    repair = await _repair(uow, ticket)
+    warranty_class, payer = OVERRIDE_CHOICES[str(answers["choice"])]
+    before = (repair.warranty_class, repair.payer)
+    repair.override = {"class": warranty_class, "payer": payer, "reason": str(answers["reason"]),
+                       "staff_id": staff.id, "at": now.isoformat()}
+    set_class(repair)
+    order = await uow.repairs.current_order(ticket.id, lock=True)
+    if order is not None and order.status == "approval":
+        order.order_type, order.payer, order.deposit_deduction = warranty_class, payer, warranty_class == "A"
+    await record(uow, ticket, "warranty_overridden", now, actor="staff", staff_id=staff.id,
+                 from_class=before[0], from_payer=before[1], warranty_class=warranty_class, payer=payer,
+                 reason=str(answers["reason"]))
+    return Completion((Reply(Msg(N_("The warranty class of {number} is now: {verdict}."),
+                                 {"number": ticket.number, "verdict": class_label(warranty_class, payer)}),
+                             await repair_buttons(uow, staff, ticket)),))
+
+
+# ---------------------------------------------------------------- cost approval (DOMAIN 2.6)
+
+
+def _decide_step(approval: CostApproval, staff: Staff, status: str, now: datetime, **extra: str) -> dict[str, Any]:
+    """Record the pending step's decision (the JSON list is replaced, so the change is saved)."""
+    steps = [dict(s) for s in approval.steps]
+    current = next(s for s in steps if s["status"] == "pending")
+    current.update(status=status, staff_id=staff.id, at=now.isoformat(), **extra)
+    approval.steps = steps
+    return current
+
+
+async def approve(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> Reply:
+    approval = await uow.repairs.pending_approval(ticket.id, lock=True)
+    assert approval is not None
+    current = _decide_step(approval, staff, "approved", now)
+    steps = approval.steps
+    event = await record(uow, ticket, "cost_approved", now, actor="staff", staff_id=staff.id, approval=approval.id,
+                         step=current["step"], stage=approval.stage, amount=str(from_fen(approval.amount_fen)))
+    amount = Money(str(from_fen(approval.amount_fen)))
+    if any(s["status"] == "pending" for s in steps):
+        await notify_approvers(uow, ticket, event, approval, now)
+        return Reply(Msg(N_("Approved. {number} goes on to the next approver."), {"number": ticket.number}))
+    approval.status, approval.decided_at = "approved", now
+    order = await _order(uow, ticket)
+    if approval.stage == "estimate":
+        await issue(uow, ticket, order, now)
+        return Reply(Msg(N_("Approved {amount}. Work order {order} was issued."),
+                         {"amount": amount, "order": Plain(order.number)}))
+    checkers = await _people(uow, ticket, Department.CUSTOMER_SERVICE, Department.OFFICE)
+    await notify_staff(uow, checkers, ticket, event, Msg(
+        N_("✔️ The settlement of {number} is approved; please check the repair"), {"number": ticket.number}), now,
+        with_media=False)
+    return Reply(Msg(N_("Approved the settlement of {amount} for {number}."), {"amount": amount, "number": ticket.number}))
+
+
+async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting(uow, actor, answers, RepairAction.REJECT)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    approval = await uow.repairs.pending_approval(ticket.id, lock=True)
+    assert approval is not None
+    reason = str(answers["reason"])
+    current = _decide_step(approval, staff, "rejected", now, note=reason)
+    approval.status, approval.decided_at = "rejected", now
+    order = await _order(uow, ticket)
+    event = await record(uow, ticket, "cost_rejected", now, actor="staff", staff_id=staff.id, approval=approval.id,
+                         step=current["step"], stage=approval.stage, reason=reason)
+    extra = Field(Msg(N_("Reason")), Plain(reason))
+    if approval.stage == "estimate":
+        # Back to the survey: a new estimate (and a new work order) is needed.
+        zone, calendar = await _zone_and_calendar(uow, ticket)
+        order.status = "cancelled"
+        ticket.status, ticket.progress_reported_at = Status.SURVEY, None
+        ticket.progress_due = due_after_working_days(calendar, now, SURVEY_WORKING_DAYS, zone)
+        await notify_survey_team(uow, ticket, event, now, Msg(
+            N_("❌ The estimate for {number} was rejected: please survey again"), {"number": ticket.number}))
+    else:
+        # The settlement goes back to the team lead, who records completion again with a corrected amount.
+        order.status, order.completed_at = "in_progress", None
+        ticket.status = Status.IN_PROGRESS
+        await notify_staff(uow, await _people(uow, ticket, Department.REPAIR), ticket, event, Msg(
+            N_("❌ The settlement of {number} was rejected: record the completion again"), {"number": ticket.number}),
+            now, with_media=False, extra=extra)
+    return Completion((Reply(Msg(N_("Rejected; the reason was sent on.")), await repair_buttons(uow, staff, ticket)),))
+
+
+# ---------------------------------------------------------------- the job (DOMAIN 2.4)
+
+
+async def assign(uow: UnitOfWork, staff: Staff, ticket: Ticket, worker: Staff, now: datetime) -> Reply:
+    order = await _order(uow, ticket)
+    order.worker_id, order.status = worker.id, "in_progress"
+    ticket.handler_id, ticket.status = worker.id, Status.IN_PROGRESS
+    event = await record(uow, ticket, "worker_assigned", now, actor="staff", staff_id=staff.id, worker=worker.id)
+    if worker.id != staff.id:
+        await notify_staff(uow, [worker], ticket, event, Msg(N_("👷 You are assigned to {order}, due {date}"), {
+            "order": Plain(order.number), "date": DateText(order.due) if order.due else "—"}), now)
+    await notify_owner(uow, ticket, event, Msg(
+        N_("{name} of our repair team will carry out your repair {number} and contact you about the visit."),
+        {"name": Plain(worker.name), "number": ticket.number}), now)
+    return Reply(Msg(N_("{name} works on {order}; due {date}."), {
+        "name": Plain(worker.name), "order": Plain(order.number), "date": DateText(order.due) if order.due else "—"}),
+        await repair_buttons(uow, staff, ticket))
+
+
+async def complete_assign(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting(uow, actor, answers, RepairAction.ASSIGN)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    worker = await uow.staff.get(int(answers["worker"]))
+    if worker is None or not worker.active or worker.department != Department.REPAIR:
+        return STALE
+    return Completion((await assign(uow, staff, ticket, worker, now),))
+
+
+async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    """A longer job needs the owner's consent before the deadline moves (DOMAIN 2.4)."""
+    acting = await _acting(uow, actor, answers, RepairAction.EXTEND)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    until, reason = date.fromisoformat(str(answers["until"])), str(answers["reason"])
+    if ticket.resolve_due and until <= ticket.resolve_due:
+        return Completion((Reply(Msg(N_("The new date must be after the current deadline, {date}."),
+                                     {"date": DateText(ticket.resolve_due)}), await repair_buttons(uow, staff, ticket)),))
+    event = await record(uow, ticket, "extension_requested", now, actor="staff", staff_id=staff.id,
+                         until=until.isoformat(), reason=reason)
+    buttons = ((owner_button(ticket, N_("Agree"), f"xy{event.id}"), owner_button(ticket, N_("Disagree"), f"xn{event.id}")),)
+    await notify_owner(uow, ticket, event, Lines((
+        Msg(N_("Your repair {number} needs more time: until {date}."), {"number": ticket.number, "date": DateText(until)}),
+        Field(Msg(N_("Reason")), Plain(reason)), Msg(N_("Do you agree? The deadline only moves if you do.")))), now, buttons)
+    return Completion((Reply(Msg(N_("The owner has been asked to agree to {date}."), {"date": DateText(until)}),
+                             await repair_buttons(uow, staff, ticket)),))
+
+
+async def extension_agreed(uow: UnitOfWork, ticket: Ticket, until: date) -> None:
+    order = await uow.repairs.current_order(ticket.id, lock=True)
+    if order is not None:
+        order.due = until
+
+
+# ---------------------------------------------------------------- completion and check (DOMAIN 2.5, 2.6)
+
+
+async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting(uow, actor, answers, RepairAction.COMPLETE)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    order = await _order(uow, ticket)
+    repair = await _repair(uow, ticket)
+    settlement = Decimal(str(answers["settlement"]))
+    attachments = list(answers.get("attachments") or [])
+    order.status, order.completed_at, order.completed_by = "completed", now, staff.id
+    order.work_done, order.settlement_fen = str(answers["work_done"]), to_fen(settlement)
+    order.audit_required = needs_audit(settlement)
+    ticket.status, ticket.result = Status.COMPLETED, order.work_done
+    ticket.attachments = [*ticket.attachments, *attachments]
+    zone, calendar = await _zone_and_calendar(uow, ticket)
+    repair.callback_due = due_after_working_days(calendar, now, CALLBACK_WORKING_DAYS, zone)
+    await cancel_reminders(uow, ticket, "resolve")
+    event = await record(uow, ticket, "completed", now, actor="staff", staff_id=staff.id, order=order.number,
+                         work_done=order.work_done, settlement=str(settlement), attachments=len(attachments))
+    finance = await _people(uow, ticket, Department.FINANCE)
+    if order.audit_required:
+        audit = await record(uow, ticket, "audit_flagged", now, order=order.number, settlement=str(settlement))
+        await notify_staff(uow, finance, ticket, audit, Msg(N_("🔎 Settlement of {number} is over 20,000 yuan: audit"
+                                                               " it"), {"number": ticket.number}), now, with_media=False)
+    if order.deposit_deduction and settlement > 0:
+        deduction = await record(uow, ticket, "deposit_deduction", now, order=order.number, amount=str(settlement))
+        await notify_staff(uow, finance, ticket, deduction, Msg(
+            N_("🏗 Deduct {amount} from the builder's quality deposit for {number} (class A)"),
+            {"amount": Money(str(settlement)), "number": ticket.number}), now, with_media=False)
+    # A settlement above the approved estimate needs the approval its own amount requires.
+    approved = max((a.amount_fen for a in await uow.repairs.approvals_of(ticket.id)
+                    if a.status == "approved" and a.work_order_id == order.id), default=0)
+    chain = approval_chain(settlement) if to_fen(settlement) > approved else ()
+    if chain:
+        approval = CostApproval(ticket_id=ticket.id, work_order_id=order.id, stage="settlement",
+                                amount_fen=to_fen(settlement), steps=[{"step": a.value, "status": "pending"} for a in chain],
+                                status="pending", created_at=now)
+        uow.repairs.add(approval)
+        await uow.flush()
+        requested = await record(uow, ticket, "approval_requested", now, approval=approval.id, stage="settlement",
+                                 amount=str(settlement), chain=[a.value for a in chain])
+        await notify_approvers(uow, ticket, requested, approval, now)
+    else:
+        checkers = await _people(uow, ticket, Department.CUSTOMER_SERVICE, Department.OFFICE)
+        await notify_staff(uow, checkers, ticket, event, Msg(N_("🔍 {number} is repaired: please check it"),
+                                                              {"number": ticket.number}), now, media=attachments)
+    text = Msg(N_("Completion of {order} recorded; customer service will check it."), {"order": Plain(order.number)})
+    if chain:
+        text = Msg(N_("Completion of {order} recorded; the settlement of {amount} waits for approval."),
+                   {"order": Plain(order.number), "amount": Money(str(settlement))})
+    return Completion((Reply(text, await repair_buttons(uow, staff, ticket)),))
+
+
+async def check_passed(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> Reply:
+    order = await _order(uow, ticket)
+    order.status, order.checked_at, order.checked_by = "checked", now, staff.id
+    ticket.status, ticket.resolved_at = Status.RESOLVED, now
+    # "resolved" is the event the owner's confirmation buttons answer (as for complaints).
+    event = await record(uow, ticket, "resolved", now, actor="staff", staff_id=staff.id, check="passed",
+                         result=ticket.result)
+    await notify_owner(uow, ticket, event, confirmation_request(ticket), now, confirmation_buttons(ticket, event.id))
+    return Reply(Msg(N_("{number} passed the check; the owner has been asked to confirm."), {"number": ticket.number}))
+
+
+async def complete_check_fail(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    acting = await _acting(uow, actor, answers, RepairAction.CHECK_FAIL)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    order = await _order(uow, ticket)
+    order.status, order.completed_at = "in_progress", None
+    ticket.status = Status.IN_PROGRESS
+    reason = str(answers["reason"])
+    event = await record(uow, ticket, "check_failed", now, actor="staff", staff_id=staff.id, reason=reason)
+    people = await _people(uow, ticket, Department.REPAIR)
+    await notify_staff(uow, people, ticket, event, Msg(N_("↩️ {number} did not pass the check"), {"number": ticket.number}),
+                       now, with_media=False, extra=Field(Msg(N_("Reason")), Plain(reason)))
+    return Completion((Reply(Msg(N_("Sent back to the repair team.")), await repair_buttons(uow, staff, ticket)),))
+
+
+async def reopened(uow: UnitOfWork, ticket: Ticket) -> None:
+    """The owner said "not resolved": the job goes back to the worker."""
+    order = await uow.repairs.current_order(ticket.id, lock=True)
+    if order is not None:
+        order.status, order.completed_at, order.checked_at = "in_progress", None, None
+    ticket.status = Status.IN_PROGRESS
+
+
+# ---------------------------------------------------------------- callback (DOMAIN 2.5, 2.7)
+
+
+async def complete_callback(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    """Customer service records the ratings the owner gave on the phone."""
+    acting = await _acting(uow, actor, answers, RepairAction.CALLBACK)
+    if acting is None:
+        return STALE
+    staff, ticket = acting
+    await rate(uow, ticket, int(answers["quality"]), int(answers["attitude"]), answers.get("comment"), now,
+               staff=staff)
+    return Completion((Reply(Msg(N_("Callback recorded for {number}."), {"number": ticket.number})),))
+
+
+async def rate(uow: UnitOfWork, ticket: Ticket, quality: int, attitude: int, comment: str | None, now: datetime,
+               *, staff: Staff | None = None) -> None:
+    """《维修服务及回访记录表》: the callback's ratings of quality and attitude close the repair."""
+    repair = await _repair(uow, ticket)
+    ticket.rating_result, ticket.rating_attitude, ticket.rating_comment = quality, attitude, comment
+    ticket.status, ticket.closed_at = Status.CLOSED, now
+    repair.callback_at, repair.callback_by = now, staff.id if staff else None
+    await record(uow, ticket, "rated", now, actor="staff" if staff else "owner", staff_id=staff.id if staff else None,
+                 result=quality, attitude=attitude, comment=comment, channel="phone" if staff else "telegram")
+    if min(quality, attitude) <= LOW_RATING:
+        follow_up = await record(uow, ticket, "follow_up_opened", now, reason="low_rating")
+        await notify_customer_service(
+            uow, ticket, follow_up, Msg(N_("⚠️ Dissatisfied owner on {number}: please re-visit"), {"number": ticket.number}),
+            now, managers_only=True,
+            extra=Lines((Field(Msg(N_("Quality rating")), quality), Field(Msg(N_("Attitude rating")), attitude),
+                         Field(Msg(N_("Comment")), Plain(comment or "—")))),
+        )
+
