@@ -26,10 +26,10 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Message
 from pydantic import SecretStr
 
-from bot.app import Runtime, build_bot, build_dispatcher
-from bot.middlewares import UpdateDoneMiddleware
+from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
+from bot.telegram.aiogram.app import UpdateDoneMiddleware, build_bot, build_dispatcher
 from storage.migrate import downgrade, upgrade
 
 Step = Callable[[BotAPIEmulator, int, dict[str, Any] | None], int]

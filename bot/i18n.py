@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
-from dialogs.text import DateText, DateTimeText, Field, Lines, ListText, Money, Msg, Plain, Plural, Text
+from dialogs.text import DateText, DateTimeText, Field, Lines, ListText, Localized, Money, Msg, Plain, Plural, Text
 from services.common.locale import SUPPORTED_LOCALES
 
 DOMAIN = "messages"
@@ -76,6 +76,19 @@ class Translator:
             return self.ngettext(text.singular, text.plural, text.n).format(**params)
         if isinstance(text, Plain):
             return html.escape(text.text, quote=False) if markup else text.text
+        if isinstance(text, Localized):
+            # Typed by an administrator: the reader's locale, else the same language and script
+            # (zh_Hant_TW ↔ zh_Hant_HK), else Simplified Chinese, else the first; escaped like Plain.
+            def script(locale: str) -> list[str]:
+                return [part for i, part in enumerate(locale.split("_")) if i == 0 or len(part) == 4]
+
+            literal = (
+                text.texts.get(self.locale)
+                or next((v for k, v in text.texts.items() if script(k) == script(self.locale)), None)
+                or text.texts.get("zh_Hans_CN")
+                or next(iter(text.texts.values()))
+            )
+            return html.escape(literal, quote=False) if markup else literal
         if isinstance(text, DateText):
             return self.date(text)
         if isinstance(text, DateTimeText):

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from dialogs.engine import ChoiceStep, ConfirmStep, DateStep, Dialog, Option, PhoneStep, PhotosStep, TextStep
+from dialogs.engine import (
+    ChoiceStep,
+    ConfirmStep,
+    DateStep,
+    Dialog,
+    HasContext,
+    Option,
+    PhoneStep,
+    PhotosStep,
+    TextStep,
+)
 from dialogs.text import N_, Msg
-from services.complaints.routing import CATEGORY_LABELS
 
 DESCRIPTION_LIMIT = 1000
 MAX_ATTACHMENTS = 6
 
-
-def _has_units(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
-    return bool(context.get("units"))
+# The complaint categories by code; services.complaints.routing.Category names the same codes.
+CATEGORY_LABELS: dict[str, str] = {
+    "attitude": N_("Service attitude"),
+    "quality": N_("Service quality"),
+    "construction": N_("Construction or decoration"),
+    "equipment": N_("Equipment or facilities"),
+    "fees": N_("Fees"),
+    "compensation": N_("Compensation claim"),
+    "management": N_("About the management office"),
+    "other": N_("Other"),
+}
 
 
 COMPLAINT = Dialog(
@@ -24,7 +38,7 @@ COMPLAINT = Dialog(
             key="category",
             prompt=Msg(N_("What is your complaint about?")),
             label=Msg(N_("Category")),
-            options=tuple(Option(code.value, Msg(label)) for code, label in CATEGORY_LABELS.items()),
+            options=tuple(Option(code, Msg(label)) for code, label in CATEGORY_LABELS.items()),
         ),
         TextStep(
             key="description",
@@ -48,7 +62,7 @@ COMPLAINT = Dialog(
             options_from="units",
             auto_single=True,
             columns=1,
-            when=_has_units,
+            when=HasContext("units"),
         ),
         PhoneStep(
             key="phone",

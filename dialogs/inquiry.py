@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from dialogs.engine import ChoiceStep, ConfirmStep, Dialog, Option, PhoneStep, TextStep
+from dialogs.engine import ChoiceStep, ConfirmStep, Dialog, HasContext, Not, Option, PhoneStep, TextStep
 from dialogs.text import N_, Msg
 
 KINDS = {
@@ -16,8 +13,7 @@ KINDS = {
 }
 
 
-def _unknown(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
-    return not context.get("known")
+_unknown = Not(HasContext("known"))  # a person the bot does not know yet
 
 
 INQUIRY = Dialog(

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
 from dialogs.case_steps import EXTEND as TICKET_EXTEND
 from dialogs.engine import (
     AmountStep,
+    AnswerAbove,
     ChoiceStep,
     ConfirmStep,
     Dialog,
+    HasContext,
     MultiChoiceStep,
     Option,
     PhoneStep,
@@ -20,29 +20,64 @@ from dialogs.engine import (
     TextStep,
 )
 from dialogs.text import N_, Msg
-from services.repairs.rules import (
-    BUILDER_SURVEY_ABOVE,
-    COMPONENT_LABELS,
-    RESPONSIBLE_LABELS,
-    TRADE_LABELS,
-    VISIT_SLOT_LABELS,
-)
 
 DESCRIPTION_LIMIT = 1000
 MAX_ATTACHMENTS = 6
 MAX_AMOUNT = Decimal("10000000")
+BUILDER_SURVEY_ABOVE = Decimal("500")  # DOMAIN 2.3: the builder joins the survey above 500 yuan
+
+# The vocabularies of the repair dialogs by code. services.repairs.rules names the same codes
+# (Trade, VisitSlot, Responsible) and services.repairs.warranty the components (Component).
+TRADE_LABELS: dict[str, str] = {
+    "plumbing": N_("Water and plumbing"),
+    "electrical": N_("Electrical"),
+    "doors_windows": N_("Doors and windows"),
+    "walls_floors": N_("Walls, ceilings and floors"),
+    "waterproofing": N_("Waterproofing and leaks"),
+    "heating_cooling": N_("Heating and cooling"),
+    "public_areas": N_("Public areas"),
+    "other": N_("Other"),
+}
+
+COMPONENT_LABELS: dict[str, str] = {
+    "foundation_structure": N_("Foundation and main structure"),
+    "roof_waterproofing": N_("Roof waterproofing"),
+    "waterproof_rooms": N_("Waterproofed bathrooms and rooms"),
+    "exterior_wall_leak": N_("Exterior wall leakage"),
+    "heating_cooling": N_("Heating and cooling system"),
+    "electrical": N_("Electrical wiring"),
+    "plumbing": N_("Water supply and drainage pipes"),
+    "equipment_installation": N_("Equipment installation"),
+    "decoration": N_("Decoration works"),
+    "roof_leak": N_("Roof leakage"),
+    "wall_floor_pipe_leak": N_("Leaks of walls, kitchen and bathroom floors, basement, pipes"),
+    "plaster_floor_cracks": N_("Plaster falling off, hollow or cracked floors"),
+    "doors_windows": N_("Warped doors and windows, broken hardware"),
+    "sanitary_fittings": N_("Sanitary fittings"),
+    "blocked_pipes": N_("Blocked pipes"),
+    "lamps_switches": N_("Lamps and electrical switches"),
+}
+
+VISIT_SLOT_LABELS: dict[str, str] = {
+    "wd_am": N_("Weekdays 9:00–12:00"),
+    "wd_pm": N_("Weekdays 14:00–18:00"),
+    "wd_ev": N_("Weekdays 18:00–20:00"),
+    "we_am": N_("Weekends 9:00–12:00"),
+    "we_pm": N_("Weekends 14:00–18:00"),
+}
+
+RESPONSIBLE_LABELS: dict[str, str] = {
+    "builder": N_("The builder (construction defect)"),
+    "company": N_("The company or property management"),
+    "owner": N_("The owner (use or own decoration)"),
+}
+
+_has_units = HasContext("units")
+_builder_joins = AnswerAbove("estimate", str(BUILDER_SURVEY_ABOVE))
 
 
-def _has_units(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
-    return bool(context.get("units"))
-
-
-def _builder_joins(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
-    return Decimal(str(answers.get("estimate") or 0)) > BUILDER_SURVEY_ABOVE
-
-
-def _options(labels: Mapping[Any, str]) -> tuple[Option, ...]:
-    return tuple(Option(code.value, Msg(label)) for code, label in labels.items())
+def _options(labels: dict[str, str]) -> tuple[Option, ...]:
+    return tuple(Option(code, Msg(label)) for code, label in labels.items())
 
 
 REPAIR = Dialog(

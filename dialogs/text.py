@@ -43,6 +43,29 @@ class Plain:
 
 
 @dataclass(frozen=True)
+class Localized:
+    """Text typed by an administrator in several locales (``{"zh_Hans_CN": "…", "en": "…"}``).
+
+    Never translated: the renderer shows the reader's locale, else one of the same script
+    (zh_Hant_TW ↔ zh_Hant_HK), else Simplified Chinese, else the first given, HTML-escaped like
+    ``Plain``. The mapping keeps its order and is copied, so the value stays as constructed.
+    """
+
+    texts: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        texts = dict(self.texts)
+        if not texts:
+            raise ValueError("localized text needs at least one locale")
+        for locale, text in texts.items():
+            if not isinstance(locale, str) or not locale:
+                raise ValueError(f"a locale is a non-empty string, not {locale!r}")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"the {locale} text is empty")
+        object.__setattr__(self, "texts", texts)
+
+
+@dataclass(frozen=True)
 class DateText:
     """A calendar date, formatted by Babel for the reader's locale."""
 
@@ -78,7 +101,7 @@ class ListText:
 class Field:
     """One ``label: value`` line of a summary."""
 
-    label: Msg
+    label: Label
     value: Text
 
 
@@ -89,7 +112,11 @@ class Lines:
     items: tuple[Text, ...]
 
 
-Text: TypeAlias = Msg | Plural | Plain | DateText | DateTimeText | Money | ListText | Field | Lines | str | int
+Text: TypeAlias = (
+    Msg | Plural | Plain | Localized | DateText | DateTimeText | Money | ListText | Field | Lines | str | int
+)
+Label: TypeAlias = Msg | Localized
+"""A name shown before a value (a summary line, an edit button): a msgid, or an administrator's text."""
 
 
 # ---------------------------------------------------------------- JSON form (outbox rows)
@@ -108,6 +135,8 @@ def text_to_json(text: Text) -> Any:
                 "p": {k: text_to_json(v) for k, v in text.params.items()}}
     if isinstance(text, Plain):
         return {"t": "plain", "v": text.text}
+    if isinstance(text, Localized):
+        return {"t": "localized", "v": dict(text.texts)}
     if isinstance(text, DateText):
         return {"t": "date", "v": text.value.isoformat(), "f": text.format}
     if isinstance(text, DateTimeText):
@@ -134,6 +163,8 @@ def text_from_json(data: Any) -> Text:
         return make(data["s"], data["pl"], int(data["n"]), {k: text_from_json(v) for k, v in data["p"].items()})
     if kind == "plain":
         return Plain(data["v"])
+    if kind == "localized":
+        return Localized(dict(data["v"]))
     if kind == "date":
         return DateText(date.fromisoformat(data["v"]), data["f"])
     if kind == "datetime":
@@ -144,8 +175,8 @@ def text_from_json(data: Any) -> Text:
         return ListText(tuple(text_from_json(item) for item in data["v"]))
     if kind == "field":
         label = text_from_json(data["l"])
-        if not isinstance(label, Msg):
-            raise ValueError("a field label is a Msg")
+        if not isinstance(label, Msg | Localized):
+            raise ValueError("a field label is a Msg or Localized")
         return Field(label, text_from_json(data["v"]))
     if kind == "lines":
         return Lines(tuple(text_from_json(item) for item in data["v"]))

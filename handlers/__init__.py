@@ -1,19 +1,20 @@
-"""Chat entry points. Thin: turn an update into a service call and the result into messages.
+"""The chat core, free of any chat framework: an adapter turns its framework's updates into
+``handlers.inbound.Inbound`` events, the pipeline handles them, and the adapter's transport
+delivers the response.
 
-Routers are included in a fixed order: commands first (so /cancel always works), then
-button presses, then plain messages (a dialog in progress, contact sharing, the fallback).
+Features register in a fixed order, which is the order of the message chain: the dialog in
+progress first (while a question is open, a message answers it), then a shared contact, a typed
+case number, and the fallback last. Commands always win (so /cancel works at every step).
 """
 
 from __future__ import annotations
 
-from aiogram import Router
+from handlers import cases, conversation, fallback, inquiries, language, menu, onboarding, profile
+from handlers.router import Router
 
-from handlers import buttons, commands, messages
 
-
-def build_root_router() -> Router:
-    root = Router(name="root")
-    root.include_router(commands.build_router())
-    root.include_router(buttons.build_router())
-    root.include_router(messages.build_router())
-    return root
+def build_router() -> Router:
+    router = Router()
+    for feature in (conversation, onboarding, cases, inquiries, profile, language, menu, fallback):
+        feature.register(router)
+    return router

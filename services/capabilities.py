@@ -1,23 +1,32 @@
-"""Which use case runs when a dialog is confirmed, by dialog name."""
+"""The composition root of the services: every capability's case kinds, dialog completers and
+push rules, registered in one place. The runtime (``bot``) and the chat core (``handlers``) import
+this module; nothing below it does, so the capabilities never depend on each other through it.
+
+To add a capability: give it a package under ``services/``, then register its case kind, the
+use case that completes each of its dialogs, and its push rules here (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
-from services.cases.actions import (
-    complete_add_info,
+from services.calendar.schedule_warning import ScheduleWarningRule
+from services.cases.kinds import register_kind, registered_kinds
+from services.cases.owner_actions import complete_add_info, complete_rating, complete_reopen
+from services.cases.push_rules import ConfirmationRule, DeadlineRule
+from services.common.actor import Completer
+from services.complaints.actions import (
     complete_assist,
     complete_extend,
     complete_major,
     complete_measures,
     complete_progress,
-    complete_rating,
-    complete_reopen,
     complete_resolve,
     complete_transfer,
 )
-from services.cases.tickets import file_complaint
-from services.common.actor import Completer
+from services.complaints.filing import file_complaint
+from services.complaints.kind import COMPLAINT
 from services.inquiries.log import complete_inquiry, complete_reply
 from services.people.onboarding import complete_invitation
+from services.pushes.rules import register_rule, registered_rules
 from services.repairs.filing import file_repair
 from services.repairs.flow import (
     complete_assign,
@@ -29,7 +38,10 @@ from services.repairs.flow import (
     complete_survey,
 )
 from services.repairs.flow import complete_extend as complete_repair_extend
+from services.repairs.kind import REPAIR
+from services.repairs.push_rules import RepairRule
 
+# Which use case runs when a dialog is confirmed, by dialog name.
 COMPLETERS: dict[str, Completer] = {
     "inquiry": complete_inquiry,
     "inquiry_reply": complete_reply,
@@ -56,3 +68,20 @@ COMPLETERS: dict[str, Completer] = {
     "repair_callback": complete_callback,
     "repair_rating": complete_rating,
 }
+
+CASE_KINDS = (COMPLAINT, REPAIR)
+# In the order they plan (the order their rows reach a chat within one round).
+PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule())
+
+
+def install() -> None:
+    """Register the case kinds and push rules (idempotent; done once on import)."""
+    if not registered_kinds():
+        for kind in CASE_KINDS:
+            register_kind(kind)
+    if not registered_rules():
+        for rule in PUSH_RULES:
+            register_rule(rule)
+
+
+install()

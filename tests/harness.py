@@ -15,12 +15,15 @@ from typing import Any, cast
 from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
 
-from bot.app import Runtime, build_bot, build_dispatcher, start_sender
 from bot.i18n import Catalogs
+from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
-from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
+from bot.telegram.aiogram.app import build_bot, build_dispatcher
+from bot.telegram.aiogram.transport import AiogramTransport
 from services.common.clock import ManualClock
+from services.pushes.drain import OutboxDrain
+from services.pushes.ratelimit import RateLimiter
 from storage.uow import UnitOfWork
 
 
@@ -36,7 +39,7 @@ class BotHarness:
         self.runtime: Runtime | None = None
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
-        self.sender: Sender | None = None
+        self.sender: OutboxDrain | None = None
 
     async def start(self) -> None:
         settings = Settings(
@@ -51,7 +54,8 @@ class BotHarness:
         self.dispatcher = build_dispatcher(self.runtime, on_update_done=self._done)
         # The same sender the dispatcher's startup would start; started here to hold it at once.
         # Tests do not pace pushes like Telegram (1/s per chat); the sender's own tests do.
-        self.sender = await start_sender(self.runtime, self.bot, RateLimiter(1000, 1000.0, 1000, 1000))
+        self.sender = await self.runtime.start_sender(AiogramTransport(self.bot, self.catalogs),
+                                                      RateLimiter(1000, 1000.0, 1000, 1000))
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(self.bot, handle_signals=False, polling_timeout=1, close_bot_session=True)
         )

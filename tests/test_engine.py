@@ -20,6 +20,7 @@ from dialogs.engine import (
     EDIT,
     PREFILL,
     SKIP,
+    AnswerIs,
     BackEvent,
     ButtonEvent,
     CancelEvent,
@@ -54,8 +55,7 @@ from dialogs.text import Field, Lines, Msg, Plain
 TODAY = date(2026, 11, 23)
 
 
-def _is_repair(answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
-    return answers.get("category") == "repair"
+_is_repair = AnswerIs("category", "repair")
 
 
 REPAIR = Dialog(

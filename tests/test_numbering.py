@@ -12,7 +12,7 @@ from storage.uow import UnitOfWork
 async def test_parallel_filings_get_gap_free_unique_numbers(uow_factory: Callable[[], UnitOfWork]) -> None:
     async def file(n: int) -> str | None:
         async with uow_factory() as uow:
-            number = await next_number(uow, "complaint", 2026)
+            number = await next_number(uow, "TS", 2026)
             await asyncio.sleep(0.001 * (n % 3))  # hold the transaction open a little
             if n % 4 == 3:
                 return None  # this filing fails: its transaction rolls back and gives the number back
@@ -28,10 +28,10 @@ async def test_parallel_filings_get_gap_free_unique_numbers(uow_factory: Callabl
 async def test_sequences_are_per_prefix_and_year(uow_factory: Callable[[], UnitOfWork]) -> None:
     async with uow_factory() as uow:
         numbers = [
-            await next_number(uow, "complaint", 2026),
-            await next_number(uow, "repair", 2026),
-            await next_number(uow, "complaint", 2027),
-            await next_number(uow, "complaint", 2026),
+            await next_number(uow, "TS", 2026),
+            await next_number(uow, "BX", 2026),
+            await next_number(uow, "TS", 2027),
+            await next_number(uow, "TS", 2026),
         ]
         await uow.commit()
     assert numbers == ["TS-2026-000001", "BX-2026-000001", "TS-2027-000001", "TS-2026-000002"]

@@ -3,6 +3,7 @@ the engine's multi-choice and amount steps, warranty settings from the database,
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -27,7 +28,7 @@ from dialogs.engine import (
 )
 from dialogs.repair import SURVEY
 from dialogs.text import Field, ListText, Msg
-from services.repairs.filing import decide_for_unit, warranty_facts, warranty_reason
+from services.repairs.warranty_terms import decide_for_unit, warranty_facts, warranty_reason
 from services.repairs.rules import (
     Approver,
     approval_chain,
@@ -181,8 +182,11 @@ async def test_contract_periods_from_the_database(uow_factory: Callable[[], Unit
 
 
 @pytest.fixture
-def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> Path:
+    """A migrated database (a copy of the template): admin commands do not migrate, `admin migrate` does."""
     path = tmp_path / "cli" / "estatebot.db"
+    path.parent.mkdir()
+    shutil.copy(sqlite_template, path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.chdir(tmp_path)
     return path

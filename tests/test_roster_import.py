@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -418,8 +419,11 @@ CODE = re.compile(rf"code(?: for [^:]+)?: ([{CODE_ALPHABET}]{{{CODE_LENGTH}}})\b
 
 
 @pytest.fixture
-def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> Path:
+    """A migrated database (a copy of the template): admin commands do not migrate, `admin migrate` does."""
     path = tmp_path / "cli" / "estatebot.db"
+    path.parent.mkdir()
+    shutil.copy(sqlite_template, path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.chdir(tmp_path)  # no stray .env
     return path
@@ -558,10 +562,52 @@ def test_cli_project_errors(cli_db: Path, capsys: pytest.CaptureFixture[str]) ->
     assert capsys.readouterr().out.splitlines() == ["HY\t华苑\tCN\tAsia/Shanghai"]
 
 
+def test_admin_commands_refuse_a_database_not_at_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only `admin migrate` changes the schema: the other commands say so instead of migrating on their own."""
+    import sqlite3
+
+    path = tmp_path / "cli" / "estatebot.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.chdir(tmp_path)
+    refusal = "error: the database schema is not up to date; run: estatebot admin migrate\n"
+
+    assert main(["admin", "project", "list"]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", refusal)
+    assert _sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'") == []  # nothing migrated
+
+    assert main(["admin", "migrate"]) == 0
+    assert capsys.readouterr().out == "database at revision head\n"
+    assert main(["admin", "project", "add", "HY", "华苑"]) == 0
+    assert "project HY (华苑) added" in capsys.readouterr().out
+
+    assert main(["admin", "downgrade", "-1"]) == 0
+    capsys.readouterr()
+    assert main(["admin", "staff", "list"]) == 1
+    assert capsys.readouterr() == ("", refusal)
+    assert main(["admin", "migrate"]) == 0
+    capsys.readouterr()
+    assert main(["admin", "project", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["HY\t华苑\tCN\tAsia/Shanghai"]
+
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    finally:
+        connection.close()
+    assert main(["admin", "project", "list"]) == 1
+    assert "error: the database is at revision 9999, which this version of estatebot does not know" in (
+        capsys.readouterr().err)
+
+
 def test_admin_cli_does_not_import_aiogram(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from bot.cli import main\n"
+        "assert main(['admin', 'migrate']) == 0\n"
         "assert main(['admin', 'project', 'add', 'HY', '华苑']) == 0\n"
         "assert main(['admin', 'staff', 'list']) == 0\n"
         "assert 'aiogram' not in sys.modules, sorted(m for m in sys.modules if m.startswith('aiogram'))\n"

@@ -7,6 +7,7 @@ Expected dates are worked out by hand from the State Council's notices (国务�
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -465,8 +466,11 @@ async def test_a_bad_file_writes_nothing(uow_factory: UowFactory, tmp_path: Path
 
 
 @pytest.fixture
-def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> Path:
+    """A migrated database (a copy of the template): admin commands do not migrate, `admin migrate` does."""
     path = tmp_path / "cli" / "estatebot.db"
+    path.parent.mkdir()
+    shutil.copy(sqlite_template, path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.chdir(tmp_path)  # no stray .env
     return path

@@ -7,10 +7,11 @@ import logging
 
 from aiohttp import web
 
-from bot.app import Runtime, build_bot, build_dispatcher
+from bot.runtime import Runtime
 from bot.sandbox.demo import seed_demo
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.web import ChatPage
+from bot.telegram.aiogram.app import build_bot, build_dispatcher
 from services.common.clock import ManualClock
 from storage.uow import UnitOfWork
 
@@ -21,7 +22,7 @@ async def run_sandbox(runtime: Runtime) -> None:
     settings = runtime.settings
     # The sandbox's clock starts at the real time and moves when the page says so.
     clock = ManualClock()
-    runtime.clock = clock
+    runtime.use_clock(clock)
     emulator = BotAPIEmulator(DEFAULT_TOKEN, settings.sandbox_host, settings.sandbox_port)
     base = await emulator.start()
     runtime.settings = settings.model_copy(update={"telegram_api_base": base})

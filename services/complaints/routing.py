@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.text import N_
+from dialogs.complaint import CATEGORY_LABELS as CATEGORY_LABELS  # the dialog's vocabulary, by code
 from services.people.roles import Department
 from storage.models import RoutingOverride
 from storage.uow import UnitOfWork
@@ -20,17 +20,6 @@ class Category(StrEnum):
     MANAGEMENT = "management"  # 投诉管理处负责人
     OTHER = "other"
 
-
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.SERVICE_ATTITUDE: N_("Service attitude"),
-    Category.SERVICE_QUALITY: N_("Service quality"),
-    Category.CONSTRUCTION: N_("Construction or decoration"),
-    Category.EQUIPMENT: N_("Equipment or facilities"),
-    Category.FEES: N_("Fees"),
-    Category.COMPENSATION: N_("Compensation claim"),
-    Category.MANAGEMENT: N_("About the management office"),
-    Category.OTHER: N_("Other"),
-}
 
 DEFAULT_ROUTES: dict[Category, Department] = {
     Category.SERVICE_ATTITUDE: Department.QUALITY,

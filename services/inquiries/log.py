@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from dialogs.actions import ReplyPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.inquiry import KINDS
 from dialogs.phones import mask_phone
@@ -13,6 +14,7 @@ from dialogs.text import N_, DateTimeText, Field, Lines, Msg, Plain, Text
 from services.common.actor import Actor, Completion
 from services.people.roles import can_read_communication_log
 from services.pushes import outbox
+from services.pushes.purposes import Purpose
 from storage.models import CommunicationEntry
 from storage.uow import UnitOfWork
 
@@ -67,22 +69,18 @@ async def inbox(uow: UnitOfWork, actor: Actor, limit: int = 10) -> Reply:
             )
         )
     buttons = tuple(
-        (Button(Msg(N_("Reply to {number}"), {"number": entry_number(entry.id)}), f"{REPLY_PREFIX}{entry.id}"),)
+        (Button(Msg(N_("Reply to {number}"), {"number": entry_number(entry.id)}), encode(ReplyPress(entry.id))),)
         for entry in entries
     )
     return Reply(Lines(tuple(blocks)), buttons)
 
 
-REPLY_PREFIX = "c1:"  # c1:<communication log id>
-
-
-async def begin_reply(uow: UnitOfWork, actor: Actor, data: str) -> tuple[str, dict[str, Any]] | str:
+async def begin_reply(uow: UnitOfWork, actor: Actor, entry_id: int) -> tuple[str, dict[str, Any]] | str:
     """The dialog to start for a reply button, or the msgid of the refusal."""
     identity = actor.identity
     if not identity.is_staff or not can_read_communication_log(identity.department or "", identity.role or ""):
         return N_("This option is not available to you.")
-    raw = data[len(REPLY_PREFIX) :]
-    entry = await uow.communication.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    entry = await uow.communication.get(entry_id)
     if entry is None:
         return N_("This button is not valid.")
     if entry.status != "open":
@@ -101,6 +99,7 @@ async def complete_reply(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
             Msg(N_("Customer service replied to your message {number}:"), {"number": entry_number(entry.id)}),
             Plain(entry.reply),
         ))
-        await outbox.enqueue(uow, key=f"communication:{entry.id}:reply", chat_id=entry.chat_id, reply=Reply(text),
+        await outbox.enqueue(uow, key=f"communication:{entry.id}:reply", purpose=Purpose.REPLY, chat_id=entry.chat_id,
+                             reply=Reply(text),
                              now=now, owner_id=entry.owner_id)
     return Completion((Reply(Msg(N_("Reply to {number} sent."), {"number": entry_number(entry.id)})),))

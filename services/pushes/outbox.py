@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.engine import Reply, reply_to_json
+from services.pushes.purposes import Purpose
 from storage.uow import UnitOfWork
 
 
@@ -14,6 +15,7 @@ async def enqueue(
     uow: UnitOfWork,
     *,
     key: str,
+    purpose: Purpose,
     chat_id: int,
     reply: Reply,
     now: datetime,
@@ -25,13 +27,14 @@ async def enqueue(
     """Queue one message (photos/documents first, then the text with its buttons).
 
     ``key`` makes planning idempotent: a second enqueue with the same key is ignored and
-    returns False. The text stays locale-free; the sender renders it in the recipient's
+    returns False. ``purpose`` says why it is sent (consent attaches to it). The text stays locale-free; the sender renders it in the recipient's
     locale at send time.
     """
     payload: dict[str, Any] = {"reply": reply_to_json(reply), "media": [dict(m) for m in media]}
     added = await uow.outbox.add_if_new(
         {
             "key": key[:200],
+            "purpose": purpose.value,
             "chat_id": chat_id,
             "owner_id": owner_id,
             "staff_id": staff_id,

@@ -13,29 +13,17 @@ from zoneinfo import ZoneInfo
 from dialogs.engine import Reply
 from dialogs.text import N_, DateText, Field, Lines, Money, Msg, Plain, Text
 from services.calendar.workdays import calendar_for, due_after_working_days
-from services.cases.actions import LOW_RATING, STALE, ActionResult
-from services.cases.tickets import (
-    Status,
-    cancel_reminders,
-    confirmation_buttons,
-    confirmation_request,
-    notify_customer_service,
-    notify_owner,
-    notify_staff,
-    owner_button,
-    record,
-    ticket_unit,
-)
+from services.cases.confirmation import confirmation_buttons, confirmation_request
+from services.cases.follow_up import follow_up_if_low
+from services.cases.history import record
+from services.cases.notify import cancel_reminders, notify_customer_service, notify_owner, notify_staff, owner_button
+from services.cases.results import NOT_VALID, STALE, ActionResult
+from services.cases.statuses import Status, move
+from services.cases.units import ticket_unit
 from services.common.actor import Actor, Completion
 from services.people.roles import Department
-from services.repairs.filing import (
-    class_label,
-    decide_for_unit,
-    notify_survey_team,
-    repair_card,
-    set_class,
-    warranty_facts,
-)
+from services.repairs.cards import repair_card
+from services.repairs.filing import notify_survey_team
 from services.repairs.permissions import RepairAction, repair_buttons, repair_permitted, state_of
 from services.repairs.rules import (
     APPROVER_RULES,
@@ -51,6 +39,7 @@ from services.repairs.rules import (
     work_days,
 )
 from services.repairs.warranty import Component
+from services.repairs.warranty_terms import class_label, decide_for_unit, set_class, warranty_facts
 from storage.models import CostApproval, Repair, SiteSurvey, Staff, Ticket, TicketEvent, WorkOrder
 from storage.uow import UnitOfWork
 
@@ -64,7 +53,7 @@ async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, 
     try:
         action = RepairAction(code)
     except ValueError:
-        return ActionResult(refusal=N_("This button is not valid."))
+        return ActionResult(refusal=NOT_VALID)
     worker_id, waiting = await state_of(uow, ticket)
     if not repair_permitted(staff, ticket, action, worker_id=worker_id, waiting_for=waiting):
         return ActionResult(refusal=N_("This action is not available to you at this stage of the repair."))
@@ -204,7 +193,7 @@ async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
             steps=[{"step": a.value, "status": "pending"} for a in chain], status="pending", created_at=now,
         )
         uow.repairs.add(approval)
-        ticket.status = Status.APPROVAL
+        move(ticket, Status.APPROVAL)
         await uow.flush()
         requested = await record(uow, ticket, "approval_requested", now, approval=approval.id, stage="estimate",
                                  amount=str(estimate), chain=[a.value for a in chain])
@@ -225,7 +214,8 @@ async def issue(uow: UnitOfWork, ticket: Ticket, order: WorkOrder, now: datetime
     zone, calendar = await _zone_and_calendar(uow, ticket)
     order.status, order.issued_at = "issued", now
     order.due = due_after_working_days(calendar, now, work_days(order.trades), zone)
-    ticket.status, ticket.resolve_due = Status.ISSUED, order.due
+    move(ticket, Status.ISSUED)
+    ticket.resolve_due = order.due
     assumed = calendar.assumed_years(now.astimezone(ZoneInfo(zone)).date(), order.due)
     ticket.calendar_note = ", ".join(map(str, assumed)) or None
     event = await record(uow, ticket, "work_order_issued", now, order=order.number, order_type=order.order_type,
@@ -325,14 +315,15 @@ async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
         # Back to the survey: a new estimate (and a new work order) is needed.
         zone, calendar = await _zone_and_calendar(uow, ticket)
         order.status = "cancelled"
-        ticket.status, ticket.progress_reported_at = Status.SURVEY, None
+        move(ticket, Status.SURVEY)
+        ticket.progress_reported_at = None
         ticket.progress_due = due_after_working_days(calendar, now, SURVEY_WORKING_DAYS, zone)
         await notify_survey_team(uow, ticket, event, now, Msg(
             N_("❌ The estimate for {number} was rejected: please survey again"), {"number": ticket.number}))
     else:
         # The settlement goes back to the team lead, who records completion again with a corrected amount.
         order.status, order.completed_at = "in_progress", None
-        ticket.status = Status.IN_PROGRESS
+        move(ticket, Status.IN_PROGRESS)
         await notify_staff(uow, await _people(uow, ticket, Department.REPAIR), ticket, event, Msg(
             N_("❌ The settlement of {number} was rejected: record the completion again"), {"number": ticket.number}),
             now, with_media=False, extra=extra)
@@ -345,7 +336,8 @@ async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
 async def assign(uow: UnitOfWork, staff: Staff, ticket: Ticket, worker: Staff, now: datetime) -> Reply:
     order = await _order(uow, ticket)
     order.worker_id, order.status = worker.id, "in_progress"
-    ticket.handler_id, ticket.status = worker.id, Status.IN_PROGRESS
+    ticket.handler_id = worker.id
+    move(ticket, Status.IN_PROGRESS)
     event = await record(uow, ticket, "worker_assigned", now, actor="staff", staff_id=staff.id, worker=worker.id)
     if worker.id != staff.id:
         await notify_staff(uow, [worker], ticket, event, Msg(N_("👷 You are assigned to {order}, due {date}"), {
@@ -410,7 +402,8 @@ async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[st
     order.status, order.completed_at, order.completed_by = "completed", now, staff.id
     order.work_done, order.settlement_fen = str(answers["work_done"]), to_fen(settlement)
     order.audit_required = needs_audit(settlement)
-    ticket.status, ticket.result = Status.COMPLETED, order.work_done
+    move(ticket, Status.COMPLETED)
+    ticket.result = order.work_done
     ticket.attachments = [*ticket.attachments, *attachments]
     zone, calendar = await _zone_and_calendar(uow, ticket)
     repair.callback_due = due_after_working_days(calendar, now, CALLBACK_WORKING_DAYS, zone)
@@ -454,7 +447,8 @@ async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[st
 async def check_passed(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> Reply:
     order = await _order(uow, ticket)
     order.status, order.checked_at, order.checked_by = "checked", now, staff.id
-    ticket.status, ticket.resolved_at = Status.RESOLVED, now
+    move(ticket, Status.RESOLVED)
+    ticket.resolved_at = now
     # "resolved" is the event the owner's confirmation buttons answer (as for complaints).
     event = await record(uow, ticket, "resolved", now, actor="staff", staff_id=staff.id, check="passed",
                          result=ticket.result)
@@ -469,7 +463,7 @@ async def complete_check_fail(uow: UnitOfWork, actor: Actor, answers: Mapping[st
     staff, ticket = acting
     order = await _order(uow, ticket)
     order.status, order.completed_at = "in_progress", None
-    ticket.status = Status.IN_PROGRESS
+    move(ticket, Status.IN_PROGRESS)
     reason = str(answers["reason"])
     event = await record(uow, ticket, "check_failed", now, actor="staff", staff_id=staff.id, reason=reason)
     people = await _people(uow, ticket, Department.REPAIR)
@@ -483,7 +477,7 @@ async def reopened(uow: UnitOfWork, ticket: Ticket) -> None:
     order = await uow.repairs.current_order(ticket.id, lock=True)
     if order is not None:
         order.status, order.completed_at, order.checked_at = "in_progress", None, None
-    ticket.status = Status.IN_PROGRESS
+    move(ticket, Status.IN_PROGRESS)
 
 
 # ---------------------------------------------------------------- callback (DOMAIN 2.5, 2.7)
@@ -505,16 +499,10 @@ async def rate(uow: UnitOfWork, ticket: Ticket, quality: int, attitude: int, com
     """《维修服务及回访记录表》: the callback's ratings of quality and attitude close the repair."""
     repair = await _repair(uow, ticket)
     ticket.rating_result, ticket.rating_attitude, ticket.rating_comment = quality, attitude, comment
-    ticket.status, ticket.closed_at = Status.CLOSED, now
+    move(ticket, Status.CLOSED)
+    ticket.closed_at = now
     repair.callback_at, repair.callback_by = now, staff.id if staff else None
     await record(uow, ticket, "rated", now, actor="staff" if staff else "owner", staff_id=staff.id if staff else None,
                  result=quality, attitude=attitude, comment=comment, channel="phone" if staff else "telegram")
-    if min(quality, attitude) <= LOW_RATING:
-        follow_up = await record(uow, ticket, "follow_up_opened", now, reason="low_rating")
-        await notify_customer_service(
-            uow, ticket, follow_up, Msg(N_("⚠️ Dissatisfied owner on {number}: please re-visit"), {"number": ticket.number}),
-            now, managers_only=True,
-            extra=Lines((Field(Msg(N_("Quality rating")), quality), Field(Msg(N_("Attitude rating")), attitude),
-                         Field(Msg(N_("Comment")), Plain(comment or "—")))),
-        )
-
+    await follow_up_if_low(uow, ticket, now, ((N_("Quality rating"), quality), (N_("Attitude rating"), attitude)),
+                           comment)

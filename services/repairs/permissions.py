@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dialogs.engine import Button
-from dialogs.text import N_, Msg
-from services.cases.tickets import REPAIR_WORK, STAFF_PREFIX, Status, in_reach
+from dialogs.text import N_
+from services.cases.kinds import Buttons
+from services.cases.notify import staff_button
+from services.cases.staff_actions import in_reach
+from services.cases.statuses import REPAIR_WORK, Status
 from services.people.roles import Department, Role
 from services.repairs.rules import Approver, may_approve
 from storage.models import Staff, Ticket
@@ -51,7 +53,7 @@ def repair_permitted(
     staff: Staff, ticket: Ticket, action: RepairAction, *, worker_id: int | None, waiting_for: Approver | None
 ) -> bool:
     """``worker_id``: the work order's worker; ``waiting_for``: the approval step now pending."""
-    if not in_reach(staff, ticket) or ticket.kind != "repair":
+    if not in_reach(staff, ticket):
         return False
     department, role, status = staff.department, staff.role, ticket.status
     repair_lead = department == Department.REPAIR and role in LEADS
@@ -89,7 +91,6 @@ async def repair_actions(uow: UnitOfWork, staff: Staff, ticket: Ticket) -> list[
     return [a for a in RepairAction if repair_permitted(staff, ticket, a, worker_id=worker_id, waiting_for=waiting)]
 
 
-async def repair_buttons(uow: UnitOfWork, staff: Staff, ticket: Ticket) -> tuple[tuple[Button, ...], ...]:
-    buttons = [Button(Msg(ACTION_LABELS[a]), f"{STAFF_PREFIX}{ticket.id}:{a.value}")
-               for a in await repair_actions(uow, staff, ticket)]
+async def repair_buttons(uow: UnitOfWork, staff: Staff, ticket: Ticket) -> Buttons:
+    buttons = [staff_button(ticket, ACTION_LABELS[a], a.value) for a in await repair_actions(uow, staff, ticket)]
     return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))

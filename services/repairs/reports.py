@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from dialogs.phones import mask_phone
 from dialogs.text import N_, Money, Msg, Plain, Text
-from services.cases.tickets import STATUS_LABELS
-from services.repairs.filing import class_label
+from services.cases.statuses import STATUS_LABELS
+from services.cases.units import ticket_unit, unit_label
 from services.repairs.rules import TRADE_LABELS, Trade, from_fen
+from services.repairs.warranty_terms import class_label
 from storage.models import Repair, Staff, Ticket, WorkOrder
 from storage.uow import UnitOfWork
 
@@ -71,8 +72,6 @@ async def record_rows(
 
 
 async def _unit_text(uow: UnitOfWork, ticket: Ticket) -> str:
-    from services.cases.tickets import ticket_unit, unit_label
-
     unit = await ticket_unit(uow, ticket)
     return unit_label(unit) if unit else ""
 

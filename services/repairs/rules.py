@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+# The dialogs' vocabularies, keyed by the codes of the enums below (a member looks up as its code).
+from dialogs.repair import BUILDER_SURVEY_ABOVE as BUILDER_SURVEY_ABOVE
+from dialogs.repair import COMPONENT_LABELS as COMPONENT_LABELS
+from dialogs.repair import RESPONSIBLE_LABELS as RESPONSIBLE_LABELS
+from dialogs.repair import TRADE_LABELS as TRADE_LABELS
+from dialogs.repair import VISIT_SLOT_LABELS as VISIT_SLOT_LABELS
 from dialogs.text import N_
 from services.people.roles import Department, Role
 from services.repairs.warranty import Component
@@ -23,17 +29,6 @@ class Trade(StrEnum):
     OTHER = "other"
 
 
-TRADE_LABELS: dict[Trade, str] = {
-    Trade.PLUMBING: N_("Water and plumbing"),
-    Trade.ELECTRICAL: N_("Electrical"),
-    Trade.DOORS_WINDOWS: N_("Doors and windows"),
-    Trade.WALLS_FLOORS: N_("Walls, ceilings and floors"),
-    Trade.WATERPROOFING: N_("Waterproofing and leaks"),
-    Trade.HEATING_COOLING: N_("Heating and cooling"),
-    Trade.PUBLIC_AREAS: N_("Public areas"),
-    Trade.OTHER: N_("Other"),
-}
-
 # The warranty component assumed from the owner's trade until the survey names the real one.
 DEFAULT_COMPONENT: dict[Trade, Component] = {
     Trade.PLUMBING: Component.PLUMBING,
@@ -46,25 +41,6 @@ DEFAULT_COMPONENT: dict[Trade, Component] = {
     Trade.OTHER: Component.DECORATION,
 }
 
-COMPONENT_LABELS: dict[Component, str] = {
-    Component.FOUNDATION_STRUCTURE: N_("Foundation and main structure"),
-    Component.ROOF_WATERPROOFING: N_("Roof waterproofing"),
-    Component.WATERPROOF_ROOMS: N_("Waterproofed bathrooms and rooms"),
-    Component.EXTERIOR_WALL_LEAK: N_("Exterior wall leakage"),
-    Component.HEATING_COOLING: N_("Heating and cooling system"),
-    Component.ELECTRICAL: N_("Electrical wiring"),
-    Component.PLUMBING: N_("Water supply and drainage pipes"),
-    Component.EQUIPMENT_INSTALLATION: N_("Equipment installation"),
-    Component.DECORATION: N_("Decoration works"),
-    Component.ROOF_LEAK: N_("Roof leakage"),
-    Component.WALL_FLOOR_PIPE_LEAK: N_("Leaks of walls, kitchen and bathroom floors, basement, pipes"),
-    Component.PLASTER_FLOOR_CRACKS: N_("Plaster falling off, hollow or cracked floors"),
-    Component.DOORS_WINDOWS: N_("Warped doors and windows, broken hardware"),
-    Component.SANITARY_FITTINGS: N_("Sanitary fittings"),
-    Component.BLOCKED_PIPES: N_("Blocked pipes"),
-    Component.LAMPS_SWITCHES: N_("Lamps and electrical switches"),
-}
-
 
 class VisitSlot(StrEnum):
     WEEKDAY_MORNING = "wd_am"
@@ -72,15 +48,6 @@ class VisitSlot(StrEnum):
     WEEKDAY_EVENING = "wd_ev"
     WEEKEND_MORNING = "we_am"
     WEEKEND_AFTERNOON = "we_pm"
-
-
-VISIT_SLOT_LABELS: dict[VisitSlot, str] = {
-    VisitSlot.WEEKDAY_MORNING: N_("Weekdays 9:00–12:00"),
-    VisitSlot.WEEKDAY_AFTERNOON: N_("Weekdays 14:00–18:00"),
-    VisitSlot.WEEKDAY_EVENING: N_("Weekdays 18:00–20:00"),
-    VisitSlot.WEEKEND_MORNING: N_("Weekends 9:00–12:00"),
-    VisitSlot.WEEKEND_AFTERNOON: N_("Weekends 14:00–18:00"),
-}
 
 
 class Responsible(StrEnum):
@@ -91,17 +58,10 @@ class Responsible(StrEnum):
     OWNER = "owner"  # 业主: damage by use or the owner's own decoration
 
 
-RESPONSIBLE_LABELS: dict[Responsible, str] = {
-    Responsible.BUILDER: N_("The builder (construction defect)"),
-    Responsible.COMPANY: N_("The company or property management"),
-    Responsible.OWNER: N_("The owner (use or own decoration)"),
-}
-
 SURVEY_WORKING_DAYS = 1  # DOMAIN 2.3
 SINGLE_TRADE_WORKING_DAYS = 3  # DOMAIN 2.4
 MULTI_TRADE_WORKING_DAYS = 7
 CALLBACK_WORKING_DAYS = 1  # DOMAIN 2.5
-BUILDER_SURVEY_ABOVE = Decimal("500")  # DOMAIN 2.3: the builder joins the survey above 500 yuan
 AUDIT_ABOVE = Decimal("20000")  # DOMAIN 2.6: settlements over 20,000 are audited
 CS_MANAGER_UP_TO = Decimal("1000")
 VICE_PRESIDENT_UP_TO = Decimal("10000")

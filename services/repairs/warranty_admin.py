@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.repairs.filing import parse_period, parse_season
 from services.repairs.warranty import STATUTORY, Component, Period
+from services.repairs.warranty_terms import parse_period, parse_season
 from storage.models import Project, WarrantyOverride
 from storage.uow import UnitOfWork
 

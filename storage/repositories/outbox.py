@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -78,3 +78,77 @@ class OutboxRepository(Repository):
             .values(status="cancelled", last_error=reason)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def planner_lock(self) -> bool:
+        """One planner at a time on PostgreSQL (an advisory lock held until the transaction ends);
+        SQLite has one writer anyway."""
+        if self.dialect != "postgresql":
+            return True
+        return bool(await self.session.scalar(text("SELECT pg_try_advisory_xact_lock(7315001)")))
+
+    # ---------------------------------------------------------- the drain's compare-and-set writes
+    # A lease (``claimed_until``) doubles as its holder's token: every write after the claim names
+    # it, so a sender whose lease was taken over can never undo another sender's work.
+
+    def forget_loaded(self) -> None:
+        """Detach what this session loaded (the rows are then taken by compare-and-set only)."""
+        self.session.expunge_all()
+
+    async def take(self, row_id: int, now: datetime, lease: datetime) -> bool:
+        """Lease a pending row nobody holds; False if another sender won it."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", _free(now))
+            .values(claimed_until=lease)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    async def earlier_pending(self, last: dict[int, int], taken: set[int], now: datetime) -> dict[int, int]:
+        """Pending rows due by ``now`` of the given chats that come before the chat's last taken
+        row (``last``: chat id → row id) and were not taken: row id → chat id."""
+        if not last:
+            return {}
+        candidates = await self.session.execute(
+            select(OutboxMessage.id, OutboxMessage.chat_id).where(
+                OutboxMessage.status == "pending",
+                OutboxMessage.chat_id.in_(list(last)),
+                OutboxMessage.not_before <= now,
+                OutboxMessage.id.not_in(list(taken)),
+                OutboxMessage.id < max(last.values()),
+            )
+        )
+        return {row_id: chat_id for row_id, chat_id in candidates.all() if row_id < last[chat_id]}
+
+    async def free_rows(self, ids: Sequence[int], now: datetime) -> Sequence[OutboxMessage]:
+        """Those of ``ids`` that are pending, due and held by nobody (locked past others on PostgreSQL)."""
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == "pending",
+                   OutboxMessage.next_attempt_at <= now, _free(now))
+            .order_by(OutboxMessage.id)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return (await self.session.scalars(query)).all()
+
+    async def renew(self, row_id: int, lease: datetime, new_lease: datetime) -> bool:
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending",
+                   OutboxMessage.claimed_until == lease)
+            .values(claimed_until=new_lease)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
+    async def write(self, row_id: int, lease: datetime | None, **values: Any) -> bool:
+        """Update a row; with ``lease``, only while it is still pending under that lease."""
+        statement = update(OutboxMessage).where(OutboxMessage.id == row_id)
+        if lease is not None:
+            statement = statement.where(OutboxMessage.status == "pending", OutboxMessage.claimed_until == lease)
+        result = await self.session.execute(statement.values(**values))
+        return getattr(result, "rowcount", 1) == 1
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """Nobody holds the row: never leased, or the lease ran out (its sender died or gave up)."""
+    return or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from storage.models import Building, Owner, OwnerUnit, Project, Staff, Unit
@@ -26,6 +26,9 @@ class ProjectRepository(Repository):
 
 
 class UnitRepository(Repository):
+    async def building_by_id(self, building_id: int) -> Building | None:
+        return await self.session.get(Building, building_id)
+
     async def building(self, project_id: int, name: str) -> Building | None:
         return await self.session.scalar(
             select(Building).where(Building.project_id == project_id, Building.name == name)
@@ -63,6 +66,11 @@ class OwnerRepository(Repository):
 
     def add(self, owner: Owner) -> None:
         self.session.add(owner)
+
+    async def mark_blocked(self, *, owner_id: int | None = None, chat_id: int | None = None) -> None:
+        """Telegram said 403: the owner (by id, or whoever has that chat) blocked the bot."""
+        condition = Owner.id == owner_id if owner_id is not None else Owner.chat_id == chat_id
+        await self.session.execute(update(Owner).where(condition).values(blocked=True))
 
 
 class StaffRepository(Repository):

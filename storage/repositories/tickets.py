@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from storage.models import Staff, Ticket, TicketEvent
 from storage.repositories.base import Repository
@@ -14,10 +14,22 @@ from storage.repositories.base import Repository
 OPEN_STATUSES = ("new", "accepted", "resolved", "confirmed", "survey", "approval", "issued", "in_progress", "completed")
 WAITING_FOR_OWNER = ("resolved", "confirmed")
 
+# One atomic upsert: parallel filings queue on the row lock (PostgreSQL) or the write lock (SQLite),
+# and a rolled-back filing gives its number back.
+_NEXT_NUMBER = text(
+    "INSERT INTO number_sequences (prefix, year, value) VALUES (:prefix, :year, 1) "
+    "ON CONFLICT (prefix, year) DO UPDATE SET value = number_sequences.value + 1 "
+    "RETURNING value"
+)
+
 
 class TicketRepository(Repository):
     def add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
+
+    async def next_sequence_value(self, prefix: str, year: int) -> int:
+        """The next value of the unified numbering sequence of ``prefix`` in ``year``."""
+        return int((await self.session.execute(_NEXT_NUMBER, {"prefix": prefix, "year": year})).scalar_one())
 
     async def get(self, ticket_id: int, *, lock: bool = False, fresh: bool = False) -> Ticket | None:
         """``lock``: FOR UPDATE on PostgreSQL; ``fresh``: reload even if this session has it."""

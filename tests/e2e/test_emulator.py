@@ -10,9 +10,9 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession
 
-from bot.app import build_bot
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator, RateLimits
 from bot.settings import Settings
+from bot.telegram.aiogram.app import build_bot
 
 
 @pytest.fixture

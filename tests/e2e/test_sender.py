@@ -19,15 +19,18 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_bot
 from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator, RateLimits
-from bot.sender import RateLimiter, Sender
 from bot.settings import Settings
+from bot.telegram.aiogram.app import build_bot
+from bot.telegram.aiogram.transport import AiogramTransport
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain, Text
 from services.common.clock import ManualClock
+from services.pushes.drain import OutboxDrain
 from services.pushes.outbox import enqueue
+from services.pushes.purposes import Purpose
+from services.pushes.ratelimit import RateLimiter
 from storage.db import create_sessionmaker
 from storage.models import Chat, OutboxMessage, Owner, Staff
 from storage.uow import UnitOfWork
@@ -50,17 +53,17 @@ class Env:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker)
 
-    def sender(self, limiter: RateLimiter | None = None, *, batch: int = 50, max_attempts: int = 8) -> Sender:
+    def sender(self, limiter: RateLimiter | None = None, *, batch: int = 50, max_attempts: int = 8) -> OutboxDrain:
         """A sender whose limiter lets tests run fast unless a test is about the limits."""
         fast = RateLimiter(overall_per_second=30, per_chat_per_second=100, per_chat_burst=10)
-        return Sender(self.sessionmaker, self.bot, self.catalogs, self.clock, "zh_Hans_CN",
+        return OutboxDrain(self.sessionmaker, AiogramTransport(self.bot, self.catalogs), self.clock, "zh_Hans_CN",
                       limiter=limiter or fast, batch=batch, max_attempts=max_attempts)
 
     async def push(self, key: str, chat_id: int, text: Text = WHAT, *, buttons: Sequence[Button] = (),
                    owner_id: int | None = None, staff_id: int | None = None,
                    media: Sequence[dict[str, str]] = ()) -> bool:
         async with self.uow() as uow:
-            added = await enqueue(uow, key=key, chat_id=chat_id, reply=Reply(text, (tuple(buttons),)),
+            added = await enqueue(uow, key=key, purpose=Purpose.CASE, chat_id=chat_id, reply=Reply(text, (tuple(buttons),)),
                                   now=self.clock.now(), owner_id=owner_id, staff_id=staff_id, media=media)
             await uow.commit()
         return added
@@ -389,7 +392,7 @@ async def test_two_senders_draining_together_never_send_a_row_twice(env: Env) ->
 
 async def test_the_running_bot_sends_pushes_in_the_background(harness: BotHarness) -> None:
     async with harness.uow() as uow:
-        await enqueue(uow, key="bg:1", chat_id=521, reply=Reply(WHAT), now=harness.clock.now())
+        await enqueue(uow, key="bg:1", purpose=Purpose.CASE, chat_id=521, reply=Reply(WHAT), now=harness.clock.now())
         await uow.commit()
     assert harness.runtime is not None
     harness.runtime.wake_sender()  # what the unit-of-work middleware does after such a commit

@@ -8,10 +8,11 @@ import pytest
 from aiohttp import ClientSession, web
 from pydantic import SecretStr
 
-from bot.app import Runtime, build_bot, build_dispatcher, build_webhook_app
 from bot.i18n import Catalogs
+from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
+from bot.telegram.aiogram.app import build_bot, build_dispatcher, build_webhook_app
 from services.common.clock import ManualClock
 
 

@@ -1,4 +1,4 @@
-"""The outbox sender (DESIGN principle 5): drains due outbox rows to Telegram under its limits.
+"""The outbox drain (DESIGN principle 5): sends due outbox rows through the transport under its limits.
 
 A row's life: ``pending`` → claimed under a lease (``claimed_until``) → sent, or back to
 ``pending`` (429, or a 5xx/timeout with backoff), or ``failed`` / ``cancelled``. A crash
@@ -16,152 +16,24 @@ import contextlib
 import enum
 import logging
 import random
-import time
-from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramMigrateToChat,
-    TelegramNotFound,
-    TelegramRetryAfter,
-)
-from aiogram.types import Message, ReplyKeyboardRemove
-from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogs, Translator
-from bot.render import Markup, inline_markup
 from dialogs.engine import reply_from_json
 from services.common.clock import Clock
 from services.common.locale import resolve_locale
-from storage.models import OutboxMessage, Owner
+from services.pushes.ratelimit import RateLimiter
+from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient, Transport
+from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-# ---------------------------------------------------------------- rate limiting
-
-
-class _Window:
-    """At most ``limit`` sends in any ``period`` seconds: a sliding log, as Telegram counts."""
-
-    def __init__(self, limit: int, period: float) -> None:
-        self.limit = limit
-        self.period = period
-        self.in_flight = 0
-        self._done: deque[float] = deque()  # completion times, non-decreasing
-
-    def delay(self, now: float) -> float | None:
-        """Seconds until a send may start: 0 now, None if only a send in flight can free a place."""
-        while self._done and self._done[0] <= now - self.period:
-            self._done.popleft()
-        if len(self._done) + self.in_flight < self.limit:
-            return 0.0
-        if self._done:
-            return self._done[0] + self.period - now
-        return None
-
-    def release(self, now: float) -> None:
-        self.in_flight -= 1
-        self._done.append(now)
-
-    def idle(self, now: float) -> bool:
-        return not self.in_flight and self.delay(now) == 0.0 and not self._done
-
-
-class RateLimiter:
-    """Telegram's limits for sending, modelled on python-telegram-bot's ``AIORateLimiter``.
-
-    An overall limiter (``overall_per_second``, 30 by default) plus one limiter per chat:
-    private chats ``per_chat_per_second`` (1 by default, with an optional ``per_chat_burst``,
-    i.e. at most ``burst`` sends in any ``burst / rate`` seconds), groups and channels (negative
-    chat ids) ``per_group_per_minute`` (20 by default). A send needs room in both. A 429 with
-    ``retry_after`` pauses *all* sending through this limiter (``pause``).
-
-    Caveats (as PTB says of its own):
-
-    * The limits are Telegram's published guidance, not a contract; Telegram may still answer
-      429, and the caller must honour it (the sender does, by pausing here and retrying).
-    * The state is per process: several bot instances each get the full budget. With N
-      instances, pass limits divided by N, or accept (and honour) the occasional 429.
-    * Only sends made through ``slot`` are counted. Direct replies from handlers bypass it, so
-      a burst of replies and pushes to one chat together can exceed the per-chat limit.
-    * A send is counted from the moment it starts until its response arrives, then as sent at
-      that later moment. Throughput is therefore slightly below the limit (by one round trip
-      per send), but network jitter can never make Telegram see two sends closer than allowed.
-    * Waiters are not served first-come first-served. Order within a chat is the caller's job
-      (the sender sends one chat's rows one after another).
-    * ``pause`` cannot recall requests already in flight; it delays the ones not yet started.
-    """
-
-    def __init__(
-        self,
-        overall_per_second: int = 30,
-        per_chat_per_second: float = 1.0,
-        per_chat_burst: int = 1,
-        per_group_per_minute: int = 20,
-    ) -> None:
-        self._overall = _Window(overall_per_second, 1.0)
-        self._private = (per_chat_burst, per_chat_burst / per_chat_per_second)
-        self._group = (per_group_per_minute, 60.0)
-        self._chats: dict[int, _Window] = {}
-        self._paused_until = 0.0
-        self._released = asyncio.Event()
-
-    def pause(self, seconds: float) -> None:
-        """Stop starting new sends for ``seconds`` (Telegram's ``retry_after``), for every chat."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
-
-    @property
-    def paused_for(self) -> float:
-        return max(0.0, self._paused_until - time.monotonic())
-
-    @contextlib.asynccontextmanager
-    async def slot(self, chat_id: int) -> AsyncIterator[None]:
-        """Wait for room to send one message to ``chat_id``; hold it while the request runs."""
-        window = self._chats.get(chat_id)
-        if window is None:
-            window = self._chats[chat_id] = _Window(*(self._group if chat_id < 0 else self._private))
-        await self._acquire(window)
-        try:
-            yield
-        finally:
-            now = time.monotonic()
-            window.release(now)
-            self._overall.release(now)
-            self._released.set()
-            self._released = asyncio.Event()
-            if len(self._chats) > 1000:  # forget chats that no longer constrain anything
-                self._chats = {key: w for key, w in self._chats.items() if not w.idle(now)}
-
-    async def _acquire(self, window: _Window) -> None:
-        while True:
-            now = time.monotonic()
-            if self._paused_until > now:
-                await asyncio.sleep(self._paused_until - now)
-                continue
-            delays = (self._overall.delay(now), window.delay(now))
-            if delays == (0.0, 0.0):
-                self._overall.in_flight += 1
-                window.in_flight += 1
-                return
-            known = [delay for delay in delays if delay]
-            released = self._released
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(released.wait(), max(known) if known else None)
-
-
-# ---------------------------------------------------------------- the sender
 
 
 class Outcome(enum.Enum):
@@ -207,10 +79,10 @@ class _Drain:
     throttled: Counter[int] = field(default_factory=Counter)  # 429s per row id
 
 
-Send = Callable[[], Awaitable[Message]]
+Send = Callable[[], Awaitable[int]]
 
 
-class Sender:
+class OutboxDrain:
     """Sends due outbox rows: oldest first, one chat's rows in order, chats in parallel.
 
     Each row is rendered when sent, in the recipient's locale then (owner, else staff, else the
@@ -229,8 +101,7 @@ class Sender:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
-        bot: Bot,
-        catalogs: Catalogs,
+        transport: Transport,
         clock: Clock,
         default_locale: str,
         limiter: RateLimiter | None = None,
@@ -239,8 +110,7 @@ class Sender:
         max_attempts: int = 8,
     ) -> None:
         self.sessionmaker = sessionmaker
-        self.bot = bot
-        self.catalogs = catalogs
+        self.transport = transport
         self.clock = clock
         self.default_locale = default_locale
         self.limiter = limiter or RateLimiter()
@@ -343,7 +213,7 @@ class Sender:
             # claim_due marks the rows on their ORM objects; drop those marks and take each row
             # with a compare-and-set instead: on SQLite (no row locks) two senders that read the
             # same free rows cannot then both win them. On PostgreSQL the rows are locked anyway.
-            uow.session.expunge_all()
+            uow.outbox.forget_loaded()
             if not rows:
                 return [], False
             jobs: list[_Job] = []
@@ -352,12 +222,7 @@ class Sender:
                 if row.chat_id in taken_elsewhere:
                     continue
                 lease = self._lease_until(now)
-                result = await uow.session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending", _free(now))
-                    .values(claimed_until=lease)
-                )
-                if getattr(result, "rowcount", 0) == 1:
+                if await uow.outbox.take(row.id, now, lease):
                     jobs.append(_Job.of(row, lease))
                 else:
                     log.debug("outbox row %s: taken by another sender", row.id)
@@ -377,30 +242,9 @@ class Sender:
         last: dict[int, int] = {}
         for row in rows:
             last[row.chat_id] = max(last.get(row.chat_id, 0), row.id)
-        candidates = await uow.session.execute(
-            select(OutboxMessage.id, OutboxMessage.chat_id).where(
-                OutboxMessage.status == "pending",
-                OutboxMessage.chat_id.in_(list(last)),
-                OutboxMessage.not_before <= now,
-                OutboxMessage.id.not_in(list(taken)),
-                OutboxMessage.id < max(last.values()),
-            )
-        )
-        earlier = {row_id: chat_id for row_id, chat_id in candidates.all() if row_id < last[chat_id]}
+        earlier = await uow.outbox.earlier_pending(last, set(taken), now)
         if earlier:
-            free = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_(sorted(earlier)[: self.batch]),
-                    OutboxMessage.status == "pending",
-                    OutboxMessage.next_attempt_at <= now,
-                    _free(now),
-                )
-                .order_by(OutboxMessage.id)
-            )
-            if uow.outbox.dialect == "postgresql":
-                free = free.with_for_update(skip_locked=True)
-            for row in (await uow.session.scalars(free)).all():
+            for row in await uow.outbox.free_rows(sorted(earlier)[: self.batch], now):
                 taken[row.id] = row
         heads: dict[int, int] = {}
         for row_id, chat_id in earlier.items():
@@ -439,7 +283,7 @@ class Sender:
             state.blocked_chats.add(job.chat_id)
             return await self._fail(job, "blocked")
         try:
-            parts = self._parts(job, self.catalogs.get(recipient.locale))
+            parts = self._parts(job, recipient.locale)
         except Exception as exc:  # a malformed payload never becomes sendable: fail it, go on
             log.exception("outbox row %s: cannot render", job.id)
             return await self._fail(job, f"cannot render: {exc!r}"[:500])
@@ -468,7 +312,7 @@ class Sender:
         minute can be long), so no other sender can take the row while it is being sent: the
         request's timeout is half the lease.
         """
-        message: Message | None = None
+        message: int | None = None
         error: Exception | None = None
         async with self.limiter.slot(job.chat_id):
             if not await self._renew(job):
@@ -478,59 +322,49 @@ class Sender:
             except Exception as exc:  # classified below, outside the limiter's slot
                 error = exc
         if message is not None:
-            job.done.append(message.message_id)
+            job.done.append(message)
             return None
         return await self._on_error(job, error, state)
 
     async def _on_error(self, job: _Job, error: Exception | None, state: _Drain) -> Outcome:
-        if isinstance(error, TelegramRetryAfter):
-            self.limiter.pause(error.retry_after)
+        if isinstance(error, RetryAfter):
+            self.limiter.pause(error.seconds)
             state.throttled[job.id] += 1
             if state.throttled[job.id] > self.max_attempts:  # bounded, even under a 429 storm
                 return await self._retry(job, f"429 x{state.throttled[job.id]}: {error.message}")
-            log.info("outbox row %s: 429, all sending paused for %ss", job.id, error.retry_after)
+            log.info("outbox row %s: 429, all sending paused for %ss", job.id, error.seconds)
             await self._release([job])
             return Outcome.THROTTLED
-        if isinstance(error, TelegramForbiddenError):
+        if isinstance(error, Blocked):
             state.blocked_chats.add(job.chat_id)
             log.info("outbox row %s: chat %s blocked the bot (%s)", job.id, job.chat_id, error.message)
             return await self._fail(job, "blocked", blocked=True)
-        if isinstance(error, TelegramMigrateToChat):
-            return await self._fail(job, f"chat migrated to {error.migrate_to_chat_id}")
-        if isinstance(error, TelegramBadRequest | TelegramNotFound | TelegramEntityTooLarge | TelegramConflictError):
+        if isinstance(error, Permanent):
             log.warning("outbox row %s: refused by Telegram: %s", job.id, error.message)
             return await self._fail(job, error.message[:500])
-        if isinstance(error, TelegramAPIError):  # 5xx, network errors and timeouts, 401: transient
+        if isinstance(error, Transient):  # 5xx, network errors and timeouts, 401
             # A timeout is ambiguous (Telegram may have delivered): the retry makes it at least once.
-            return await self._retry(job, f"{type(error).__name__}: {error.message}"[:500])
+            return await self._retry(job, error.message[:500])
         # Anything else in the request: retried too, but only max_attempts times.
         log.error("outbox row %s: unexpected error while sending", job.id, exc_info=error)
         return await self._retry(job, f"{type(error).__name__}: {error}"[:500])
 
-    def _parts(self, job: _Job, tr: Translator) -> list[Send]:
-        """Media first (by file_id), then the text with its buttons, rendered for ``tr``."""
-        parts: list[Send] = []
-        timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease
+    def _parts(self, job: _Job, locale: str) -> list[Send]:
+        """Media first (by file_id), then the text with its buttons, rendered for ``locale``."""
+        parts: list[Part] = []
         for item in job.payload.get("media") or ():
             kind, file_id = item.get("kind"), item.get("file_id")
             if not isinstance(file_id, str) or not file_id:
                 raise ValueError("media without a file_id")
-            if kind == "photo":
-                parts.append(partial(self.bot.send_photo, job.chat_id, file_id, request_timeout=timeout))
-            elif kind == "document":
-                parts.append(partial(self.bot.send_document, job.chat_id, file_id, request_timeout=timeout))
-            else:
+            if kind not in ("photo", "document"):
                 raise ValueError(f"unknown media kind {kind!r}")
+            parts.append(Media(kind, file_id))
         if job.payload.get("reply") is not None:
-            reply = reply_from_json(job.payload["reply"])
-            markup: Markup | None = inline_markup(reply, tr)
-            if markup is None and reply.remove_keyboard:
-                markup = ReplyKeyboardRemove()
-            parts.append(partial(self.bot.send_message, job.chat_id, tr.render(reply.text), reply_markup=markup,
-                                 request_timeout=timeout))
+            parts.append(reply_from_json(job.payload["reply"]))
         if not parts:
             raise ValueError("nothing to send")
-        return parts
+        timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease
+        return [partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout) for part in parts]
 
     # ------------------------------------------------------------ database writes
 
@@ -538,16 +372,7 @@ class Sender:
         """Extend our lease by compare-and-set; False if the row is no longer ours to send."""
         async with UnitOfWork(self.sessionmaker) as uow:
             lease = self._lease_until(self.clock.now())
-            result = await uow.session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == job.id,
-                    OutboxMessage.status == "pending",
-                    OutboxMessage.claimed_until == job.lease,
-                )
-                .values(claimed_until=lease)
-            )
-            if getattr(result, "rowcount", 0) != 1:
+            if not await uow.outbox.renew(job.id, job.lease, lease):
                 log.warning("outbox row %s: lease lost before sending; left to its holder", job.id)
                 return False
             await uow.commit()
@@ -578,9 +403,9 @@ class Sender:
             await self._write(uow, job, True, status="failed", last_error=error, claimed_until=None,
                               message_ids=list(job.done) or None)
             if blocked and job.owner_id is not None:
-                await uow.session.execute(update(Owner).where(Owner.id == job.owner_id).values(blocked=True))
+                await uow.owners.mark_blocked(owner_id=job.owner_id)
             elif blocked and job.staff_id is None:
-                await uow.session.execute(update(Owner).where(Owner.chat_id == job.chat_id).values(blocked=True))
+                await uow.owners.mark_blocked(chat_id=job.chat_id)
             elif blocked:  # staff stay active: an admin decides; their pushes fail until they unblock
                 log.warning("outbox: staff %s blocked the bot", job.staff_id)
             await uow.commit()
@@ -615,11 +440,8 @@ class Sender:
             await uow.commit()
 
     async def _write(self, uow: UnitOfWork, job: _Job, owned: bool, **values: Any) -> None:
-        statement = update(OutboxMessage).where(OutboxMessage.id == job.id)
-        if owned:  # only while the row is still ours: never undo another sender's work
-            statement = statement.where(OutboxMessage.status == "pending", OutboxMessage.claimed_until == job.lease)
-        result = await uow.session.execute(statement.values(**values))
-        if getattr(result, "rowcount", 1) != 1:
+        # Only while the row is still ours (``owned``): never undo another sender's work.
+        if not await uow.outbox.write(job.id, job.lease if owned else None, **values):
             log.warning("outbox row %s: changed by someone else; not updated", job.id)
         elif "claimed_until" in values and values["claimed_until"] is not None:
             job.lease = values["claimed_until"]
@@ -629,7 +451,3 @@ class Sender:
         # random microseconds keep two senders that share a clock (tests) from sharing one.
         return now + self.lease + timedelta(microseconds=self._random.randrange(1, 1000))
 
-
-def _free(now: datetime) -> ColumnElement[bool]:
-    """Nobody holds the row: never leased, or the lease ran out (its sender died or gave up)."""
-    return or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)

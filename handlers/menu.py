@@ -1,21 +1,19 @@
-"""The main menu, /start and /help texts for each kind of person (locale-free)."""
+"""The main menu, /start and /help texts for each kind of person, and the menu's presses.
+
+Who sees which entry is decided here; what an entry does is registered by its feature
+(``router.menu_item``)."""
 
 from __future__ import annotations
 
+from dialogs.actions import MenuPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Lines, Msg, Plain
+from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.router import Router
 from services.people.identity import Identity, Kind
 from services.people.roles import can_read_communication_log
 
-MENU_PREFIX = "m1:"  # versioned callback data of menu buttons
-
-
-def menu_data(item: str) -> str:
-    return MENU_PREFIX + item
-
-
-def parse_menu_data(data: str) -> str | None:
-    return data[len(MENU_PREFIX) :] if data.startswith(MENU_PREFIX) else None
+NOT_AVAILABLE = N_("This option is not available to you.")
 
 
 def menu_items(identity: Identity) -> list[tuple[str, str]]:
@@ -44,7 +42,7 @@ def menu_items(identity: Identity) -> list[tuple[str, str]]:
 
 
 def main_menu(identity: Identity) -> Reply:
-    rows = tuple((Button(Msg(label), menu_data(code)),) for code, label in menu_items(identity))
+    rows = tuple((Button(Msg(label), encode(MenuPress(code))),) for code, label in menu_items(identity))
     return Reply(Msg(N_("What would you like to do?")), rows)
 
 
@@ -88,3 +86,22 @@ def help_text(identity: Identity) -> Reply:
     if identity.kind is Kind.STAFF and can_read_communication_log(identity.department or "", identity.role or ""):
         lines.insert(2, N_("/inbox — open messages from customers"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
+
+
+def register(router: Router) -> None:
+    async def menu_command(ctx: Context, message: MessageIn, args: str) -> Response:
+        return Response([main_menu(ctx.actor.identity)])
+
+    async def help_command(ctx: Context, message: MessageIn, args: str) -> Response:
+        return Response([help_text(ctx.actor.identity)])
+
+    async def menu_press(ctx: Context, press: MenuPress, button: ButtonIn) -> Response:
+        allowed = {code for code, _label in menu_items(ctx.actor.identity)}
+        handler = router.menu_items.get(press.item)
+        if press.item not in allowed or handler is None:
+            return Response(alert=NOT_AVAILABLE)
+        return await handler(ctx)
+
+    router.command("menu", menu_command)
+    router.command("help", help_command)
+    router.button(MenuPress, menu_press)

@@ -1,0 +1,25 @@
+"""`estatebot admin inbox`: the latest entries of the communication log (inquiries, suggestions, praise)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Subparsers, admin_session
+from bot.settings import Settings
+
+
+def register(admin: Subparsers) -> None:
+    inbox = admin.add_parser("inbox", help="the communication log (inquiries, suggestions, praise)")
+    inbox.add_argument("--limit", type=int, default=20)
+    inbox.set_defaults(func=_inbox)
+
+
+async def _inbox(settings: Settings, args: argparse.Namespace) -> int:
+    from services.inquiries.log import entry_number
+
+    async with admin_session(settings) as uow:
+        for entry in await uow.communication.recent(limit=args.limit):
+            who = entry.name or "-"
+            print(f"{entry_number(entry.id)}\t{entry.created_at:%Y-%m-%d %H:%M}\t{entry.kind}\t{entry.status}\t"
+                  f"{who}\t{entry.text}")
+    return 0

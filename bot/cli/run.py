@@ -1,0 +1,36 @@
+"""`estatebot run`: migrate the database, then start the bot (polling, webhook, or the local sandbox).
+
+The bot runtime (aiogram) is imported inside the command, so that the admin commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Subparsers
+from bot.settings import Settings
+from storage.migrate import upgrade
+
+
+def register(commands: Subparsers) -> None:
+    run = commands.add_parser("run", help="start the bot (polling, webhook, or the local sandbox without a token)")
+    run.set_defaults(func=_run)
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings.database_url)
+    from bot.runtime import Runtime
+    from bot.telegram.aiogram.app import run_polling, run_webhook
+
+    runtime = Runtime.create(settings)
+    if settings.bot_token is not None:
+        token = settings.bot_token.get_secret_value()
+        if settings.webhook_url:
+            await run_webhook(runtime, token)
+        else:
+            await run_polling(runtime, token)
+        return 0
+    from bot.sandbox.runner import run_sandbox
+
+    await run_sandbox(runtime)
+    return 0

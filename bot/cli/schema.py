@@ -1,0 +1,30 @@
+"""`estatebot admin migrate|downgrade`: the only admin commands that change the database schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Subparsers
+from bot.settings import Settings
+from storage.migrate import downgrade, upgrade
+
+
+def register(admin: Subparsers) -> None:
+    migrate = admin.add_parser("migrate", help="upgrade the database schema")
+    migrate.add_argument("--revision", default="head")
+    migrate.set_defaults(func=_migrate)
+    down = admin.add_parser("downgrade", help="downgrade the database schema to a revision")
+    down.add_argument("revision")
+    down.set_defaults(func=_downgrade)
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    await upgrade(settings.database_url, args.revision)
+    print(f"database at revision {args.revision}")
+    return 0
+
+
+async def _downgrade(settings: Settings, args: argparse.Namespace) -> int:
+    await downgrade(settings.database_url, args.revision)
+    print(f"database downgraded to {args.revision}")
+    return 0

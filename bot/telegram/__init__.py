@@ -1,0 +1,1 @@
+"""Chat-framework adapters for Telegram. Only code under here imports a chat framework."""

@@ -1,0 +1,89 @@
+"""The core's ``Transport`` over an aiogram ``Bot``: render for the reader's locale, send, and
+map aiogram's exceptions onto RetryAfter / Blocked / Permanent / Transient."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+from bot.i18n import Catalogs
+from bot.telegram.aiogram.markup import contact_keyboard, inline_markup
+from dialogs.engine import Reply
+from dialogs.text import N_, Msg
+from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@contextlib.asynccontextmanager
+async def mapped_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except TelegramRetryAfter as error:
+        raise RetryAfter(error.message, error.retry_after) from error
+    except TelegramForbiddenError as error:
+        raise Blocked(error.message) from error
+    except TelegramMigrateToChat as error:
+        raise Permanent(f"chat migrated to {error.migrate_to_chat_id}") from error
+    except (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramConflictError) as error:
+        raise Permanent(error.message) from error
+    except TelegramAPIError as error:  # 5xx, network errors and timeouts, 401
+        raise Transient(f"{type(error).__name__}: {error.message}") from error
+
+
+class AiogramTransport:
+    def __init__(self, bot: Bot, catalogs: Catalogs) -> None:
+        self.bot = bot
+        self.catalogs = catalogs
+
+    async def send(self, chat_id: int, part: Part, locale: str, *, request_timeout: float | None = None) -> int:
+        timeout = int(request_timeout) if request_timeout is not None else None
+        async with mapped_errors():
+            if isinstance(part, Media):
+                send_media = self.bot.send_photo if part.kind == "photo" else self.bot.send_document
+                return (await send_media(chat_id, part.file_id, request_timeout=timeout)).message_id
+            return await self._send_reply(chat_id, part, locale, timeout)
+
+    async def _send_reply(self, chat_id: int, reply: Reply, locale: str, timeout: int | None) -> int:  # noqa: ASYNC109
+        """A reply with both a contact button and inline buttons takes two messages, because a
+        Telegram message carries one keyboard."""
+        tr = self.catalogs.get(locale)
+        text = tr.render(reply.text)
+        inline = inline_markup(reply, tr)
+        if reply.request_contact is not None:
+            sent = await self.bot.send_message(chat_id, text, reply_markup=contact_keyboard(reply.request_contact, tr),
+                                               request_timeout=timeout)
+            if inline is None:
+                return sent.message_id
+            sent = await self.bot.send_message(chat_id, tr.render(Msg(N_("Or choose:"))), reply_markup=inline,
+                                               request_timeout=timeout)
+            return sent.message_id
+        markup: Markup | None = inline
+        if markup is None and reply.remove_keyboard:
+            markup = ReplyKeyboardRemove()
+        return (await self.bot.send_message(chat_id, text, reply_markup=markup, request_timeout=timeout)).message_id
+
+    async def clear_buttons(self, chat_id: int, message_id: int) -> None:
+        # Best effort: a message over 48 hours old can no longer be edited.
+        with contextlib.suppress(TelegramBadRequest):
+            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+
+    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
+        """Telegram refuses answers to queries older than ~15 s; the press was handled all the
+        same, so that refusal is not an error for the person."""
+        text = self.catalogs.get(locale).gettext(alert) if alert is not None else None
+        with contextlib.suppress(TelegramBadRequest):
+            await self.bot.answer_callback_query(query_id, text=text, show_alert=text is not None)

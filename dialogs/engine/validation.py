@@ -1,0 +1,153 @@
+"""Reading what people type: text, dates, amounts, and whether an event answers a step."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from dialogs.engine.events import ButtonEvent, ContactEvent, Event, TextEvent
+from dialogs.engine.replies import PREFILL, SKIP
+from dialogs.engine.state import DialogState
+from dialogs.engine.steps import AmountStep, ChoiceStep, DateStep, Option, PhoneStep, RatingStep, Step, TextStep
+from dialogs.phones import normalize_phone
+from dialogs.text import N_, DateText, Money, Msg
+
+CONTROL_EXCEPTIONS = {"\n", "\t"}
+
+
+@dataclass(frozen=True)
+class _Valid:
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    message: Msg
+
+
+def validate_text(text: str, min_len: int, max_len: int) -> _Valid | _Invalid:
+    cleaned = unicodedata.normalize("NFC", text).strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in CONTROL_EXCEPTIONS for ch in cleaned):
+        return _Invalid(Msg(N_("The text contains characters that cannot be stored. Please type it again.")))
+    if len(cleaned) < max(min_len, 1):
+        return _Invalid(Msg(N_("Please write at least {n} characters."), {"n": max(min_len, 1)}))
+    if len(cleaned) > max_len:
+        return _Invalid(
+            Msg(N_("That is too long ({length} characters); the limit is {limit}."), {"length": len(cleaned), "limit": max_len})
+        )
+    return _Valid(cleaned)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
+)
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """Dates as people type them: 2026-12-01, 2026/12/1, 2026年12月1日, 12月1日 (next such day)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(cleaned)
+        if not match:
+            continue
+        parts = match.groupdict()
+        try:
+            if parts.get("y"):
+                return date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+            candidate = date(today.year, int(parts["m"]), int(parts["d"]))
+            return candidate if candidate >= today else date(today.year + 1, candidate.month, candidate.day)
+        except ValueError:
+            return None
+    return None
+
+
+_AMOUNT = re.compile(r"^[¥￥]?\s*(?P<n>[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(?P<f>\.[0-9]{1,2})?\s*(元|yuan|rmb|cny)?$",
+                     re.IGNORECASE)
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """Yuan to the fen: "1200", "1,200.50", "¥1200", "1200元", full-width digits. Never a float."""
+    match = _AMOUNT.match(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        return None
+    try:
+        return Decimal(match["n"].replace(",", "") + (match["f"] or "")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def accept(step: Step, state: DialogState, event: Event, today: date, options: Sequence[Option]) -> _Valid | _Invalid:
+    """The answer an event gives to a single-answer step, or why it does not.
+
+    ``options`` are the step's options in the state's context (for a choice step).
+    """
+    if isinstance(event, ButtonEvent) and event.code == SKIP:
+        return _Valid(None) if step.optional else _Invalid(Msg(N_("This step cannot be skipped.")))
+    if isinstance(step, ChoiceStep):
+        if isinstance(event, ButtonEvent) and event.code.startswith("c:"):
+            code = event.code[2:]
+            if any(o.code == code for o in options):
+                return _Valid(code)
+        return _Invalid(Msg(N_("Please choose one of the buttons.")))
+    if isinstance(step, TextStep):
+        if isinstance(event, TextEvent):
+            return validate_text(event.text, step.min_len, step.max_len)
+        return _Invalid(Msg(N_("Please answer with a text message.")))
+    if isinstance(step, PhoneStep):
+        if isinstance(event, ContactEvent):
+            if not event.own:
+                return _Invalid(Msg(N_("Please share your own phone number, not someone else's contact.")))
+            phone = normalize_phone(event.phone)
+            return _Valid(phone) if phone else _Invalid(Msg(N_("That phone number is not valid.")))
+        if isinstance(event, ButtonEvent) and event.code == PREFILL and step.prefill_from:
+            prefill = state.context.get(step.prefill_from)
+            if prefill and normalize_phone(str(prefill)):
+                return _Valid(normalize_phone(str(prefill)))
+        if isinstance(event, TextEvent) and step.allow_typed:
+            phone = normalize_phone(event.text)
+            if phone:
+                return _Valid(phone)
+            return _Invalid(
+                Msg(N_("That is not a valid mobile number. Please type it again, e.g. 13812345678 or +852 91234567."))
+            )
+        return _Invalid(Msg(N_("Please share your phone number with the button, or type it.")))
+    if isinstance(step, DateStep):
+        if not isinstance(event, TextEvent):
+            return _Invalid(Msg(N_("Please type a date, e.g. 2026-12-01.")))
+        parsed = parse_date(event.text, today)
+        if parsed is None:
+            return _Invalid(Msg(N_("Please type a date, e.g. 2026-12-01.")))
+        earliest = today + timedelta(days=step.min_offset_days) if step.min_offset_days is not None else None
+        latest = today + timedelta(days=step.max_offset_days) if step.max_offset_days is not None else None
+        if earliest and latest and not earliest <= parsed <= latest:
+            return _Invalid(
+                Msg(N_("Please choose a date between {start} and {end}."), {"start": DateText(earliest), "end": DateText(latest)})
+            )
+        if earliest and parsed < earliest:
+            return _Invalid(Msg(N_("Please choose a date on or after {start}."), {"start": DateText(earliest)}))
+        if latest and parsed > latest:
+            return _Invalid(Msg(N_("Please choose a date on or before {end}."), {"end": DateText(latest)}))
+        return _Valid(parsed.isoformat())
+    if isinstance(step, AmountStep):
+        amount = parse_amount(event.text) if isinstance(event, TextEvent) else None
+        if amount is None:
+            return _Invalid(Msg(N_("Please type an amount in yuan, e.g. 1200 or 1,200.50.")))
+        if not step.min_value <= amount <= step.max_value:
+            return _Invalid(Msg(N_("Please type an amount between {low} and {high}."),
+                                {"low": Money(str(step.min_value)), "high": Money(str(step.max_value))}))
+        return _Valid(str(amount))
+    if isinstance(step, RatingStep):
+        if isinstance(event, ButtonEvent) and event.code in {f"r:{n}" for n in range(1, 6)}:
+            return _Valid(int(event.code[2:]))
+        if isinstance(event, TextEvent):
+            typed = unicodedata.normalize("NFKC", event.text).strip()
+            if typed in {"1", "2", "3", "4", "5"}:
+                return _Valid(int(typed))
+        return _Invalid(Msg(N_("Please rate from 1 (very dissatisfied) to 5 (very satisfied).")))
+    return _Invalid(Msg(N_("Please choose one of the buttons.")))

@@ -1,0 +1,83 @@
+"""Cases in chat: /my and /queue, the owners' and staff's buttons on a case, filing from the
+menu, and a typed case number. What each press may do is decided by the case's kind."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+from dialogs.actions import Action, OwnerCasePress, StaffCasePress
+from dialogs.engine import Reply
+from handlers import conversation
+from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.router import Router
+from services.cases import owner_actions, staff_actions
+from services.cases.kinds import registered_kinds
+from services.cases.results import ActionResult
+from services.cases.units import filing_context
+from services.common.actor import Actor
+from storage.uow import UnitOfWork
+
+P = TypeVar("P", bound=Action)
+
+
+def _pressed(
+    press_case: Callable[[UnitOfWork, Actor, P, datetime], Awaitable[ActionResult]],
+) -> Callable[[Context, P, ButtonIn], Awaitable[Response]]:
+    async def handle(ctx: Context, press: P, button: ButtonIn) -> Response:
+        result = await press_case(ctx.uow, ctx.actor, press, ctx.now)
+        if result.refusal is not None:
+            return Response(alert=result.refusal)
+        replies = list(result.replies)
+        if result.begin is not None:
+            name, context = result.begin
+            replies.extend(await conversation.begin(ctx, name, context))
+        return Response(replies)
+
+    return handle
+
+
+def _file(dialog: str) -> Callable[[Context], Awaitable[Response]]:
+    async def handle(ctx: Context) -> Response:
+        owner_id = ctx.actor.identity.owner_id
+        if owner_id is None:
+            return Response()
+        return Response(await conversation.begin(ctx, dialog, await filing_context(ctx.uow, owner_id)))
+
+    return handle
+
+
+async def _my(ctx: Context) -> Response:
+    return Response([await owner_actions.my_cases(ctx.uow, ctx.actor)])
+
+
+async def _queue(ctx: Context) -> Response:
+    return Response([await staff_actions.queue(ctx.uow, ctx.actor)])
+
+
+async def _typed_number(ctx: Context, message: MessageIn) -> Response | None:
+    if message.kind != "text" or not message.text or not ctx.actor.identity.is_owner:
+        return None
+    found: Reply | None = await owner_actions.find_own_case(ctx.uow, ctx.actor, message.text)
+    return Response([found]) if found is not None else None
+
+
+def _command(handler: Callable[[Context], Awaitable[Response]]) -> Callable[[Context, MessageIn, str],
+                                                                            Awaitable[Response]]:
+    async def command(ctx: Context, message: MessageIn, args: str) -> Response:
+        return await handler(ctx)
+
+    return command
+
+
+def register(router: Router) -> None:
+    router.command("my", _command(_my))
+    router.command("queue", _command(_queue))
+    router.button(StaffCasePress, _pressed(staff_actions.staff_press))
+    router.button(OwnerCasePress, _pressed(owner_actions.owner_press))
+    router.message(_typed_number)
+    router.menu_item("my", _my)
+    router.menu_item("queue", _queue)
+    for kind in registered_kinds():  # 📣 投诉, 🛠 报修: the menu entry is the kind's name
+        router.menu_item(kind.name, _file(kind.intake_dialog))

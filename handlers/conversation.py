@@ -1,0 +1,76 @@
+"""The guided conversation in progress: its buttons, the messages that answer it, and /cancel.
+
+The dialog in progress comes first in the message chain: while a question is open, what the
+person sends answers it.
+"""
+
+from __future__ import annotations
+
+from dialogs import engine
+from dialogs.actions import DialogPress
+from dialogs.engine import Event, Reply
+from dialogs.source import DIALOGS_SOURCE
+from dialogs.text import N_, Msg
+from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.router import Router
+from services.capabilities import COMPLETERS
+from services.chats.conversations import Conversations
+
+CONVERSATIONS = Conversations(DIALOGS_SOURCE, COMPLETERS)
+NO_LONGER_VALID = N_("This button is no longer valid.")
+
+
+def message_event(message: MessageIn, sender_id: int | None) -> Event:
+    """What the dialog engine sees of a chat message."""
+    if message.kind == "text" and message.text is not None:
+        command = message.command
+        if command is not None and command[0] == "back":
+            return engine.BackEvent()
+        return engine.TextEvent(message.text)
+    if message.kind == "contact" and message.contact_phone is not None:
+        own = sender_id is not None and message.contact_user_id == sender_id
+        return engine.ContactEvent(message.contact_phone, own)
+    if message.kind == "photo" and message.file_id:
+        return engine.PhotoEvent(message.file_id)
+    if message.kind == "document" and message.file_id:
+        return engine.DocumentEvent(message.file_id, message.file_name)
+    return engine.UnsupportedEvent(message.kind)
+
+
+async def begin(ctx: Context, name: str, context: dict[str, object]) -> list[Reply]:
+    """Start a dialog for the person (replacing any in progress); its first question."""
+    return (await CONVERSATIONS.begin(ctx.uow, ctx.actor, name, context, ctx.now)).replies
+
+
+async def _answer(ctx: Context, message: MessageIn) -> Response | None:
+    turn = await CONVERSATIONS.handle_event(
+        ctx.uow, ctx.actor, message_event(message, ctx.actor.identity.user_id or None), ctx.now
+    )
+    return Response(turn.replies) if turn is not None else None
+
+
+async def _press(ctx: Context, press: DialogPress, button: ButtonIn) -> Response:
+    turn = await CONVERSATIONS.handle_event(ctx.uow, ctx.actor, engine.ButtonEvent(press.rev, press.code), ctx.now)
+    if turn is None:
+        return Response(alert=NO_LONGER_VALID)
+    # The question was answered: take its buttons away so they cannot be pressed twice.
+    return Response(turn.replies, clear_buttons=button.message_id if turn.moved else None)
+
+
+async def _cancel(ctx: Context, message: MessageIn, args: str) -> Response:
+    had_dialog = await CONVERSATIONS.abandon(ctx.uow, ctx.actor.chat_id, ctx.now)
+    text = N_("Cancelled. Nothing was saved.") if had_dialog else N_("There is nothing to cancel.")
+    return Response([Reply(Msg(text), remove_keyboard=True)])
+
+
+async def repeat(ctx: Context) -> list[Reply] | None:
+    """The open question again (after /start in the middle of a dialog); None without one."""
+    turn = await CONVERSATIONS.handle_event(ctx.uow, ctx.actor, engine.RepeatEvent(), ctx.now)
+    return turn.replies if turn is not None else None
+
+
+def register(router: Router) -> None:
+    router.command("cancel", _cancel)
+    router.button(DialogPress, _press)
+    router.message(_answer)
+

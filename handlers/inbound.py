@@ -1,0 +1,75 @@
+"""What the chat core takes and gives: a plain inbound event from any chat framework, and the
+response to deliver. Adapters translate their framework's updates into these and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dialogs.engine import Reply
+from services.common.actor import Actor
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Sender:
+    user_id: int
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageIn:
+    """A chat message. ``kind`` is text, contact, photo, document, or what else it carries (sticker …)."""
+
+    kind: str
+    text: str | None = None
+    contact_phone: str | None = None
+    contact_user_id: int | None = None  # set by Telegram only when the contact is a Telegram user
+    file_id: str | None = None
+    file_name: str = ""
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """``/start CODE`` → ("start", "CODE"); ``/help@estatebot`` → ("help", "")."""
+        if self.kind != "text" or not self.text or not self.text.startswith("/"):
+            return None
+        head, _, args = self.text.partition(" ")
+        return head[1:].split("@", 1)[0], args.strip()
+
+
+@dataclass(frozen=True)
+class ButtonIn:
+    """An inline button press: its callback data, and the message that carried the button."""
+
+    query_id: str
+    data: str | None
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    update_id: int | None  # None where the channel has no redelivery to guard against
+    chat_id: int
+    sender: Sender | None
+    message: MessageIn | None = None
+    button: ButtonIn | None = None
+
+
+@dataclass
+class Response:
+    """What to deliver: replies (rendered for ``locale`` by the adapter), and for a button press
+    the answer to its spinner (``alert``: a msgid shown as an alert) and whose buttons to clear."""
+
+    replies: list[Reply] = field(default_factory=list)
+    alert: str | None = None
+    clear_buttons: int | None = None  # message id of an answered question
+    locale: str | None = None  # None: the reader's locale as resolved for the update
+
+
+@dataclass
+class Context:
+    """One update being handled: its unit of work (committed by the pipeline), who acts, and when."""
+
+    uow: UnitOfWork
+    actor: Actor
+    now: datetime

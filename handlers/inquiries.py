@@ -1,0 +1,35 @@
+"""《与顾客沟通登记表》 in chat: leaving a message from the menu, /inbox, and customer service's reply."""
+
+from __future__ import annotations
+
+from dialogs.actions import ReplyPress
+from handlers import conversation
+from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.router import Router
+from services.inquiries import log
+
+
+async def _leave_message(ctx: Context) -> Response:
+    return Response(await conversation.begin(ctx, "inquiry", {"known": ctx.actor.identity.is_owner}))
+
+
+async def _inbox(ctx: Context) -> Response:
+    return Response([await log.inbox(ctx.uow, ctx.actor)])
+
+
+async def _inbox_command(ctx: Context, message: MessageIn, args: str) -> Response:
+    return await _inbox(ctx)
+
+
+async def _reply(ctx: Context, press: ReplyPress, button: ButtonIn) -> Response:
+    target = await log.begin_reply(ctx.uow, ctx.actor, press.entry)
+    if isinstance(target, str):
+        return Response(alert=target)
+    return Response(await conversation.begin(ctx, target[0], target[1]))
+
+
+def register(router: Router) -> None:
+    router.command("inbox", _inbox_command)
+    router.button(ReplyPress, _reply)
+    router.menu_item("inquiry", _leave_message)
+    router.menu_item("inbox", _inbox)

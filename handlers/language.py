@@ -1,0 +1,37 @@
+"""/language and the language buttons: the choice is kept for the chat and on the roster record."""
+
+from __future__ import annotations
+
+from dialogs.actions import LanguagePress, encode
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, Msg, Plain
+from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.router import NOT_VALID, Router
+from services.common.locale import LANGUAGE_NAMES
+from services.people import preferences
+
+
+def language_prompt() -> Reply:
+    rows = tuple((Button(Plain(name), encode(LanguagePress(code))),) for code, name in LANGUAGE_NAMES.items())
+    return Reply(Msg(N_("Choose your language:")), rows)
+
+
+async def _prompt(ctx: Context) -> Response:
+    return Response([language_prompt()])
+
+
+async def _command(ctx: Context, message: MessageIn, args: str) -> Response:
+    return Response([language_prompt()])
+
+
+async def _choose(ctx: Context, press: LanguagePress, button: ButtonIn) -> Response:
+    if not await preferences.set_locale(ctx.uow, ctx.actor, press.locale, ctx.now):
+        return Response(alert=NOT_VALID)
+    reply = Reply(Msg(N_("Language set: {language}."), {"language": LANGUAGE_NAMES[press.locale]}))
+    return Response([reply], locale=press.locale)
+
+
+def register(router: Router) -> None:
+    router.command("language", _command)
+    router.button(LanguagePress, _choose)
+    router.menu_item("lang", _prompt)

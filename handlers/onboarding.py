@@ -1,0 +1,55 @@
+"""/start and linking a chat account to the roster: by the owner's own phone contact, a typed
+invitation code, or a deep link ``t.me/<bot>?start=<code>``."""
+
+from __future__ import annotations
+
+from handlers import conversation
+from handlers.inbound import Context, MessageIn, Response
+from handlers.menu import contact_request, main_menu, welcome
+from handlers.router import Router
+from services.people import onboarding
+from services.people.identity import resolve_identity
+
+
+async def _start(ctx: Context, message: MessageIn, args: str) -> Response:
+    actor = ctx.actor
+    if args:  # t.me/<bot>?start=<invitation code>
+        outcome = await onboarding.redeem_code(
+            ctx.uow, code=args, user_id=actor.identity.user_id, chat_id=actor.chat_id, locale=actor.locale,
+            now=ctx.now,
+        )
+        await ctx.uow.commit()
+        identity = await resolve_identity(ctx.uow, actor.identity.user_id)
+        return Response([onboarding.bind_reply(outcome), main_menu(identity)])
+    replies = [welcome(actor.identity)]
+    replies.extend(await conversation.repeat(ctx) or [main_menu(actor.identity)])
+    return Response(replies)
+
+
+async def _contact(ctx: Context, message: MessageIn) -> Response | None:
+    """A shared contact outside a dialog: link the account by it."""
+    if message.kind != "contact" or message.contact_phone is None:
+        return None
+    actor = ctx.actor
+    outcome = await onboarding.bind_by_contact(
+        ctx.uow, user_id=actor.identity.user_id, chat_id=actor.chat_id, contact_phone=message.contact_phone,
+        contact_user_id=message.contact_user_id, locale=actor.locale, now=ctx.now,
+    )
+    await ctx.uow.commit()
+    identity = await resolve_identity(ctx.uow, actor.identity.user_id)
+    return Response([onboarding.bind_reply(outcome), main_menu(identity)])
+
+
+async def _code(ctx: Context) -> Response:
+    return Response(await conversation.begin(ctx, "invitation", {}))
+
+
+async def _share_contact(ctx: Context) -> Response:
+    return Response([contact_request()])
+
+
+def register(router: Router) -> None:
+    router.command("start", _start)
+    router.message(_contact)
+    router.menu_item("code", _code)
+    router.menu_item("contact", _share_contact)

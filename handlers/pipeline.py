@@ -1,0 +1,124 @@
+"""The inbound pipeline: every update from every chat framework goes through here.
+
+In order: one chat's updates one at a time (in arrival order); one unit of work per update with
+its update id recorded in it (a redelivered update is ignored); who is writing; which locale they
+read; the feature that handles it; the commit; then the delivery of the response.
+
+The response is delivered only after the commit (a step the person sees is a step that was
+saved). Two seams are left for the reliability work: ``deliver`` is the one place replies leave
+(to become durable before they are sent), and ``on_committed`` tells the runtime that outbox rows
+were added (the drain is woken at once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialogs.engine import Reply
+from dialogs.text import N_, Msg
+from handlers.inbound import Context, Inbound, Response
+from handlers.router import Router
+from services.chats.updates import claim_update
+from services.common.actor import Actor
+from services.common.clock import Clock
+from services.common.locale import resolve_locale
+from services.people.identity import Identity, Kind, resolve_identity
+from services.pushes.transport import Transport, TransportError
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = Msg(N_("Sorry, something went wrong. Please try again."))
+
+
+class ChatOrder:
+    """One chat's updates one at a time, in arrival order (polling runs them as tasks).
+
+    asyncio.Lock wakes waiters first-come first-served, and tasks reach this point in the
+    order polling created them, so a chat's updates keep their order.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._users[chat_id] = self._users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[chat_id] -= 1
+            if not self._users[chat_id]:
+                del self._users[chat_id], self._locks[chat_id]
+
+
+class Pipeline:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        router: Router,
+        *,
+        default_locale: str,
+        timezone: str,
+        on_committed: Callable[[], None] | None = None,  # outbox rows were added: wake the drain
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.clock = clock
+        self._router = router
+        self._default_locale = default_locale
+        self._timezone = timezone
+        self._on_committed = on_committed
+        self._order = ChatOrder()
+
+    async def handle(self, inbound: Inbound, transport: Transport) -> Response | None:
+        """Handle one update and deliver its response; None for a redelivery (nothing sent)."""
+        async with self._order.hold(inbound.chat_id):
+            try:
+                response, locale, enqueued = await self._run(inbound)
+            except Exception:
+                log.exception("update %s failed", inbound.update_id)
+                response, enqueued = Response([Reply(SOMETHING_WENT_WRONG)]), 0
+                locale = resolve_locale(None, None, inbound.sender.language_code if inbound.sender else None,
+                                        self._default_locale)
+            if response is None:
+                return None
+            if enqueued and self._on_committed is not None:
+                self._on_committed()
+            await self.deliver(inbound, response, response.locale or locale, transport)
+            return response
+
+    async def _run(self, inbound: Inbound) -> tuple[Response | None, str, int]:
+        now = self.clock.now()
+        async with UnitOfWork(self._sessionmaker) as uow:
+            if inbound.update_id is not None and not await claim_update(uow, inbound.update_id, now):
+                return None, self._default_locale, 0
+            sender = inbound.sender
+            identity = await resolve_identity(uow, sender.user_id) if sender else Identity(Kind.UNKNOWN, 0)
+            saved = await uow.chats.get(inbound.chat_id)
+            locale = resolve_locale(saved.locale if saved else None, identity.locale,
+                                    sender.language_code if sender else None, self._default_locale)
+            actor = Actor(identity=identity, chat_id=inbound.chat_id, locale=locale, timezone=self._timezone)
+            response = await self._router.dispatch(Context(uow, actor, now), inbound)
+            await uow.commit()
+            return response, locale, uow.enqueued
+
+    async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport) -> None:
+        """The answer to a button first (it stops the spinner), then clear, then the replies."""
+        try:
+            if inbound.button is not None:
+                await transport.answer_button(inbound.button.query_id, response.alert, locale)
+            if response.clear_buttons is not None:
+                await transport.clear_buttons(inbound.chat_id, response.clear_buttons)
+            for reply in response.replies:
+                await transport.send(inbound.chat_id, reply, locale)
+        except TransportError as error:  # e.g. they blocked the bot meanwhile; the step is saved
+            log.warning("update %s: could not deliver the response: %s", inbound.update_id, error.message)

@@ -1,0 +1,61 @@
+"""Routes an inbound event to the feature that handles it: commands by name, button presses by
+the type of their decoded action, plain messages through an ordered chain of handlers.
+
+Features register themselves (``register(router)`` in each feature module); the order they are
+registered in is the order of the message chain (``handlers/__init__.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from dialogs.actions import Action, decode
+from dialogs.text import N_
+from handlers.inbound import ButtonIn, Context, Inbound, MessageIn, Response
+
+CommandHandler = Callable[[Context, MessageIn, str], Awaitable[Response]]
+ButtonHandler = Callable[[Context, Any, ButtonIn], Awaitable[Response]]
+MessageHandler = Callable[[Context, MessageIn], Awaitable[Response | None]]
+MenuHandler = Callable[[Context], Awaitable[Response]]
+
+NOT_VALID = N_("This button is not valid.")
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandHandler] = {}
+        self.buttons: dict[type[Action], ButtonHandler] = {}
+        self.messages: list[MessageHandler] = []
+        self.menu_items: dict[str, MenuHandler] = {}
+
+    def command(self, name: str, handler: CommandHandler) -> None:
+        self.commands[name] = handler
+
+    def button(self, action: type[Action], handler: ButtonHandler) -> None:
+        self.buttons[action] = handler
+
+    def message(self, handler: MessageHandler) -> None:
+        self.messages.append(handler)
+
+    def menu_item(self, code: str, handler: MenuHandler) -> None:
+        """What a main-menu entry does (who may see it is the menu's business)."""
+        self.menu_items[code] = handler
+
+    async def dispatch(self, ctx: Context, inbound: Inbound) -> Response:
+        if inbound.button is not None:
+            action = decode(inbound.button.data)
+            handler = self.buttons.get(type(action)) if action is not None else None
+            if handler is None:
+                return Response(alert=NOT_VALID)
+            return await handler(ctx, action, inbound.button)
+        message = inbound.message
+        if message is None:
+            return Response()
+        command = message.command
+        if command is not None and command[0] in self.commands:
+            return await self.commands[command[0]](ctx, message, command[1])
+        for handle in self.messages:
+            response = await handle(ctx, message)
+            if response is not None:
+                return response
+        return Response()

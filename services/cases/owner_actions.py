@@ -1,0 +1,172 @@
+"""What owners do with their own cases in chat: view, add information, confirm or reopen a
+result, answer an extension request, rate. Every press is checked against the database
+(DESIGN principle 4): never another owner's case, never an answer to a superseded question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from dialogs.actions import OwnerCasePress, encode
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
+from services.cases.confirmation import confirmation_buttons
+from services.cases.history import latest_resolution, record
+from services.cases.kinds import kind_of, registered_kinds
+from services.cases.notify import cancel_reminders, notify_workers, owner_button
+from services.cases.numbering import parse_number
+from services.cases.results import NO_LONGER_VALID, NOT_VALID, STALE, ActionResult
+from services.cases.statuses import OWNER_MAY_ADD, STATUS_LABELS, WORKING, Status, move
+from services.cases.units import ticket_unit
+from services.common.actor import Actor, Completion
+from storage.models import Ticket
+from storage.uow import UnitOfWork
+
+
+async def owner_press(uow: UnitOfWork, actor: Actor, press: OwnerCasePress, now: datetime) -> ActionResult:
+    owner_id = actor.identity.owner_id
+    if owner_id is None:
+        return ActionResult(refusal=NOT_VALID)
+    ticket = await uow.tickets.get(press.ticket, lock=True)
+    if ticket is None or ticket.owner_id != owner_id:  # never another owner's case
+        return ActionResult(refusal=NOT_VALID)
+    code = press.action
+    if code == "view":
+        return ActionResult([await owner_view(uow, ticket)])
+    if code == "add" and ticket.status in OWNER_MAY_ADD:
+        return ActionResult(begin=("ticket_add_info", {"ticket": ticket.id}))
+    answer = re.fullmatch(r"(ok|no|xy|xn)([0-9]{1,9})", code)
+    if answer and answer[1] in ("ok", "no") and ticket.status == Status.RESOLVED:
+        if int(answer[2]) != await latest_resolution(uow, ticket):
+            return ActionResult(refusal=NO_LONGER_VALID)
+        if answer[1] == "no":
+            return ActionResult([await reopen(uow, ticket, now)], begin=("ticket_reopen", {"ticket": ticket.id}))
+        move(ticket, Status.CONFIRMED)
+        ticket.confirmed_at = now
+        await record(uow, ticket, "confirmed", now, actor="owner")
+        return ActionResult([Reply(Msg(N_("Thank you for confirming. Two quick questions about our service:")))],
+                            begin=(kind_of(ticket).rating_dialog, {"ticket": ticket.id}))
+    if code == "rate" and ticket.status == Status.CONFIRMED:
+        return ActionResult(begin=(kind_of(ticket).rating_dialog, {"ticket": ticket.id}))
+    if answer and answer[1] in ("xy", "xn") and ticket.status in WORKING:
+        return ActionResult([await _decide_extension(uow, ticket, int(answer[2]), answer[1] == "xy", now)])
+    return ActionResult(refusal=NO_LONGER_VALID)
+
+
+async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agree: bool, now: datetime) -> Reply:
+    events = await uow.tickets.events(ticket.id)
+    requests = [e for e in events if e.kind == "extension_requested"]
+    request = requests[-1] if requests and requests[-1].id == event_id else None  # only the latest counts
+    decided = any(e.kind in ("extension_agreed", "extension_declined") and e.data.get("request") == event_id
+                  for e in events)
+    if request is None or decided:
+        return Reply(Msg(N_("This request has already been answered.")))
+    until = str(request.data["until"])
+    if agree:
+        ticket.resolve_due = date.fromisoformat(until)
+        await kind_of(ticket).extension_agreed(uow, ticket, ticket.resolve_due)
+        await cancel_reminders(uow, ticket, "resolve")
+        event = await record(uow, ticket, "extension_agreed", now, actor="owner", request=event_id, until=until)
+        text = Msg(N_("Thank you. The new date for {number} is {date}."),
+                   {"number": ticket.number, "date": DateText(ticket.resolve_due)})
+    else:
+        event = await record(uow, ticket, "extension_declined", now, actor="owner", request=event_id)
+        text = Msg(N_("Noted: you did not agree to more time. We will contact you."))
+    headline = Msg(N_("The owner agreed to more time on {number}") if agree
+                   else N_("The owner did not agree to more time on {number}"), {"number": ticket.number})
+    await notify_workers(uow, ticket, event, headline, now)
+    return Reply(text)
+
+
+async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
+    buttons: list[Button] = []
+    if ticket.status in OWNER_MAY_ADD:
+        buttons.append(owner_button(ticket, N_("➕ Add information"), "add"))
+    rows: tuple[tuple[Button, ...], ...] = ((*buttons,),) if buttons else ()
+    resolution = await latest_resolution(uow, ticket)
+    if ticket.status == Status.RESOLVED and resolution is not None:
+        rows = (*confirmation_buttons(ticket, resolution), *rows)
+    if ticket.status == Status.CONFIRMED:
+        rows = ((owner_button(ticket, N_("⭐ Rate our service"), "rate"),),)
+    return Reply(await kind_of(ticket).owner_card(uow, ticket, await ticket_unit(uow, ticket)), rows)
+
+
+async def my_cases(uow: UnitOfWork, actor: Actor) -> Reply:
+    if actor.identity.owner_id is None:
+        return Reply(Msg(N_("Please link your account first: /start")))
+    tickets = await uow.tickets.of_owner(actor.identity.owner_id)
+    if not tickets:
+        return Reply(Msg(N_("You have no cases yet.")))
+    lines: list[Text] = [Msg(N_("Your cases:"))]
+    rows: list[tuple[Button, ...]] = []
+    for ticket in tickets[:20]:
+        due: Text = Msg(N_(", due {date}"), {"date": DateText(ticket.resolve_due)}) if (
+            ticket.status in WORKING and ticket.resolve_due) else ""
+        lines.append(Msg(N_("{number} · {category} · {status}{due}"), {
+            "number": ticket.number, "category": kind_of(ticket).category_label(ticket),
+            "status": Msg(STATUS_LABELS[ticket.status]), "due": due}))
+        rows.append((Button(Plain(ticket.number), encode(OwnerCasePress(ticket.id, "view"))),))
+    return Reply(Lines(tuple(lines)), tuple(rows))
+
+
+async def find_own_case(uow: UnitOfWork, actor: Actor, text: str) -> Reply | None:
+    """A typed case number: shown only if it is the owner's own (same answer otherwise)."""
+    number = parse_number(text)
+    if number is None or number[:2] not in {kind.prefix for kind in registered_kinds()}:
+        return None
+    ticket = await uow.tickets.by_number(number)
+    if ticket is None or actor.identity.owner_id is None or ticket.owner_id != actor.identity.owner_id:
+        return Reply(Msg(N_("You have no case with the number {number}."), {"number": number}))
+    return await owner_view(uow, ticket)
+
+
+async def own_ticket(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any]) -> Ticket | None:
+    ticket = await uow.tickets.get(int(answers["ticket"]), lock=True) if answers.get("ticket") is not None else None
+    if ticket is None or ticket.owner_id is None or ticket.owner_id != actor.identity.owner_id:
+        return None
+    return ticket
+
+
+async def reopen(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
+    """❌ reopens at once: the owner's "not resolved" stands even if they never give a reason."""
+    ticket.resolved_at = None
+    await kind_of(ticket).reopen(uow, ticket)
+    event = await record(uow, ticket, "reopened", now, actor="owner")
+    await notify_workers(uow, ticket, event, Msg(N_("↩️ The owner reopened {number}"), {"number": ticket.number}), now)
+    return Reply(Msg(N_("Your case {number} has been reopened; we will get back to you."),
+                     {"number": ticket.number}))
+
+
+async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    ticket = await own_ticket(uow, actor, answers)
+    if ticket is None or ticket.status not in WORKING:
+        return STALE
+    reason = str(answers["reason"])
+    event = await record(uow, ticket, "reopen_reason", now, actor="owner", reason=reason)
+    headline = Msg(N_("↩️ Why the owner reopened {number}"), {"number": ticket.number})
+    await notify_workers(uow, ticket, event, headline, now, extra=Field(Msg(N_("Reason")), Plain(reason)))
+    return Completion((Reply(Msg(N_("Thank you; the handler has your explanation."))),))
+
+
+async def complete_add_info(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    ticket = await own_ticket(uow, actor, answers)
+    if ticket is None or ticket.status not in OWNER_MAY_ADD:
+        return STALE
+    attachments = list(answers.get("attachments") or [])
+    ticket.attachments = [*ticket.attachments, *attachments]
+    event = await record(uow, ticket, "info_added", now, actor="owner", text=str(answers["text"]),
+                         attachments=len(attachments))
+    headline = Msg(N_("➕ The owner added information to {number}"), {"number": ticket.number})
+    await notify_workers(uow, ticket, event, headline, now, media=attachments,
+                         extra=Field(Msg(N_("Added")), Plain(str(answers["text"]))))
+    return Completion((Reply(Msg(N_("Added to {number}. Thank you."), {"number": ticket.number})),))
+
+
+async def complete_rating(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    ticket = await own_ticket(uow, actor, answers)
+    if ticket is None or ticket.status != Status.CONFIRMED:
+        return STALE
+    await kind_of(ticket).rate(uow, ticket, answers, now)
+    return Completion()

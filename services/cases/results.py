@@ -1,0 +1,24 @@
+"""What a press on a case button or a finished case dialog gives back to the chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogs.engine import Reply
+from dialogs.text import N_, Msg
+from services.common.actor import Completion
+
+
+@dataclass
+class ActionResult:
+    replies: list[Reply] = field(default_factory=list)
+    refusal: str | None = None  # msgid shown as an alert; nothing changed
+    begin: tuple[str, dict[str, Any]] | None = None  # a dialog to start for the presser
+
+
+NOT_VALID = N_("This button is not valid.")
+NO_LONGER_VALID = N_("This button is no longer valid.")
+
+# A dialog finished, but the case moved on meanwhile (another press, the planner).
+STALE = Completion((Reply(Msg(N_("This case changed meanwhile; nothing was recorded."))),))

@@ -1,0 +1,19 @@
+"""Why a message is pushed. Every outbox row carries one, so consent can be asked per purpose:
+messages about a person's own case need none (DOMAIN 4.6); greetings, milestone notices and
+survey invitations will need the owner's recorded consent for their purpose."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Purpose(StrEnum):
+    CASE = "case"  # an event on a case, to its owner or the staff working on it
+    REMINDER = "reminder"  # a deadline, approval or callback reminder to staff
+    CONFIRMATION = "confirmation"  # the owner is reminded to confirm a result
+    CALENDAR = "calendar"  # a holiday schedule is missing (to the office's managers)
+    REPLY = "reply"  # customer service's answer to a logged message
+
+
+# Purposes that reach owners only with their consent for that purpose (none yet: care and surveys add theirs).
+NEEDS_CONSENT: frozenset[Purpose] = frozenset()

@@ -1,0 +1,61 @@
+"""The one outbound path to a chat, as the chat core and the outbox drain see it.
+
+An adapter (``bot/telegram/aiogram``; python-telegram-bot next) implements ``Transport``: it renders
+the locale-free reply for the reader's locale, sends it, and maps its framework's errors onto the
+four below, so nothing above the adapter knows a chat framework's exception types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from dialogs.engine import Reply
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or document already on Telegram's servers, re-sent by its file_id."""
+
+    kind: Literal["photo", "document"]
+    file_id: str
+
+
+Part = Reply | Media
+
+
+class TransportError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RetryAfter(TransportError):
+    """429: stop sending for ``seconds``, then try the same message again."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class Blocked(TransportError):
+    """403: the person blocked the bot (or the chat is gone); nothing more reaches them."""
+
+
+class Permanent(TransportError):
+    """Refused for good (400, 404, 413, a migrated chat): sending it again cannot succeed."""
+
+
+class Transient(TransportError):
+    """5xx, network errors and timeouts: may succeed later (and may have been delivered)."""
+
+
+class Transport(Protocol):
+    async def send(self, chat_id: int, part: Part, locale: str, *, request_timeout: float | None = None) -> int:
+        """Send one part; the id of the (last) message it took."""
+
+    async def clear_buttons(self, chat_id: int, message_id: int) -> None:
+        """Take an answered question's buttons away (best effort)."""
+
+    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
+        """Stop a pressed button's spinner, with an alert (a msgid) or silently (best effort)."""

@@ -1,0 +1,112 @@
+"""How a repair looks to staff and to its owner: the request, the warranty reason, survey,
+work order and costs."""
+
+from __future__ import annotations
+
+from dialogs.phones import mask_phone
+from dialogs.text import N_, DateText, Field, Lines, ListText, Money, Msg, Plain, Text
+from services.cases.statuses import REPAIR_WORK, STATUS_LABELS, Status
+from services.cases.units import ticket_unit, unit_label
+from services.repairs.rules import (
+    APPROVER_LABELS,
+    RESPONSIBLE_LABELS,
+    TRADE_LABELS,
+    VISIT_SLOT_LABELS,
+    Approver,
+    Responsible,
+    Trade,
+    VisitSlot,
+    from_fen,
+)
+from services.repairs.warranty_terms import class_label, warranty_reason
+from storage.models import Ticket, Unit
+from storage.uow import UnitOfWork
+
+
+def category_label(ticket: Ticket) -> Msg:
+    return Msg(TRADE_LABELS[Trade(ticket.category)])
+
+
+async def repair_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
+    """The repair as staff see it: the request, the warranty reason, survey, work order and costs."""
+    repair = await uow.repairs.get(ticket.id)
+    owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
+    unit = await ticket_unit(uow, ticket)
+    lines: list[Text] = [
+        headline,
+        Field(Msg(N_("No.")), Plain(ticket.number)),
+        Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
+        Field(Msg(N_("Trade")), Msg(TRADE_LABELS[Trade(ticket.category)])),
+        Field(Msg(N_("Unit")), Plain(unit_label(unit) if unit else "—")),
+        Field(Msg(N_("Owner")), Plain(owner.name if owner else "—")),
+        Field(Msg(N_("Phone")), Plain(mask_phone(ticket.contact_phone) if ticket.contact_phone else "—")),
+    ]
+    if repair is not None:
+        lines.append(Field(Msg(N_("Location")), Plain(repair.location)))
+    lines.append(Field(Msg(N_("Description")), Plain(ticket.description)))
+    if repair is not None:
+        if repair.visit_slots:
+            lines.append(Field(Msg(N_("Preferred visit times")),
+                               ListText(tuple(Msg(VISIT_SLOT_LABELS[VisitSlot(s)]) for s in repair.visit_slots))))
+        lines.append(Field(Msg(N_("Warranty")), class_label(repair.warranty_class, repair.payer)))
+        lines.append(warranty_reason(repair))
+    if ticket.attachments:
+        lines.append(Field(Msg(N_("Attachments")), len(ticket.attachments)))
+    lines.extend(await _work_lines(uow, ticket))
+    return Lines(tuple(lines))
+
+
+async def _work_lines(uow: UnitOfWork, ticket: Ticket) -> list[Text]:
+    lines: list[Text] = []
+    if ticket.status == Status.SURVEY and ticket.progress_due:
+        lines.append(Field(Msg(N_("Site survey due")), DateText(ticket.progress_due)))
+    survey = await uow.repairs.latest_survey(ticket.id)
+    if survey is not None:
+        lines.append(Field(Msg(N_("Survey")), Msg(N_("{party}; trades: {trades}; estimate {amount}"), {
+            "party": Msg(RESPONSIBLE_LABELS[Responsible(survey.responsible)]),
+            "trades": ListText(tuple(Msg(TRADE_LABELS[Trade(t)]) for t in survey.trades)),
+            "amount": Money(str(from_fen(survey.estimate_fen)))})))
+    order = await uow.repairs.current_order(ticket.id)
+    if order is not None:
+        worker = await uow.staff.get(order.worker_id) if order.worker_id else None
+        lines.append(Field(Msg(N_("Work order")), Msg(N_("{number}, type {type}"),
+                                                      {"number": Plain(order.number), "type": order.order_type})))
+        if order.due:
+            lines.append(Field(Msg(N_("Repair due")), DateText(order.due)))
+        if worker is not None:
+            lines.append(Field(Msg(N_("Worker")), Plain(worker.name)))
+        if order.settlement_fen is not None:
+            lines.append(Field(Msg(N_("Settlement")), Money(str(from_fen(order.settlement_fen)))))
+        if order.audit_required:
+            lines.append(Msg(N_("🔎 Settlement over 20,000 yuan: to be audited")))
+        if order.deposit_deduction:
+            lines.append(Msg(N_("🏗 Class A: the cost is deducted from the builder's quality deposit")))
+    approval = await uow.repairs.pending_approval(ticket.id)
+    if approval is not None:
+        waiting = next((s for s in approval.steps if s["status"] == "pending"), None)
+        if waiting is not None:
+            lines.append(Field(Msg(N_("Waiting for approval by")), Msg(APPROVER_LABELS[Approver(waiting["step"])])))
+    if ticket.calendar_note:
+        lines.append(Msg(N_("Note: the holiday schedule for {years} is not yet published; statutory holidays are "
+                            "assumed."), {"years": Plain(ticket.calendar_note)}))
+    return lines
+
+
+async def repair_owner_card(uow: UnitOfWork, ticket: Ticket, unit: Unit | None) -> Text:
+    repair = await uow.repairs.get(ticket.id)
+    order = await uow.repairs.current_order(ticket.id)
+    lines: list[Text] = [
+        Field(Msg(N_("No.")), Plain(ticket.number)),
+        Field(Msg(N_("Trade")), Msg(TRADE_LABELS[Trade(ticket.category)])),
+        Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
+    ]
+    if unit is not None:
+        lines.append(Field(Msg(N_("Unit")), Plain(unit_label(unit))))
+    if repair is not None:
+        lines.append(Field(Msg(N_("Location")), Plain(repair.location)))
+    lines.append(Field(Msg(N_("Description")), Plain(ticket.description)))
+    if order is not None and order.due and ticket.status in REPAIR_WORK:
+        lines.append(Field(Msg(N_("Repair due")), DateText(order.due)))
+    if ticket.result:
+        lines.append(Field(Msg(N_("Result")), Plain(ticket.result)))
+    return Lines(tuple(lines))
