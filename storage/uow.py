@@ -9,12 +9,14 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.calendar import CalendarRepository
+from storage.repositories.cases import TicketRepository
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
-from storage.repositories.communication import CommunicationRepository
-from storage.repositories.outbox import OutboxRepository
+from storage.repositories.complaints import RoutingRepository
+from storage.repositories.inquiries import CommunicationRepository
+from storage.repositories.people import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
+from storage.repositories.pushes import OutboxRepository
 from storage.repositories.repairs import RepairRepository
-from storage.repositories.roster import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
-from storage.repositories.tickets import TicketRepository
 
 
 class UnitOfWork:
@@ -36,6 +38,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.tickets = TicketRepository(self.session)
         self.repairs = RepairRepository(self.session)
+        self.calendar = CalendarRepository(self.session)
+        self.routing = RoutingRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         return self
 

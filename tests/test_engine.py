@@ -927,10 +927,31 @@ def test_callback_data_round_trips(code: str) -> None:
         "d1:١٢:c:repair",
         "d1:１:c:repair",
         "menu:inquiry",
+        "m1:inquiry",  # a valid action, but not a dialog's button
+        "t1:12:view",
+        "d1:01:c:repair",
+        "d1:1:",
+        "d1:1:c:园林",
+        "d1:1:c:repair ",
+        "d1:1:" + "c" * 60,
     ],
 )
 def test_malformed_callback_data_is_rejected(data: str) -> None:
     assert parse_callback_data(data) is None
+
+
+@pytest.mark.parametrize(("rev", "code"), [(1, ""), (1, "c:園林"), (1, "c:a b"), (1, "c:" + "x" * 60), (-1, DONE),
+                                           (1_000_000_000, DONE)])
+def test_callback_data_refuses_what_could_not_be_read_back(rev: int, code: str) -> None:
+    with pytest.raises(ValueError):
+        callback_data(rev, code)
+
+
+def test_callback_data_is_a_dialog_press() -> None:
+    from dialogs.actions import DialogPress, decode
+
+    assert callback_data(7, "c:repair") == "d1:7:c:repair"
+    assert decode(callback_data(7, "c:repair")) == DialogPress(7, "c:repair")
 
 
 def _all_replies_of_the_test_dialogs() -> list[tuple[Reply, int]]:

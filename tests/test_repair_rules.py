@@ -28,7 +28,6 @@ from dialogs.engine import (
 )
 from dialogs.repair import SURVEY
 from dialogs.text import Field, ListText, Msg
-from services.repairs.warranty_terms import decide_for_unit, warranty_facts, warranty_reason
 from services.repairs.rules import (
     Approver,
     approval_chain,
@@ -40,6 +39,7 @@ from services.repairs.rules import (
 )
 from services.repairs.warranty import Component
 from services.repairs.warranty_admin import WarrantySettingError, set_override, set_seasons
+from services.repairs.warranty_terms import decide_for_unit, warranty_facts, warranty_reason
 from storage.models import Repair
 from storage.uow import UnitOfWork
 from tests.factories import seed_roster

@@ -38,28 +38,13 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
 
 
 def state_to_json(state: DialogState) -> dict[str, Any]:
-    return {
-        "dialog": state.dialog,
-        "step": state.step,
-        "answers": dict(state.answers),
-        "context": dict(state.context),
-        "history": list(state.history),
-        "rev": state.rev,
-        "editing": state.editing,
-    }
+    """The state as JSON, for the chat row (``DialogState.to_json``)."""
+    return state.to_json()
 
 
 def state_from_json(data: Mapping[str, Any]) -> DialogState:
     """The state saved by ``state_to_json``; KeyError, TypeError or ValueError for a damaged one."""
-    return DialogState(
-        dialog=str(data["dialog"]),
-        step=str(data["step"]),
-        answers=dict(data.get("answers") or {}),
-        context=dict(data.get("context") or {}),
-        history=tuple(data.get("history") or ()),
-        rev=int(data.get("rev", 1)),
-        editing=bool(data.get("editing", False)),
-    )
+    return DialogState.from_json(data)
 
 
 # ---------------------------------------------------------------- callback data

@@ -21,16 +21,31 @@ class DialogState:
     rev: int = 1
     editing: bool = False
 
+    # The JSON form lives with the class, so that this module needs nothing of the codec
+    # (``dialogs.engine.codec.state_to_json``/``state_from_json`` are these two).
     def to_json(self) -> dict[str, Any]:
-        from dialogs.engine.codec import state_to_json  # the codec knows this class: import on use
-
-        return state_to_json(self)
+        return {
+            "dialog": self.dialog,
+            "step": self.step,
+            "answers": dict(self.answers),
+            "context": dict(self.context),
+            "history": list(self.history),
+            "rev": self.rev,
+            "editing": self.editing,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DialogState:
-        from dialogs.engine.codec import state_from_json
-
-        return state_from_json(data)
+        """The state saved by ``to_json``; KeyError, TypeError or ValueError for a damaged one."""
+        return cls(
+            dialog=str(data["dialog"]),
+            step=str(data["step"]),
+            answers=dict(data.get("answers") or {}),
+            context=dict(data.get("context") or {}),
+            history=tuple(data.get("history") or ()),
+            rev=int(data.get("rev", 1)),
+            editing=bool(data.get("editing", False)),
+        )
 
 
 Status = Literal["continue", "done", "cancelled"]

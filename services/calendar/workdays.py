@@ -32,7 +32,6 @@ from holidays.constants import OPTIONAL, PUBLIC
 
 from services.common.csvfiles import read_csv_rows
 from storage.models import CalendarDay, CalendarYear
-from storage.repositories.calendar import CalendarRepository
 from storage.uow import UnitOfWork
 
 ONE_DAY = timedelta(days=1)
@@ -248,13 +247,13 @@ def missing_schedule_warning(region: str, today: date, loaded_years: Collection[
 
 async def missing_schedule_warning_for(uow: UnitOfWork, region: str, today: date) -> int | None:
     """``missing_schedule_warning`` with the years loaded into the database."""
-    loaded = await CalendarRepository(uow.session).years(region)
+    loaded = await uow.calendar.years(region)
     return missing_schedule_warning(region, today, [row.year for row in loaded])
 
 
 async def calendar_for(uow: UnitOfWork, region: str) -> WorkCalendar:
     """The region's calendar, including every schedule an admin loaded for it."""
-    repository = CalendarRepository(uow.session)
+    repository = uow.calendar
     loaded = await repository.years(region)
     days = await repository.days(region)
     overrides = {row.day: DayOverride(row.working, row.name) for row in days}
@@ -471,7 +470,7 @@ async def load_calendar(uow: UnitOfWork, region: str, path_or_rows: Path | str |
     report.working_days = len(parsed) - report.holidays
     report.warnings = _unlisted_holidays(region, years, {row.day for row in parsed})
 
-    repository = CalendarRepository(uow.session)
+    repository = uow.calendar
     report.replaced_years = tuple(row.year for row in await repository.years(region) if row.year in years)
     await repository.replace(
         region,
@@ -521,7 +520,7 @@ def _package_version() -> str:
 async def year_summary(uow: UnitOfWork, region: str, year: int) -> YearSummary:
     """A year's special days and where the schedule comes from (published, loaded or assumed)."""
     calendar = await calendar_for(uow, region)
-    loaded = next((row for row in await CalendarRepository(uow.session).years(region) if row.year == year), None)
+    loaded = next((row for row in await uow.calendar.years(region) if row.year == year), None)
     return YearSummary(
         region, year, calendar.schedule_status(year), f"holidays {_package_version()}",
         loaded.loaded_at if loaded else None, loaded.source if loaded else None,

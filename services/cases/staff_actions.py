@@ -65,6 +65,3 @@ async def queue(uow: UnitOfWork, actor: Actor) -> Reply:
         rows.append((Button(Plain(ticket.number), encode(StaffCasePress(ticket.id, "view"))),))
     return Reply(Lines(tuple(lines)), tuple(rows))
 
-
-def acting_staff_ok(staff: Staff | None, ticket: Ticket | None) -> bool:
-    return staff is not None and ticket is not None and in_reach(staff, ticket)

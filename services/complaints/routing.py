@@ -38,7 +38,7 @@ MAJOR_CATEGORIES = frozenset({Category.COMPENSATION, Category.MANAGEMENT})
 
 async def lead_department(uow: UnitOfWork, project_id: int | None, category: str) -> str:
     if project_id is not None:
-        override = await uow.session.get(RoutingOverride, (project_id, category))
+        override = await uow.routing.override(project_id, category)
         if override is not None:
             return override.department
     return DEFAULT_ROUTES.get(Category(category), Department.CUSTOMER_SERVICE).value
@@ -49,8 +49,8 @@ async def set_override(uow: UnitOfWork, project_id: int, category: str, departme
         raise ValueError(f"category must be one of {', '.join(c.value for c in Category)}")
     if department not in {d.value for d in Department}:
         raise ValueError(f"department must be one of {', '.join(d.value for d in Department)}")
-    override = await uow.session.get(RoutingOverride, (project_id, category))
+    override = await uow.routing.override(project_id, category)
     if override is None:
-        uow.session.add(RoutingOverride(project_id=project_id, category=category, department=department))
+        uow.routing.add(RoutingOverride(project_id=project_id, category=category, department=department))
     else:
         override.department = department

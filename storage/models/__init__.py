@@ -1,0 +1,41 @@
+"""SQLAlchemy models, one module per capability. One schema for SQLite and PostgreSQL; Alembic
+owns its evolution. Every model is imported here, so ``Base.metadata`` is complete."""
+
+from __future__ import annotations
+
+from storage.models.base import Base, UtcDateTime
+from storage.models.calendar import CalendarDay, CalendarYear
+from storage.models.cases import NumberSequence, Ticket, TicketEvent
+from storage.models.chats import Chat, ProcessedUpdate
+from storage.models.complaints import RoutingOverride
+from storage.models.inquiries import CommunicationEntry
+from storage.models.people import Building, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
+from storage.models.pushes import OutboxMessage
+from storage.models.repairs import CostApproval, Repair, SiteSurvey, WarrantyOverride, WorkOrder
+
+__all__ = [
+    "Base",
+    "Building",
+    "CalendarDay",
+    "CalendarYear",
+    "Chat",
+    "CommunicationEntry",
+    "CostApproval",
+    "InvitationCode",
+    "NumberSequence",
+    "OutboxMessage",
+    "Owner",
+    "OwnerUnit",
+    "ProcessedUpdate",
+    "Project",
+    "Repair",
+    "RoutingOverride",
+    "SiteSurvey",
+    "Staff",
+    "Ticket",
+    "TicketEvent",
+    "Unit",
+    "UtcDateTime",
+    "WarrantyOverride",
+    "WorkOrder",
+]
