@@ -17,21 +17,22 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from services.calendar import workdays
-from services.calendar.workdays import (
-    DayOverride,
+from services.calendar import schedule_import, workdays
+from services.calendar.deadlines import due_after_calendar_days, due_after_working_days
+from services.calendar.schedule_import import (
     LoadReport,
-    WorkCalendar,
-    calendar_for,
-    due_after_calendar_days,
-    due_after_working_days,
     load_calendar,
-    missing_schedule_warning,
-    missing_schedule_warning_for,
-    package_schedule_until,
     read_calendar_csv,
     validate_calendar_rows,
     year_summary,
+)
+from services.calendar.workdays import (
+    DayOverride,
+    WorkCalendar,
+    calendar_for,
+    missing_schedule_warning,
+    missing_schedule_warning_for,
+    package_schedule_until,
 )
 from services.people import admin
 from storage.models import CalendarDay, CalendarYear
@@ -372,7 +373,7 @@ def test_read_csv_with_chinese_headers_in_gb18030() -> None:
     rows = read_calendar_csv(text.encode("gb18030"))
     assert rows == [{"date": "2027/10/1", "working": "休息", "name": "国庆节"},
                     {"date": "2027-10-09", "working": "上班", "name": ""}]
-    with pytest.raises(workdays.CalendarFileError, match="missing columns: working"):
+    with pytest.raises(schedule_import.CalendarFileError, match="missing columns: working"):
         read_calendar_csv(b"date,name\n2027-10-01,x\n")
 
 

@@ -30,7 +30,7 @@ def register(admin_commands: Subparsers) -> None:
 
 
 async def _load(settings: Settings, args: argparse.Namespace) -> int:
-    from services.calendar.workdays import load_calendar
+    from services.calendar.schedule_import import load_calendar
 
     path: Path = args.file
     if not await asyncio.to_thread(path.is_file):
@@ -53,7 +53,7 @@ async def _load(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _show(settings: Settings, args: argparse.Namespace) -> int:
-    from services.calendar.workdays import MAX_YEAR, MIN_YEAR, year_summary
+    from services.calendar.schedule_import import MAX_YEAR, MIN_YEAR, year_summary
 
     if not MIN_YEAR <= args.year <= MAX_YEAR:
         raise AdminError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
 from dialogs.text import N_, DateText, Lines, Msg
-from services.calendar.workdays import calendar_for, due_after_calendar_days, due_after_working_days
+from services.calendar.deadlines import due_after_calendar_days, due_after_working_days
+from services.calendar.workdays import calendar_for
 from services.cases.history import record
 from services.cases.numbering import next_number
 from services.cases.statuses import Status

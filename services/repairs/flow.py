@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
 from dialogs.text import N_, DateText, Field, Lines, Money, Msg, Plain, Text
-from services.calendar.workdays import calendar_for, due_after_working_days
+from services.calendar.deadlines import due_after_working_days
+from services.calendar.workdays import calendar_for
 from services.cases.confirmation import confirmation_buttons, confirmation_request
 from services.cases.follow_up import follow_up_if_low
 from services.cases.history import record

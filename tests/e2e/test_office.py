@@ -37,7 +37,7 @@ async def test_managers_are_warned_weekly_from_november_about_a_missing_schedule
     await run_planner_at(harness, datetime(2026, 11, 9, 2, 0, tzinfo=UTC))  # next week: reminded again
     assert len(manager.received()) == 2
     async with harness.uow() as uow:
-        from services.calendar.workdays import load_calendar
+        from services.calendar.schedule_import import load_calendar
 
         report = await load_calendar(uow, "CN", [{"date": "2027-02-06", "working": "休息"}], harness.clock.now())
         assert report.ok
