@@ -81,4 +81,6 @@ class Runtime:
 
     async def prune_update_ids(self) -> int:
         async with UnitOfWork(self.sessionmaker) as uow:
-            return await prune_processed_updates(uow, self.clock.now())
+            removed = await prune_processed_updates(uow, self.clock.now())
+            await uow.commit()
+        return removed

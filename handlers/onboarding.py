@@ -18,7 +18,6 @@ async def _start(ctx: Context, message: MessageIn, args: str) -> Response:
             ctx.uow, code=args, user_id=actor.identity.user_id, chat_id=actor.chat_id, locale=actor.locale,
             now=ctx.now,
         )
-        await ctx.uow.commit()
         identity = await resolve_identity(ctx.uow, actor.identity.user_id)
         return Response([onboarding.bind_reply(outcome), main_menu(identity)])
     replies = [welcome(actor.identity)]
@@ -35,7 +34,6 @@ async def _contact(ctx: Context, message: MessageIn) -> Response | None:
         ctx.uow, user_id=actor.identity.user_id, chat_id=actor.chat_id, contact_phone=message.contact_phone,
         contact_user_id=message.contact_user_id, locale=actor.locale, now=ctx.now,
     )
-    await ctx.uow.commit()
     identity = await resolve_identity(ctx.uow, actor.identity.user_id)
     return Response([onboarding.bind_reply(outcome), main_menu(identity)])
 

@@ -53,26 +53,25 @@ class DeadlineRule:
                 await self._one(round_, ticket, deadline, place)
 
     async def _one(self, round_: PlanRound, ticket: Ticket, deadline: Deadline, place: Place) -> None:
-        send_at = working_delivery_time(round_.now, place.zone, place.calendar)
         which, due = deadline.which, deadline.due
         if place.today > due:
-            key = f"overdue:{which}:{ticket.id}:{due.isoformat()}"
-            headline = Msg(N_("⏰ Overdue: {what} for {number} was due {date}"),
-                           {"what": Msg(deadline.label), "number": ticket.number, "date": DateText(due)})
-            if await send_card(round_.uow, await supervisors(round_.uow, ticket), ticket, key, headline, round_.now,
-                               not_before=send_at, purpose=Purpose.REMINDER):
-                round_.report.overdue += 1
-                round_.planned(key)
+            prefix, people = "overdue", await supervisors(round_.uow, ticket)
+            headline = N_("⏰ Overdue: {what} for {number} was due {date}")
+        elif place.today >= previous_working_day(place.calendar, due):
+            # The working day before the deadline (or the deadline itself, if that comes first).
+            prefix, people = "remind", await workers(round_.uow, ticket)
+            headline = N_("⏳ Reminder: {what} for {number} is due {date}")
+        else:
             return
-        # The working day before the deadline (or the deadline itself, if that comes first).
-        if place.today >= previous_working_day(place.calendar, due):
-            key = f"remind:{which}:{ticket.id}:{due.isoformat()}"
-            headline = Msg(N_("⏳ Reminder: {what} for {number} is due {date}"),
-                           {"what": Msg(deadline.label), "number": ticket.number, "date": DateText(due)})
-            if await send_card(round_.uow, await workers(round_.uow, ticket), ticket, key, headline, round_.now,
-                               not_before=send_at, purpose=Purpose.REMINDER):
+        key = f"{prefix}:{which}:{ticket.id}:{due.isoformat()}"
+        text = Msg(headline, {"what": Msg(deadline.label), "number": ticket.number, "date": DateText(due)})
+        if await send_card(round_.uow, people, ticket, key, text, round_.now, purpose=Purpose.REMINDER,
+                           not_before=working_delivery_time(round_.now, place.zone, place.calendar)):
+            if prefix == "overdue":
+                round_.report.overdue += 1
+            else:
                 round_.report.reminders += 1
-                round_.planned(key)
+            round_.planned(key)
 
 
 class ConfirmationRule:

@@ -1,7 +1,7 @@
 """Running a guided conversation for a chat: load state, apply the engine, save, complete.
 
-The new state is written in the same unit of work as whatever the finished dialog records,
-and committed before the caller sends a single reply (nothing lost on a crash).
+The new state is written in the same unit of work as whatever the finished dialog records; the
+pipeline commits it before a single reply is sent (nothing lost on a crash).
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ class Conversations:
         dialog = await self._source.resolve(state.dialog)
         if dialog is None:  # a dialog that no longer exists (removed questionnaire, renamed dialog)
             await uow.chats.save_dialog(actor.chat_id, None, now)
-            await uow.commit()
             return None
         outcome = engine.advance(dialog, state, event, today=_today(actor, now))
         turn = await self._settle(uow, actor, outcome, now)
@@ -96,7 +95,6 @@ class Conversations:
                     await uow.chats.save_dialog(actor.chat_id, follow.state.to_json() if follow.state else None, now)
         else:
             await uow.chats.save_dialog(actor.chat_id, outcome.state.to_json() if outcome.state else None, now)
-        await uow.commit()
         return turn
 
 

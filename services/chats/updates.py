@@ -19,5 +19,4 @@ KEEP_UPDATE_IDS = timedelta(days=7)
 async def prune_processed_updates(uow: UnitOfWork, now: datetime) -> int:
     """Forget update ids that can no longer be redelivered, so the table stays small."""
     removed = await uow.updates.prune(now - KEEP_UPDATE_IDS)
-    await uow.commit()
     return removed

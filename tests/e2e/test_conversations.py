@@ -146,6 +146,7 @@ async def test_old_update_ids_are_forgotten_at_start(harness: BotHarness) -> Non
     harness.clock.advance(timedelta(days=8))
     async with harness.uow() as uow:
         assert await prune_processed_updates(uow, harness.clock.now()) == 1
+        await uow.commit()  # the caller owns the transaction
     async with harness.uow() as uow:
         assert await uow.updates.claim(1, harness.clock.now()) is True  # the id is free again
 
