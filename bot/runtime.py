@@ -13,6 +13,7 @@ from bot.scheduler import PlannerLoop
 from bot.settings import Settings
 from handlers import build_router
 from handlers.pipeline import Pipeline
+from services.capabilities import install
 from services.chats.updates import prune_processed_updates
 from services.common.clock import Clock, SystemClock
 from services.pushes.drain import OutboxDrain
@@ -35,6 +36,7 @@ class Runtime:
     plan_in_background: bool = True  # tests turn it off and plan on their own clock
 
     def __post_init__(self) -> None:
+        install()  # case kinds and push rules, before anything plans or routes
         self.pipeline = Pipeline(
             self.sessionmaker, self.clock, build_router(), default_locale=self.settings.default_locale,
             timezone=self.settings.timezone, on_committed=self.wake_sender,

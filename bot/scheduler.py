@@ -1,4 +1,4 @@
-"""The planner loop: every few minutes, turn deadlines into outbox rows (DESIGN "Pushes").
+"""The planner loop: every few minutes, turn deadlines into outbox rows (docs/architecture.md, Push rules).
 
 It runs on the injected clock; planning is idempotent, so a restart or a second instance adds
 nothing twice (on PostgreSQL one instance plans at a time under an advisory lock).

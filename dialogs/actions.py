@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from typing import ClassVar, TypeVar
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
-_INT = re.compile(r"(0|[1-9][0-9]{0,17})")
+_INT = re.compile(r"(0|[1-9][0-9]{0,8})")  # ids are 32-bit keys: at most 9 digits
 _STR = re.compile(r"[A-Za-z0-9_:.<>+\-]{1,60}")
 
 
@@ -57,7 +57,7 @@ def encode(value: Action) -> str:
         text = str(item)
         if f.type in ("int", int):
             if not isinstance(item, int) or isinstance(item, bool) or not _INT.fullmatch(text):
-                raise ValueError(f"{type(value).__name__}.{f.name}: not a non-negative int: {item!r}")
+                raise ValueError(f"{type(value).__name__}.{f.name}: not an int from 0 to 999,999,999: {item!r}")
         elif not isinstance(item, str) or not _STR.fullmatch(text):
             raise ValueError(f"{type(value).__name__}.{f.name}: not a short ASCII code: {item!r}")
         parts.append(text)

@@ -22,7 +22,7 @@ class MessageIn:
     """A chat message. ``kind`` is text, contact, photo, document, or what else it carries (sticker …)."""
 
     kind: str
-    text: str | None = None
+    text: str | None = None  # a text message's text, or a photo's or document's caption
     contact_phone: str | None = None
     contact_user_id: int | None = None  # set by Telegram only when the contact is a Telegram user
     file_id: str | None = None
@@ -30,11 +30,12 @@ class MessageIn:
 
     @property
     def command(self) -> tuple[str, str] | None:
-        """``/start CODE`` → ("start", "CODE"); ``/help@estatebot`` → ("help", "")."""
-        if self.kind != "text" or not self.text or not self.text.startswith("/"):
+        """``/start CODE`` → ("start", "CODE"); ``/help@estatebot`` → ("help", ""). A caption
+        counts too (a photo sent with "/cancel" cancels), as Telegram clients let people do."""
+        if not self.text or not self.text.startswith("/"):
             return None
-        head, _, args = self.text.partition(" ")
-        return head[1:].split("@", 1)[0], args.strip()
+        head, *rest = self.text.split(maxsplit=1)
+        return head[1:].split("@", 1)[0], rest[0].strip() if rest else ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -91,9 +91,10 @@ class Pipeline:
                                         self._default_locale)
             if response is None:
                 return None
+            await self.deliver(inbound, response, response.locale or locale, transport)
+            # After the replies: a push the same update queued for this chat comes after them.
             if enqueued and self._on_committed is not None:
                 self._on_committed()
-            await self.deliver(inbound, response, response.locale or locale, transport)
             return response
 
     async def _run(self, inbound: Inbound) -> tuple[Response | None, str, int]:
@@ -112,13 +113,31 @@ class Pipeline:
             return response, locale, uow.enqueued
 
     async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport) -> None:
-        """The answer to a button first (it stops the spinner), then clear, then the replies."""
+        """The answer to a button first (it stops the spinner), then clear, then the replies.
+
+        The step is committed already: a reply that cannot be delivered (they blocked the bot, a
+        network error) is logged and the step stands — the next message resumes from it. The
+        answer and the clearing are best effort and never keep the replies from going out.
+        """
+        if inbound.button is not None:
+            await self._best_effort(inbound, "answer the button", transport.answer_button(
+                inbound.button.query_id, response.alert, locale))
+        if response.clear_buttons is not None:
+            await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
+                inbound.chat_id, response.clear_buttons))
+        for index, reply in enumerate(response.replies):
+            if not await self._best_effort(inbound, "send a reply", transport.send(inbound.chat_id, reply, locale)):
+                log.warning("update %s: %d of %d replies not sent", inbound.update_id,
+                            len(response.replies) - index, len(response.replies))
+                return
+
+    async def _best_effort(self, inbound: Inbound, what: str, call: Awaitable[object]) -> bool:
         try:
-            if inbound.button is not None:
-                await transport.answer_button(inbound.button.query_id, response.alert, locale)
-            if response.clear_buttons is not None:
-                await transport.clear_buttons(inbound.chat_id, response.clear_buttons)
-            for reply in response.replies:
-                await transport.send(inbound.chat_id, reply, locale)
-        except TransportError as error:  # e.g. they blocked the bot meanwhile; the step is saved
-            log.warning("update %s: could not deliver the response: %s", inbound.update_id, error.message)
+            await call
+        except TransportError as error:
+            log.warning("update %s: could not %s: %s", inbound.update_id, what, error.message)
+            return False
+        except Exception:
+            log.exception("update %s: could not %s", inbound.update_id, what)
+            return False
+        return True

@@ -75,12 +75,14 @@ PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationR
 
 
 def install() -> None:
-    """Register the case kinds and push rules (idempotent; done once on import)."""
-    if not registered_kinds():
-        for kind in CASE_KINDS:
+    """Register the case kinds and push rules (idempotent: each is registered once; done on import,
+    and again by the runtime at start, so nothing depends on who imported this module first)."""
+    for kind in CASE_KINDS:
+        if kind not in registered_kinds():
             register_kind(kind)
-    if not registered_rules():
-        for rule in PUSH_RULES:
+    names = {rule.name for rule in registered_rules()}
+    for rule in PUSH_RULES:
+        if rule.name not in names:
             register_rule(rule)
 
 

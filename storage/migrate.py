@@ -7,7 +7,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, normalize_url
 
@@ -49,3 +53,23 @@ async def downgrade(url: str, revision: str) -> None:
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
     asyncio.run(upgrade(url, revision))
+
+
+async def schema_status(engine: AsyncEngine, url: str) -> tuple[str, str | None]:
+    """Where the database's schema stands: ("current", None), ("behind", None), or
+    ("unknown", revision) for a revision this code does not know (a newer estatebot migrated it)."""
+    async with engine.connect() as connection:
+        current = set(await connection.run_sync(_current_heads))
+    script = ScriptDirectory.from_config(alembic_config(url))
+    if current == set(script.get_heads()):
+        return "current", None
+    for revision in sorted(current):
+        try:
+            script.get_revision(revision)
+        except CommandError:
+            return "unknown", revision
+    return "behind", None
+
+
+def _current_heads(connection: Connection) -> tuple[str, ...]:
+    return MigrationContext.configure(connection).get_current_heads()

@@ -41,7 +41,7 @@ def test_the_wire_form_is_the_one_buttons_always_had(action: Action, wire: str) 
 @pytest.mark.parametrize("data", [
     None, "", "zz:1", "t1", "t1:12", "t1:x:acc", "t1:-1:acc", "t1:012:acc", "t1:１２:acc",
     "t1:12:a c", "t1:12:", "c1:5:6", "m1:", "d1:3", "t1:12:受理", "m1:" + "x" * 62,
-    "t1:" + "9" * 19 + ":acc",
+    "t1:" + "9" * 10 + ":acc",  # beyond a 32-bit key: never reaches the database
 ])
 def test_forged_or_malformed_data_decodes_to_nothing(data: str | None) -> None:
     assert decode(data) is None
@@ -57,6 +57,8 @@ def test_more_than_64_bytes_is_refused_both_ways() -> None:
 def test_values_that_cannot_travel_are_a_programming_error() -> None:
     with pytest.raises(ValueError):
         encode(StaffCasePress(-1, "acc"))
+    with pytest.raises(ValueError):
+        encode(StaffCasePress(10**9, "acc"))
     with pytest.raises(ValueError):
         encode(MenuPress("受理"))
     with pytest.raises(ValueError):
@@ -85,7 +87,7 @@ CODES = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
                 max_size=40)
 
 
-@given(st.integers(min_value=0, max_value=10**12), CODES)
+@given(st.integers(min_value=0, max_value=10**9 - 1), CODES)
 def test_every_encodable_action_round_trips(ticket: int, code: str) -> None:
     for action in (StaffCasePress(ticket, code), OwnerCasePress(ticket, code), DialogPress(ticket, code)):
         try:

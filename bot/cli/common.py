@@ -14,16 +14,12 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequen
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeAlias
 
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from services.people.admin import AdminError
 from storage.db import create_engine, create_sessionmaker
-from storage.migrate import alembic_config
+from storage.migrate import schema_status
 from storage.uow import UnitOfWork
 
 __all__ = ["AdminError", "Command", "Subparsers", "admin_errors", "admin_session", "execute", "print_problems"]
@@ -74,19 +70,9 @@ async def admin_session(settings: Settings) -> AsyncIterator[UnitOfWork]:
 
 
 async def _require_head(engine: AsyncEngine, url: str) -> None:
-    async with engine.connect() as connection:
-        current = set(await connection.run_sync(_current_heads))
-    script = ScriptDirectory.from_config(alembic_config(url))
-    if current == set(script.get_heads()):
-        return
-    for revision in current:
-        try:
-            script.get_revision(revision)
-        except CommandError:
-            raise AdminError(f"the database is at revision {revision}, which this version of estatebot "
-                             "does not know; upgrade estatebot") from None
-    raise AdminError(SCHEMA_OUT_OF_DATE)
-
-
-def _current_heads(connection: Connection) -> tuple[str, ...]:
-    return MigrationContext.configure(connection).get_current_heads()
+    status, revision = await schema_status(engine, url)
+    if status == "unknown":
+        raise AdminError(f"the database is at revision {revision}, which this version of estatebot "
+                         "does not know; upgrade estatebot")
+    if status == "behind":
+        raise AdminError(SCHEMA_OUT_OF_DATE)

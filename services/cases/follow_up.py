@@ -1,4 +1,4 @@
-"""The low-rating follow-up shared by every case kind (DOMAIN 3.5): a rating of 1 or 2 opens a
+"""The low-rating follow-up shared by every case kind (DOMAIN 1.6, 2.5): a rating of 1 or 2 opens a
 follow-up for the customer-service manager, who re-visits the owner."""
 
 from __future__ import annotations

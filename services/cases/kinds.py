@@ -2,8 +2,8 @@
 
 The shared case code (history, owner actions, confirmation, reminders) asks the ticket's kind
 instead of testing ``ticket.kind``. A kind is registered once, by the composition root
-(``services/capabilities.py``); adding a kind means one new package that implements
-``CaseKind`` — see docs/architecture.md.
+(``services/capabilities.py``); adding a kind means a new package that implements ``CaseKind``,
+its dialogs, and a few registrations — the steps are in docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Who hears about a case, and when (DESIGN principle 5: every message is an outbox row written
-in the same transaction as the change that caused it)."""
+"""Who hears about a case, and when (every message is an outbox row written in the same
+transaction as the change that caused it)."""
 
 from __future__ import annotations
 

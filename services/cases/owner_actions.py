@@ -1,6 +1,6 @@
 """What owners do with their own cases in chat: view, add information, confirm or reopen a
 result, answer an extension request, rate. Every press is checked against the database
-(DESIGN principle 4): never another owner's case, never an answer to a superseded question."""
+(every press is checked against the database): never another owner's case, never an answer to a superseded question."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Staff presses on a case, and their queue. Who may see a case is decided here for every kind;
-what they may do on it is the kind's (checked again on every press, DESIGN principle 4)."""
+what they may do on it is the kind's, checked against the database again on every press."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exactly-once handling of Telegram updates (DESIGN principle 6)."""
+"""Exactly-once handling of Telegram updates (docs/architecture.md, How an update flows)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Injected time (DESIGN principle 7): tests and the sandbox move a clock instead of sleeping."""
+"""Injected time: tests and the sandbox move a clock instead of sleeping."""
 
 from __future__ import annotations
 

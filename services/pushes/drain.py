@@ -1,4 +1,4 @@
-"""The outbox drain (DESIGN principle 5): sends due outbox rows through the transport under its limits.
+"""The outbox drain (docs/architecture.md, Pushes): sends due outbox rows through the transport under its limits.
 
 A row's life: ``pending`` → claimed under a lease (``claimed_until``) → sent, or back to
 ``pending`` (429, or a 5xx/timeout with backoff), or ``failed`` / ``cancelled``. A crash

@@ -1,4 +1,4 @@
-"""Writing pushes to the outbox (DESIGN principle 5): in the caller's transaction, idempotent."""
+"""Writing pushes to the outbox (docs/architecture.md, Pushes): in the caller's transaction, idempotent."""
 
 from __future__ import annotations
 

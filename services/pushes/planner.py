@@ -1,5 +1,5 @@
 """The planner: every few minutes, each push rule turns what is due into outbox rows
-(DESIGN "Pushes"). It runs on the injected clock; planning is idempotent, so running it again —
+(docs/architecture.md, Push rules). It runs on the injected clock; planning is idempotent, so running it again —
 or on another instance — adds nothing, and on PostgreSQL one instance plans at a time."""
 
 from __future__ import annotations

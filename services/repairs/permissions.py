@@ -1,4 +1,4 @@
-"""Who may do what on a repair, at which stage (checked on every press, DESIGN principle 4)."""
+"""Who may do what on a repair, at which stage (checked against the database on every press)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from services.cases.notify import staff_button
 from services.cases.staff_actions import in_reach
 from services.cases.statuses import REPAIR_WORK, Status
 from services.people.roles import Department, Role
+from services.repairs.filing import KIND
 from services.repairs.rules import Approver, may_approve
 from storage.models import Staff, Ticket
 from storage.uow import UnitOfWork
@@ -53,7 +54,7 @@ def repair_permitted(
     staff: Staff, ticket: Ticket, action: RepairAction, *, worker_id: int | None, waiting_for: Approver | None
 ) -> bool:
     """``worker_id``: the work order's worker; ``waiting_for``: the approval step now pending."""
-    if not in_reach(staff, ticket):
+    if not in_reach(staff, ticket) or ticket.kind != KIND:
         return False
     department, role, status = staff.department, staff.role, ticket.status
     repair_lead = department == Department.REPAIR and role in LEADS

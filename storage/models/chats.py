@@ -12,7 +12,7 @@ from storage.models.base import Base, UtcDateTime
 
 
 class Chat(Base):
-    """Per-chat settings and the conversation in progress (DESIGN principle 2)."""
+    """Per-chat settings and the conversation in progress (kept in the database: a restart resumes every conversation)."""
 
     __tablename__ = "chats"
 

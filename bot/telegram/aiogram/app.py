@@ -68,9 +68,10 @@ def message_in(message: Message) -> MessageIn:
         return MessageIn("contact", contact_phone=message.contact.phone_number,
                          contact_user_id=message.contact.user_id)
     if message.photo:
-        return MessageIn("photo", file_id=message.photo[-1].file_id)
+        return MessageIn("photo", text=message.caption, file_id=message.photo[-1].file_id)
     if message.document is not None:
-        return MessageIn("document", file_id=message.document.file_id, file_name=message.document.file_name or "")
+        return MessageIn("document", text=message.caption, file_id=message.document.file_id,
+                         file_name=message.document.file_name or "")
     return MessageIn(str(message.content_type))
 
 

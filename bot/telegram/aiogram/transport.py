@@ -51,39 +51,47 @@ class AiogramTransport:
 
     async def send(self, chat_id: int, part: Part, locale: str, *, request_timeout: float | None = None) -> int:
         timeout = int(request_timeout) if request_timeout is not None else None
-        async with mapped_errors():
-            if isinstance(part, Media):
-                send_media = self.bot.send_photo if part.kind == "photo" else self.bot.send_document
+        if isinstance(part, Media):
+            send_media = self.bot.send_photo if part.kind == "photo" else self.bot.send_document
+            async with mapped_errors():
                 return (await send_media(chat_id, part.file_id, request_timeout=timeout)).message_id
-            return await self._send_reply(chat_id, part, locale, timeout)
+        messages = self._render(part, locale)
+        sent = 0
+        async with mapped_errors():
+            for text, markup in messages:
+                sent = (await self.bot.send_message(chat_id, text, reply_markup=markup,
+                                                    request_timeout=timeout)).message_id
+        return sent
 
-    async def _send_reply(self, chat_id: int, reply: Reply, locale: str, timeout: int | None) -> int:  # noqa: ASYNC109
-        """A reply with both a contact button and inline buttons takes two messages, because a
-        Telegram message carries one keyboard."""
-        tr = self.catalogs.get(locale)
-        text = tr.render(reply.text)
-        inline = inline_markup(reply, tr)
-        if reply.request_contact is not None:
-            sent = await self.bot.send_message(chat_id, text, reply_markup=contact_keyboard(reply.request_contact, tr),
-                                               request_timeout=timeout)
-            if inline is None:
-                return sent.message_id
-            sent = await self.bot.send_message(chat_id, tr.render(Msg(N_("Or choose:"))), reply_markup=inline,
-                                               request_timeout=timeout)
-            return sent.message_id
-        markup: Markup | None = inline
-        if markup is None and reply.remove_keyboard:
-            markup = ReplyKeyboardRemove()
-        return (await self.bot.send_message(chat_id, text, reply_markup=markup, request_timeout=timeout)).message_id
+    def _render(self, reply: Reply, locale: str) -> list[tuple[str, Markup | None]]:
+        """The messages of a reply for ``locale``. A reply with both a contact button and inline
+        buttons takes two, because a Telegram message carries one keyboard. A reply that cannot
+        be rendered (a broken placeholder in a translation, oversize button data) can never be
+        sent: Permanent."""
+        try:
+            tr = self.catalogs.get(locale)
+            text = tr.render(reply.text)
+            inline = inline_markup(reply, tr)
+            if reply.request_contact is not None:
+                first: list[tuple[str, Markup | None]] = [(text, contact_keyboard(reply.request_contact, tr))]
+                return first + ([(tr.render(Msg(N_("Or choose:"))), inline)] if inline is not None else [])
+            markup: Markup | None = inline
+            if markup is None and reply.remove_keyboard:
+                markup = ReplyKeyboardRemove()
+            return [(text, markup)]
+        except Exception as error:
+            raise Permanent(f"cannot render: {error!r}"[:500]) from error
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:
-        # Best effort: a message over 48 hours old can no longer be edited.
-        with contextlib.suppress(TelegramBadRequest):
-            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+        # A message over 48 hours old can no longer be edited: that refusal is no error.
+        async with mapped_errors():
+            with contextlib.suppress(TelegramBadRequest):
+                await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
     async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
         """Telegram refuses answers to queries older than ~15 s; the press was handled all the
         same, so that refusal is not an error for the person."""
         text = self.catalogs.get(locale).gettext(alert) if alert is not None else None
-        with contextlib.suppress(TelegramBadRequest):
-            await self.bot.answer_callback_query(query_id, text=text, show_alert=text is not None)
+        async with mapped_errors():
+            with contextlib.suppress(TelegramBadRequest):
+                await self.bot.answer_callback_query(query_id, text=text, show_alert=text is not None)
