@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from dialogs.actions import DialogPress, LanguagePress, MenuPress, OwnerCasePress, encode
+from dialogs.actions import DialogPress, LanguagePress, MenuPress, OwnerCasePress, ReplyPress, encode
 from dialogs.engine import Reply
 from dialogs.text import Msg
 from handlers import build_router
@@ -24,7 +24,7 @@ from services.cases.statuses import TRANSITIONS, InvalidTransition, Status, can_
 from services.common.clock import ManualClock
 from services.pushes.planner import plan
 from services.pushes.rules import PlanRound, register_rule, registered_rules
-from services.pushes.transport import Media, Part
+from services.pushes.transport import Media, Part, Transient
 from storage.db import create_sessionmaker
 from storage.models import Ticket
 from storage.uow import UnitOfWork
@@ -154,6 +154,63 @@ def test_the_core_runs_without_importing_a_chat_framework() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+class FlakyTransport(RecordingTransport):
+    """Telegram's answer to the button fails (a network error); the replies must still go out."""
+
+    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
+        raise Transient("TelegramNetworkError: connection reset")
+
+    async def clear_buttons(self, chat_id: int, message_id: int) -> None:
+        raise RuntimeError("not even a transport error")
+
+
+async def test_a_failing_button_answer_does_not_keep_the_replies_back(engine: AsyncEngine) -> None:
+    sessionmaker = create_sessionmaker(engine)
+    pipeline = Pipeline(sessionmaker, ManualClock(NOW), build_router(), default_locale="zh_Hans_CN",
+                        timezone="Asia/Shanghai")
+    transport = FlakyTransport()
+    await pipeline.handle(Inbound(1, 508, Sender(508), button=ButtonIn("q", encode(MenuPress("inquiry")), 3)),
+                          transport)
+    assert transport.msgids() == ["What would you like to tell us?"]
+    async with UnitOfWork(sessionmaker) as uow:  # the step was saved before anything was delivered
+        chat = await uow.chats.get(508)
+        assert chat is not None and chat.dialog is not None and chat.dialog["dialog"] == "inquiry"
+
+
+async def test_the_drain_is_woken_after_the_replies(engine: AsyncEngine) -> None:
+    sessionmaker = create_sessionmaker(engine)
+    transport = RecordingTransport()
+    woken_after: list[int] = []  # how many messages had gone out when the drain was woken
+    pipeline = Pipeline(sessionmaker, ManualClock(NOW), build_router(), default_locale="zh_Hans_CN",
+                        timezone="Asia/Shanghai", on_committed=lambda: woken_after.append(len(transport.sent)))
+    core = Core(pipeline, transport, lambda: UnitOfWork(sessionmaker))
+    async with core.uow() as uow:
+        roster = await seed_roster(uow, NOW)
+
+    async def answer(user: int, code: str | None = None, text: str | None = None) -> None:
+        question = transport.sent[-1][1]
+        assert isinstance(question, Reply) and question.rev is not None
+        if text is not None:
+            await core.send(user, MessageIn("text", text=text))
+        else:
+            await core.press(user, encode(DialogPress(question.rev, code or "ok")))
+
+    # Someone not registered leaves a message; customer service answers it.
+    await core.press(510, encode(MenuPress("inquiry")))
+    await answer(510, "c:praise")
+    await answer(510, text="物业的保安很负责，谢谢！")
+    await answer(510, text="陈先生")
+    await answer(510, "-")  # no phone
+    await answer(510, "ok")
+    await core.send(511, MessageIn("text", text=f"/start {roster.service_agent_code}"))
+    await core.press(511, encode(ReplyPress(1)))
+    await answer(511, text="谢谢您的表扬，我们会转达。")
+    assert woken_after == []
+    await answer(511, "ok")  # the relay to the person is an outbox row
+    assert transport.msgids()[-1] == "Reply to {number} sent."
+    assert woken_after == [len(transport.sent)]
 
 
 # ---------------------------------------------------------------- statuses, kinds and push rules

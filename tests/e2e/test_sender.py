@@ -138,6 +138,16 @@ async def test_pushes_render_in_each_recipients_locale_at_send_time(env: Env) ->
     assert row.sent_at == env.clock.now()
 
 
+async def test_a_row_that_cannot_be_rendered_fails_at_once_and_the_chat_goes_on(env: Env) -> None:
+    # A translation with a broken placeholder, say: it can never be sent, so it is not retried.
+    await env.push("broken", 506, Msg(N_("Your complaint is registered as {number}.")))  # no {number} given
+    await env.push("fine", 506)
+    assert await env.sender().drain() == 1
+    broken = await env.row("broken")
+    assert broken.status == "failed" and broken.attempts == 0 and "cannot render" in (broken.last_error or "")
+    assert env.texts(506) == ["请问您需要办理什么？"]
+
+
 async def test_the_same_key_enqueued_twice_is_sent_once(env: Env) -> None:
     assert await env.push("birthday:7:2026", 504, Plain("生日快乐"))
     assert not await env.push("birthday:7:2026", 504, Plain("生日快乐"))
