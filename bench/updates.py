@@ -30,6 +30,7 @@ from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
 from bot.telegram.aiogram.app import UpdateDoneMiddleware, build_bot, build_dispatcher
+from bot.telegram.aiogram.polling import AtLeastOncePolling
 from storage.migrate import downgrade, upgrade
 
 Step = Callable[[BotAPIEmulator, int, dict[str, Any] | None], int]
@@ -96,11 +97,23 @@ async def _drive(
 
 
 async def _with_polling(bot: Bot, dispatcher: Dispatcher, work: Callable[[], Awaitable[Any]]) -> Any:
+    """The echo bot polls as aiogram does (the baseline)."""
     task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1))
     try:
         return await work()
     finally:
         await dispatcher.stop_polling()
+        await task
+
+
+async def _with_our_polling(bot: Bot, dispatcher: Dispatcher, work: Callable[[], Awaitable[Any]]) -> Any:
+    """estatebot polls as it does in production: an update is confirmed only once handled."""
+    polling = AtLeastOncePolling(dispatcher, bot, polling_timeout=1)
+    task = asyncio.create_task(polling.run())
+    try:
+        return await work()
+    finally:
+        polling.stop()
         await task
 
 
@@ -131,7 +144,7 @@ async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -
     bot = build_bot(settings, DEFAULT_TOKEN)
     done = Done()
     try:
-        result: tuple[float, list[float]] = await _with_polling(
+        result: tuple[float, list[float]] = await _with_our_polling(
             bot, build_dispatcher(runtime, on_update_done=done), lambda: _drive(emulator, done, people, INQUIRY, 200_000)
         )
         return result

@@ -20,6 +20,7 @@ from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
 from bot.telegram.aiogram.app import build_bot, build_dispatcher
+from bot.telegram.aiogram.polling import AtLeastOncePolling
 from bot.telegram.aiogram.transport import AiogramTransport
 from services.common.clock import ManualClock
 from services.pushes.drain import OutboxDrain
@@ -40,6 +41,7 @@ class BotHarness:
         self.dispatcher: Dispatcher | None = None
         self.bot: Bot | None = None
         self.sender: OutboxDrain | None = None
+        self.polling: AtLeastOncePolling | None = None
 
     async def start(self) -> None:
         settings = Settings(
@@ -56,9 +58,8 @@ class BotHarness:
         # Tests do not pace pushes like Telegram (1/s per chat); the sender's own tests do.
         self.sender = await self.runtime.start_sender(AiogramTransport(self.bot, self.catalogs),
                                                       RateLimiter(1000, 1000.0, 1000, 1000))
-        self._task = asyncio.create_task(
-            self.dispatcher.start_polling(self.bot, handle_signals=False, polling_timeout=1, close_bot_session=True)
-        )
+        self.polling = AtLeastOncePolling(self.dispatcher, self.bot, polling_timeout=1)
+        self._task = asyncio.create_task(self.polling.run())
 
     async def stop(self) -> None:
         """Stop as a deploy would: polling ends, connections close; the database stays."""
@@ -68,11 +69,19 @@ class BotHarness:
             await self.settle()
         finally:
             assert self.dispatcher is not None and self.runtime is not None
-            if not self._task.done():
-                await self.dispatcher.stop_polling()
+            assert self.polling is not None
+            self.polling.stop()
             await self._task
             await self.runtime.close()
             self._task = None
+
+    async def crash(self) -> None:
+        """Die in the middle of handling: what is in flight is cut off, nothing more is confirmed."""
+        assert self.polling is not None and self._task is not None and self.runtime is not None
+        self.polling.cut_off()
+        await self._task
+        await self.runtime.close()
+        self._task = None
 
     def uow(self) -> UnitOfWork:
         """A unit of work on the bot's own database, for seeding and for assertions."""

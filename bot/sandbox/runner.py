@@ -12,6 +12,7 @@ from bot.sandbox.demo import seed_demo
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.web import ChatPage
 from bot.telegram.aiogram.app import build_bot, build_dispatcher
+from bot.telegram.aiogram.polling import AtLeastOncePolling
 from services.common.clock import ManualClock
 from storage.uow import UnitOfWork
 
@@ -45,7 +46,7 @@ async def run_sandbox(runtime: Runtime) -> None:
     print(f"sandbox Bot API emulator on {base} (driver API under {base}/_sandbox/)", flush=True)
     print(f"web chat: http://{settings.sandbox_host}:{settings.sandbox_web_port}/", flush=True)
     try:
-        await dispatcher.start_polling(bot, handle_signals=True, polling_timeout=10)
+        await AtLeastOncePolling(dispatcher, bot, polling_timeout=10).run(handle_signals=True)
     finally:
         await runner.cleanup()
         await emulator.stop()

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.telegram.aiogram.polling import AtLeastOncePolling
 from bot.telegram.aiogram.transport import AiogramTransport
 from dialogs.text import N_
 from handlers.inbound import ButtonIn, Inbound, MessageIn, Sender
@@ -128,7 +129,7 @@ async def run_polling(runtime: Runtime, token: str) -> None:
     bot = build_bot(runtime.settings, token)
     dispatcher = build_dispatcher(runtime)
     try:
-        await dispatcher.start_polling(bot, handle_signals=True)
+        await AtLeastOncePolling(dispatcher, bot).run(handle_signals=True)
     finally:
         await runtime.close()
 
@@ -144,7 +145,10 @@ def build_webhook_app(runtime: Runtime, bot: Bot, dispatcher: Dispatcher) -> web
 
     dispatcher.startup.register(on_startup)
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
+    # Answer Telegram only once the update is handled (committed): a 2xx before that would lose
+    # the update if the process died meanwhile (aiogram answers first by default).
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret,
+                         handle_in_background=False).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     return app
 

@@ -1,0 +1,1 @@
+"""Reliability: crashes, redeliveries, faults and floods, through the real bot and the emulator."""
