@@ -54,6 +54,7 @@ class Inbound:
     sender: Sender | None
     message: MessageIn | None = None
     button: ButtonIn | None = None
+    private: bool = True  # a one-to-one chat with the person (groups and channels are not)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 SOMETHING_WENT_WRONG = Msg(N_("Sorry, something went wrong. Please try again."))
+PRIVATE_ONLY = N_("To keep your details private, I only help in a private chat. Please write to me directly.")
 
 
 class ChatOrder:
@@ -102,6 +103,9 @@ class Pipeline:
         async with UnitOfWork(self._sessionmaker) as uow:
             if inbound.update_id is not None and not await claim_update(uow, inbound.update_id, now):
                 return None, self._default_locale, 0
+            if not inbound.private:  # nothing personal in a group: not even who the sender is
+                await uow.commit()
+                return self._outside_private_chat(inbound), self._default_locale, 0
             sender = inbound.sender
             identity = await resolve_identity(uow, sender.user_id) if sender else Identity(Kind.UNKNOWN, 0)
             saved = await uow.chats.get(inbound.chat_id)
@@ -111,6 +115,17 @@ class Pipeline:
             response = await self._router.dispatch(Context(uow, actor, now), inbound)
             await uow.commit()
             return response, locale, uow.enqueued
+
+    def _outside_private_chat(self, inbound: Inbound) -> Response:
+        """A command or a button in a group gets one line asking for a private chat; anything else
+        in a group gets no answer at all (a bot that talks in groups floods them)."""
+        language = inbound.sender.language_code if inbound.sender else None
+        locale = resolve_locale(None, None, language, self._default_locale)
+        if inbound.button is not None:
+            return Response(alert=PRIVATE_ONLY, locale=locale)
+        if inbound.message is not None and inbound.message.command is not None:
+            return Response([Reply(Msg(PRIVATE_ONLY))], locale=locale)
+        return Response(locale=locale)
 
     async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport) -> None:
         """The answer to a button first (it stops the spinner), then clear, then the replies.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import Subparsers
+from bot.cli.common import AdminError, Subparsers
 from bot.settings import Settings
 from storage.migrate import upgrade
 
@@ -17,7 +17,14 @@ def register(commands: Subparsers) -> None:
     run.set_defaults(func=_run)
 
 
+WEBHOOK_NEEDS_SECRET = ("webhook mode needs WEBHOOK_SECRET (1–256 characters A-Z, a-z, 0-9, _ and -): without "
+                        "it anyone who finds WEBHOOK_URL could post updates as any owner or staff member")
+
+
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.bot_token is not None and settings.webhook_url and not (
+            settings.webhook_secret and settings.webhook_secret.get_secret_value()):
+        raise AdminError(WEBHOOK_NEEDS_SECRET)
     await upgrade(settings.database_url)
     from bot.runtime import Runtime
     from bot.telegram.aiogram.app import run_polling, run_webhook

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, web
@@ -12,7 +13,7 @@ from bot.i18n import Catalogs
 from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
-from bot.telegram.aiogram.app import build_bot, build_dispatcher, build_webhook_app
+from bot.telegram.aiogram.app import WebhookSecretMissing, build_bot, build_dispatcher, build_webhook_app
 from services.common.clock import ManualClock
 
 
@@ -62,3 +63,40 @@ async def test_webhook_checks_the_secret_and_handles_updates(webhook: str, emula
             assert response.status == 200
     messages = await emulator.wait_for_bot_messages(4242, 1)
     assert messages[0]["text"] == "What would you like to do?"
+
+
+async def test_webhook_mode_does_not_start_without_a_secret(
+    emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs,
+) -> None:
+    settings = Settings(_env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url,
+                        database_url=database_url, webhook_url="https://bot.example.com/hooks/estate")
+    runtime = Runtime.create(settings, clock=clock, catalogs=catalogs)
+    bot = build_bot(settings, DEFAULT_TOKEN)
+    with pytest.raises(WebhookSecretMissing):
+        build_webhook_app(runtime, bot, build_dispatcher(runtime))
+    await bot.session.close()
+    await runtime.close()
+
+
+def test_the_command_line_refuses_webhook_mode_without_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.cli import main
+
+    database_url = f"sqlite:///{tmp_path / 'never.db'}"
+    monkeypatch.setenv("BOT_TOKEN", DEFAULT_TOKEN)
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.com/hooks/estate")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+    assert main(["run"]) == 1
+    assert "webhook mode needs WEBHOOK_SECRET" in capsys.readouterr().err
+    assert not (tmp_path / "never.db").exists()  # it said so before touching anything
+
+
+async def test_telegram_is_answered_only_after_the_update_is_handled(webhook: str, emulator: BotAPIEmulator) -> None:
+    emulator.inject_fault(0, "sendMessage", delay=0.5)  # a slow reply: the handling takes that long
+    async with ClientSession() as http, http.post(webhook, json=_update(7, "/menu"),
+                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as response:
+        assert response.status == 200
+        # By the time Telegram hears 200, the reply went out (it would retry a failed delivery).
+        assert [m["text"] for m in emulator.bot_messages(4242)] == ["What would you like to do?"]

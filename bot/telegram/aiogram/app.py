@@ -53,6 +53,10 @@ class UpdateDoneMiddleware(BaseMiddleware):
                 self._callback(event.update_id)
 
 
+class WebhookSecretMissing(RuntimeError):
+    """WEBHOOK_URL is set but WEBHOOK_SECRET is not."""
+
+
 def build_bot(settings: Settings, token: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     return Bot(
@@ -93,15 +97,18 @@ def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | N
         return transports[bot.id]
 
     async def on_message(message: Message, bot: Bot, event_update: Update) -> None:
-        inbound = Inbound(event_update.update_id, message.chat.id, _sender(message.from_user), message=message_in(message))
+        inbound = Inbound(event_update.update_id, message.chat.id, _sender(message.from_user),
+                          message=message_in(message), private=message.chat.type == "private")
         await runtime.pipeline.handle(inbound, transport(bot))
 
     async def on_button(query: CallbackQuery, bot: Bot, event_update: Update) -> None:
-        # Private chats only: the chat id is the user's id, also for a button press.
-        chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+        # A button under an inline-mode message has no chat: it can only be the presser's own.
+        chat = query.message.chat if query.message is not None else None
+        chat_id = chat.id if chat is not None else query.from_user.id
         message_id = query.message.message_id if query.message is not None else None
         inbound = Inbound(event_update.update_id, chat_id, _sender(query.from_user),
-                          button=ButtonIn(query.id, query.data, message_id))
+                          button=ButtonIn(query.id, query.data, message_id),
+                          private=chat is None or chat.type == "private")
         await runtime.pipeline.handle(inbound, transport(bot))
 
     async def on_startup(bot: Bot) -> None:
@@ -135,9 +142,16 @@ async def run_polling(runtime: Runtime, token: str) -> None:
 
 
 def build_webhook_app(runtime: Runtime, bot: Bot, dispatcher: Dispatcher) -> web.Application:
-    """aiogram's webhook handler at WEBHOOK_URL's path; requests without the secret are refused."""
+    """aiogram's webhook handler at WEBHOOK_URL's path; requests without the secret are refused.
+
+    Without a secret anyone who finds the URL could post updates as any owner or staff member, so
+    webhook mode does not start without one (``WebhookSecretMissing``)."""
     settings = runtime.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise WebhookSecretMissing(
+            "webhook mode needs WEBHOOK_SECRET (1–256 characters A-Z, a-z, 0-9, _ and -): Telegram sends it "
+            "with every update, and requests without it are refused")
     path = urlparse(settings.webhook_url or "").path or "/telegram"
 
     async def on_startup(bot: Bot) -> None:
@@ -156,7 +170,12 @@ def build_webhook_app(runtime: Runtime, bot: Bot, dispatcher: Dispatcher) -> web
 async def run_webhook(runtime: Runtime, token: str) -> None:
     settings = runtime.settings
     bot = build_bot(settings, token)
-    app = build_webhook_app(runtime, bot, build_dispatcher(runtime))
+    try:
+        app = build_webhook_app(runtime, bot, build_dispatcher(runtime))
+    except WebhookSecretMissing:
+        await bot.session.close()
+        await runtime.close()
+        raise
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
