@@ -16,6 +16,7 @@ from handlers.pipeline import Pipeline
 from services.capabilities import install
 from services.chats.updates import prune_processed_updates
 from services.common.clock import Clock, SystemClock
+from services.people.onboarding import prune_code_attempts
 from services.pushes.drain import OutboxDrain
 from services.pushes.ratelimit import RateLimiter
 from services.pushes.transport import Transport
@@ -84,5 +85,6 @@ class Runtime:
     async def prune_update_ids(self) -> int:
         async with UnitOfWork(self.sessionmaker) as uow:
             removed = await prune_processed_updates(uow, self.clock.now())
+            await prune_code_attempts(uow, self.clock.now())
             await uow.commit()
         return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import unicodedata
 from collections.abc import Mapping
@@ -17,6 +18,8 @@ from dialogs.text import N_, Msg, Plain
 from services.common.actor import Actor, Completion
 from storage.models import InvitationCode, Owner, Staff
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
 CODE_LENGTH = 8
@@ -38,6 +41,16 @@ class RedeemResult(StrEnum):
     STAFF = "staff"
     INVALID = "invalid"  # unknown, used or expired: one answer, so codes cannot be probed
     ALREADY_BOUND = "already_bound"
+    LOCKED = "locked"  # too many wrong codes lately: no code is tried, right or wrong
+
+
+# Guessing a code: 31^8 codes, so a handful of tries per account and a few dozen overall per
+# ten minutes make it hopeless, while a person who mistypes a few times is let through.
+ATTEMPTS_PER_ACCOUNT = 5
+ACCOUNT_WINDOW = timedelta(hours=1)
+ATTEMPTS_OVERALL = 50
+OVERALL_WINDOW = timedelta(minutes=10)
+KEEP_ATTEMPTS = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,28 @@ def _issue(uow: UnitOfWork, invitation: InvitationCode) -> str:
 
 
 async def redeem_code(
+    uow: UnitOfWork, *, code: str, user_id: int, chat_id: int, locale: str, now: datetime
+) -> BindOutcome:
+    """Bind the account by a one-time code. Wrong codes are counted (in the caller's unit of
+    work); after too many, for the account or overall, no code is tried until the window passes."""
+    if await uow.invitations.failed_attempts(now - ACCOUNT_WINDOW, user_id=user_id) >= ATTEMPTS_PER_ACCOUNT:
+        log.warning("codes: account %s is locked out after %d wrong codes", user_id, ATTEMPTS_PER_ACCOUNT)
+        return BindOutcome(RedeemResult.LOCKED)
+    if await uow.invitations.failed_attempts(now - OVERALL_WINDOW) >= ATTEMPTS_OVERALL:
+        log.warning("codes: %d wrong codes in %s; no code is accepted for now", ATTEMPTS_OVERALL, OVERALL_WINDOW)
+        return BindOutcome(RedeemResult.LOCKED)
+    outcome = await _redeem(uow, code=code, user_id=user_id, chat_id=chat_id, locale=locale, now=now)
+    if outcome.result is RedeemResult.INVALID:
+        uow.invitations.add_failed_attempt(user_id, now)
+    return outcome
+
+
+async def prune_code_attempts(uow: UnitOfWork, now: datetime) -> int:
+    """Forget wrong codes older than any window (the caller commits)."""
+    return await uow.invitations.prune_attempts(now - KEEP_ATTEMPTS)
+
+
+async def _redeem(
     uow: UnitOfWork, *, code: str, user_id: int, chat_id: int, locale: str, now: datetime
 ) -> BindOutcome:
     invitation = await uow.invitations.by_hash(hash_code(code))
@@ -173,6 +208,7 @@ def bind_reply(outcome: BindOutcome) -> Reply:
             "customer service for an invitation code."
         ),
         RedeemResult.INVALID: N_("That code is not valid or has expired. Please check it and type it again."),
+        RedeemResult.LOCKED: N_("Too many wrong codes. Please try again in an hour, or ask customer service for help."),
     }
     return Reply(Msg(messages[result]))
 

@@ -9,7 +9,7 @@ from storage.models.cases import NumberSequence, Ticket, TicketEvent
 from storage.models.chats import Chat, ProcessedUpdate
 from storage.models.complaints import RoutingOverride
 from storage.models.inquiries import CommunicationEntry
-from storage.models.people import Building, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
+from storage.models.people import Building, CodeAttempt, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
 from storage.models.pushes import OutboxMessage
 from storage.models.repairs import CostApproval, Repair, SiteSurvey, WarrantyOverride, WorkOrder
 
@@ -19,6 +19,7 @@ __all__ = [
     "CalendarDay",
     "CalendarYear",
     "Chat",
+    "CodeAttempt",
     "CommunicationEntry",
     "CostApproval",
     "InvitationCode",

@@ -117,3 +117,13 @@ class InvitationCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CodeAttempt(Base):
+    """A wrong invitation or staff code typed by a chat account: counted to stop guessing."""
+
+    __tablename__ = "code_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

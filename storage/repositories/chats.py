@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import Chat, InvitationCode, ProcessedUpdate
+from storage.models import Chat, CodeAttempt, InvitationCode, ProcessedUpdate
 from storage.repositories.base import Repository
 
 
@@ -61,3 +61,17 @@ class InvitationRepository(Repository):
 
     def add(self, code: InvitationCode) -> None:
         self.session.add(code)
+
+    def add_failed_attempt(self, user_id: int, now: datetime) -> None:
+        self.session.add(CodeAttempt(telegram_user_id=user_id, at=now))
+
+    async def failed_attempts(self, since: datetime, *, user_id: int | None = None) -> int:
+        """Wrong codes typed since ``since``: by one account, or by everyone."""
+        query = select(func.count()).select_from(CodeAttempt).where(CodeAttempt.at >= since)
+        if user_id is not None:
+            query = query.where(CodeAttempt.telegram_user_id == user_id)
+        return int(await self.session.scalar(query) or 0)
+
+    async def prune_attempts(self, before: datetime) -> int:
+        result = await self.session.execute(delete(CodeAttempt).where(CodeAttempt.at < before))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -171,3 +171,42 @@ async def test_menu_items_are_checked_against_identity(harness: BotHarness, rost
     assert replies == []
     answers = list(harness.emulator.callback_answers.values())
     assert answers[-1] == {"text": "您无权使用此功能。", "show_alert": True}
+
+
+async def test_guessing_codes_locks_the_account_out_and_then_every_code_is_refused(
+    harness: BotHarness, roster: Roster, caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with harness.uow() as uow:
+        code = await owner_code(uow, LI_PHONE, harness.clock.now())
+    guesser = harness.person(7020)
+    for n in range(5):  # a person who mistypes is told and asked again
+        replies = await guesser.say(f"/start WRONG{n:03d}")
+        assert "邀请码无效或已过期" in replies[0]["text"]
+    replies = await guesser.say(f"/start {code}")  # even the right code, while locked out
+    assert "输错邀请码的次数过多" in replies[0]["text"]
+    assert "account 7020 is locked out" in caplog.text
+    async with harness.uow() as uow:
+        owner = await uow.owners.by_phone(LI_PHONE)
+        assert owner is not None and owner.telegram_user_id is None
+    harness.clock.advance(timedelta(hours=1, minutes=1))
+    replies = await guesser.say(f"/start {code}")
+    assert "欢迎，李伟！" in replies[0]["text"]
+
+
+async def test_many_guessing_accounts_pause_every_code_for_a_while(harness: BotHarness, roster: Roster) -> None:
+    from services.people.onboarding import ATTEMPTS_OVERALL, ATTEMPTS_PER_ACCOUNT
+
+    async with harness.uow() as uow:
+        code = await owner_code(uow, LI_PHONE, harness.clock.now())
+    accounts = -(-ATTEMPTS_OVERALL // (ATTEMPTS_PER_ACCOUNT - 1))
+    for account in range(accounts):
+        person = harness.person(7100 + account)
+        for n in range(ATTEMPTS_PER_ACCOUNT - 1):  # each stays under its own limit
+            harness.emulator.send_text(person.id, f"/start GUESS{n:03d}")
+    await harness.settle()
+    honest = harness.person(7099)
+    replies = await honest.say(f"/start {code}")
+    assert "输错邀请码的次数过多" in replies[0]["text"]
+    harness.clock.advance(timedelta(minutes=11))
+    replies = await honest.say(f"/start {code}")
+    assert "欢迎，李伟！" in replies[0]["text"]
