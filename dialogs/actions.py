@@ -143,6 +143,16 @@ class OwnerCasePress(Action):
 
 @register
 @dataclass(frozen=True)
+class PagePress(Action):
+    """The next page of a list that can grow (``inbox``, ``queue``, ``my``), from ``offset``."""
+
+    tag: ClassVar[str] = "p1"
+    list: str
+    offset: int
+
+
+@register
+@dataclass(frozen=True)
 class ReplyPress(Action):
     """Customer service answers an entry of the communication log."""
 

@@ -48,12 +48,12 @@ def _file(dialog: str) -> Callable[[Context], Awaitable[Response]]:
     return handle
 
 
-async def _my(ctx: Context) -> Response:
-    return Response([await owner_actions.my_cases(ctx.uow, ctx.actor)])
+async def _my(ctx: Context, offset: int = 0) -> Response:
+    return Response([await owner_actions.my_cases(ctx.uow, ctx.actor, offset)])
 
 
-async def _queue(ctx: Context) -> Response:
-    return Response([await staff_actions.queue(ctx.uow, ctx.actor)])
+async def _queue(ctx: Context, offset: int = 0) -> Response:
+    return Response([await staff_actions.queue(ctx.uow, ctx.actor, offset)])
 
 
 async def _typed_number(ctx: Context, message: MessageIn) -> Response | None:
@@ -79,5 +79,7 @@ def register(router: Router) -> None:
     router.message(_typed_number)
     router.menu_item("my", _my)
     router.menu_item("queue", _queue)
+    router.page("my", _my)
+    router.page("queue", _queue)
     for kind in registered_kinds():  # 📣 投诉, 🛠 报修: the menu entry is the kind's name
         router.menu_item(kind.name, _file(kind.intake_dialog))

@@ -13,8 +13,8 @@ async def _leave_message(ctx: Context) -> Response:
     return Response(await conversation.begin(ctx, "inquiry", {"known": ctx.actor.identity.is_owner}))
 
 
-async def _inbox(ctx: Context) -> Response:
-    return Response([await log.inbox(ctx.uow, ctx.actor)])
+async def _inbox(ctx: Context, offset: int = 0) -> Response:
+    return Response([await log.inbox(ctx.uow, ctx.actor, offset)])
 
 
 async def _inbox_command(ctx: Context, message: MessageIn, args: str) -> Response:
@@ -25,7 +25,8 @@ async def _reply(ctx: Context, press: ReplyPress, button: ButtonIn) -> Response:
     target = await log.begin_reply(ctx.uow, ctx.actor, press.entry)
     if isinstance(target, str):
         return Response(alert=target)
-    return Response(await conversation.begin(ctx, target[0], target[1]))
+    card, dialog, context = target
+    return Response([card, *await conversation.begin(ctx, dialog, context)])
 
 
 def register(router: Router) -> None:
@@ -33,3 +34,4 @@ def register(router: Router) -> None:
     router.button(ReplyPress, _reply)
     router.menu_item("inquiry", _leave_message)
     router.menu_item("inbox", _inbox)
+    router.page("inbox", _inbox)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from dialogs.actions import Action, decode
+from dialogs.actions import Action, PagePress, decode
 from dialogs.text import N_
 from handlers.inbound import ButtonIn, Context, Inbound, MessageIn, Response
 
@@ -17,6 +17,7 @@ CommandHandler = Callable[[Context, MessageIn, str], Awaitable[Response]]
 ButtonHandler = Callable[[Context, Any, ButtonIn], Awaitable[Response]]
 MessageHandler = Callable[[Context, MessageIn], Awaitable[Response | None]]
 MenuHandler = Callable[[Context], Awaitable[Response]]
+PageHandler = Callable[[Context, int], Awaitable[Response]]
 
 NOT_VALID = N_("This button is not valid.")
 
@@ -27,6 +28,8 @@ class Router:
         self.buttons: dict[type[Action], ButtonHandler] = {}
         self.messages: list[MessageHandler] = []
         self.menu_items: dict[str, MenuHandler] = {}
+        self.pages: dict[str, PageHandler] = {}
+        self.button(PagePress, self._page)
 
     def command(self, name: str, handler: CommandHandler) -> None:
         self.commands[name] = handler
@@ -40,6 +43,14 @@ class Router:
     def menu_item(self, code: str, handler: MenuHandler) -> None:
         """What a main-menu entry does (who may see it is the menu's business)."""
         self.menu_items[code] = handler
+
+    def page(self, name: str, handler: PageHandler) -> None:
+        """A list shown a page at a time; its next-page button names it (``PagePress``)."""
+        self.pages[name] = handler
+
+    async def _page(self, ctx: Context, press: PagePress, button: ButtonIn) -> Response:
+        handler = self.pages.get(press.list)
+        return await handler(ctx, press.offset) if handler is not None else Response(alert=NOT_VALID)
 
     async def dispatch(self, ctx: Context, inbound: Inbound) -> Response:
         if inbound.button is not None:

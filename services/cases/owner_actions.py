@@ -21,6 +21,7 @@ from services.cases.results import NO_LONGER_VALID, NOT_VALID, STALE, ActionResu
 from services.cases.statuses import OWNER_MAY_ADD, STATUS_LABELS, WORKING, Status, move
 from services.cases.units import ticket_unit
 from services.common.actor import Actor, Completion
+from services.common.pages import next_page, page_note
 from storage.models import Ticket
 from storage.uow import UnitOfWork
 
@@ -93,7 +94,10 @@ async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
     return Reply(await kind_of(ticket).owner_card(uow, ticket, await ticket_unit(uow, ticket)), rows)
 
 
-async def my_cases(uow: UnitOfWork, actor: Actor) -> Reply:
+MY_PAGE = 10
+
+
+async def my_cases(uow: UnitOfWork, actor: Actor, offset: int = 0) -> Reply:
     if actor.identity.owner_id is None:
         return Reply(Msg(N_("Please link your account first: /start")))
     tickets = await uow.tickets.of_owner(actor.identity.owner_id)
@@ -101,14 +105,17 @@ async def my_cases(uow: UnitOfWork, actor: Actor) -> Reply:
         return Reply(Msg(N_("You have no cases yet.")))
     lines: list[Text] = [Msg(N_("Your cases:"))]
     rows: list[tuple[Button, ...]] = []
-    for ticket in tickets[:20]:
+    page = tickets[offset : offset + MY_PAGE]
+    for ticket in page:
         due: Text = Msg(N_(", due {date}"), {"date": DateText(ticket.resolve_due)}) if (
             ticket.status in WORKING and ticket.resolve_due) else ""
         lines.append(Msg(N_("{number} · {category} · {status}{due}"), {
             "number": ticket.number, "category": kind_of(ticket).category_label(ticket),
             "status": Msg(STATUS_LABELS[ticket.status]), "due": due}))
         rows.append((Button(Plain(ticket.number), encode(OwnerCasePress(ticket.id, "view"))),))
-    return Reply(Lines(tuple(lines)), tuple(rows))
+    note = page_note(offset, len(page), len(tickets))
+    return Reply(Lines((*lines, *([note] if note else []))),
+                 (*rows, *next_page("my", offset, len(page), len(tickets))))
 
 
 async def find_own_case(uow: UnitOfWork, actor: Actor, text: str) -> Reply | None:

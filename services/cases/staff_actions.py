@@ -12,6 +12,7 @@ from services.cases.kinds import kind_of
 from services.cases.results import NOT_VALID, ActionResult
 from services.cases.statuses import STATUS_LABELS, Status
 from services.common.actor import Actor
+from services.common.pages import next_page, page_note
 from services.people.roles import Department, Role
 from storage.models import Staff, Ticket
 from storage.uow import UnitOfWork
@@ -47,7 +48,10 @@ async def staff_press(uow: UnitOfWork, actor: Actor, press: StaffCasePress, now:
     return await kind_of(ticket).staff_press(uow, staff, ticket, press.action, now)
 
 
-async def queue(uow: UnitOfWork, actor: Actor) -> Reply:
+QUEUE_PAGE = 20
+
+
+async def queue(uow: UnitOfWork, actor: Actor, offset: int = 0) -> Reply:
     staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
     if staff is None:
         return Reply(Msg(N_("This command is for staff.")))
@@ -56,12 +60,15 @@ async def queue(uow: UnitOfWork, actor: Actor) -> Reply:
         return Reply(Msg(N_("No open cases.")))
     lines: list[Text] = [Msg(N_("Open cases, oldest deadline first:"))]
     rows: list[tuple[Button, ...]] = []
-    for ticket in tickets[:30]:
+    page = tickets[offset : offset + QUEUE_PAGE]
+    for ticket in page:
         due_date = ticket.progress_due if ticket.status == Status.SURVEY else ticket.resolve_due
         due: Text = DateText(due_date) if due_date else "—"
         lines.append(Msg(N_("{number} · {category} · {status} · due {date}"), {
             "number": ticket.number, "category": kind_of(ticket).category_label(ticket),
             "status": Msg(STATUS_LABELS[ticket.status]), "date": due}))
         rows.append((Button(Plain(ticket.number), encode(StaffCasePress(ticket.id, "view"))),))
-    return Reply(Lines(tuple(lines)), tuple(rows))
+    note = page_note(offset, len(page), len(tickets))
+    return Reply(Lines((*lines, *([note] if note else []))),
+                 (*rows, *next_page("queue", offset, len(page), len(tickets))))
 

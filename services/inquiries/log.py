@@ -12,6 +12,7 @@ from dialogs.inquiry import KINDS
 from dialogs.phones import mask_phone
 from dialogs.text import N_, DateTimeText, Field, Lines, Msg, Plain, Text
 from services.common.actor import Actor, Completion
+from services.common.pages import clipped, next_page, page_note
 from services.people.roles import can_read_communication_log
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
@@ -42,50 +43,70 @@ async def complete_inquiry(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
     return Completion((Reply(Msg(N_("Reference number: {number}"), {"number": entry_number(entry.id)})),))
 
 
-async def inbox(uow: UnitOfWork, actor: Actor, limit: int = 10) -> Reply:
-    """The latest open messages, for staff whose role lets them read the log."""
+INBOX_PAGE = 5  # five messages of up to 200 characters shown stay well within a Telegram message
+
+
+def _readable(actor: Actor) -> bool:
     identity = actor.identity
-    if not identity.is_staff or not can_read_communication_log(identity.department or "", identity.role or ""):
+    return identity.is_staff and can_read_communication_log(identity.department or "", identity.role or "")
+
+
+def entry_block(entry: CommunicationEntry, timezone: str, *, full: bool = False) -> Lines:
+    who: Text = Plain(entry.name or "—")
+    if entry.owner_id is None:
+        who = Msg(N_("{name} (not registered)"), {"name": Plain(entry.name or "—")})
+    return Lines((
+        Field(Msg(N_("No.")), Plain(entry_number(entry.id))),
+        Field(Msg(N_("Time")), DateTimeText(entry.created_at, timezone)),
+        Field(Msg(N_("Type")), Msg(KINDS.get(entry.kind, KINDS["other"]))),
+        Field(Msg(N_("From")), who),
+        Field(Msg(N_("Phone")), Plain(mask_phone(entry.phone) if entry.phone else "—")),
+        Field(Msg(N_("Message")), Plain(entry.text if full else clipped(entry.text))),
+    ))
+
+
+async def inbox(uow: UnitOfWork, actor: Actor, offset: int = 0) -> Reply:
+    """Open messages, newest first, a page at a time, for staff whose role lets them read the log
+    (staff of one project see its owners' messages and those of people not yet registered)."""
+    if not _readable(actor):
         return Reply(Msg(N_("This command is for customer service staff.")))
-    entries = await uow.communication.recent(limit=limit, status="open")
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    entries, total = await uow.communication.page(
+        status="open", project_id=staff.project_id if staff else None, offset=offset, limit=INBOX_PAGE)
     if not entries:
         return Reply(Msg(N_("No open messages.")))
     blocks: list[Text] = [Msg(N_("Open messages (newest first):"))]
     for entry in entries:
-        who: Text = Plain(entry.name or "—")
-        if entry.owner_id is None:
-            who = Msg(N_("{name} (not registered)"), {"name": Plain(entry.name or "—")})
-        blocks.append(
-            Lines(
-                (
-                    Plain(""),
-                    Field(Msg(N_("No.")), Plain(entry_number(entry.id))),
-                    Field(Msg(N_("Time")), DateTimeText(entry.created_at, actor.timezone)),
-                    Field(Msg(N_("Type")), Msg(KINDS.get(entry.kind, KINDS["other"]))),
-                    Field(Msg(N_("From")), who),
-                    Field(Msg(N_("Phone")), Plain(mask_phone(entry.phone) if entry.phone else "—")),
-                    Field(Msg(N_("Message")), Plain(entry.text)),
-                )
-            )
-        )
+        blocks.extend((Plain(""), entry_block(entry, actor.timezone)))
+    note = page_note(offset, len(entries), total)
     buttons = tuple(
         (Button(Msg(N_("Reply to {number}"), {"number": entry_number(entry.id)}), encode(ReplyPress(entry.id))),)
         for entry in entries
     )
-    return Reply(Lines(tuple(blocks)), buttons)
+    return Reply(Lines((*blocks, *([Plain(""), note] if note else []))),
+                 (*buttons, *next_page("inbox", offset, len(entries), total)))
 
 
-async def begin_reply(uow: UnitOfWork, actor: Actor, entry_id: int) -> tuple[str, dict[str, Any]] | str:
-    """The dialog to start for a reply button, or the msgid of the refusal."""
-    identity = actor.identity
-    if not identity.is_staff or not can_read_communication_log(identity.department or "", identity.role or ""):
+async def begin_reply(
+    uow: UnitOfWork, actor: Actor, entry_id: int
+) -> tuple[Reply, str, dict[str, Any]] | str:
+    """The whole message, and the dialog to start for a reply button; or the msgid of the refusal."""
+    if not _readable(actor):
         return N_("This option is not available to you.")
     entry = await uow.communication.get(entry_id)
-    if entry is None:
+    if entry is None or not await _in_scope(uow, actor, entry):
         return N_("This button is not valid.")
     if entry.status != "open":
         return N_("This message has already been answered.")
-    return "inquiry_reply", {"entry": entry.id}
+    return Reply(entry_block(entry, actor.timezone, full=True)), "inquiry_reply", {"entry": entry.id}
+
+
+async def _in_scope(uow: UnitOfWork, actor: Actor, entry: CommunicationEntry) -> bool:
+    """Staff of one project answer its owners (and people not registered), never another project's."""
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    if staff is None or staff.project_id is None or entry.owner_id is None:
+        return staff is not None
+    return any(unit.building.project_id == staff.project_id for unit in await uow.units.units_of_owner(entry.owner_id))
 
 
 async def complete_reply(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:

@@ -364,3 +364,34 @@ async def test_owner_adds_information_and_photos_to_an_open_case(harness: BotHar
     ticket = await _ticket(harness, number)
     assert len(ticket.attachments) == 1
     assert (await _events(harness, number))[-1] == "info_added"
+
+
+async def test_long_queues_and_case_lists_are_paged(harness: BotHarness) -> None:
+    from datetime import timedelta
+
+    now = harness.clock.now()
+    async with harness.uow() as uow:
+        team = await seed_team(uow, now)
+        await bind_owner(uow, WANG_PHONE, WANG)
+        owner = await uow.owners.by_phone(WANG_PHONE)
+        project = await uow.projects.by_code("HY")
+        assert owner is not None and project is not None
+        for n in range(25):
+            uow.tickets.add(Ticket(number=f"TS-2026-{n + 1:06d}", kind="complaint", project_id=project.id,
+                                   owner_id=owner.id, category="quality", description=f"第{n + 1}件",
+                                   lead_department="quality", status="new", received_at=now, created_at=now,
+                                   updated_at=now, resolve_due=(now + timedelta(days=n)).date()))
+        await uow.commit()
+    wang = harness.person(WANG)
+    [mine] = await wang.say("/my")
+    assert "TS-2026-000025" in mine["text"] and "TS-2026-000015" not in mine["text"]
+    assert "第 1–10 条，共 25 条" in mine["text"]
+    [more] = await wang.press("下一页")
+    assert "TS-2026-000015" in more["text"] and "第 11–20 条，共 25 条" in more["text"]
+
+    agent = harness.person(team.agent)
+    [queue] = await agent.say("/queue")
+    assert "TS-2026-000001" in queue["text"] and "TS-2026-000021" not in queue["text"]  # oldest deadline first
+    [rest] = await agent.press("下一页")
+    assert "TS-2026-000025" in rest["text"] and "第 21–25 条，共 25 条" in rest["text"]
+    assert "下一页" not in str(rest.get("reply_markup"))

@@ -210,3 +210,43 @@ async def test_many_guessing_accounts_pause_every_code_for_a_while(harness: BotH
     harness.clock.advance(timedelta(minutes=11))
     replies = await honest.say(f"/start {code}")
     assert "欢迎，李伟！" in replies[0]["text"]
+
+
+async def test_inbox_is_paged_within_telegrams_limits_and_scoped_to_the_readers_project(
+    harness: BotHarness, roster: Roster,
+) -> None:
+    from services.people import admin
+    from services.people.roster_import import import_roster
+    from storage.models import CommunicationEntry
+
+    now = harness.clock.now()
+    async with harness.uow() as uow:
+        await admin.add_project(uow, "LY", "丽苑", "CN", "Asia/Shanghai", now)
+        report = await import_roster(uow, [{"project": "LY", "building": "3栋", "unit": "0101", "name": "赵六",
+                                            "phone": "13955550000"}], now)
+        assert report.ok, report.errors
+        other = await uow.owners.by_phone("+8613955550000")
+        assert other is not None
+        uow.communication.add(CommunicationEntry(created_at=now, channel="telegram", kind="suggestion",
+                                                 owner_id=other.id, name="赵六", text="丽苑的事", status="open"))
+        for n in range(12):  # five of these 1,000-character messages used to lock customer service out
+            uow.communication.add(CommunicationEntry(created_at=now, channel="telegram", kind="suggestion",
+                                                     name=f"访客{n}", text=f"第{n}条" + "很长的建议" * 200,
+                                                     status="open"))
+        await uow.commit()
+    agent = harness.person(7030, "张敏")
+    await agent.say(f"/start {roster.service_agent_code}")  # customer service of project HY
+    [page] = await agent.say("/inbox")
+    assert len(page["text"]) < 4096 and "第11条" in page["text"] and "第7条" in page["text"]
+    assert "第6条" not in page["text"] and "丽苑的事" not in page["text"]
+    assert "第 1–5 条，共 12 条" in page["text"]
+    [second] = await agent.press("下一页")
+    assert "第6条" in second["text"] and "第 6–10 条，共 12 条" in second["text"]
+    [third] = await agent.press("下一页", second)
+    assert "第0条" in third["text"] and "下一页" not in str(third.get("reply_markup"))
+    # The whole message before replying; another project's message cannot be answered by a forged button.
+    replies = await agent.press("回复 GT-000013", page)
+    assert "很长的建议" * 200 in replies[0]["text"]
+    await agent.press_data("c1:1")
+    answers = [params for method, params in agent.emulator.calls if method == "answerCallbackQuery"]
+    assert answers[-1].get("text") == "该按钮无效。"
