@@ -1,13 +1,18 @@
-"""Throughput and latency of estatebot against a bare aiogram echo bot, in the same process.
+"""Throughput and latency of estatebot against two aiogram baselines, in the same process.
 
 Both bots poll the same Bot API emulator over HTTP on 127.0.0.1. Each simulated person
 waits for the bot's answer before the next step (as people do), many people at once.
-The echo bot answers every message with its text; estatebot runs a whole guided
-conversation with the database (an inquiry: menu → type → text → name → skip phone → confirm).
+The echo bot answers every message with its text. The mirror bot makes, for each step, the same
+Bot API calls estatebot makes (a button press: answerCallbackQuery, an edit that takes the
+answered question's buttons away, the next question; the phone question's two messages; the two
+messages after the confirmation) with no database and no logic: the floor a chat framework sets.
+estatebot runs the whole guided conversation with the database (an inquiry: menu → type → text →
+name → skip phone → confirm).
 
     python -m bench.updates [--people 40] [--database sqlite|postgresql]
 
-Prints updates/s and p50/p95 latency for each bot and the ratio estatebot / echo.
+Prints updates/s and p50/p95 latency for each bot, the ratios estatebot / echo and estatebot /
+mirror, and the SQL statements estatebot ran per update.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.types import Message
 from pydantic import SecretStr
+from sqlalchemy import event
 
 from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
@@ -70,6 +76,10 @@ INQUIRY: list[Step] = [
     _press("确认"),
 ]
 ECHO: list[Step] = [_text(f"message {n}") for n in range(len(INQUIRY))]
+# The messages estatebot sends at each step of INQUIRY (the phone question is two: the contact
+# keyboard and "Or choose:" with the inline buttons; the confirmation is answered by two).
+MIRROR_SENDS = (1, 1, 1, 1, 2, 1, 2)
+MIRROR_BUTTONS = ("留言", "咨询", "跳过", "确认")
 
 
 async def _person(emulator: BotAPIEmulator, done: Done, user: int, steps: list[Step], latencies: list[float]) -> None:
@@ -134,6 +144,45 @@ async def echo_bot(emulator: BotAPIEmulator, people: int) -> tuple[float, list[f
     return result
 
 
+async def mirror_bot(emulator: BotAPIEmulator, people: int) -> tuple[float, list[float]]:
+    """The same Bot API calls as estatebot's steps, without a database."""
+    from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+
+    done = Done()
+    dispatcher = Dispatcher(disable_fsm=True)
+    dispatcher.update.outer_middleware(UpdateDoneMiddleware(done))
+    steps: dict[int, int] = {}
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=label, callback_data=f"d1:1:c:{n}") for n, label in enumerate(MIRROR_BUTTONS)],
+        [InlineKeyboardButton(text="◀ 返回", callback_data="d1:1:<"), InlineKeyboardButton(text="✖ 取消",
+                                                                                           callback_data="d1:1:x")],
+    ])
+
+    async def answer(bot: Bot, chat_id: int) -> None:
+        step = steps.get(chat_id, 0)
+        steps[chat_id] = step + 1
+        for _ in range(MIRROR_SENDS[step % len(MIRROR_SENDS)]):
+            await bot.send_message(chat_id, "请问您想告诉我们什么？", reply_markup=keyboard)
+
+    @dispatcher.message()
+    async def on_message(message: Message, bot: Bot) -> None:
+        await answer(bot, message.chat.id)
+
+    @dispatcher.callback_query()
+    async def on_press(query: CallbackQuery, bot: Bot) -> None:
+        await query.answer()
+        assert query.message is not None
+        await bot.edit_message_reply_markup(chat_id=query.message.chat.id, message_id=query.message.message_id)
+        await answer(bot, query.message.chat.id)
+
+    settings = Settings(_env_file=None, telegram_api_base=emulator.base_url)
+    bot = build_bot(settings, DEFAULT_TOKEN)
+    result: tuple[float, list[float]] = await _with_polling(
+        bot, dispatcher, lambda: _drive(emulator, done, people, INQUIRY, 300_000)
+    )
+    return result
+
+
 async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -> tuple[float, list[float]]:
     await upgrade(database_url)
     settings = Settings(
@@ -141,12 +190,20 @@ async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -
         database_url=database_url,
     )
     runtime = Runtime.create(settings)
+    statements = [0]
+
+    def count(*_args: Any) -> None:
+        statements[0] += 1
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
     bot = build_bot(settings, DEFAULT_TOKEN)
     done = Done()
     try:
         result: tuple[float, list[float]] = await _with_our_polling(
             bot, build_dispatcher(runtime, on_update_done=done), lambda: _drive(emulator, done, people, INQUIRY, 200_000)
         )
+        print(f"estatebot SQL statements per update: {statements[0] / len(result[1]):.1f} "
+              "(polling, the pipeline and the background drain and planner)")
         return result
     finally:
         await runtime.close()
@@ -170,6 +227,7 @@ async def main() -> None:
     await emulator.start()
     try:
         echo_rate = _report("aiogram echo bot (baseline)", *await echo_bot(emulator, args.people))
+        mirror_rate = _report("aiogram, same calls, no db", *await mirror_bot(emulator, args.people))
         if args.database == "postgresql":
             url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
             await downgrade(url, "base")
@@ -181,6 +239,7 @@ async def main() -> None:
                 url = f"sqlite:///{Path(folder) / 'bench.db'}"
                 rate = _report("estatebot, SQLite", *await estate_bot(emulator, args.people, url))
         print(f"ratio estatebot / echo: {rate / echo_rate:.2f}")
+        print(f"ratio estatebot / same calls: {rate / mirror_rate:.2f}")
     finally:
         await emulator.stop()
 

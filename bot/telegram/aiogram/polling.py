@@ -33,7 +33,7 @@ class AtLeastOncePolling:
         self.polling_timeout = polling_timeout
         self.close_bot_session = close_bot_session
         self.stop_grace_seconds = stop_grace_seconds
-        self.busy_poll_seconds = 0.1
+        self.busy_poll_seconds = 0.25
         self._stop = asyncio.Event()
         self._tasks: dict[int, asyncio.Task[Any]] = {}  # received, not yet confirmed: in flight or finished
         self.offset: int | None = None  # the next getUpdates offset: everything below it is confirmed
@@ -92,16 +92,27 @@ class AtLeastOncePolling:
                 for update in new:
                     self._tasks[update.update_id] = asyncio.create_task(
                         self._handle(update, workflow), name=f"update-{update.update_id}")
-                if updates and not new:
-                    # Everything returned is still being handled, and Telegram hands unconfirmed
-                    # updates back at once instead of waiting for new ones: look again when one
-                    # finishes, or after a moment (so a new update from another chat is not held
-                    # up by a slow one) — never in a tight loop.
-                    running = [task for task in self._tasks.values() if not task.done()]
-                    await asyncio.wait({*running, stopping}, timeout=self.busy_poll_seconds,
-                                       return_when=asyncio.FIRST_COMPLETED)
+                running = [task for task in self._tasks.values() if not task.done()]
+                if running:
+                    # Telegram hands unconfirmed updates back at once (and aiogram parses each one
+                    # again), so while some are being handled, ask again only when they all are —
+                    # or after a moment, so that a slow update does not hold up the others long.
+                    await self._settle(running, stopping)
         finally:
             stopping.cancel()
+
+    async def _settle(self, running: list[asyncio.Task[Any]], stopping: asyncio.Task[Any]) -> None:
+        """Until every running update is handled, ``busy_poll_seconds`` pass, or a stop."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.busy_poll_seconds
+        pending: set[asyncio.Task[Any]] = set(running)
+        while pending and not stopping.done():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            _done, pending = await asyncio.wait({*pending, stopping}, timeout=remaining,
+                                                return_when=asyncio.FIRST_COMPLETED)
+            pending.discard(stopping)
 
     async def _handle(self, update: Update, workflow: dict[str, Any]) -> None:
         try:
