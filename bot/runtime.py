@@ -40,7 +40,7 @@ class Runtime:
         install()  # case kinds and push rules, before anything plans or routes
         self.pipeline = Pipeline(
             self.sessionmaker, self.clock, build_router(), default_locale=self.settings.default_locale,
-            timezone=self.settings.timezone, on_committed=self.wake_sender,
+            timezone=self.settings.timezone, on_committed=self.wake_sender, outbound=lambda: self.sender,
         )
 
     @classmethod

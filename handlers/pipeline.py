@@ -5,9 +5,11 @@ its update id recorded in it (a redelivered update is ignored); who is writing; 
 read; the feature that handles it; the commit; then the delivery of the response.
 
 The response is delivered only after the commit (a step the person sees is a step that was
-saved). Two seams are left for the reliability work: ``deliver`` is the one place replies leave
-(to become durable before they are sent), and ``on_committed`` tells the runtime that outbox rows
-were added (the drain is woken at once).
+saved), and its replies are durable: with an outbound path (the outbox drain), they are written as
+outbox rows of the highest priority in the update's own transaction and sent at once after the
+commit (``send_now``), so a crash or a failed send after the commit still delivers them — the
+drain retries them, and after a restart sends what is left. ``on_committed`` tells the runtime
+that other outbox rows were added (the drain is woken after the answers).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,6 +32,8 @@ from services.common.actor import Actor
 from services.common.clock import Clock
 from services.common.locale import resolve_locale
 from services.people.identity import Identity, Kind, resolve_identity
+from services.pushes import outbox
+from services.pushes.purposes import Purpose
 from services.pushes.transport import Transport, TransportError
 from storage.uow import UnitOfWork
 
@@ -35,6 +41,11 @@ log = logging.getLogger(__name__)
 
 SOMETHING_WENT_WRONG = Msg(N_("Sorry, something went wrong. Please try again."))
 PRIVATE_ONLY = N_("To keep your details private, I only help in a private chat. Please write to me directly.")
+
+
+class AnswerSender(Protocol):
+    async def send_now(self, chat_id: int, row_ids: list[int]) -> int:
+        """Send these answer rows of one chat at once (what fails stays for the drain)."""
 
 
 class ChatOrder:
@@ -71,6 +82,7 @@ class Pipeline:
         default_locale: str,
         timezone: str,
         on_committed: Callable[[], None] | None = None,  # outbox rows were added: wake the drain
+        outbound: Callable[[], AnswerSender | None] | None = None,  # durable answers; None: sent directly
     ) -> None:
         self._sessionmaker = sessionmaker
         self.clock = clock
@@ -78,13 +90,16 @@ class Pipeline:
         self._default_locale = default_locale
         self._timezone = timezone
         self._on_committed = on_committed
+        self._outbound = outbound
         self._order = ChatOrder()
 
     async def handle(self, inbound: Inbound, transport: Transport) -> Response | None:
         """Handle one update and deliver its response; None for a redelivery (nothing sent)."""
         async with self._order.hold(inbound.chat_id):
+            sender = self._outbound() if self._outbound is not None else None
+            answers: list[int] = []
             try:
-                response, locale, enqueued = await self._run(inbound)
+                response, locale, enqueued, answers = await self._run(inbound, durable=sender is not None)
             except Exception:
                 log.exception("update %s failed", inbound.update_id)
                 response, enqueued = Response([Reply(SOMETHING_WENT_WRONG)]), 0
@@ -92,20 +107,21 @@ class Pipeline:
                                         self._default_locale)
             if response is None:
                 return None
-            await self.deliver(inbound, response, response.locale or locale, transport)
+            await self.deliver(inbound, response, response.locale or locale, transport,
+                               sender=sender if answers else None, answers=answers)
             # After the replies: a push the same update queued for this chat comes after them.
             if enqueued and self._on_committed is not None:
                 self._on_committed()
             return response
 
-    async def _run(self, inbound: Inbound) -> tuple[Response | None, str, int]:
+    async def _run(self, inbound: Inbound, *, durable: bool) -> tuple[Response | None, str, int, list[int]]:
         now = self.clock.now()
         async with UnitOfWork(self._sessionmaker) as uow:
             if inbound.update_id is not None and not await claim_update(uow, inbound.update_id, now):
-                return None, self._default_locale, 0
+                return None, self._default_locale, 0, []
             if not inbound.private:  # nothing personal in a group: not even who the sender is
                 await uow.commit()
-                return self._outside_private_chat(inbound), self._default_locale, 0
+                return self._outside_private_chat(inbound), self._default_locale, 0, []
             sender = inbound.sender
             identity = await resolve_identity(uow, sender.user_id) if sender else Identity(Kind.UNKNOWN, 0)
             saved = await uow.chats.get(inbound.chat_id)
@@ -113,8 +129,21 @@ class Pipeline:
                                     sender.language_code if sender else None, self._default_locale)
             actor = Actor(identity=identity, chat_id=inbound.chat_id, locale=locale, timezone=self._timezone)
             response = await self._router.dispatch(Context(uow, actor, now), inbound)
+            pushes = uow.enqueued
+            answers = await self._write_answers(uow, inbound, response, response.locale or locale) if durable else []
             await uow.commit()
-            return response, locale, uow.enqueued
+            return response, locale, pushes, answers
+
+    async def _write_answers(self, uow: UnitOfWork, inbound: Inbound, response: Response, locale: str) -> list[int]:
+        """The replies as outbox rows of this update's transaction (keyed by the update, so they
+        are written once however often it is delivered)."""
+        tag = str(inbound.update_id) if inbound.update_id is not None else uuid.uuid4().hex
+        keys = [f"answer:{inbound.chat_id}:{tag}:{n}" for n in range(len(response.replies))]
+        now = self.clock.now()
+        for key, reply in zip(keys, response.replies, strict=True):
+            await outbox.enqueue(uow, key=key, purpose=Purpose.ANSWER, chat_id=inbound.chat_id, reply=reply,
+                                 now=now, locale=locale)
+        return await uow.outbox.ids_by_key(keys) if keys else []
 
     def _outside_private_chat(self, inbound: Inbound) -> Response:
         """A command or a button in a group gets one line asking for a private chat; anything else
@@ -127,7 +156,8 @@ class Pipeline:
             return Response([Reply(Msg(PRIVATE_ONLY))], locale=locale)
         return Response(locale=locale)
 
-    async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport) -> None:
+    async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport, *,
+                      sender: AnswerSender | None = None, answers: list[int] | None = None) -> None:
         """The answer to a button first (it stops the spinner), then clear, then the replies.
 
         The step is committed already: a reply that cannot be delivered (they blocked the bot, a
@@ -140,6 +170,10 @@ class Pipeline:
         if response.clear_buttons is not None:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))
+        if sender is not None and answers:
+            # Durable: what cannot go out now stays in the outbox, retried by the drain.
+            await self._best_effort(inbound, "send the answers", sender.send_now(inbound.chat_id, answers))
+            return
         for index, reply in enumerate(response.replies):
             if not await self._best_effort(inbound, "send a reply", transport.send(inbound.chat_id, reply, locale)):
                 log.warning("update %s: %d of %d replies not sent", inbound.update_id,

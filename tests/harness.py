@@ -99,7 +99,7 @@ class BotHarness:
     async def settle(self, seconds: float = 15.0) -> None:
         """Wait until every update injected so far has been handled and the outbox rows due
         (on the test's clock) have been sent."""
-        await self._settle_updates(seconds)
+        await self.settle_updates(seconds)
         deadline = asyncio.get_running_loop().time() + seconds
         # The background sender may hold some rows itself: wait until nothing due is left.
         while self.sender is not None and await self._due_rows():
@@ -107,13 +107,13 @@ class BotHarness:
                 raise AssertionError("the outbox did not drain")
             if not await self.sender.drain():
                 await asyncio.sleep(0.01)
-            await self._settle_updates(seconds)
+            await self.settle_updates(seconds)
 
     async def _due_rows(self) -> int:
         async with self.uow() as uow:
             return await uow.outbox.due_count(self.clock.now())
 
-    async def _settle_updates(self, seconds: float) -> None:
+    async def settle_updates(self, seconds: float) -> None:
         deadline = asyncio.get_running_loop().time() + seconds
         while not self._settled():
             if self._task is not None and self._task.done():

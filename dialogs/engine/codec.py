@@ -9,7 +9,7 @@ from dialogs.actions import DialogPress, decode, encode
 from dialogs.engine.events import ButtonEvent
 from dialogs.engine.replies import Button, Reply
 from dialogs.engine.state import DialogState
-from dialogs.text import text_from_json, text_to_json
+from dialogs.text import Msg, text_from_json, text_to_json
 
 MAX_REV = 999_999_999  # revisions on the wire have at most nine digits
 
@@ -23,6 +23,7 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         "buttons": [[{"label": text_to_json(b.label), "code": b.code} for b in row] for row in reply.buttons],
         "rev": reply.rev,
         "remove_keyboard": reply.remove_keyboard,
+        "request_contact": text_to_json(reply.request_contact) if reply.request_contact is not None else None,
     }
 
 
@@ -30,8 +31,10 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
     rows = tuple(
         tuple(Button(text_from_json(b["label"]), str(b["code"])) for b in row) for row in data.get("buttons") or ()
     )
+    contact = text_from_json(data["request_contact"]) if data.get("request_contact") is not None else None
     return Reply(text_from_json(data["text"]), rows, rev=data.get("rev"),
-                 remove_keyboard=bool(data.get("remove_keyboard")))
+                 remove_keyboard=bool(data.get("remove_keyboard")),
+                 request_contact=contact if isinstance(contact, Msg) else None)
 
 
 # ---------------------------------------------------------------- dialog states (the chat row)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.engine import Reply, reply_to_json
-from services.pushes.purposes import Purpose
+from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
 from storage.uow import UnitOfWork
 
 
@@ -23,6 +23,7 @@ async def enqueue(
     owner_id: int | None = None,
     staff_id: int | None = None,
     media: Sequence[dict[str, str]] = (),
+    locale: str | None = None,
 ) -> bool:
     """Queue one message (photos/documents first, then the text with its buttons).
 
@@ -31,10 +32,13 @@ async def enqueue(
     locale at send time.
     """
     payload: dict[str, Any] = {"reply": reply_to_json(reply), "media": [dict(m) for m in media]}
+    if locale is not None:  # render in this locale (an answer, in the locale the person was just read in)
+        payload["locale"] = locale
     added = await uow.outbox.add_if_new(
         {
             "key": key[:200],
             "purpose": purpose.value,
+            "priority": PRIORITY.get(purpose, DEFAULT_PRIORITY),
             "chat_id": chat_id,
             "owner_id": owner_id,
             "staff_id": staff_id,

@@ -8,11 +8,17 @@ from enum import StrEnum
 
 
 class Purpose(StrEnum):
+    ANSWER = "answer"  # the bot's answer to what a person just did (sent at once, ahead of the rest)
     CASE = "case"  # an event on a case, to its owner or the staff working on it
     REMINDER = "reminder"  # a deadline, approval or callback reminder to staff
     CONFIRMATION = "confirmation"  # the owner is reminded to confirm a result
     CALENDAR = "calendar"  # a holiday schedule is missing (to the office's managers)
     REPLY = "reply"  # customer service's answer to a logged message
+
+
+# Lower goes first: an answer to what a person just did, then notices, then bulk pushes.
+PRIORITY: dict[Purpose, int] = {Purpose.ANSWER: 0}
+DEFAULT_PRIORITY = 10
 
 
 # Purposes that reach owners only with their consent for that purpose (none yet: care and surveys add theirs).

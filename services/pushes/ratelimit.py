@@ -40,8 +40,9 @@ class RateLimiter:
     """Telegram's limits for sending, modelled on python-telegram-bot's ``AIORateLimiter``.
 
     An overall limiter (``overall_per_second``, 30 by default) plus one limiter per chat:
-    private chats ``per_chat_per_second`` (1 by default, with an optional ``per_chat_burst``,
-    i.e. at most ``burst`` sends in any ``burst / rate`` seconds), groups and channels (negative
+    private chats ``per_chat_per_second`` (1 by default, with ``per_chat_burst`` 3: at most
+    ``burst`` sends in any ``burst / rate`` seconds, so an answer of two or three messages goes out
+    at once, as Telegram tolerates in private chats), groups and channels (negative
     chat ids) ``per_group_per_minute`` (20 by default). A send needs room in both. A 429 with
     ``retry_after`` pauses *all* sending through this limiter (``pause``).
 
@@ -51,8 +52,8 @@ class RateLimiter:
       429, and the caller must honour it (the sender does, by pausing here and retrying).
     * The state is per process: several bot instances each get the full budget. With N
       instances, pass limits divided by N, or accept (and honour) the occasional 429.
-    * Only sends made through ``slot`` are counted. Direct replies from handlers bypass it, so
-      a burst of replies and pushes to one chat together can exceed the per-chat limit.
+    * Only sends made through ``slot`` are counted: answers and pushes both go through the outbox
+      drain, so they share it; button answers and edits (no message) are not counted.
     * A send is counted from the moment it starts until its response arrives, then as sent at
       that later moment. Throughput is therefore slightly below the limit (by one round trip
       per send), but network jitter can never make Telegram see two sends closer than allowed.
@@ -65,7 +66,7 @@ class RateLimiter:
         self,
         overall_per_second: int = 30,
         per_chat_per_second: float = 1.0,
-        per_chat_burst: int = 1,
+        per_chat_burst: int = 3,
         per_group_per_minute: int = 20,
     ) -> None:
         self._overall = _Window(overall_per_second, 1.0)

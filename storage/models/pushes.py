@@ -20,6 +20,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)  # idempotency key
     purpose: Mapped[str] = mapped_column(String(32), index=True, server_default="case")  # services.pushes.purposes
+    priority: Mapped[int] = mapped_column(Integer, server_default="10")  # lower first: 0 answers a person
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -41,7 +41,7 @@ class OutboxRepository(Repository):
                 OutboxMessage.not_before <= now,
                 or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
         )
         if self.dialect == "postgresql":
@@ -50,6 +50,19 @@ class OutboxRepository(Repository):
         for row in rows:
             row.claimed_until = now + lease
         return rows
+
+    async def ids_by_key(self, keys: Sequence[str]) -> list[int]:
+        query = select(OutboxMessage.id).where(OutboxMessage.key.in_(list(keys))).order_by(OutboxMessage.id)
+        return list((await self.session.scalars(query)).all())
+
+    async def earlier_unsent(self, chat_id: int, before_id: int, priority: int) -> bool:
+        """Whether the chat has a row of this priority before ``before_id`` not sent yet (in backoff,
+        or being sent by someone else): then later rows must wait their turn."""
+        query = select(OutboxMessage.id).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending",
+            OutboxMessage.priority == priority, OutboxMessage.id < before_id,
+        ).limit(1)
+        return await self.session.scalar(query) is not None
 
     async def due_count(self, now: datetime) -> int:
         """Rows that should go out by ``now`` (claimed or not)."""

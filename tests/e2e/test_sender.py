@@ -215,16 +215,17 @@ async def test_40_messages_to_3_chats_under_rate_limits(env: Env) -> None:
 
 
 async def test_default_limits_are_telegrams(env: Env) -> None:
-    """Telegram's own limits (the emulator's defaults): one message per second per chat."""
+    """Telegram's own limits (the emulator's defaults): one message per second per chat, with a
+    burst of three allowed (an answer of a few messages goes out at once)."""
     env.emulator.rate_limits = RateLimits()
-    for n in range(2):
+    for n in range(4):
         for chat in (508, 509, 510):
             await env.push(f"slow:{chat}:{n}", chat, Plain(f"#{n}"))
     started = time.monotonic()
-    assert await env.sender(RateLimiter()).drain() == 6
-    assert time.monotonic() - started >= 1.0
+    assert await env.sender(RateLimiter()).drain() == 12
+    assert time.monotonic() - started >= 1.0  # the fourth message of each chat waited
     assert env.emulator.stats.rejected_429 == 0
-    assert [env.texts(chat) for chat in (508, 509, 510)] == [["#0", "#1"]] * 3
+    assert [env.texts(chat) for chat in (508, 509, 510)] == [["#0", "#1", "#2", "#3"]] * 3
 
 
 # ---------------------------------------------------------------- errors
