@@ -19,6 +19,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,7 +34,7 @@ from services.common.clock import Clock
 from services.common.locale import resolve_locale
 from services.people.identity import Identity, Kind, resolve_identity
 from services.pushes import outbox
-from services.pushes.purposes import Purpose
+from services.pushes.outbox import WrittenAnswer
 from services.pushes.transport import Transport, TransportError
 from storage.uow import UnitOfWork
 
@@ -44,7 +45,10 @@ PRIVATE_ONLY = N_("To keep your details private, I only help in a private chat. 
 
 
 class AnswerSender(Protocol):
-    async def send_now(self, chat_id: int, row_ids: list[int]) -> int:
+    def answer_lease(self, now: datetime) -> datetime:
+        """The lease an answer row is written with (held by the fast path from the start)."""
+
+    async def send_now(self, chat_id: int, rows: list[WrittenAnswer]) -> int:
         """Send these answer rows of one chat at once (what fails stays for the drain)."""
 
 
@@ -97,9 +101,9 @@ class Pipeline:
         """Handle one update and deliver its response; None for a redelivery (nothing sent)."""
         async with self._order.hold(inbound.chat_id):
             sender = self._outbound() if self._outbound is not None else None
-            answers: list[int] = []
+            answers: list[WrittenAnswer] = []
             try:
-                response, locale, enqueued, answers = await self._run(inbound, durable=sender is not None)
+                response, locale, enqueued, answers = await self._run(inbound, sender)
             except Exception:
                 log.exception("update %s failed", inbound.update_id)
                 response, enqueued = Response([Reply(SOMETHING_WENT_WRONG)]), 0
@@ -114,7 +118,9 @@ class Pipeline:
                 self._on_committed()
             return response
 
-    async def _run(self, inbound: Inbound, *, durable: bool) -> tuple[Response | None, str, int, list[int]]:
+    async def _run(
+        self, inbound: Inbound, outbound: AnswerSender | None
+    ) -> tuple[Response | None, str, int, list[WrittenAnswer]]:
         now = self.clock.now()
         async with UnitOfWork(self._sessionmaker) as uow:
             if inbound.update_id is not None and not await claim_update(uow, inbound.update_id, now):
@@ -130,20 +136,26 @@ class Pipeline:
             actor = Actor(identity=identity, chat_id=inbound.chat_id, locale=locale, timezone=self._timezone)
             response = await self._router.dispatch(Context(uow, actor, now), inbound)
             pushes = uow.enqueued
-            answers = await self._write_answers(uow, inbound, response, response.locale or locale) if durable else []
+            answers = (await self._write_answers(uow, inbound, response, response.locale or locale, outbound)
+                       if outbound is not None else [])
             await uow.commit()
             return response, locale, pushes, answers
 
-    async def _write_answers(self, uow: UnitOfWork, inbound: Inbound, response: Response, locale: str) -> list[int]:
+    async def _write_answers(
+        self, uow: UnitOfWork, inbound: Inbound, response: Response, locale: str, sender: AnswerSender
+    ) -> list[WrittenAnswer]:
         """The replies as outbox rows of this update's transaction (keyed by the update, so they
-        are written once however often it is delivered)."""
+        are written once however often it is delivered), leased to the fast path."""
+        if not response.replies:
+            return []
         tag = str(inbound.update_id) if inbound.update_id is not None else uuid.uuid4().hex
         keys = [f"answer:{inbound.chat_id}:{tag}:{n}" for n in range(len(response.replies))]
         now = self.clock.now()
-        for key, reply in zip(keys, response.replies, strict=True):
-            await outbox.enqueue(uow, key=key, purpose=Purpose.ANSWER, chat_id=inbound.chat_id, reply=reply,
-                                 now=now, locale=locale)
-        return await uow.outbox.ids_by_key(keys) if keys else []
+        lease = sender.answer_lease(now)
+        written = [await outbox.write_answer(uow, key=key, chat_id=inbound.chat_id, reply=reply, now=now,
+                                             locale=locale, lease=lease)
+                   for key, reply in zip(keys, response.replies, strict=True)]
+        return [answer for answer in written if answer is not None]
 
     def _outside_private_chat(self, inbound: Inbound) -> Response:
         """A command or a button in a group gets one line asking for a private chat; anything else
@@ -157,7 +169,8 @@ class Pipeline:
         return Response(locale=locale)
 
     async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport, *,
-                      sender: AnswerSender | None = None, answers: list[int] | None = None) -> None:
+                      sender: AnswerSender | None = None,
+                      answers: list[WrittenAnswer] | None = None) -> None:
         """The answer to a button first (it stops the spinner), then clear, then the replies.
 
         The step is committed already: a reply that cannot be delivered (they blocked the bot, a

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dialogs.engine import reply_from_json
 from services.common.clock import Clock
 from services.common.locale import resolve_locale
+from services.pushes.outbox import WrittenAnswer
 from services.pushes.ratelimit import RateLimiter
 from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient, Transport
 from storage.models import OutboxMessage
@@ -205,28 +206,25 @@ class OutboxDrain:
                     break
         return sent
 
-    async def send_now(self, chat_id: int, row_ids: list[int]) -> int:
-        """The fast path for answers: send these rows of one chat at once, without waiting for the
-        drain's next look; how many were sent. A row someone else holds is left to them, and if an
-        earlier answer to the chat is still unsent (in backoff, or being sent), these wait behind
-        it for the drain, so a chat's answers never overtake each other."""
-        if not row_ids or self._stopping:
+    def answer_lease(self, now: datetime) -> datetime:
+        """The lease an answer is written with: the fast path holds it from the start, so the drain
+        leaves it alone; if this process dies, the drain sends it once the lease runs out."""
+        return self._lease_until(now)
+
+    async def send_now(self, chat_id: int, rows: list[WrittenAnswer]) -> int:
+        """The fast path for answers written with ``answer_lease``: send these rows of one chat at
+        once; how many were sent. If an earlier answer to the chat is still unsent (in backoff, or
+        being sent), these are released to wait behind it for the drain, so a chat's answers never
+        overtake each other."""
+        if not rows or self._stopping:
             return 0
-        now = self.clock.now()
         async with UnitOfWork(self.sessionmaker) as uow:
-            if await uow.outbox.earlier_unsent(chat_id, min(row_ids), priority=0):
-                self.wake()
-                return 0
-            jobs: list[_Job] = []
-            for row_id in sorted(row_ids):
-                lease = self._lease_until(now)
-                if not await uow.outbox.take(row_id, now, lease):
-                    break  # taken by the drain meanwhile: the rest go with it, in order
-                row = await uow.outbox.get(row_id)
-                assert row is not None
-                jobs.append(_Job.of(row, lease))
-            await uow.commit()
-        if not jobs:
+            earlier = await uow.outbox.earlier_unsent(chat_id, min(row.id for row in rows), priority=0)
+        jobs = [_Job(row.id, chat_id, None, None, row.payload, 0, row.lease, [])
+                for row in sorted(rows, key=lambda row: row.id)]
+        if earlier:
+            await self._release(jobs)
+            self.wake()
             return 0
         outcomes = await self._send_chat(jobs, _Drain())
         if any(outcome is not Outcome.SENT for outcome in outcomes):
@@ -336,14 +334,14 @@ class OutboxDrain:
     async def _call(self, job: _Job, send: Send, state: _Drain) -> Outcome | None:
         """One Telegram request through the limiter; None when it went out, else what was recorded.
 
-        The lease is renewed once the limiter lets the request go (a 429 pause or a group's
-        minute can be long), so no other sender can take the row while it is being sent: the
-        request's timeout is half the lease.
+        The lease is renewed once the limiter lets the request go, if waiting for the limiter (a
+        429 pause, a group's minute) used up more than half of it, so no other sender can take the
+        row while it is being sent: the request's timeout is half the lease.
         """
         message: int | None = None
         error: Exception | None = None
         async with self.limiter.slot(job.chat_id):
-            if not await self._renew(job):
+            if job.lease - self.clock.now() < self.lease / 2 and not await self._renew(job):
                 return Outcome.LOST
             try:
                 message = await send()

@@ -3,12 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from dialogs.engine import Reply, reply_to_json
 from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
 from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class WrittenAnswer:
+    """An answer row as its fast path needs it: no need to read it back."""
+
+    id: int
+    lease: datetime
+    payload: dict[str, Any]
+
+
+async def write_answer(
+    uow: UnitOfWork, *, key: str, chat_id: int, reply: Reply, now: datetime, locale: str, lease: datetime,
+) -> WrittenAnswer | None:
+    """An answer to what a person just did, in the update's own transaction, held by the fast path
+    (``lease``) from the start; None if the key was written before (a redelivered update)."""
+    payload = _payload(reply, (), locale)
+    row_id = await uow.outbox.add_returning_id(_values(
+        key=key, purpose=Purpose.ANSWER, chat_id=chat_id, owner_id=None, staff_id=None, payload=payload,
+        now=now, not_before=now, claimed_until=lease))
+    return WrittenAnswer(row_id, lease, payload) if row_id is not None else None
+
+
+def _payload(reply: Reply, media: Sequence[dict[str, str]], locale: str | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {"reply": reply_to_json(reply), "media": [dict(m) for m in media]}
+    if locale is not None:  # render in this locale (an answer, in the locale the person was just read in)
+        payload["locale"] = locale
+    return payload
+
+
+def _values(*, key: str, purpose: Purpose, chat_id: int, owner_id: int | None, staff_id: int | None,
+            payload: dict[str, Any], now: datetime, not_before: datetime | None,
+            claimed_until: datetime | None) -> dict[str, Any]:
+    return {
+        "key": key[:200],
+        "purpose": purpose.value,
+        "priority": PRIORITY.get(purpose, DEFAULT_PRIORITY),
+        "chat_id": chat_id,
+        "owner_id": owner_id,
+        "staff_id": staff_id,
+        "payload": payload,
+        "status": "pending",
+        "not_before": not_before or now,
+        "next_attempt_at": not_before or now,
+        "attempts": 0,
+        "created_at": now,
+        "claimed_until": claimed_until,
+    }
 
 
 async def enqueue(
@@ -23,33 +72,16 @@ async def enqueue(
     owner_id: int | None = None,
     staff_id: int | None = None,
     media: Sequence[dict[str, str]] = (),
-    locale: str | None = None,
 ) -> bool:
     """Queue one message (photos/documents first, then the text with its buttons).
 
-    ``key`` makes planning idempotent: a second enqueue with the same key is ignored and
-    returns False. ``purpose`` says why it is sent (consent attaches to it). The text stays locale-free; the sender renders it in the recipient's
-    locale at send time.
+    ``key`` makes planning idempotent: a second enqueue with the same key is ignored and returns
+    False. ``purpose`` says why it is sent (consent attaches to it). The text stays locale-free;
+    the drain renders it in the recipient's locale at send time.
     """
-    payload: dict[str, Any] = {"reply": reply_to_json(reply), "media": [dict(m) for m in media]}
-    if locale is not None:  # render in this locale (an answer, in the locale the person was just read in)
-        payload["locale"] = locale
-    added = await uow.outbox.add_if_new(
-        {
-            "key": key[:200],
-            "purpose": purpose.value,
-            "priority": PRIORITY.get(purpose, DEFAULT_PRIORITY),
-            "chat_id": chat_id,
-            "owner_id": owner_id,
-            "staff_id": staff_id,
-            "payload": payload,
-            "status": "pending",
-            "not_before": not_before or now,
-            "next_attempt_at": not_before or now,
-            "attempts": 0,
-            "created_at": now,
-        }
-    )
+    added = await uow.outbox.add_if_new(_values(
+        key=key, purpose=purpose, chat_id=chat_id, owner_id=owner_id, staff_id=staff_id,
+        payload=_payload(reply, media, None), now=now, not_before=not_before, claimed_until=None))
     if added:
         uow.enqueued += 1
     return added

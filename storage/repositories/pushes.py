@@ -22,6 +22,13 @@ class OutboxRepository(Repository):
         result = await self.session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
 
+    async def add_returning_id(self, values: dict[str, Any]) -> int | None:
+        """``add_if_new`` that gives the new row's id (None if the key exists)."""
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(OutboxMessage.id))
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
 
@@ -50,6 +57,9 @@ class OutboxRepository(Repository):
         for row in rows:
             row.claimed_until = now + lease
         return rows
+
+    async def by_ids(self, ids: Sequence[int]) -> Sequence[OutboxMessage]:
+        return (await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))).all()
 
     async def ids_by_key(self, keys: Sequence[str]) -> list[int]:
         query = select(OutboxMessage.id).where(OutboxMessage.key.in_(list(keys))).order_by(OutboxMessage.id)
