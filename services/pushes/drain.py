@@ -226,10 +226,22 @@ class OutboxDrain:
             await self._release(jobs)
             self.wake()
             return 0
-        outcomes = await self._send_chat(jobs, _Drain())
-        if any(outcome is not Outcome.SENT for outcome in outcomes):
-            self.wake()  # what is left (a retry, a row released) is the drain's now
-        return outcomes.count(Outcome.SENT)
+        state, sent = _Drain(), []
+        for index, job in enumerate(jobs):
+            try:
+                outcome = await self._send_one(job, state, record_sent=False)
+            except Exception:  # a database error: the row keeps its lease and is retried after it
+                log.exception("outbox row %s: could not record the result", job.id)
+                outcome = Outcome.LOST
+            if outcome is not Outcome.SENT:
+                await self._release(jobs[index + 1 :])
+                self.wake()  # what is left (a retry, a row released) is the drain's now
+                break
+            sent.append(job)
+        # One transaction records every answer of the step as sent (a crash before it sends them
+        # again: at least once).
+        await self._mark_sent(sent)
+        return len(sent)
 
     async def _claim(self) -> tuple[list[_Job], bool]:
         """Rows leased to this sender, and whether another sender won some of those it read."""
@@ -297,11 +309,16 @@ class OutboxDrain:
                 break
         return outcomes
 
-    async def _send_one(self, job: _Job, state: _Drain) -> Outcome:
+    async def _send_one(self, job: _Job, state: _Drain, *, record_sent: bool = True) -> Outcome:
+        """Send one row; ``record_sent=False`` leaves recording it as sent to the caller."""
         if job.chat_id in state.blocked_chats:
             return await self._fail(job, "blocked")
-        async with UnitOfWork(self.sessionmaker) as uow:
-            recipient = await self._recipient(uow, job)
+        fixed = job.payload.get("locale")
+        if isinstance(fixed, str) and fixed:  # an answer: its locale is known, nothing to read
+            recipient = _Recipient(fixed)
+        else:
+            async with UnitOfWork(self.sessionmaker) as uow:
+                recipient = await self._recipient(uow, job)
         if recipient.cancel is not None:
             await self._set(job, status="cancelled", last_error=recipient.cancel, claimed_until=None)
             return Outcome.CANCELLED
@@ -319,17 +336,20 @@ class OutboxDrain:
                 return error
             if len(job.done) < len(parts):  # media went out: a retry must not repeat them
                 await self._set(job, message_ids=list(job.done))
-        await self._set(
-            job,
-            owned=False,  # it was sent: record that even if our lease was taken over meanwhile
-            status="sent",
-            sent_at=self.clock.now(),
-            message_ids=list(job.done),
-            attempts=job.attempts + 1,
-            claimed_until=None,
-            last_error=None,
-        )
+        if record_sent:
+            await self._mark_sent([job])
         return Outcome.SENT
+
+    async def _mark_sent(self, jobs: list[_Job]) -> None:
+        if not jobs:
+            return
+        async with UnitOfWork(self.sessionmaker) as uow:
+            for job in jobs:
+                # It was sent: record that even if our lease was taken over meanwhile.
+                await self._write(uow, job, False, status="sent", sent_at=self.clock.now(),
+                                  message_ids=list(job.done), attempts=job.attempts + 1, claimed_until=None,
+                                  last_error=None)
+            await uow.commit()
 
     async def _call(self, job: _Job, send: Send, state: _Drain) -> Outcome | None:
         """One Telegram request through the limiter; None when it went out, else what was recorded.
