@@ -330,8 +330,9 @@ class OutboxDrain:
         except Exception as exc:  # a malformed payload never becomes sendable: fail it, go on
             log.exception("outbox row %s: cannot render", job.id)
             return await self._fail(job, f"cannot render: {exc!r}"[:500])
-        for part in parts[len(job.done) :]:
-            error = await self._call(job, part, state)
+        for index in range(len(job.done), len(parts)):
+            # A photo Telegram refuses for good does not cost the case card its text.
+            error = await self._call(job, parts[index], state, skippable=index < len(parts) - 1)
             if error is not None:
                 return error
             if len(job.done) < len(parts):  # media went out: a retry must not repeat them
@@ -351,7 +352,7 @@ class OutboxDrain:
                                   last_error=None)
             await uow.commit()
 
-    async def _call(self, job: _Job, send: Send, state: _Drain) -> Outcome | None:
+    async def _call(self, job: _Job, send: Send, state: _Drain, *, skippable: bool = False) -> Outcome | None:
         """One Telegram request through the limiter; None when it went out, else what was recorded.
 
         The lease is renewed once the limiter lets the request go, if waiting for the limiter (a
@@ -369,6 +370,10 @@ class OutboxDrain:
                 error = exc
         if message is not None:
             job.done.append(message)
+            return None
+        if skippable and isinstance(error, Permanent):
+            log.warning("outbox row %s: a media part was refused (%s); the rest is sent", job.id, error.message)
+            job.done.append(0)  # 0: this part was refused, never to be sent again
             return None
         return await self._on_error(job, error, state)
 

@@ -185,6 +185,19 @@ async def test_media_go_first_and_are_not_repeated_when_the_text_is_retried(env:
     assert (row.status, row.attempts) == ("sent", 2)
 
 
+async def test_a_refused_photo_does_not_cost_the_card_its_text(env: Env) -> None:
+    env.emulator.send_photo(507)
+    photo = env.emulator.messages(507)[0]["photo"][0]["file_id"]
+    media = [{"kind": "photo", "file_id": "a-file-id-telegram-no-longer-has"}, {"kind": "photo", "file_id": photo}]
+    await env.push("card:507", 507, Plain("📥 本部门有新投诉"), media=media)
+    env.emulator.inject_fault(400, "sendPhoto")  # "wrong file identifier"
+    assert await env.sender().drain() == 1
+    sent = env.emulator.bot_messages(507)
+    assert [("photo" in m, m.get("text")) for m in sent] == [(True, None), (False, "📥 本部门有新投诉")]
+    row = await env.row("card:507")
+    assert row.status == "sent" and row.message_ids == [0, *(m["message_id"] for m in sent)]
+
+
 # ---------------------------------------------------------------- rate limits
 
 
@@ -318,17 +331,30 @@ async def test_403_marks_the_owner_blocked_and_nothing_more_goes_to_that_chat(en
 
 
 async def test_400_fails_at_once_and_is_not_retried(env: Env) -> None:
-    await env.push("bad-file", 517, Plain("see photo"), media=[{"kind": "photo", "file_id": "not-a-file"}])
+    await env.push("bad-text", 517, Plain("<b>broken"))  # Telegram refuses the HTML: a 400
     await env.push("after-bad", 517, Plain("next one"))
+    env.emulator.inject_fault(400, "sendMessage")
+    sender = env.sender()
+    assert await sender.drain() == 1
+    row = await env.row("bad-text")
+    assert (row.status, row.attempts) == ("failed", 0)
+    assert row.last_error == "Error"  # what Telegram (the emulator) said
+    env.clock.advance(timedelta(hours=1))
+    assert await sender.drain() == 0
+    assert env.sends(517) == 2  # the refused text once, then the next row
+    assert env.texts(517) == ["next one"]
+
+
+async def test_a_photo_refused_for_good_is_not_retried_and_its_text_goes_out(env: Env) -> None:
+    await env.push("bad-file", 518, Plain("see photo"), media=[{"kind": "photo", "file_id": "not-a-file"}])
     sender = env.sender()
     assert await sender.drain() == 1
     row = await env.row("bad-file")
-    assert (row.status, row.attempts) == ("failed", 0)
-    assert "wrong file identifier" in (row.last_error or "")
+    assert (row.status, row.attempts) == ("sent", 1)
     env.clock.advance(timedelta(hours=1))
     assert await sender.drain() == 0
-    assert env.sends(517) == 2  # the photo once, then the next row
-    assert env.texts(517) == ["next one"]
+    assert env.sends(518) == 2  # the photo once (refused: wrong file identifier), then the text
+    assert env.texts(518) == ["see photo"]
 
 
 async def test_inactive_staff_rows_are_cancelled_and_active_staff_read_their_locale(env: Env) -> None:
