@@ -74,3 +74,21 @@ def test_catalogs_compile(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert output.stat().st_size > 0
+
+
+# A converter's slips that a Hong Kong or Taiwan reader sees at once: 隻 (the measure word) for
+# 只 (only), 稽核 (audit) for 審核 (review), 透過 (by means of) where 通過 (passed) is meant.
+CONVERTER_SLIPS = re.compile(r"隻能|稽核|(審批|審核|驗收|稽核)透過|透過(驗收|審批|審核)")
+
+
+@pytest.mark.parametrize("locale", ["zh_Hant_HK", "zh_Hant_TW"])
+def test_traditional_catalogs_carry_no_converter_slips(locale: str) -> None:
+    slips = [(message.id, message.string) for message in _catalog(locale)
+             if message.id and CONVERTER_SLIPS.search(str(message.string))]
+    assert slips == []
+
+
+def test_the_slip_check_catches_the_known_slips() -> None:
+    for slip in ("最多隻能上傳", "已稽核透過", "費用審批透過後", "已完工並透過驗收"):
+        assert CONVERTER_SLIPS.search(slip), slip
+    assert not CONVERTER_SLIPS.search("您可以透過 /my 查看進展")  # 透過 as "through" is right
