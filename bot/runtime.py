@@ -82,7 +82,9 @@ class Runtime:
         if sender is not None:
             await sender.close()
 
-    async def prune_update_ids(self) -> int:
+    async def forget_old_records(self) -> int:
+        """Update ids that can no longer be redelivered and wrong codes past every window; how
+        many update ids were forgotten."""
         async with UnitOfWork(self.sessionmaker) as uow:
             removed = await prune_processed_updates(uow, self.clock.now())
             await prune_code_attempts(uow, self.clock.now())

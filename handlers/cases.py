@@ -63,17 +63,9 @@ async def _typed_number(ctx: Context, message: MessageIn) -> Response | None:
     return Response([found]) if found is not None else None
 
 
-def _command(handler: Callable[[Context], Awaitable[Response]]) -> Callable[[Context, MessageIn, str],
-                                                                            Awaitable[Response]]:
-    async def command(ctx: Context, message: MessageIn, args: str) -> Response:
-        return await handler(ctx)
-
-    return command
-
-
 def register(router: Router) -> None:
-    router.command("my", _command(_my))
-    router.command("queue", _command(_queue))
+    router.plain_command("my", _my)
+    router.plain_command("queue", _queue)
     router.button(StaffCasePress, _pressed(staff_actions.staff_press))
     router.button(OwnerCasePress, _pressed(owner_actions.owner_press))
     router.message(_typed_number)

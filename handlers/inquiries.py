@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.actions import ReplyPress
 from handlers import conversation
-from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import Router
 from services.inquiries import log
 
@@ -17,10 +17,6 @@ async def _inbox(ctx: Context, offset: int = 0) -> Response:
     return Response([await log.inbox(ctx.uow, ctx.actor, offset)])
 
 
-async def _inbox_command(ctx: Context, message: MessageIn, args: str) -> Response:
-    return await _inbox(ctx)
-
-
 async def _reply(ctx: Context, press: ReplyPress, button: ButtonIn) -> Response:
     target = await log.begin_reply(ctx.uow, ctx.actor, press.entry)
     if isinstance(target, str):
@@ -30,7 +26,7 @@ async def _reply(ctx: Context, press: ReplyPress, button: ButtonIn) -> Response:
 
 
 def register(router: Router) -> None:
-    router.command("inbox", _inbox_command)
+    router.plain_command("inbox", _inbox)
     router.button(ReplyPress, _reply)
     router.menu_item("inquiry", _leave_message)
     router.menu_item("inbox", _inbox)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dialogs.actions import LanguagePress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain
-from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import NOT_VALID, Router
 from services.common.locale import LANGUAGE_NAMES
 from services.people import preferences
@@ -20,10 +20,6 @@ async def _prompt(ctx: Context) -> Response:
     return Response([language_prompt()])
 
 
-async def _command(ctx: Context, message: MessageIn, args: str) -> Response:
-    return Response([language_prompt()])
-
-
 async def _choose(ctx: Context, press: LanguagePress, button: ButtonIn) -> Response:
     if not await preferences.set_locale(ctx.uow, ctx.actor, press.locale, ctx.now):
         return Response(alert=NOT_VALID)
@@ -32,6 +28,6 @@ async def _choose(ctx: Context, press: LanguagePress, button: ButtonIn) -> Respo
 
 
 def register(router: Router) -> None:
-    router.command("language", _command)
+    router.plain_command("language", _prompt)
     router.button(LanguagePress, _choose)
     router.menu_item("lang", _prompt)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dialogs.actions import MenuPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Lines, Msg, Plain
-from handlers.inbound import ButtonIn, Context, MessageIn, Response
+from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import Router
 from services.people.identity import Identity, Kind
 from services.people.roles import can_read_communication_log
@@ -89,10 +89,10 @@ def help_text(identity: Identity) -> Reply:
 
 
 def register(router: Router) -> None:
-    async def menu_command(ctx: Context, message: MessageIn, args: str) -> Response:
+    async def menu_command(ctx: Context) -> Response:
         return Response([main_menu(ctx.actor.identity)])
 
-    async def help_command(ctx: Context, message: MessageIn, args: str) -> Response:
+    async def help_command(ctx: Context) -> Response:
         return Response([help_text(ctx.actor.identity)])
 
     async def menu_press(ctx: Context, press: MenuPress, button: ButtonIn) -> Response:
@@ -102,6 +102,6 @@ def register(router: Router) -> None:
             return Response(alert=NOT_AVAILABLE)
         return await handler(ctx)
 
-    router.command("menu", menu_command)
-    router.command("help", help_command)
+    router.plain_command("menu", menu_command)
+    router.plain_command("help", help_command)
     router.button(MenuPress, menu_press)

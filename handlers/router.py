@@ -34,6 +34,13 @@ class Router:
     def command(self, name: str, handler: CommandHandler) -> None:
         self.commands[name] = handler
 
+    def plain_command(self, name: str, handler: MenuHandler) -> None:
+        """A command that takes no arguments and does what a menu entry does."""
+        async def command(ctx: Context, message: MessageIn, args: str) -> Response:
+            return await handler(ctx)
+
+        self.commands[name] = command
+
     def button(self, action: type[Action], handler: ButtonHandler) -> None:
         self.buttons[action] = handler
 

@@ -10,13 +10,11 @@ from dialogs.engine import Reply
 from dialogs.text import N_, Msg
 from services.calendar.delivery import delivery_time
 from services.calendar.workdays import missing_schedule_warning_for
-from services.people.roles import Department, Role
+from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from services.pushes.rules import PlanRound
 from storage.models import Project
-
-MANAGERS = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
 
 
 class ScheduleWarningRule:
@@ -40,7 +38,7 @@ class ScheduleWarningRule:
             {"year": str(year), "region": project.region},
         )
         people = await uow.staff.reachable(
-            project.id, departments=[Department.CUSTOMER_SERVICE, Department.OFFICE], roles=list(MANAGERS)
+            project.id, departments=[Department.CUSTOMER_SERVICE, Department.OFFICE], roles=list(SUPERVISOR_ROLES)
         )
         for person in people:
             if person.chat_id is None:

@@ -12,13 +12,11 @@ from dialogs.text import Lines, Msg, Text
 from services.calendar.delivery import delivery_time, working_delivery_time
 from services.calendar.workdays import calendar_for
 from services.cases.kinds import Buttons, kind_of
-from services.people.roles import Department, Role
+from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from storage.models import Staff, Ticket, TicketEvent
 from storage.uow import UnitOfWork
-
-SUPERVISOR_ROLES = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
 
 
 async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:

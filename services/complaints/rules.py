@@ -7,10 +7,10 @@ from enum import StrEnum
 
 from dialogs.text import N_
 from services.cases.kinds import Buttons
-from services.cases.notify import SUPERVISOR_ROLES, staff_button
+from services.cases.notify import staff_button
 from services.cases.staff_actions import in_reach
 from services.cases.statuses import OPEN, Status
-from services.people.roles import Department, Role
+from services.people.roles import SUPERVISOR_ROLES, Department, Role
 from storage.models import Staff, Ticket
 
 PROGRESS_WORKING_DAYS = 3  # DOMAIN 1.3

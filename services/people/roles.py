@@ -50,6 +50,10 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
+# Managers and leadership: told of overdue deadlines and dissatisfied owners, and may act for a handler.
+SUPERVISOR_ROLES = (Role.MANAGER, Role.VICE_PRESIDENT, Role.GENERAL_MANAGER)
+
+
 def can_read_communication_log(department: str, role: str) -> bool:
     """Customer service receives and logs everything; supervisors and leadership may read it too."""
     return department in (Department.CUSTOMER_SERVICE, Department.OFFICE, Department.LEADERSHIP) or role in (

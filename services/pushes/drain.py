@@ -431,11 +431,7 @@ class OutboxDrain:
         return True
 
     async def _recipient(self, uow: UnitOfWork, job: _Job) -> _Recipient:
-        """Who receives the row now: locale, blocked and inactive are read at send time (an answer
-        carries the locale its person was just read in)."""
-        fixed = job.payload.get("locale")
-        if isinstance(fixed, str) and fixed:
-            return _Recipient(fixed)
+        """Who receives the row now: locale, blocked and inactive are read at send time."""
         stored: str | None = None
         if job.owner_id is not None:
             owner = await uow.owners.get(job.owner_id)

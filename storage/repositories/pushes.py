@@ -58,13 +58,6 @@ class OutboxRepository(Repository):
             row.claimed_until = now + lease
         return rows
 
-    async def by_ids(self, ids: Sequence[int]) -> Sequence[OutboxMessage]:
-        return (await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(list(ids))))).all()
-
-    async def ids_by_key(self, keys: Sequence[str]) -> list[int]:
-        query = select(OutboxMessage.id).where(OutboxMessage.key.in_(list(keys))).order_by(OutboxMessage.id)
-        return list((await self.session.scalars(query)).all())
-
     async def earlier_unsent(self, chat_id: int, before_id: int, priority: int) -> bool:
         """Whether the chat has a row of this priority before ``before_id`` not sent yet (in backoff,
         or being sent by someone else): then later rows must wait their turn."""

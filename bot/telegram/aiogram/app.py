@@ -116,7 +116,7 @@ def build_dispatcher(runtime: Runtime, on_update_done: Callable[[int], None] | N
             tr = runtime.catalogs.get(locale)
             commands = [BotCommand(command=name, description=tr.gettext(text)) for name, text in COMMANDS]
             await bot.set_my_commands(commands, language_code=language_code)
-        log.info("forgot %d old update ids", await runtime.prune_update_ids())
+        log.info("forgot %d old update ids", await runtime.forget_old_records())
         # The drain and the planner run beside polling or the webhook and stop before the bot's session closes.
         await runtime.start_background(transport(bot))
 
