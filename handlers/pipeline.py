@@ -45,11 +45,12 @@ PRIVATE_ONLY = N_("To keep your details private, I only help in a private chat. 
 
 
 class AnswerSender(Protocol):
-    def answer_lease(self, now: datetime) -> datetime:
-        """The lease an answer row is written with (held by the fast path from the start)."""
+    def answer_lease(self, now: datetime) -> datetime | None:
+        """The lease an answer row is written with (held by the fast path from the start); None:
+        this process does not send now, the rows are left to the drain."""
 
     async def send_now(self, chat_id: int, rows: list[WrittenAnswer]) -> int:
-        """Send these answer rows of one chat at once (what fails stays for the drain)."""
+        """Send these leased answer rows of one chat at once (what fails stays for the drain)."""
 
 
 class ChatOrder:
@@ -130,32 +131,40 @@ class Pipeline:
                 return self._outside_private_chat(inbound), self._default_locale, 0, []
             sender = inbound.sender
             identity = await resolve_identity(uow, sender.user_id) if sender else Identity(Kind.UNKNOWN, 0)
-            saved = await uow.chats.get(inbound.chat_id)
+            # Locked (PostgreSQL): another instance handling this chat's next update waits for us.
+            saved = await uow.chats.state(inbound.chat_id, lock=True)
             locale = resolve_locale(saved.locale if saved else None, identity.locale,
                                     sender.language_code if sender else None, self._default_locale)
             actor = Actor(identity=identity, chat_id=inbound.chat_id, locale=locale, timezone=self._timezone)
             response = await self._router.dispatch(Context(uow, actor, now), inbound)
-            pushes = uow.enqueued
             answers = (await self._write_answers(uow, inbound, response, response.locale or locale, outbound)
                        if outbound is not None else [])
             await uow.commit()
-            return response, locale, pushes, answers
+            return response, locale, uow.enqueued, answers
 
     async def _write_answers(
         self, uow: UnitOfWork, inbound: Inbound, response: Response, locale: str, sender: AnswerSender
     ) -> list[WrittenAnswer]:
         """The replies as outbox rows of this update's transaction (keyed by the update, so they
-        are written once however often it is delivered), leased to the fast path."""
+        are written once however often it is delivered): leased to the fast path, which sends them
+        right after the commit — unless an earlier answer to the chat is still unsent, or this
+        process does not send; then they are left to the drain, which keeps the chat's order."""
         if not response.replies:
             return []
         tag = str(inbound.update_id) if inbound.update_id is not None else uuid.uuid4().hex
         keys = [f"answer:{inbound.chat_id}:{tag}:{n}" for n in range(len(response.replies))]
         now = self.clock.now()
         lease = sender.answer_lease(now)
+        if lease is not None and await outbox.answers_unsent(uow, inbound.chat_id):
+            lease = None
         written = [await outbox.write_answer(uow, key=key, chat_id=inbound.chat_id, reply=reply, now=now,
                                              locale=locale, lease=lease)
                    for key, reply in zip(keys, response.replies, strict=True)]
-        return [answer for answer in written if answer is not None]
+        rows = [answer for answer in written if answer is not None]
+        if lease is None:
+            uow.enqueued += len(rows)  # the drain's now: wake it after the commit
+            return []
+        return rows
 
     def _outside_private_chat(self, inbound: Inbound) -> Response:
         """A command or a button in a group gets one line asking for a private chat; anything else

@@ -28,7 +28,7 @@ class Turn:
 
 
 async def active_state(uow: UnitOfWork, chat_id: int, *, lock: bool = False) -> DialogState | None:
-    chat = await uow.chats.get(chat_id, lock=lock)
+    chat = await uow.chats.state(chat_id, lock=lock)
     if chat is None or not chat.dialog:
         return None
     try:

@@ -35,16 +35,13 @@ class Identity:
 
 
 async def resolve_identity(uow: UnitOfWork, user_id: int) -> Identity:
+    rows = {row.kind: row for row in await uow.owners.who(user_id)}
     # Staff first: someone bound both ways works as staff (their role decides what they see).
-    staff = await uow.staff.by_telegram_user(user_id)
-    if staff is not None:
-        return Identity(
-            Kind.STAFF, user_id, staff_id=staff.id, name=staff.name,
-            department=staff.department, role=staff.role, locale=staff.locale,
-        )
-    owner = await uow.owners.by_telegram_user(user_id)
-    if owner is not None:
+    if (staff := rows.get("staff")) is not None:
+        return Identity(Kind.STAFF, user_id, staff_id=staff.id, name=staff.name,
+                        department=staff.department, role=staff.role, locale=staff.locale)
+    if (owner := rows.get("owner")) is not None:
         if owner.blocked:
-            owner.blocked = False  # they write to us again, so they unblocked the bot
+            await uow.owners.unblock(owner.id)  # they write to us again, so they unblocked the bot
         return Identity(Kind.OWNER, user_id, owner_id=owner.id, name=owner.name, locale=owner.locale)
     return Identity(Kind.UNKNOWN, user_id)

@@ -123,6 +123,8 @@ class OutboxDrain:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._unrecorded: list[tuple[list[_Job], asyncio.Future[None]]] = []  # sent, waiting for _record_sent
+        self._recording: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -206,26 +208,20 @@ class OutboxDrain:
                     break
         return sent
 
-    def answer_lease(self, now: datetime) -> datetime:
+    def answer_lease(self, now: datetime) -> datetime | None:
         """The lease an answer is written with: the fast path holds it from the start, so the drain
         leaves it alone; if this process dies, the drain sends it once the lease runs out."""
-        return self._lease_until(now)
+        return None if self._stopping else self._lease_until(now)
 
     async def send_now(self, chat_id: int, rows: list[WrittenAnswer]) -> int:
         """The fast path for answers written with ``answer_lease``: send these rows of one chat at
-        once; how many were sent. If an earlier answer to the chat is still unsent (in backoff, or
-        being sent), these are released to wait behind it for the drain, so a chat's answers never
-        overtake each other."""
-        if not rows or self._stopping:
+        once; how many were sent. The writer checked in its transaction that no earlier answer to
+        the chat is unsent, so these cannot overtake one; what fails here is released to the drain,
+        and the rest of the chat's answers with it."""
+        leased = sorted((row for row in rows if row.lease is not None), key=lambda row: row.id)
+        if not leased or self._stopping:
             return 0
-        async with UnitOfWork(self.sessionmaker) as uow:
-            earlier = await uow.outbox.earlier_unsent(chat_id, min(row.id for row in rows), priority=0)
-        jobs = [_Job(row.id, chat_id, None, None, row.payload, 0, row.lease, [])
-                for row in sorted(rows, key=lambda row: row.id)]
-        if earlier:
-            await self._release(jobs)
-            self.wake()
-            return 0
+        jobs = [_Job(row.id, chat_id, None, None, row.payload, 0, row.lease, []) for row in leased if row.lease]
         state, sent = _Drain(), []
         for index, job in enumerate(jobs):
             try:
@@ -238,8 +234,8 @@ class OutboxDrain:
                 self.wake()  # what is left (a retry, a row released) is the drain's now
                 break
             sent.append(job)
-        # One transaction records every answer of the step as sent (a crash before it sends them
-        # again: at least once).
+        # Recorded as sent together with whatever else was sent meanwhile (a crash before that
+        # commit sends them again: at least once).
         await self._mark_sent(sent)
         return len(sent)
 
@@ -342,15 +338,36 @@ class OutboxDrain:
         return Outcome.SENT
 
     async def _mark_sent(self, jobs: list[_Job]) -> None:
+        """Record these rows as sent; returns once that is committed. Rows sent meanwhile by other
+        chats' sends join the same transaction (a group commit): under load, one write records many
+        sends instead of one each."""
         if not jobs:
             return
-        async with UnitOfWork(self.sessionmaker) as uow:
-            for job in jobs:
-                # It was sent: record that even if our lease was taken over meanwhile.
-                await self._write(uow, job, False, status="sent", sent_at=self.clock.now(),
-                                  message_ids=list(job.done), attempts=job.attempts + 1, claimed_until=None,
-                                  last_error=None)
-            await uow.commit()
+        done = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((jobs, done))
+        if self._recording is None or self._recording.done():
+            self._recording = asyncio.create_task(self._record_sent(), name="outbox-record-sent")
+        await done
+
+    async def _record_sent(self) -> None:
+        while self._unrecorded:
+            batch, self._unrecorded = self._unrecorded, []
+            try:
+                async with UnitOfWork(self.sessionmaker) as uow:
+                    now = self.clock.now()
+                    # It was sent: recorded even if our lease was taken over meanwhile.
+                    await uow.outbox.record_sent([
+                        {"row": job.id, "sent_at": now, "message_ids": list(job.done), "attempts": job.attempts + 1}
+                        for jobs, _done in batch for job in jobs])
+                    await uow.commit()
+            except Exception as error:
+                for _jobs, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            for _jobs, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     async def _call(self, job: _Job, send: Send, state: _Drain, *, skippable: bool = False) -> Outcome | None:
         """One Telegram request through the limiter; None when it went out, else what was recorded.

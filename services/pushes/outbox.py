@@ -17,20 +17,27 @@ class WrittenAnswer:
     """An answer row as its fast path needs it: no need to read it back."""
 
     id: int
-    lease: datetime
+    lease: datetime | None  # None: written for the drain to send (an earlier answer is still unsent)
     payload: dict[str, Any]
 
 
 async def write_answer(
-    uow: UnitOfWork, *, key: str, chat_id: int, reply: Reply, now: datetime, locale: str, lease: datetime,
+    uow: UnitOfWork, *, key: str, chat_id: int, reply: Reply, now: datetime, locale: str, lease: datetime | None,
 ) -> WrittenAnswer | None:
     """An answer to what a person just did, in the update's own transaction, held by the fast path
-    (``lease``) from the start; None if the key was written before (a redelivered update)."""
+    (``lease``) from the start, or left to the drain (``lease`` None); None if the key was written
+    before (a redelivered update)."""
     payload = _payload(reply, (), locale)
     row_id = await uow.outbox.add_returning_id(_values(
         key=key, purpose=Purpose.ANSWER, chat_id=chat_id, owner_id=None, staff_id=None, payload=payload,
         now=now, not_before=now, claimed_until=lease))
     return WrittenAnswer(row_id, lease, payload) if row_id is not None else None
+
+
+async def answers_unsent(uow: UnitOfWork, chat_id: int) -> bool:
+    """Whether an earlier answer to this chat is still unsent (in backoff, or left to the drain):
+    then new answers must wait behind it, so that a chat's answers never overtake each other."""
+    return await uow.outbox.unsent_of_priority(chat_id, PRIORITY[Purpose.ANSWER])
 
 
 def _payload(reply: Reply, media: Sequence[dict[str, str]], locale: str | None) -> dict[str, Any]:

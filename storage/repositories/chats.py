@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Chat, CodeAttempt, InvitationCode, ProcessedUpdate
 from storage.repositories.base import Repository
 
 
+@dataclass(frozen=True)
+class ChatState:
+    """What every update reads of its chat: the /language choice and the conversation in progress."""
+
+    locale: str | None
+    dialog: dict[str, Any] | None
+
+
 class ChatRepository(Repository):
-    async def get(self, chat_id: int, *, lock: bool = False) -> Chat | None:
-        """``lock``: hold the row (PostgreSQL), so two instances cannot advance one dialog at once."""
-        if lock and self.dialect == "postgresql":
-            return await self.session.scalar(
-                select(Chat).where(Chat.chat_id == chat_id).with_for_update().execution_options(populate_existing=True)
-            )
+    """Chats. The state every update reads and writes goes through Core statements (``state``,
+    ``save_dialog``), remembered for the rest of the unit of work so it is read once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        self._states: dict[int, tuple[ChatState | None, bool]] = {}  # chat id → (state, locked)
+
+    async def get(self, chat_id: int) -> Chat | None:
+        self._states.pop(chat_id, None)  # the caller may change it through the ORM
         return await self.session.get(Chat, chat_id)
 
     async def get_or_create(self, chat_id: int, now: datetime) -> Chat:
@@ -29,23 +42,58 @@ class ChatRepository(Repository):
             self.session.add(chat)
         return chat
 
+    async def state(self, chat_id: int, *, lock: bool = False) -> ChatState | None:
+        """``lock``: hold the row (PostgreSQL) until the transaction ends, so two instances cannot
+        advance one conversation at once."""
+        lock = lock and self.dialect == "postgresql"
+        known = self._states.get(chat_id)
+        if known is not None and (known[1] or not lock):
+            return known[0]
+        if self.session.new or self.session.dirty:
+            await self.session.flush()  # a chat the ORM just added or changed
+        row = (await self.core(_CHAT_STATE_LOCKED if lock else _CHAT_STATE, {"chat": chat_id})).first()
+        state = ChatState(row.locale, row.dialog) if row is not None else None
+        self._states[chat_id] = (state, lock)
+        return state
+
     async def save_dialog(self, chat_id: int, dialog: dict[str, Any] | None, now: datetime) -> None:
-        chat = await self.get_or_create(chat_id, now)
-        chat.dialog = dialog
-        chat.updated_at = now
+        if self.session.new or self.session.dirty:
+            await self.session.flush()  # an ORM change to the same row goes first
+        await self.core(_SAVE_DIALOG[self.dialect == "postgresql"], {"chat_id": chat_id, "dialog": dialog,
+                                                                       "updated_at": now})
+        known = self._states.get(chat_id)
+        locale = known[0].locale if known is not None and known[0] is not None else None
+        self._states[chat_id] = (ChatState(locale, dialog), known[1] if known is not None else False)
+
+
+# Built once (every update runs them), for PostgreSQL's and for SQLite's dialect.
+_CHATS = cast(Table, Chat.__table__)
+_CHAT_STATE = select(_CHATS.c.locale, _CHATS.c.dialog).where(_CHATS.c.chat_id == bindparam("chat"))
+_CHAT_STATE_LOCKED = _CHAT_STATE.with_for_update()
+
+
+def _save_dialog(insert: Any) -> Any:
+    statement = insert(_CHATS)
+    return statement.on_conflict_do_update(
+        index_elements=["chat_id"],
+        set_={"dialog": statement.excluded.dialog, "updated_at": statement.excluded.updated_at},
+    )
+
+
+_SAVE_DIALOG = {False: _save_dialog(sqlite_insert), True: _save_dialog(pg_insert)}
+_CLAIM_UPDATE = {
+    postgres: (pg_insert if postgres else sqlite_insert)(cast(Table, ProcessedUpdate.__table__))
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    for postgres in (False, True)
+}
 
 
 class UpdateRepository(Repository):
     async def claim(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False if it was recorded before (a redelivery)."""
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(ProcessedUpdate)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-        )
-        result = await self.session.execute(statement)
-        return bool(getattr(result, "rowcount", 0))
+        statement = _CLAIM_UPDATE[self.dialect == "postgresql"]
+        result = await self.core(statement, {"update_id": update_id, "processed_at": now})
+        return bool(result.rowcount)
 
     async def prune(self, before: datetime) -> int:
         result = await self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CompoundSelect, Row, bindparam, literal, null, or_, select, union_all, update
 from sqlalchemy.orm import selectinload
 
 from storage.models import Building, Owner, OwnerUnit, Project, Staff, Unit
@@ -67,10 +68,31 @@ class OwnerRepository(Repository):
     def add(self, owner: Owner) -> None:
         self.session.add(owner)
 
+    async def who(self, user_id: int) -> Sequence[Row[Any]]:
+        """The staff record and the owner record bound to a Telegram user (zero, one or both rows):
+        ``kind`` ("staff" | "owner"), ``id``, ``name``, ``department``, ``role``, ``locale``, ``blocked``."""
+        rows: Sequence[Row[Any]] = (await self.session.execute(_WHO, {"user": user_id})).all()
+        return rows
+
+    async def unblock(self, owner_id: int) -> None:
+        await self.session.execute(update(Owner).where(Owner.id == owner_id).values(blocked=False))
+
     async def mark_blocked(self, *, owner_id: int | None = None, chat_id: int | None = None) -> None:
         """Telegram said 403: the owner (by id, or whoever has that chat) blocked the bot."""
         condition = Owner.id == owner_id if owner_id is not None else Owner.chat_id == chat_id
         await self.session.execute(update(Owner).where(condition).values(blocked=True))
+
+
+# Who a Telegram user is, in one statement (every update asks): active staff and the owner bound to
+# them, if any. Built once; on mapped columns, so that the session flushes a binding made earlier in
+# the same transaction first.
+_WHO: CompoundSelect[Any] = union_all(
+    select(literal("staff").label("kind"), Staff.id, Staff.name, Staff.department, Staff.role, Staff.locale,
+           literal(False).label("blocked"))
+    .where(Staff.telegram_user_id == bindparam("user"), Staff.active.is_(True)),
+    select(literal("owner"), Owner.id, Owner.name, null(), null(), Owner.locale, Owner.blocked)
+    .where(Owner.telegram_user_id == bindparam("user")),
+)
 
 
 class StaffRepository(Repository):

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.models import OutboxMessage
 from storage.repositories.base import Repository
+
+
+@dataclass(frozen=True)
+class ClaimedRow:
+    """What the drain needs of a row it leased."""
+
+    id: int
+    chat_id: int
+    priority: int
+    owner_id: int | None
+    staff_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+    message_ids: list[int] | None
 
 
 class OutboxRepository(Repository):
@@ -24,10 +38,8 @@ class OutboxRepository(Repository):
 
     async def add_returning_id(self, values: dict[str, Any]) -> int | None:
         """``add_if_new`` that gives the new row's id (None if the key exists)."""
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = (insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-                     .returning(OutboxMessage.id))
-        return (await self.session.execute(statement)).scalar_one_or_none()
+        statement = _ADD_RETURNING_ID[self.dialect == "postgresql"]
+        return (await self.core(statement, values)).scalar_one_or_none()
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
@@ -35,37 +47,10 @@ class OutboxRepository(Repository):
     async def by_key(self, key: str) -> OutboxMessage | None:
         return await self.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
 
-    async def claim_due(self, now: datetime, limit: int, lease: timedelta) -> Sequence[OutboxMessage]:
-        """Due rows nobody holds, leased to the caller until ``now + lease`` (commit to keep them).
-
-        On PostgreSQL ``FOR UPDATE SKIP LOCKED`` lets several senders claim disjoint rows.
-        """
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == "pending",
-                OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.not_before <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            )
-            .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-        if self.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        rows = (await self.session.scalars(query)).all()
-        for row in rows:
-            row.claimed_until = now + lease
-        return rows
-
-    async def earlier_unsent(self, chat_id: int, before_id: int, priority: int) -> bool:
-        """Whether the chat has a row of this priority before ``before_id`` not sent yet (in backoff,
-        or being sent by someone else): then later rows must wait their turn."""
-        query = select(OutboxMessage.id).where(
-            OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending",
-            OutboxMessage.priority == priority, OutboxMessage.id < before_id,
-        ).limit(1)
-        return await self.session.scalar(query) is not None
+    async def unsent_of_priority(self, chat_id: int, priority: int) -> bool:
+        """Whether the chat has a row of this priority not sent yet (pending: due, in backoff, or
+        being sent by someone else)."""
+        return (await self.core(_UNSENT_OF_PRIORITY, {"chat": chat_id, "priority": priority})).first() is not None
 
     async def due_count(self, now: datetime) -> int:
         """Rows that should go out by ``now`` (claimed or not)."""
@@ -106,46 +91,58 @@ class OutboxRepository(Repository):
     # A lease (``claimed_until``) doubles as its holder's token: every write after the claim names
     # it, so a sender whose lease was taken over can never undo another sender's work.
 
-    def forget_loaded(self) -> None:
-        """Detach what this session loaded (the rows are then taken by compare-and-set only)."""
-        self.session.expunge_all()
+    async def chat_heads(self, now: datetime, *, per_chat: int, limit: int,
+                         busy: Collection[int] = ()) -> list[tuple[int, int]]:
+        """The rows to send next, as (row id, chat id), grouped by chat in id order.
 
-    async def take(self, row_id: int, now: datetime, lease: datetime) -> bool:
-        """Lease a pending row nobody holds; False if another sender won it."""
-        result = await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", _free(now))
-            .values(claimed_until=lease)
-        )
-        return getattr(result, "rowcount", 0) == 1
+        Of each chat not in ``busy``, its waiting rows (pending, ``not_before`` passed) in id order,
+        the first ``per_chat`` of them up to the first one that cannot go yet (in backoff, or held
+        by a sender): so a chat's rows are always taken as a prefix and never overtake each other.
+        Chats with an answer (priority 0) come first, then by how long their rows have been due; at
+        most ``limit`` rows. One query (window functions: SQLite 3.25 or later, PostgreSQL).
+        """
+        o = _OUTBOX
+        held = or_(o.c.next_attempt_at > now, and_(o.c.claimed_until.is_not(None), o.c.claimed_until >= now))
+        waiting = select(
+            o.c.id, o.c.chat_id, o.c.priority, o.c.next_attempt_at,
+            func.row_number().over(partition_by=o.c.chat_id, order_by=o.c.id).label("place"),
+            # Rows held so far in the chat's order: a row after a held one must wait.
+            func.sum(case((held, 1), else_=0)).over(partition_by=o.c.chat_id, order_by=o.c.id,
+                                                    rows=(None, 0)).label("held_before"),
+        ).where(o.c.status == "pending", o.c.not_before <= now)
+        if busy:
+            waiting = waiting.where(o.c.chat_id.not_in(list(busy)))
+        rows = waiting.subquery()
+        heads = select(
+            rows.c.id, rows.c.chat_id,
+            func.min(rows.c.priority).over(partition_by=rows.c.chat_id).label("chat_priority"),
+            func.min(rows.c.next_attempt_at).over(partition_by=rows.c.chat_id).label("chat_due"),
+        ).where(rows.c.place <= per_chat, rows.c.held_before == 0).subquery()
+        query = (select(heads.c.id, heads.c.chat_id)
+                 .order_by(heads.c.chat_priority, heads.c.chat_due, heads.c.chat_id, heads.c.id).limit(limit))
+        return [(row_id, chat_id) for row_id, chat_id in (await self.core(query)).all()]
 
-    async def earlier_pending(self, last: dict[int, int], taken: set[int], now: datetime) -> dict[int, int]:
-        """Pending rows due by ``now`` of the given chats that come before the chat's last taken
-        row (``last``: chat id → row id) and were not taken: row id → chat id."""
-        if not last:
-            return {}
-        candidates = await self.session.execute(
-            select(OutboxMessage.id, OutboxMessage.chat_id).where(
-                OutboxMessage.status == "pending",
-                OutboxMessage.chat_id.in_(list(last)),
-                OutboxMessage.not_before <= now,
-                OutboxMessage.id.not_in(list(taken)),
-                OutboxMessage.id < max(last.values()),
-            )
-        )
-        return {row_id: chat_id for row_id, chat_id in candidates.all() if row_id < last[chat_id]}
-
-    async def free_rows(self, ids: Sequence[int], now: datetime) -> Sequence[OutboxMessage]:
-        """Those of ``ids`` that are pending, due and held by nobody (locked past others on PostgreSQL)."""
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == "pending",
-                   OutboxMessage.next_attempt_at <= now, _free(now))
-            .order_by(OutboxMessage.id)
-        )
+    async def take_rows(self, ids: Sequence[int], now: datetime, lease: datetime) -> list[ClaimedRow]:
+        """Lease those of ``ids`` that are still pending, due and held by nobody, by compare-and-set
+        in one statement (on PostgreSQL rows another sender has locked are skipped, not waited
+        for): the rows won."""
+        o = _OUTBOX
+        free = and_(o.c.id.in_(list(ids)), o.c.status == "pending", o.c.next_attempt_at <= now,
+                    o.c.not_before <= now, _free(now))
+        statement = update(o).where(free)
         if self.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        return (await self.session.scalars(query)).all()
+            locked = select(o.c.id).where(free).order_by(o.c.id).with_for_update(skip_locked=True)
+            statement = update(o).where(o.c.id.in_(locked), free)
+        statement = statement.values(claimed_until=lease).returning(
+            o.c.id, o.c.chat_id, o.c.priority, o.c.owner_id, o.c.staff_id, o.c.payload, o.c.attempts,
+            o.c.message_ids)
+        return [ClaimedRow(*row) for row in (await self.core(statement)).all()]
+
+    async def give_back(self, ids: Sequence[int], lease: datetime) -> None:
+        """Release rows this lease holds, unsent (taken, then found behind a row another sender won)."""
+        o = _OUTBOX
+        await self.core(update(o).where(o.c.id.in_(list(ids)), o.c.status == "pending", o.c.claimed_until == lease)
+                        .values(claimed_until=None))
 
     async def renew(self, row_id: int, lease: datetime, new_lease: datetime) -> bool:
         result = await self.session.execute(
@@ -158,11 +155,36 @@ class OutboxRepository(Repository):
 
     async def write(self, row_id: int, lease: datetime | None, **values: Any) -> bool:
         """Update a row; with ``lease``, only while it is still pending under that lease."""
-        statement = update(OutboxMessage).where(OutboxMessage.id == row_id)
+        table = _OUTBOX
+        statement = update(table).where(table.c.id == row_id)
         if lease is not None:
-            statement = statement.where(OutboxMessage.status == "pending", OutboxMessage.claimed_until == lease)
-        result = await self.session.execute(statement.values(**values))
-        return getattr(result, "rowcount", 1) == 1
+            statement = statement.where(table.c.status == "pending", table.c.claimed_until == lease)
+        result = await self.core(statement.values(**values))
+        return result.rowcount == 1
+
+    async def record_sent(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Mark rows as sent, whoever holds them now (they were sent): each ``{"row": id,
+        "sent_at": …, "message_ids": […], "attempts": n}``, in one batch."""
+        if rows:
+            await self.core(_RECORD_SENT, list(rows))
+
+
+# Built once, on the table (Core): these run for every answer, and building a statement, or the
+# ORM's bookkeeping around it, costs more than running it.
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_UNSENT_OF_PRIORITY = select(_OUTBOX.c.id).where(
+    _OUTBOX.c.chat_id == bindparam("chat"), _OUTBOX.c.status == "pending",
+    _OUTBOX.c.priority == bindparam("priority"),
+).limit(1)
+_ADD_RETURNING_ID = {
+    postgres: (pg_insert if postgres else sqlite_insert)(_OUTBOX)
+    .on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id)
+    for postgres in (False, True)
+}
+_RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row")).values(
+    status="sent", sent_at=bindparam("sent_at"), message_ids=bindparam("message_ids"),
+    attempts=bindparam("attempts"), claimed_until=None, last_error=None,
+)
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
