@@ -31,7 +31,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, **({"pool_size": 1, "max_overflow": 0} | kwargs)
+        # One connection per process (see sqlite_inloop); a unit of work always ends its transaction
+        # itself, so the pool need not roll back again when the connection comes back.
+        engine = create_async_engine(url, **({"pool_size": 1, "max_overflow": 0, "pool_reset_on_return": None}
+                                              | kwargs)
                                      if sqlite_inloop.SQLiteDialect_inloop._is_url_file_db(parsed) else kwargs)
         sqlite_inloop.install(engine.sync_engine)
         return engine

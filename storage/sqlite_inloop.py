@@ -29,7 +29,6 @@ from typing import Any
 from sqlalchemy import event, pool
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.util import await_
 
 DRIVER = "inloop"
@@ -81,15 +80,15 @@ def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _begin(connection: Any) -> None:
+    driver: sqlite3.Connection = connection.connection.driver_connection  # straight to sqlite3: it runs per update
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     delay = 0.001
     while True:
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            driver.execute("BEGIN IMMEDIATE")
             return
-        except OperationalError as error:
-            locked = isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
-            if not locked or time.monotonic() >= deadline:
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
                 raise
         await_(asyncio.sleep(delay))  # another process writes: let the loop serve others meanwhile
         delay = min(delay * 2, 0.05)

@@ -41,18 +41,21 @@ class UnitOfWork:
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
+        self._committed = False
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await self.session.rollback()
+            if not self._committed:
+                await self.session.rollback()
         finally:
             await self.session.close()
 
     async def commit(self) -> None:
         await self.session.commit()
+        self._committed = True
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import CompoundSelect, Row, bindparam, literal, null, or_, select, union_all, update
+from sqlalchemy import CompoundSelect, Row, Table, bindparam, literal, null, or_, select, union_all, update
 from sqlalchemy.orm import selectinload
 
 from storage.models import Building, Owner, OwnerUnit, Project, Staff, Unit
@@ -71,7 +71,9 @@ class OwnerRepository(Repository):
     async def who(self, user_id: int) -> Sequence[Row[Any]]:
         """The staff record and the owner record bound to a Telegram user (zero, one or both rows):
         ``kind`` ("staff" | "owner"), ``id``, ``name``, ``department``, ``role``, ``locale``, ``blocked``."""
-        rows: Sequence[Row[Any]] = (await self.session.execute(_WHO, {"user": user_id})).all()
+        if self.session.new or self.session.dirty:
+            await self.session.flush()  # a binding made earlier in this transaction
+        rows: Sequence[Row[Any]] = (await self.core(_WHO, {"user": user_id})).all()
         return rows
 
     async def unblock(self, owner_id: int) -> None:
@@ -84,14 +86,14 @@ class OwnerRepository(Repository):
 
 
 # Who a Telegram user is, in one statement (every update asks): active staff and the owner bound to
-# them, if any. Built once; on mapped columns, so that the session flushes a binding made earlier in
-# the same transaction first.
+# them, if any. Built once, on the tables (Core).
+_STAFF, _OWNERS = cast(Table, Staff.__table__), cast(Table, Owner.__table__)
 _WHO: CompoundSelect[Any] = union_all(
-    select(literal("staff").label("kind"), Staff.id, Staff.name, Staff.department, Staff.role, Staff.locale,
-           literal(False).label("blocked"))
-    .where(Staff.telegram_user_id == bindparam("user"), Staff.active.is_(True)),
-    select(literal("owner"), Owner.id, Owner.name, null(), null(), Owner.locale, Owner.blocked)
-    .where(Owner.telegram_user_id == bindparam("user")),
+    select(literal("staff").label("kind"), _STAFF.c.id, _STAFF.c.name, _STAFF.c.department, _STAFF.c.role,
+           _STAFF.c.locale, literal(False).label("blocked"))
+    .where(_STAFF.c.telegram_user_id == bindparam("user"), _STAFF.c.active.is_(True)),
+    select(literal("owner"), _OWNERS.c.id, _OWNERS.c.name, null(), null(), _OWNERS.c.locale, _OWNERS.c.blocked)
+    .where(_OWNERS.c.telegram_user_id == bindparam("user")),
 )
 
 
