@@ -38,7 +38,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
                                      if sqlite_inloop.SQLiteDialect_inloop._is_url_file_db(parsed) else kwargs)
         sqlite_inloop.install(engine.sync_engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # No ping on every checkout (a round trip per unit of work): a connection PostgreSQL dropped
+    # fails its update, which is then delivered again and handled on a fresh connection. No reset on
+    # return either: a unit of work always ends its transaction itself.
+    return create_async_engine(url, **({"pool_reset_on_return": None} | kwargs))
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
