@@ -4,8 +4,10 @@ It speaks the Bot API at ``{base}/bot{token}/{method}`` (what aiogram's
 ``TelegramAPIServer.from_base`` builds), keeps every chat's messages in memory, and offers a
 driver API — Python methods and ``/_sandbox/...`` HTTP routes — to inject updates as users
 would send them and to read what each chat received. Optional: Telegram's rate limits
-(answered with 429 and ``retry_after``), injected faults (429, 5xx, 403, slow responses) and
-users who blocked the bot.
+(answered with 429 and ``retry_after``), injected faults (429, 5xx, 403, slow responses, timeouts,
+responses lost after the message was delivered — scripted, or at a rate with a seeded random
+generator) and users who blocked the bot. ``stats`` counts what a well-behaved bot should never
+cause: 429s, and sends made while a 429's ``retry_after`` was still running.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import secrets
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from html.parser import HTMLParser
+from typing import Any, ClassVar, Literal
 
 from aiohttp import web
 
@@ -33,14 +37,53 @@ STRING_FIELDS = {
 }
 
 
+# Methods that send a message: what the limits count and a 429's retry window holds back.
+SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
+TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024  # characters after entities parsing, as Telegram counts
+
+
 @dataclass
 class Fault:
+    """One scripted fault. ``status`` 0 with ``delay``: a slow answer; ``hang``: no answer at all
+    (the connection drops after ``delay``: the client times out first); ``lost``: the call is
+    carried out (the message delivered), then its answer is lost — ``status`` if set (a proxy's
+    5xx), else a dropped connection."""
+
     method: str | None  # None: any method
     status: int
     retry_after: int | None = None
     times: int = 1
     delay: float = 0.0
     description: str = ""
+    chat_id: int | None = None  # None: any chat
+    hang: bool = False
+    lost: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "lost" if self.lost else "timeout" if self.hang else str(self.status)
+
+
+FaultKind = Literal["server_error", "timeout", "lost"]
+
+
+@dataclass
+class RandomFaults:
+    """Faults at ``rate`` (0–1) of the matching calls, drawn from a seeded generator."""
+
+    kind: FaultKind
+    rate: float
+    method: str | None
+    generator: random.Random
+    status: int = 0  # server_error: 502 if 0; lost: a proxy's status, or 0 for a dropped connection
+    seconds: float = 60.0  # timeout: how long the call hangs before its connection drops
+
+    def fault(self) -> Fault:
+        if self.kind == "server_error":
+            return Fault(self.method, self.status or 502)
+        if self.kind == "timeout":
+            return Fault(self.method, 0, delay=self.seconds, hang=True)
+        return Fault(self.method, self.status, lost=True)
 
 
 @dataclass
@@ -57,7 +100,9 @@ class RateLimits:
 class Stats:
     requests: int = 0
     by_method: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    rejected_429: int = 0
+    rejected_429: int = 0  # 429s sent (by the limits or injected)
+    calls_in_retry_window: int = 0  # sends arriving while a 429's retry_after was still running
+    faults: Counter[str] = field(default_factory=Counter)  # injected, by kind ("502", "timeout", "lost")
 
 
 class BotAPIEmulator:
@@ -89,6 +134,7 @@ class BotAPIEmulator:
         self.users: dict[int, dict[str, Any]] = {}
         self.files: dict[str, tuple[bytes, str, str]] = {}  # file_id -> (data, file_path, name)
         self.faults: list[Fault] = []
+        self.random_faults: list[RandomFaults] = []
         self.blocked: set[int] = set()
         self.commands: list[dict[str, Any]] = []
         self.callback_answers: dict[str, dict[str, Any]] = {}
@@ -99,6 +145,8 @@ class BotAPIEmulator:
         self._history: list[dict[str, Any]] = []
         self._sent_times: dict[int, deque[float]] = defaultdict(deque)
         self._overall_times: deque[float] = deque()
+        self._retry_until = 0.0  # a 429's retry_after runs until then (monotonic)
+        self.delivery_log: list[tuple[float, int, int]] = []  # (monotonic time, chat id, message id) of every message sent
 
     def reset(self) -> None:
         """Forget every chat, update and fault (between tests); the server keeps running."""
@@ -277,8 +325,24 @@ class BotAPIEmulator:
     # ------------------------------------------------------------ driver: faults
 
     def inject_fault(self, status: int, method: str | None = None, *, retry_after: int | None = None,
-                     times: int = 1, delay: float = 0.0) -> None:
-        self.faults.append(Fault(method, status, retry_after, times, delay))
+                     times: int = 1, delay: float = 0.0, chat_id: int | None = None) -> None:
+        self.faults.append(Fault(method, status, retry_after, times, delay, chat_id=chat_id))
+
+    def inject_timeout(self, method: str | None = None, *, seconds: float = 60.0, times: int = 1,
+                       chat_id: int | None = None) -> None:
+        """The next calls hang for ``seconds`` and are never carried out (the connection then drops)."""
+        self.faults.append(Fault(method, 0, times=times, delay=seconds, chat_id=chat_id, hang=True))
+
+    def inject_lost_response(self, method: str | None = None, *, status: int = 0, times: int = 1,
+                             chat_id: int | None = None) -> None:
+        """The next calls are carried out (the message is delivered), then their answer is lost:
+        ``status`` (e.g. a proxy's 502), or with 0 a dropped connection."""
+        self.faults.append(Fault(method, status, times=times, chat_id=chat_id, lost=True))
+
+    def inject_random_faults(self, kind: FaultKind, rate: float, method: str | None = None, *, seed: int = 0,
+                             status: int = 0, seconds: float = 60.0) -> None:
+        """Faults of ``kind`` on ``rate`` of the calls (to ``method``), reproducible by ``seed``."""
+        self.random_faults.append(RandomFaults(kind, rate, method, random.Random(seed), status, seconds))
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: further sends to them answer 403."""
@@ -294,29 +358,54 @@ class BotAPIEmulator:
         self.stats.requests += 1
         self.stats.by_method[method] += 1
         self.calls.append((method, {k: v for k, v in params.items() if not isinstance(v, bytes)}))
-        fault = self._take_fault(method)
+        if method.lower() in SEND_METHODS and time.monotonic() < self._retry_until:
+            self.stats.calls_in_retry_window += 1
+        fault = self._take_fault(method, params)
         if fault is not None:
+            self.stats.faults[fault.kind] += 1
+        if fault is not None and not fault.lost:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.hang:
+                return _dropped(request)
             if fault.status:
-                return _error(fault.status, fault.description or _DESCRIPTIONS.get(fault.status, "Error"),
-                              fault.retry_after)
+                return self._error(fault.status, fault.description or _DESCRIPTIONS.get(fault.status, "Error"),
+                                   fault.retry_after)
         handler = self._methods.get(method.lower())
         if handler is None:
             return _error(404, "Not Found: method not found")
         try:
             result = await handler(self, params)
         except ApiError as exc:
-            return _error(exc.status, exc.description, exc.retry_after)
+            return self._error(exc.status, exc.description, exc.retry_after)
+        if fault is not None and fault.lost:  # carried out; only its answer goes missing
+            if fault.status:
+                return self._error(fault.status, _DESCRIPTIONS.get(fault.status, "Error"))
+            return _dropped(request)
         return web.json_response({"ok": True, "result": result})
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _error(self, status: int, description: str, retry_after: int | None = None) -> web.Response:
+        if status == 429:
+            self.stats.rejected_429 += 1
+            if retry_after:
+                self._retry_until = max(self._retry_until, time.monotonic() + retry_after)
+        return _error(status, description, retry_after)
+
+    def _take_fault(self, method: str, params: Mapping[str, Any]) -> Fault | None:
+        chat = params.get("chat_id")
         for fault in self.faults:
-            if fault.method is None or fault.method.lower() == method.lower():
-                fault.times -= 1
-                if fault.times <= 0:
-                    self.faults.remove(fault)
-                return fault
+            if fault.method is not None and fault.method.lower() != method.lower():
+                continue
+            if fault.chat_id is not None and str(fault.chat_id) != str(chat):
+                continue
+            fault.times -= 1
+            if fault.times <= 0:
+                self.faults.remove(fault)
+            return fault
+        for faults in self.random_faults:
+            matches = faults.method is None or faults.method.lower() == method.lower()
+            if matches and faults.generator.random() < faults.rate:  # one draw per matching call
+                return faults.fault()
         return None
 
     async def _get_me(self, params: dict[str, Any]) -> Any:
@@ -366,19 +455,28 @@ class BotAPIEmulator:
 
     async def _send_message(self, params: dict[str, Any]) -> Any:
         text = str(params.get("text") or "")
-        if not text.strip():
+        visible = visible_text(text, params.get("parse_mode"))
+        if not visible.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
+        if len(visible) > TEXT_LIMIT:
             raise ApiError(400, "Bad Request: message is too long")
         return await self._deliver(params, text=text)
 
+    @staticmethod
+    def _check_caption(params: Mapping[str, Any]) -> None:
+        caption = params.get("caption")
+        if caption and len(visible_text(str(caption), params.get("parse_mode"))) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+
     async def _send_photo(self, params: dict[str, Any]) -> Any:
+        self._check_caption(params)
         photo = params.get("photo")
         file_id = self._file_from(photo, "photos", "photo.jpg")
         sizes = [{"file_id": file_id, "file_unique_id": file_id[-12:], "width": 1280, "height": 960}]
         return await self._deliver(params, photo=sizes, caption=params.get("caption"))
 
     async def _send_document(self, params: dict[str, Any]) -> Any:
+        self._check_caption(params)
         document = params.get("document")
         name = params.get("_filename:document") or "document"
         file_id = self._file_from(document, "documents", str(name))
@@ -405,6 +503,7 @@ class BotAPIEmulator:
                 message["reply_markup"] = markup
             else:
                 message["_reply_keyboard"] = markup
+        self.delivery_log.append((time.monotonic(), chat_id, message["message_id"]))
         await self._record_async(chat_id, {**message, "direction": "out"})
         return {k: v for k, v in message.items() if not k.startswith("_")}
 
@@ -543,7 +642,6 @@ class BotAPIEmulator:
         overall.append(now)
 
     def _reject(self, retry_after: int) -> None:
-        self.stats.rejected_429 += 1
         raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
 
     # ------------------------------------------------------------ HTTP driver API
@@ -575,9 +673,20 @@ class BotAPIEmulator:
         return web.json_response({"ok": True, "messages": self.messages(chat_id)})
 
     async def _driver_fault(self, request: web.Request) -> web.Response:
+        """``{"status": 502, "method": …, "times": …}``; ``{"kind": "timeout"|"lost", …}``; with
+        ``"rate"``, random faults of that kind (``"seed"``)."""
         body = await request.json()
-        self.inject_fault(int(body["status"]), body.get("method"), retry_after=body.get("retry_after"),
-                          times=int(body.get("times", 1)), delay=float(body.get("delay", 0)))
+        kind, method, times = body.get("kind"), body.get("method"), int(body.get("times", 1))
+        if "rate" in body:
+            self.inject_random_faults(kind or "server_error", float(body["rate"]), method, seed=int(body.get("seed", 0)),
+                                      status=int(body.get("status", 0)), seconds=float(body.get("seconds", 60)))
+        elif kind == "timeout":
+            self.inject_timeout(method, seconds=float(body.get("seconds", 60)), times=times)
+        elif kind == "lost":
+            self.inject_lost_response(method, status=int(body.get("status", 0)), times=times)
+        else:
+            self.inject_fault(int(body["status"]), method, retry_after=body.get("retry_after"),
+                              times=times, delay=float(body.get("delay", 0)))
         return web.json_response({"ok": True})
 
     async def _driver_reset(self, request: web.Request) -> web.Response:
@@ -606,6 +715,33 @@ def _error(status: int, description: str, retry_after: int | None = None) -> web
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
     return web.json_response(body, status=status)
+
+
+def _dropped(request: web.Request) -> web.Response:
+    """The connection closes without an answer (the client sees a disconnect or its timeout)."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=204)
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(text: str, parse_mode: Any) -> str:
+    """The text Telegram keeps after entities parsing (what its length limits count): with
+    ``parse_mode`` HTML, tags are dropped and entities such as ``&lt;`` become one character."""
+    if str(parse_mode or "").lower() != "html":
+        return text
+    parser = _Visible()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _chat_id(params: Mapping[str, Any]) -> int:

@@ -16,8 +16,9 @@ import contextlib
 import enum
 import logging
 import random
+import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -30,8 +31,17 @@ from services.common.clock import Clock
 from services.common.locale import resolve_locale
 from services.pushes.outbox import WrittenAnswer
 from services.pushes.ratelimit import RateLimiter
-from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient, Transport
-from storage.models import OutboxMessage
+from services.pushes.transport import (
+    Blocked,
+    Media,
+    Part,
+    Permanent,
+    RetryAfter,
+    Transient,
+    Transport,
+    messages_in,
+)
+from storage.repositories.pushes import ClaimedRow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,11 +68,12 @@ class _Job:
     attempts: int
     lease: datetime  # our claimed_until: a compare-and-set token for every later write
     done: list[int]  # message ids of parts already sent (media before the text)
+    priority: int = 0  # 0: an answer (the fast path's rows are all answers), sent ahead of others
 
     @classmethod
-    def of(cls, row: OutboxMessage, lease: datetime) -> _Job:
+    def of(cls, row: ClaimedRow, lease: datetime) -> _Job:
         return cls(row.id, row.chat_id, row.owner_id, row.staff_id, row.payload, row.attempts,
-                   lease, list(row.message_ids or []))
+                   lease, list(row.message_ids or []), row.priority)
 
 
 @dataclass
@@ -74,17 +85,44 @@ class _Recipient:
 
 @dataclass
 class _Drain:
-    """State of one ``drain`` call."""
+    """State of one ``drain`` call (renewed every ``state_seconds`` while it goes on)."""
 
     blocked_chats: set[int] = field(default_factory=set)  # 403 seen: later rows fail without a call
     throttled: Counter[int] = field(default_factory=Counter)  # 429s per row id
+    started: float = field(default_factory=time.monotonic)
 
 
 Send = Callable[[], Awaitable[int]]
 
 
+@dataclass(frozen=True)
+class _Part:
+    send: Send
+    messages: int  # Telegram messages it takes: what the limits count
+
+
+def _by_chat(jobs: list[_Job]) -> list[list[_Job]]:
+    """Claimed jobs grouped by chat, each chat's in order."""
+    chats: dict[int, list[_Job]] = {}
+    for job in jobs:
+        chats.setdefault(job.chat_id, []).append(job)
+    return list(chats.values())
+
+
+def _outcomes(worker: asyncio.Task[list[Outcome]]) -> list[Outcome]:
+    """What a finished chat worker did (nothing, if it failed: logged)."""
+    if worker.cancelled():
+        return []
+    error = worker.exception()
+    if error is not None:
+        log.error("outbox: a chat's sends stopped", exc_info=error)
+        return []
+    return worker.result()
+
+
 class OutboxDrain:
-    """Sends due outbox rows: oldest first, one chat's rows in order, chats in parallel.
+    """Sends due outbox rows: answers first, then oldest first; one chat's rows in order, chats in
+    parallel, a few rows of each chat at a time (``per_chat``), at most ``batch`` rows in flight.
 
     Each row is rendered when sent, in the recipient's locale then (owner, else staff, else the
     chat's choice, else ``default_locale``): media by file_id first, then the text and buttons.
@@ -96,6 +134,7 @@ class OutboxDrain:
     """
 
     idle_seconds = 1.0  # how long ``run`` waits for ``wake`` before looking again
+    state_seconds = 600.0  # a drain under steady load forgets 403s and 429 counts this often
     close_grace_seconds = 10.0
     max_backoff = timedelta(minutes=10)
 
@@ -106,16 +145,20 @@ class OutboxDrain:
         clock: Clock,
         default_locale: str,
         limiter: RateLimiter | None = None,
-        batch: int = 50,
+        batch: int = 100,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 8,
+        per_chat: int = 3,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.transport = transport
         self.clock = clock
         self.default_locale = default_locale
         self.limiter = limiter or RateLimiter()
+        # Rows leased at most at a time: enough for 30 messages/s over private chats at 1/s each
+        # with their bursts, few enough to be sent well within a lease.
         self.batch = batch
+        self.per_chat = per_chat  # rows of one chat claimed at a time: its burst (3) at once
         self.lease = lease
         self.max_attempts = max_attempts
         self._random = random.Random()
@@ -174,38 +217,62 @@ class OutboxDrain:
     async def drain(self) -> int:
         """Send every row due now (and rows a 429 put back, after the pause); how many were sent.
 
-        Ends when nothing is due, or when a round changed nothing (rows waiting behind an
-        earlier row of their chat that is in backoff or held by another sender).
+        Each chat with rows waiting gets a worker that sends a few of them (``per_chat``) in order
+        while the limiter paces it; whenever a worker ends, or new rows are added (``wake``), rows
+        are claimed again for the chats that have none in flight. A chat paced at one message a
+        second, or stuck in a slow request, so never holds the other chats back, and at most
+        ``batch`` rows are leased at a time. Ends when nothing can be claimed and every worker is
+        done: nothing is due, or what is left waits behind an earlier row of its chat (in
+        backoff, or held by another sender).
         """
         sent = 0
         async with self._draining:
             state = _Drain()
+            workers: dict[asyncio.Task[list[Outcome]], tuple[int, int]] = {}  # → (chat id, rows)
             races = 0
-            while not self._stopping:
-                jobs, raced = await self._claim()
-                if not jobs:
-                    races += 1
-                    if raced and races <= 3:  # another sender won these rows: look for others
-                        continue
-                    break
-                races = 0
-                by_chat: dict[int, list[_Job]] = {}
-                for job in jobs:
-                    by_chat.setdefault(job.chat_id, []).append(job)
-                results = await asyncio.gather(
-                    *(self._send_chat(chat_jobs, state) for chat_jobs in by_chat.values()), return_exceptions=True
-                )
-                outcomes: list[Outcome] = []
-                for result in results:
-                    if isinstance(result, BaseException):
-                        if not isinstance(result, Exception):
-                            raise result
-                        log.error("outbox: a chat's sends stopped", exc_info=result)
-                    else:
-                        outcomes.extend(result)
-                sent += outcomes.count(Outcome.SENT)
-                if all(outcome is Outcome.LOST for outcome in outcomes):
-                    break
+            try:
+                while True:
+                    if time.monotonic() - state.started > self.state_seconds:
+                        state = _Drain()
+                    in_flight = sum(rows for _chat, rows in workers.values())
+                    may_claim = not self._stopping and in_flight < self.batch
+                    if may_claim:
+                        self._wake.clear()  # rows added before this claim are seen by it
+                        busy = {chat for chat, _rows in workers.values()}
+                        try:
+                            jobs, raced = await self._claim(busy, self.batch - in_flight)
+                        except Exception:
+                            if not workers:
+                                raise
+                            # The database failed us: let the sends in flight finish, then look again.
+                            log.exception("outbox: could not claim rows")
+                            jobs, raced = [], False
+                        for chat_jobs in _by_chat(jobs):
+                            worker = asyncio.create_task(self._send_chat(chat_jobs, state),
+                                                         name=f"outbox-chat-{chat_jobs[0].chat_id}")
+                            workers[worker] = (chat_jobs[0].chat_id, len(chat_jobs))
+                        if jobs:
+                            races = 0
+                        elif raced and races < 3:  # another sender won these rows: look for others
+                            races += 1
+                            continue
+                    if not workers:
+                        break
+                    waits: set[asyncio.Task[Any]] = set(workers)
+                    woken = asyncio.create_task(self._wake.wait()) if may_claim else None
+                    if woken is not None:
+                        waits.add(woken)
+                    finished, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                    if woken is not None:
+                        woken.cancel()
+                    for worker in [task for task in workers if task in finished]:
+                        del workers[worker]
+                        sent += _outcomes(worker).count(Outcome.SENT)
+            finally:  # cancelled (``close`` after its grace): rows in flight wait for their lease
+                for worker in workers:
+                    worker.cancel()
+                if workers:
+                    await asyncio.gather(*workers, return_exceptions=True)
         return sent
 
     def answer_lease(self, now: datetime) -> datetime | None:
@@ -239,53 +306,34 @@ class OutboxDrain:
         await self._mark_sent(sent)
         return len(sent)
 
-    async def _claim(self) -> tuple[list[_Job], bool]:
-        """Rows leased to this sender, and whether another sender won some of those it read."""
+    async def _claim(self, busy: Collection[int], room: int) -> tuple[list[_Job], bool]:
+        """Up to ``room`` rows leased to this sender, at most ``per_chat`` of a chat and none of a
+        ``busy`` one (its worker holds earlier rows); and whether another sender won some of the
+        rows read. Each chat's rows are a prefix of what it has waiting: a row is taken only when
+        no earlier row of its chat is waiting, so a chat's rows never overtake each other."""
         now = self.clock.now()
+        lease = self._lease_until(now)  # one token for the whole claim
         async with UnitOfWork(self.sessionmaker) as uow:
-            rows = list(await uow.outbox.claim_due(now, self.batch, self.lease))
-            # claim_due marks the rows on their ORM objects; drop those marks and take each row
-            # with a compare-and-set instead: on SQLite (no row locks) two senders that read the
-            # same free rows cannot then both win them. On PostgreSQL the rows are locked anyway.
-            uow.outbox.forget_loaded()
-            if not rows:
+            heads = await uow.outbox.chat_heads(now, per_chat=self.per_chat, limit=room, busy=busy)
+            if not heads:
                 return [], False
+            won = {row.id: row for row in await uow.outbox.take_rows([row_id for row_id, _ in heads], now, lease)}
             jobs: list[_Job] = []
             taken_elsewhere: set[int] = set()  # chats where a row slipped to another sender
-            for row in await self._in_chat_order(uow, rows, now):
-                if row.chat_id in taken_elsewhere:
+            behind: list[int] = []  # won, but behind a row of their chat another sender holds
+            for row_id, chat_id in heads:
+                if chat_id in taken_elsewhere or row_id not in won:
+                    taken_elsewhere.add(chat_id)
+                    if row_id in won:
+                        behind.append(row_id)
                     continue
-                lease = self._lease_until(now)
-                if await uow.outbox.take(row.id, now, lease):
-                    jobs.append(_Job.of(row, lease))
-                else:
-                    log.debug("outbox row %s: taken by another sender", row.id)
-                    taken_elsewhere.add(row.chat_id)
+                jobs.append(_Job.of(won[row_id], lease))
+            if behind:
+                await uow.outbox.give_back(behind, lease)
             await uow.commit()
+        if taken_elsewhere:
+            log.debug("outbox: rows of %d chats taken by another sender", len(taken_elsewhere))
         return jobs, bool(taken_elsewhere)
-
-    async def _in_chat_order(self, uow: UnitOfWork, rows: list[OutboxMessage], now: datetime) -> list[OutboxMessage]:
-        """The rows to take, oldest first, so that each chat's rows go in order: a row is taken
-        only when no earlier row of its chat is waiting.
-
-        ``claim_due`` orders by ``next_attempt_at``, so a row in backoff (or held by another
-        sender, or cut off by the batch size) can have later rows of its chat claimed before
-        it. Earlier rows that are free are taken too; rows behind one that is not are left.
-        """
-        taken = {row.id: row for row in rows}
-        last: dict[int, int] = {}
-        for row in rows:
-            last[row.chat_id] = max(last.get(row.chat_id, 0), row.id)
-        earlier = await uow.outbox.earlier_pending(last, set(taken), now)
-        if earlier:
-            for row in await uow.outbox.free_rows(sorted(earlier)[: self.batch], now):
-                taken[row.id] = row
-        heads: dict[int, int] = {}
-        for row_id, chat_id in earlier.items():
-            if row_id not in taken:
-                heads[chat_id] = min(heads.get(chat_id, row_id), row_id)
-        kept = [row for row in taken.values() if row.id < heads.get(row.chat_id, row.id + 1)]
-        return sorted(kept, key=lambda row: row.id)
 
     async def _send_chat(self, jobs: list[_Job], state: _Drain) -> list[Outcome]:
         """One chat's rows, in order; after anything but a clean result the rest wait their turn."""
@@ -369,7 +417,7 @@ class OutboxDrain:
                 if not done.done():
                     done.set_result(None)
 
-    async def _call(self, job: _Job, send: Send, state: _Drain, *, skippable: bool = False) -> Outcome | None:
+    async def _call(self, job: _Job, part: _Part, state: _Drain, *, skippable: bool = False) -> Outcome | None:
         """One Telegram request through the limiter; None when it went out, else what was recorded.
 
         The lease is renewed once the limiter lets the request go, if waiting for the limiter (a
@@ -378,11 +426,11 @@ class OutboxDrain:
         """
         message: int | None = None
         error: Exception | None = None
-        async with self.limiter.slot(job.chat_id):
+        async with self.limiter.slot(job.chat_id, messages=part.messages, urgent=job.priority == 0, order=job.id):
             if job.lease - self.clock.now() < self.lease / 2 and not await self._renew(job):
                 return Outcome.LOST
             try:
-                message = await send()
+                message = await part.send()
             except Exception as exc:  # classified below, outside the limiter's slot
                 error = exc
         if message is not None:
@@ -417,7 +465,7 @@ class OutboxDrain:
         log.error("outbox row %s: unexpected error while sending", job.id, exc_info=error)
         return await self._retry(job, f"{type(error).__name__}: {error}"[:500])
 
-    def _parts(self, job: _Job, locale: str) -> list[Send]:
+    def _parts(self, job: _Job, locale: str) -> list[_Part]:
         """Media first (by file_id), then the text with its buttons, rendered for ``locale``."""
         parts: list[Part] = []
         for item in job.payload.get("media") or ():
@@ -432,7 +480,8 @@ class OutboxDrain:
         if not parts:
             raise ValueError("nothing to send")
         timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease
-        return [partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout) for part in parts]
+        return [_Part(partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout), messages_in(part))
+                for part in parts]
 
     # ------------------------------------------------------------ database writes
 

@@ -24,6 +24,14 @@ class Media:
 Part = Reply | Media
 
 
+def messages_in(part: Part) -> int:
+    """How many Telegram messages sending ``part`` takes (what the limits count): a message carries
+    one keyboard, so a reply with a contact button and inline buttons is two."""
+    if isinstance(part, Reply) and part.request_contact is not None and part.buttons:
+        return 2
+    return 1
+
+
 class TransportError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)

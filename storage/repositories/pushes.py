@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -117,10 +118,11 @@ class OutboxRepository(Repository):
             rows.c.id, rows.c.chat_id,
             func.min(rows.c.priority).over(partition_by=rows.c.chat_id).label("chat_priority"),
             func.min(rows.c.next_attempt_at).over(partition_by=rows.c.chat_id).label("chat_due"),
+            func.min(rows.c.id).over(partition_by=rows.c.chat_id).label("chat_first"),
         ).where(rows.c.place <= per_chat, rows.c.held_before == 0).subquery()
         query = (select(heads.c.id, heads.c.chat_id)
-                 .order_by(heads.c.chat_priority, heads.c.chat_due, heads.c.chat_id, heads.c.id).limit(limit))
-        return [(row_id, chat_id) for row_id, chat_id in (await self.core(query)).all()]
+                 .order_by(heads.c.chat_priority, heads.c.chat_due, heads.c.chat_first, heads.c.id).limit(limit))
+        return [(row.id, row.chat_id) for row in (await self.core(query)).all()]
 
     async def take_rows(self, ids: Sequence[int], now: datetime, lease: datetime) -> list[ClaimedRow]:
         """Lease those of ``ids`` that are still pending, due and held by nobody, by compare-and-set
@@ -136,7 +138,8 @@ class OutboxRepository(Repository):
         statement = statement.values(claimed_until=lease).returning(
             o.c.id, o.c.chat_id, o.c.priority, o.c.owner_id, o.c.staff_id, o.c.payload, o.c.attempts,
             o.c.message_ids)
-        return [ClaimedRow(*row) for row in (await self.core(statement)).all()]
+        return [ClaimedRow(row.id, row.chat_id, row.priority, row.owner_id, row.staff_id, row.payload, row.attempts,
+                           row.message_ids) for row in (await self.core(statement)).all()]
 
     async def give_back(self, ids: Sequence[int], lease: datetime) -> None:
         """Release rows this lease holds, unsent (taken, then found behind a row another sender won)."""

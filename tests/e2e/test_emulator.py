@@ -6,11 +6,17 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession
 
-from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator, RateLimits
+from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator, RateLimits, visible_text
 from bot.settings import Settings
 from bot.telegram.aiogram.app import build_bot
 
@@ -92,3 +98,60 @@ async def test_driver_http_api(emulator: BotAPIEmulator) -> None:
             assert updates[0]["message"]["text"] == "/start"
         async with http.post(f"{emulator.base_url}/botWRONG/getMe") as response:
             assert response.status == 401
+
+
+async def test_length_limits_count_the_parsed_text_not_the_html(bot: Bot, emulator: BotAPIEmulator) -> None:
+    # Telegram counts a message's length after entities parsing: tags and entities are not text.
+    bold = "".join(f"<b>{'好' * 39}</b>&amp;" for _ in range(100))  # 4,000 visible, 11,000+ raw
+    assert len(visible_text(bold, "HTML")) == 4000
+    sent = await bot.send_message(16, bold)
+    assert sent.text == bold
+    with pytest.raises(TelegramBadRequest, match="too long"):
+        await bot.send_message(16, "<i>" + "x" * 4097 + "</i>")
+    await bot.send_message(16, "<i>" + "x" * 4096 + "</i>")
+    with pytest.raises(TelegramBadRequest, match="empty"):
+        await bot.send_message(16, "<b></b>")
+    photo = BufferedInputFile(b"\x89PNG fake", "p.png")
+    await bot.send_photo(16, photo, caption="<b>" + "图" * 1024 + "</b>")
+    with pytest.raises(TelegramBadRequest, match="caption is too long"):
+        await bot.send_photo(16, photo, caption="图" * 1025)
+
+
+async def test_a_timeout_a_lost_response_and_faults_at_a_seeded_rate(bot: Bot, emulator: BotAPIEmulator) -> None:
+    emulator.inject_timeout("sendMessage", seconds=3)
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(17, "never arrives", request_timeout=1)
+    assert emulator.bot_messages(17) == []  # a timeout: not carried out
+
+    emulator.inject_lost_response("sendMessage")  # delivered, then the connection drops
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(17, "delivered, answer lost")
+    emulator.inject_lost_response("sendMessage", status=502)  # delivered, then a proxy's 502
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(17, "delivered, then a 502")
+    assert [m["text"] for m in emulator.bot_messages(17)] == ["delivered, answer lost", "delivered, then a 502"]
+
+    async def faulty_calls(seed: int) -> list[int]:
+        emulator.reset()
+        emulator.inject_random_faults("server_error", 0.2, "sendMessage", seed=seed)
+        failed = []
+        for n in range(50):
+            try:
+                await bot.send_message(18, f"#{n}")
+            except TelegramServerError:
+                failed.append(n)
+        return failed
+
+    first = await faulty_calls(7)
+    assert 3 <= len(first) <= 20 and await faulty_calls(7) == first  # reproducible by its seed
+    assert emulator.stats.faults["502"] == len(first)
+    assert len(emulator.bot_messages(18)) == 50 - len(first)
+
+
+async def test_sends_inside_a_retry_window_are_counted(bot: Bot, emulator: BotAPIEmulator) -> None:
+    emulator.inject_fault(429, "sendMessage", retry_after=5)
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(19, "flood")
+    await bot.send_message(20, "too early: Telegram said to wait")
+    await bot.get_me()  # not a send: not counted
+    assert (emulator.stats.rejected_429, emulator.stats.calls_in_retry_window) == (1, 1)
