@@ -103,8 +103,10 @@ class Pipeline:
         async with self._order.hold(inbound.chat_id):
             sender = self._outbound() if self._outbound is not None else None
             answers: list[WrittenAnswer] = []
+            durable = False  # the replies are outbox rows of the committed step: never sent directly too
             try:
                 response, locale, enqueued, answers = await self._run(inbound, sender)
+                durable = sender is not None and inbound.private  # a group's one line is sent directly
             except Exception:
                 log.exception("update %s failed", inbound.update_id)
                 response, enqueued = Response([Reply(SOMETHING_WENT_WRONG)]), 0
@@ -113,7 +115,7 @@ class Pipeline:
             if response is None:
                 return None
             await self.deliver(inbound, response, response.locale or locale, transport,
-                               sender=sender if answers else None, answers=answers)
+                               sender=sender if durable else None, answers=answers)
             # After the replies: a push the same update queued for this chat comes after them.
             if enqueued and self._on_committed is not None:
                 self._on_committed()
@@ -192,9 +194,11 @@ class Pipeline:
         if response.clear_buttons is not None:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))
-        if sender is not None and answers:
-            # Durable: what cannot go out now stays in the outbox, retried by the drain.
-            await self._best_effort(inbound, "send the answers", sender.send_now(inbound.chat_id, answers))
+        if sender is not None:
+            # Durable: what cannot go out now stays in the outbox, retried by the drain. Rows written
+            # without a lease (none here) are the drain's already.
+            if answers:
+                await self._best_effort(inbound, "send the answers", sender.send_now(inbound.chat_id, answers))
             return
         for index, reply in enumerate(response.replies):
             if not await self._best_effort(inbound, "send a reply", transport.send(inbound.chat_id, reply, locale)):
