@@ -221,13 +221,30 @@ async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -
     def count(*_args: Any) -> None:
         statements[0] += 1
 
-    # Counted over the warm-up round only: a listener on every statement costs time of its own.
-    event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+    # Counted over the warm-up round only (a hook on every statement costs time of its own), every
+    # statement the database runs for the bot, BEGIN and COMMIT included: on SQLite by sqlite3's own
+    # trace (some statements go to sqlite3 directly), on PostgreSQL by SQLAlchemy's events.
+    sync_engine = runtime.engine.sync_engine
+    traced: list[Any] = []
+    hooks: list[tuple[str, Callable[..., None]]] = []
+    if sync_engine.dialect.name == "sqlite":
+        def trace(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_trace_callback(count)
+            traced.append(dbapi_connection)
+
+        hooks.append(("connect", trace))
+    else:
+        hooks += [("before_cursor_execute", count), ("begin", count), ("commit", count)]
+    for name, hook in hooks:
+        event.listen(sync_engine, name, hook)
 
     def stop_counting() -> None:
-        event.remove(runtime.engine.sync_engine, "before_cursor_execute", count)
+        for name, hook in hooks:
+            event.remove(sync_engine, name, hook)
+        for dbapi_connection in traced:
+            dbapi_connection.set_trace_callback(None)
         print(f"estatebot SQL statements per update: {statements[0] / (WARM_UP_PEOPLE * len(INQUIRY)):.1f} "
-              "(the pipeline, the drain and the planner; BEGIN and COMMIT not counted)")
+              "(the pipeline, the drain and the planner; BEGIN and COMMIT included)")
 
     bot = build_bot(settings, DEFAULT_TOKEN)
     # Answers go through the outbox drain and its limiter; the baselines send unpaced, so the drain

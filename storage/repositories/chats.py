@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Chat, CodeAttempt, InvitationCode, ProcessedUpdate
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, sqlite_time
 
 
 @dataclass(frozen=True)
@@ -51,48 +51,50 @@ class ChatRepository(Repository):
             return known[0]
         if self.session.new or self.session.dirty:
             await self.session.flush()  # a chat the ORM just added or changed
-        row = (await self.core(_CHAT_STATE_LOCKED if lock else _CHAT_STATE, {"chat": chat_id})).first()
-        state = ChatState(row.locale, row.dialog) if row is not None else None
+        if (raw := await self.sqlite3()) is not None:
+            found = raw.execute("SELECT locale, dialog FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
+            state = ChatState(found[0], json.loads(found[1]) if found[1] is not None else None) if found else None
+        else:
+            row = (await self.core(_CHAT_STATE_LOCKED if lock else _CHAT_STATE, {"chat": chat_id})).first()
+            state = ChatState(row.locale, row.dialog) if row is not None else None
         self._states[chat_id] = (state, lock)
         return state
 
     async def save_dialog(self, chat_id: int, dialog: dict[str, Any] | None, now: datetime) -> None:
         if self.session.new or self.session.dirty:
             await self.session.flush()  # an ORM change to the same row goes first
-        await self.core(_SAVE_DIALOG[self.dialect == "postgresql"], {"chat_id": chat_id, "dialog": dialog,
-                                                                       "updated_at": now})
+        if (raw := await self.sqlite3()) is not None:
+            raw.execute("INSERT INTO chats (chat_id, dialog, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
+                        "DO UPDATE SET dialog = excluded.dialog, updated_at = excluded.updated_at",
+                        (chat_id, json.dumps(dialog) if dialog is not None else None, sqlite_time(now)))
+        else:
+            await self.core(_SAVE_DIALOG, {"chat_id": chat_id, "dialog": dialog, "updated_at": now})
         known = self._states.get(chat_id)
         locale = known[0].locale if known is not None and known[0] is not None else None
         self._states[chat_id] = (ChatState(locale, dialog), known[1] if known is not None else False)
 
 
-# Built once (every update runs them), for PostgreSQL's and for SQLite's dialect.
+# Built once (every update runs them); on SQLite the same statements go to sqlite3 directly.
 _CHATS = cast(Table, Chat.__table__)
 _CHAT_STATE = select(_CHATS.c.locale, _CHATS.c.dialog).where(_CHATS.c.chat_id == bindparam("chat"))
 _CHAT_STATE_LOCKED = _CHAT_STATE.with_for_update()
 
 
-def _save_dialog(insert: Any) -> Any:
-    statement = insert(_CHATS)
-    return statement.on_conflict_do_update(
-        index_elements=["chat_id"],
-        set_={"dialog": statement.excluded.dialog, "updated_at": statement.excluded.updated_at},
-    )
-
-
-_SAVE_DIALOG = {False: _save_dialog(sqlite_insert), True: _save_dialog(pg_insert)}
-_CLAIM_UPDATE = {
-    postgres: (pg_insert if postgres else sqlite_insert)(cast(Table, ProcessedUpdate.__table__))
-    .on_conflict_do_nothing(index_elements=["update_id"])
-    for postgres in (False, True)
-}
+_SAVE_DIALOG_INSERT = pg_insert(_CHATS)
+_SAVE_DIALOG = _SAVE_DIALOG_INSERT.on_conflict_do_update(
+    index_elements=["chat_id"],
+    set_={"dialog": _SAVE_DIALOG_INSERT.excluded.dialog, "updated_at": _SAVE_DIALOG_INSERT.excluded.updated_at},
+)
+_CLAIM_UPDATE = pg_insert(cast(Table, ProcessedUpdate.__table__)).on_conflict_do_nothing(index_elements=["update_id"])
 
 
 class UpdateRepository(Repository):
     async def claim(self, update_id: int, now: datetime) -> bool:
         """Record an update id; False if it was recorded before (a redelivery)."""
-        statement = _CLAIM_UPDATE[self.dialect == "postgresql"]
-        result = await self.core(statement, {"update_id": update_id, "processed_at": now})
+        if (raw := await self.sqlite3()) is not None:
+            return raw.execute("INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?) "
+                               "ON CONFLICT (update_id) DO NOTHING", (update_id, sqlite_time(now))).rowcount == 1
+        result = await self.core(_CLAIM_UPDATE, {"update_id": update_id, "processed_at": now})
         return bool(result.rowcount)
 
     async def prune(self, before: datetime) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CompoundSelect, Row, Table, bindparam, literal, null, or_, select, union_all, update
 from sqlalchemy.orm import selectinload
@@ -68,11 +68,13 @@ class OwnerRepository(Repository):
     def add(self, owner: Owner) -> None:
         self.session.add(owner)
 
-    async def who(self, user_id: int) -> Sequence[Row[Any]]:
+    async def who(self, user_id: int) -> Sequence[Row[Any] | _Who]:
         """The staff record and the owner record bound to a Telegram user (zero, one or both rows):
         ``kind`` ("staff" | "owner"), ``id``, ``name``, ``department``, ``role``, ``locale``, ``blocked``."""
         if self.session.new or self.session.dirty:
             await self.session.flush()  # a binding made earlier in this transaction
+        if (raw := await self.sqlite3()) is not None:
+            return [_Who(*found) for found in raw.execute(_WHO_SQLITE, (user_id, user_id))]
         rows: Sequence[Row[Any]] = (await self.core(_WHO, {"user": user_id})).all()
         return rows
 
@@ -95,6 +97,22 @@ _WHO: CompoundSelect[Any] = union_all(
     select(literal("owner"), _OWNERS.c.id, _OWNERS.c.name, null(), null(), _OWNERS.c.locale, _OWNERS.c.blocked)
     .where(_OWNERS.c.telegram_user_id == bindparam("user")),
 )
+
+
+_WHO_SQLITE = (
+    "SELECT 'staff', id, name, department, role, locale, 0 FROM staff WHERE telegram_user_id = ? AND active "
+    "UNION ALL SELECT 'owner', id, name, NULL, NULL, locale, blocked FROM owners WHERE telegram_user_id = ?"
+)
+
+
+class _Who(NamedTuple):
+    kind: str
+    id: int
+    name: str
+    department: str | None
+    role: str | None
+    locale: str | None
+    blocked: bool
 
 
 class StaffRepository(Repository):

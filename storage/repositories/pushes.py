@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.models import OutboxMessage
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, sqlite_time
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,15 @@ class OutboxRepository(Repository):
 
     async def add_returning_id(self, values: dict[str, Any]) -> int | None:
         """``add_if_new`` that gives the new row's id (None if the key exists)."""
-        statement = _ADD_RETURNING_ID[self.dialect == "postgresql"]
-        return (await self.core(statement, values)).scalar_one_or_none()
+        if (raw := await self.sqlite3()) is not None:
+            found = raw.execute(_ADD_RETURNING_ID_SQLITE, (
+                values["key"], values["purpose"], values["priority"], values["chat_id"], values["owner_id"],
+                values["staff_id"], json.dumps(values["payload"]), values["status"], sqlite_time(values["not_before"]),
+                sqlite_time(values["next_attempt_at"]),
+                sqlite_time(values["claimed_until"]) if values["claimed_until"] is not None else None,
+                values["attempts"], sqlite_time(values["created_at"]))).fetchone()
+            return int(found[0]) if found is not None else None
+        return (await self.core(_ADD_RETURNING_ID, values)).scalar_one_or_none()
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
@@ -51,6 +59,9 @@ class OutboxRepository(Repository):
     async def unsent_of_priority(self, chat_id: int, priority: int) -> bool:
         """Whether the chat has a row of this priority not sent yet (pending: due, in backoff, or
         being sent by someone else)."""
+        if (raw := await self.sqlite3()) is not None:
+            return raw.execute("SELECT 1 FROM outbox WHERE chat_id = ? AND status = 'pending' AND priority = ? LIMIT 1",
+                               (chat_id, priority)).fetchone() is not None
         return (await self.core(_UNSENT_OF_PRIORITY, {"chat": chat_id, "priority": priority})).first() is not None
 
     async def due_count(self, now: datetime) -> int:
@@ -168,8 +179,16 @@ class OutboxRepository(Repository):
     async def record_sent(self, rows: Sequence[dict[str, Any]]) -> None:
         """Mark rows as sent, whoever holds them now (they were sent): each ``{"row": id,
         "sent_at": …, "message_ids": […], "attempts": n}``, in one batch."""
-        if rows:
-            await self.core(_RECORD_SENT, list(rows))
+        if not rows:
+            return
+        if (raw := await self.sqlite3()) is not None:
+            raw.executemany(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, message_ids = ?, attempts = ?, claimed_until = NULL, "
+                "last_error = NULL WHERE id = ?",
+                [(sqlite_time(row["sent_at"]), json.dumps(row["message_ids"]), row["attempts"], row["row"])
+                 for row in rows])
+            return
+        await self.core(_RECORD_SENT, list(rows))
 
 
 # Built once, on the table (Core): these run for every answer, and building a statement, or the
@@ -179,11 +198,12 @@ _UNSENT_OF_PRIORITY = select(_OUTBOX.c.id).where(
     _OUTBOX.c.chat_id == bindparam("chat"), _OUTBOX.c.status == "pending",
     _OUTBOX.c.priority == bindparam("priority"),
 ).limit(1)
-_ADD_RETURNING_ID = {
-    postgres: (pg_insert if postgres else sqlite_insert)(_OUTBOX)
-    .on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id)
-    for postgres in (False, True)
-}
+_ADD_RETURNING_ID = pg_insert(_OUTBOX).on_conflict_do_nothing(index_elements=["key"]).returning(_OUTBOX.c.id)
+_ADD_RETURNING_ID_SQLITE = (
+    'INSERT INTO outbox ("key", purpose, priority, chat_id, owner_id, staff_id, payload, status, not_before, '
+    "next_attempt_at, claimed_until, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    'ON CONFLICT ("key") DO NOTHING RETURNING id'
+)
 _RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row")).values(
     status="sent", sent_at=bindparam("sent_at"), message_ids=bindparam("message_ids"),
     attempts=bindparam("attempts"), claimed_until=None, last_error=None,
