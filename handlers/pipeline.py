@@ -36,6 +36,7 @@ from services.people.identity import Identity, Kind, resolve_identity
 from services.pushes import outbox
 from services.pushes.outbox import WrittenAnswer
 from services.pushes.transport import Transport, TransportError
+from storage.db import connection_lost
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,15 @@ class Pipeline:
             answers: list[WrittenAnswer] = []
             durable = False  # the replies are outbox rows of the committed step: never sent directly too
             try:
-                response, locale, enqueued, answers = await self._run(inbound, sender)
+                try:
+                    response, locale, enqueued, answers = await self._run(inbound, sender)
+                except Exception as error:
+                    if not connection_lost(error):
+                        raise
+                    # Nothing was committed; a pooled connection the database dropped (a restart)
+                    # is discarded, so one more try runs on a fresh one.
+                    log.warning("update %s: the database connection was lost; trying again", inbound.update_id)
+                    response, locale, enqueued, answers = await self._run(inbound, sender)
                 durable = sender is not None and inbound.private  # a group's one line is sent directly
             except Exception:
                 log.exception("update %s failed", inbound.update_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage import sqlite_inloop
@@ -38,10 +39,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
                                      if sqlite_inloop.SQLiteDialect_inloop._is_url_file_db(parsed) else kwargs)
         sqlite_inloop.install(engine.sync_engine)
         return engine
-    # No ping on every checkout (a round trip per unit of work): a connection PostgreSQL dropped
-    # fails its update, which is then delivered again and handled on a fresh connection. No reset on
-    # return either: a unit of work always ends its transaction itself.
+    # No ping on every checkout (a round trip per unit of work): an update whose connection turns out
+    # to be dropped is tried once more on a fresh one (``connection_lost``; the pipeline does). No
+    # reset on return either: a unit of work always ends its transaction itself.
     return create_async_engine(url, **({"pool_reset_on_return": None} | kwargs))
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Whether a failed unit of work failed because its connection was gone (the database restarted
+    or dropped it); SQLAlchemy has then discarded that connection, and a retry gets a fresh one."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
