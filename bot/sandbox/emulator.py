@@ -13,18 +13,19 @@ cause: 429s, and sends made while a 429's ``retry_after`` was still running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
 import secrets
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, ClassVar, Literal
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-use-only"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Estate Service", "username": "estate_service_bot"}
@@ -103,6 +104,20 @@ class Stats:
     rejected_429: int = 0  # 429s sent (by the limits or injected)
     calls_in_retry_window: int = 0  # sends arriving while a 429's retry_after was still running
     faults: Counter[str] = field(default_factory=Counter)  # injected, by kind ("502", "timeout", "lost")
+
+
+@dataclass
+class WebhookDelivery:
+    """Updates POSTed to the bot as Telegram does once a webhook is set, to several URLs in turn (as
+    a load balancer in front of several instances would spread them)."""
+
+    urls: list[str]
+    secret_token: str
+    max_connections: int = 40  # requests in flight at once, as setWebhook's max_connections
+    max_attempts: int = 20  # then the update is given up (Telegram gives up "after a reasonable amount")
+    posts: Counter[str] = field(default_factory=Counter)  # attempts per URL
+    refused: int = 0  # attempts that got no 2xx (an error status, a dropped connection): each tried again
+    given_up: list[int] = field(default_factory=list)  # update ids
 
 
 class BotAPIEmulator:
@@ -322,6 +337,84 @@ class BotAPIEmulator:
     def history(self) -> list[dict[str, Any]]:
         return list(self._history)
 
+    # ------------------------------------------------------------ driver: webhook delivery
+
+    webhook: WebhookDelivery | None = None  # set: updates are POSTed, and getUpdates answers 409
+    _webhook_task: asyncio.Task[None] | None = None
+
+    async def start_webhook(self, urls: Sequence[str], secret_token: str, *, max_connections: int = 40,
+                            max_attempts: int = 20) -> WebhookDelivery:
+        """From now on, deliver updates by POSTing each to the next of ``urls`` (alternating), with
+        the ``X-Telegram-Bot-Api-Secret-Token`` header. A delivery that gets no 2xx is tried again,
+        on the next URL, after a growing pause (as Telegram retries). A chat's updates go one at a
+        time, in order: the next only once the previous one got its 2xx."""
+        await self.stop_webhook()
+        self.webhook = WebhookDelivery(list(urls), secret_token, max_connections, max_attempts)
+        self._webhook_task = asyncio.create_task(self._deliver_updates(self.webhook), name="emulator-webhook")
+        return self.webhook
+
+    async def stop_webhook(self) -> None:
+        """Back to getUpdates; deliveries in flight are abandoned."""
+        task, self._webhook_task = self._webhook_task, None
+        self.webhook = None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _deliver_updates(self, webhook: WebhookDelivery) -> None:
+        turn = itertools.cycle(webhook.urls)
+        connections = asyncio.Semaphore(webhook.max_connections)
+        chats: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # a chat's lock and how many use it
+        deliveries: set[asyncio.Task[None]] = set()
+        async with ClientSession(timeout=ClientTimeout(total=60)) as http:
+            try:
+                while True:
+                    while self._updates:
+                        update = self._updates.popleft()
+                        self._history.append(update)
+                        delivery = asyncio.create_task(self._post_update(http, webhook, update, turn, connections,
+                                                                         chats))
+                        deliveries.add(delivery)
+                        delivery.add_done_callback(deliveries.discard)
+                    arrived = self._new_update
+                    arrived.clear()
+                    with contextlib.suppress(TimeoutError):  # a reset() replaces the event: look again
+                        await asyncio.wait_for(arrived.wait(), 0.5)
+            finally:
+                for delivery in deliveries:
+                    delivery.cancel()
+                await asyncio.gather(*deliveries, return_exceptions=True)
+
+    async def _post_update(self, http: ClientSession, webhook: WebhookDelivery, update: dict[str, Any],
+                           turn: itertools.cycle[str], connections: asyncio.Semaphore,
+                           chats: dict[int, tuple[asyncio.Lock, list[int]]]) -> None:
+        chat = _update_chat(update)
+        lock, users = chats.setdefault(chat, (asyncio.Lock(), [0]))
+        users[0] += 1
+        body = {k: v for k, v in update.items() if not k.startswith("_")}
+        try:
+            async with lock:  # waiters are woken first come, first served: the chat's order
+                for attempt in range(webhook.max_attempts):
+                    url = next(turn)
+                    webhook.posts[url] += 1
+                    self.delivered.append(int(update["update_id"]))
+                    try:
+                        async with connections, http.post(
+                                url, json=body, headers={"X-Telegram-Bot-Api-Secret-Token": webhook.secret_token},
+                        ) as response:
+                            if 200 <= response.status < 300:
+                                return
+                    except (ClientError, TimeoutError):
+                        pass
+                    webhook.refused += 1
+                    await asyncio.sleep(min(0.05 * 2**attempt, 5.0))
+                webhook.given_up.append(int(update["update_id"]))
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del chats[chat]
+
     # ------------------------------------------------------------ driver: faults
 
     def inject_fault(self, status: int, method: str | None = None, *, retry_after: int | None = None,
@@ -415,6 +508,9 @@ class BotAPIEmulator:
     async def _get_updates(self, params: dict[str, Any]) -> Any:
         """Like Telegram: updates stay until a later ``offset`` confirms them, so a poll whose
         client went away (a restart) loses nothing; a newer poll ends an older waiting one."""
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                                "to delete the webhook first")
         offset = int(params.get("offset") or 0)
         limit = min(int(params.get("limit") or 100), 100)
         timeout = float(params.get("timeout") or 0)
@@ -742,6 +838,19 @@ def visible_text(text: str, parse_mode: Any) -> str:
     parser.feed(text)
     parser.close()
     return "".join(parser.parts)
+
+
+def _update_chat(update: Mapping[str, Any]) -> int:
+    """The chat an update belongs to (0: none), for keeping a chat's updates in order."""
+    for kind in ("message", "edited_message", "callback_query"):
+        event = update.get(kind)
+        if isinstance(event, Mapping):
+            message = event.get("message") if kind == "callback_query" else event
+            if isinstance(message, Mapping) and isinstance(message.get("chat"), Mapping):
+                return int(message["chat"]["id"])
+            if isinstance(event.get("from"), Mapping):
+                return int(event["from"]["id"])
+    return 0
 
 
 def _chat_id(params: Mapping[str, Any]) -> int:
