@@ -33,7 +33,7 @@ from aiogram.types import Message
 from pydantic import SecretStr
 from sqlalchemy import event
 
-from bot.runtime import Runtime
+from bot.runtime import Runtime, freeze_startup_objects
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
 from bot.telegram.aiogram.app import UpdateDoneMiddleware, build_bot, build_dispatcher
@@ -247,6 +247,7 @@ async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -
               "(the pipeline, the drain and the planner; BEGIN and COMMIT included)")
 
     bot = build_bot(settings, DEFAULT_TOKEN)
+    freeze_startup_objects()  # as `estatebot run` does before it takes updates
     # Answers go through the outbox drain and its limiter; the baselines send unpaced, so the drain
     # is not paced here either (with Telegram's 30 messages/s, 40 people make it limiter-bound).
     await runtime.start_sender(AiogramTransport(bot, runtime.catalogs), RateLimiter(1000, 1000.0, 1000, 1000))

@@ -26,11 +26,12 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             settings.webhook_secret and settings.webhook_secret.get_secret_value()):
         raise AdminError(WEBHOOK_NEEDS_SECRET)
     await upgrade(settings.database_url)
-    from bot.runtime import Runtime
+    from bot.runtime import Runtime, freeze_startup_objects
     from bot.telegram.aiogram.app import run_polling, run_webhook
 
     runtime = Runtime.create(settings)
     if settings.bot_token is not None:
+        freeze_startup_objects()
         token = settings.bot_token.get_secret_value()
         if settings.webhook_url:
             await run_webhook(runtime, token)
@@ -39,5 +40,6 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     from bot.sandbox.runner import run_sandbox
 
+    freeze_startup_objects()
     await run_sandbox(runtime)
     return 0
