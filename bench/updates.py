@@ -227,7 +227,7 @@ async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -
     sync_engine = runtime.engine.sync_engine
     traced: list[Any] = []
     hooks: list[tuple[str, Callable[..., None]]] = []
-    if sync_engine.dialect.name == "sqlite":
+    if sync_engine.dialect.driver == "inloop":  # sqlite3 itself, on the event loop (storage/sqlite_inloop.py)
         def trace(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.set_trace_callback(count)
             traced.append(dbapi_connection)
