@@ -73,6 +73,15 @@ async def database_url(
 
 
 @pytest.fixture
+async def postgres_url(postgres_ready: str | None) -> str:
+    """The PostgreSQL test database, emptied, for what only PostgreSQL does (several instances)."""
+    if postgres_ready is None:
+        pytest.skip("several instances share a PostgreSQL database (TEST_DATABASE_URL)")
+    await _truncate_all(postgres_ready)
+    return postgres_ready
+
+
+@pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     yield engine

@@ -32,7 +32,7 @@ from services.people.roster_import import import_roster
 from storage.db import create_engine, create_sessionmaker
 from storage.models import CommunicationEntry, OutboxMessage, Ticket
 from storage.uow import UnitOfWork
-from tests.conftest import NOW, _truncate_all
+from tests.conftest import NOW
 from tests.factories import seed_team
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -279,14 +279,6 @@ async def _settled_outcome(database_url: str) -> Outcome:
 
 
 @pytest.fixture
-async def shared_postgres(postgres_ready: str | None) -> str:
-    if postgres_ready is None:
-        pytest.skip("two instances share a PostgreSQL database (TEST_DATABASE_URL)")
-    await _truncate_all(postgres_ready)
-    return postgres_ready
-
-
-@pytest.fixture
 async def limited(emulator: BotAPIEmulator) -> AsyncIterator[BotAPIEmulator]:
     """The session's emulator enforcing Telegram's limits, for this test only."""
     emulator.reset()
@@ -299,18 +291,18 @@ async def limited(emulator: BotAPIEmulator) -> AsyncIterator[BotAPIEmulator]:
 
 
 async def test_two_instances_behind_alternating_webhooks_share_one_budget(
-    limited: BotAPIEmulator, shared_postgres: str,
+    limited: BotAPIEmulator, postgres_url: str,
 ) -> None:
     emulator = limited
-    await _seed(shared_postgres)
-    instances = [await _start(emulator, shared_postgres) for _ in range(2)]
+    await _seed(postgres_url)
+    instances = [await _start(emulator, postgres_url) for _ in range(2)]
     try:
         for instance in instances:
             await _listening(instance)
         delivery = await emulator.start_webhook([instance.url for instance in instances], SECRET)
         numbers = await asyncio.gather(*(_person(emulator, user, COMPLAINT) for user in OWNER_IDS),
                                        *(_person(emulator, user, INQUIRY) for user in VISITOR_IDS))
-        outcome = await _settled_outcome(shared_postgres)
+        outcome = await _settled_outcome(postgres_url)
     except BaseException:
         for instance in instances:
             await _stop(instance)

@@ -33,17 +33,8 @@ from services.pushes.purposes import Purpose
 from storage.db import create_engine, create_sessionmaker
 from storage.leadership import LeaderLock, announce_outbox_writes
 from storage.uow import UnitOfWork
-from tests.conftest import _truncate_all
 
 FAST = LeaderTiming(retry_seconds=0.05, check_seconds=0.05, takeover_pause=0.2)
-
-
-@pytest.fixture
-async def postgres_url(postgres_ready: str | None) -> str:
-    if postgres_ready is None:
-        pytest.skip("several instances need PostgreSQL (TEST_DATABASE_URL)")
-    await _truncate_all(postgres_ready)
-    return postgres_ready
 
 
 @pytest.fixture
