@@ -128,11 +128,15 @@ class BotAPIEmulator:
         port: int = 0,
         *,
         rate_limits: RateLimits | None = None,
+        first_update_id: int = 1,
     ) -> None:
         self.token = token
         self.host = host
         self.port = port
         self.rate_limits = rate_limits
+        # Telegram's update ids only grow; a sandbox restarted on the same database must not hand
+        # out ids the bot recorded as handled before (it would ignore those updates as redeliveries).
+        self.first_update_id = first_update_id
         self.stats = Stats()
         self._runner: web.AppRunner | None = None
         self._reset_state()
@@ -140,7 +144,7 @@ class BotAPIEmulator:
     # ------------------------------------------------------------ lifecycle
 
     def _reset_state(self) -> None:
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(self.first_update_id)
         self._updates: deque[dict[str, Any]] = deque()
         self._new_update = asyncio.Event()
         self._messages: dict[int, list[dict[str, Any]]] = defaultdict(list)

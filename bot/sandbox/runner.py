@@ -13,6 +13,7 @@ from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.web import ChatPage
 from bot.telegram.aiogram.app import build_bot, build_dispatcher
 from bot.telegram.aiogram.polling import AtLeastOncePolling
+from services.chats.updates import next_update_id
 from services.common.clock import ManualClock
 from storage.uow import UnitOfWork
 
@@ -24,7 +25,10 @@ async def run_sandbox(runtime: Runtime) -> None:
     # The sandbox's clock starts at the real time and moves when the page says so.
     clock = ManualClock()
     runtime.use_clock(clock)
-    emulator = BotAPIEmulator(DEFAULT_TOKEN, settings.sandbox_host, settings.sandbox_port)
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        first_update_id = await next_update_id(uow)
+    emulator = BotAPIEmulator(DEFAULT_TOKEN, settings.sandbox_host, settings.sandbox_port,
+                              first_update_id=first_update_id)
     base = await emulator.start()
     runtime.settings = settings.model_copy(update={"telegram_api_base": base})
     async with UnitOfWork(runtime.sessionmaker) as uow:

@@ -12,6 +12,11 @@ async def claim_update(uow: UnitOfWork, update_id: int, now: datetime) -> bool:
     return await uow.updates.claim(update_id, now)
 
 
+async def next_update_id(uow: UnitOfWork) -> int:
+    """An update id above every one recorded: where a local Bot API (the sandbox) starts numbering."""
+    return await uow.updates.highest() + 1
+
+
 # Telegram keeps an unconfirmed update for 24 hours; a week leaves a wide margin.
 KEEP_UPDATE_IDS = timedelta(days=7)
 

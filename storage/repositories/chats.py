@@ -97,6 +97,10 @@ class UpdateRepository(Repository):
         result = await self.core(_CLAIM_UPDATE, {"update_id": update_id, "processed_at": now})
         return bool(result.rowcount)
 
+    async def highest(self) -> int:
+        """The highest update id recorded (0 when none is)."""
+        return int(await self.session.scalar(select(func.max(ProcessedUpdate.update_id))) or 0)
+
     async def prune(self, before: datetime) -> int:
         result = await self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before))
         return int(getattr(result, "rowcount", 0) or 0)

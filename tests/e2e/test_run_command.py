@@ -20,8 +20,7 @@ def _free_port() -> int:
         return port
 
 
-async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
-    port, web_port = _free_port(), _free_port()
+async def _sandbox(tmp_path: Path, port: int, web_port: int) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "WEBHOOK_URL")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", SANDBOX_PORT=str(port),
                SANDBOX_WEB_PORT=str(web_port), PYTHONPATH=str(ROOT))
@@ -29,27 +28,45 @@ async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
         sys.executable, "-m", "bot", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
+    assert process.stdout is not None
+    while True:
+        line = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
+        assert line, "the bot exited"
+        if "web chat: http://" in line:
+            return process
+
+
+async def _answers(base: str, user: int, text: str) -> list[dict[str, object]]:
+    """Send ``text`` as ``user`` and wait for the bot's answer to it."""
+    async with ClientSession() as http:
+        async with http.get(f"{base}/_sandbox/chats/{user}") as response:
+            before = sum(m["direction"] == "out" for m in (await response.json())["messages"])
+        await http.post(f"{base}/_sandbox/updates", json={"user": user, "kind": "text", "text": text})
+        for _ in range(200):
+            async with http.get(f"{base}/_sandbox/chats/{user}") as response:
+                replies = [m for m in (await response.json())["messages"] if m["direction"] == "out"]
+            if len(replies) > before:
+                return replies[before:]
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"no answer to {text!r}")
+
+
+async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
+    port, web_port = _free_port(), _free_port()
+    process = await _sandbox(tmp_path, port, web_port)
     try:
-        assert process.stdout is not None
-        while True:
-            line = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
-            assert line, "the bot exited"
-            if "web chat: http://" in line:
-                break
         base = f"http://127.0.0.1:{port}"
-        async with ClientSession() as http:
-            await http.post(f"{base}/_sandbox/updates", json={"user": 77, "kind": "text", "text": "/menu"})
-            for _ in range(200):
-                async with http.get(f"{base}/_sandbox/chats/77") as response:
-                    messages = (await response.json())["messages"]
-                replies = [m for m in messages if m["direction"] == "out"]
-                if replies:
-                    break
-                await asyncio.sleep(0.05)
-        assert replies[0]["text"] == "请问您需要办理什么？"
+        assert (await _answers(base, 77, "/menu"))[0]["text"] == "请问您需要办理什么？"
         async with ClientSession() as http, http.get(f"http://127.0.0.1:{web_port}/api/personas") as response:
             assert len(await response.json()) == 27  # the demo community was seeded
         assert (tmp_path / "bot.db").exists()  # migrated on start
+    finally:
+        process.terminate()
+        await process.wait()
+    # Started again on the same database: its updates are new ones, not redeliveries to ignore.
+    process = await _sandbox(tmp_path, port, web_port)
+    try:
+        assert (await _answers(f"http://127.0.0.1:{port}", 77, "/menu"))[0]["text"] == "请问您需要办理什么？"
     finally:
         process.terminate()
         await process.wait()
