@@ -29,8 +29,10 @@ from storage.uow import UnitOfWork
 
 
 class BotHarness:
-    def __init__(self, emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs) -> None:
+    def __init__(self, emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs, *,
+                 telegram_limits: bool = False) -> None:
         self.emulator = emulator
+        self.telegram_limits = telegram_limits  # the drain paced as in production (RateLimiter's defaults)
         self.database_url = database_url
         self.clock = clock
         self.catalogs = catalogs
@@ -55,9 +57,10 @@ class BotHarness:
         self.bot = build_bot(settings, DEFAULT_TOKEN)
         self.dispatcher = build_dispatcher(self.runtime, on_update_done=self._done)
         # The same sender the dispatcher's startup would start; started here to hold it at once.
-        # Tests do not pace pushes like Telegram (1/s per chat); the sender's own tests do.
-        self.sender = await self.runtime.start_sender(AiogramTransport(self.bot, self.catalogs),
-                                                      RateLimiter(1000, 1000.0, 1000, 1000))
+        # Tests do not pace pushes like Telegram (1/s per chat) unless they ask; the sender's own
+        # tests and the reliability suite do. A restart gets a new limiter, as a new process would.
+        limiter = RateLimiter() if self.telegram_limits else RateLimiter(1000, 1000.0, 1000, 1000)
+        self.sender = await self.runtime.start_sender(AiogramTransport(self.bot, self.catalogs), limiter)
         self.polling = AtLeastOncePolling(self.dispatcher, self.bot, polling_timeout=1)
         self._task = asyncio.create_task(self.polling.run())
 

@@ -332,6 +332,11 @@ class BotAPIEmulator:
             )
         return self.bot_messages(chat_id)
 
+    async def wait_until(self, condition: Callable[[], bool], seconds: float = 10.0) -> None:
+        """Wait until ``condition()`` holds, looked at whenever a chat received something."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), seconds)
+
     @property
     def pending_updates(self) -> int:
         """Updates not yet confirmed by the bot (Telegram keeps these for redelivery)."""

@@ -145,7 +145,7 @@ class OutboxDrain:
         clock: Clock,
         default_locale: str,
         limiter: RateLimiter | None = None,
-        batch: int = 100,
+        batch: int = 150,
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 8,
         per_chat: int = 3,
@@ -158,6 +158,9 @@ class OutboxDrain:
         # Rows leased at most at a time: enough for 30 messages/s over private chats at 1/s each
         # with their bursts, few enough to be sent well within a lease.
         self.batch = batch
+        # Claim again once this much room was made (or rows were added, or nothing is in flight):
+        # a claim reads every waiting row, too much to do for each message sent.
+        self.claim_room = max(1, batch // 5)
         self.per_chat = per_chat  # rows of one chat claimed at a time: its burst (3) at once
         self.lease = lease
         self.max_attempts = max_attempts
@@ -218,12 +221,12 @@ class OutboxDrain:
         """Send every row due now (and rows a 429 put back, after the pause); how many were sent.
 
         Each chat with rows waiting gets a worker that sends a few of them (``per_chat``) in order
-        while the limiter paces it; whenever a worker ends, or new rows are added (``wake``), rows
-        are claimed again for the chats that have none in flight. A chat paced at one message a
-        second, or stuck in a slow request, so never holds the other chats back, and at most
-        ``batch`` rows are leased at a time. Ends when nothing can be claimed and every worker is
-        done: nothing is due, or what is left waits behind an earlier row of its chat (in
-        backoff, or held by another sender).
+        while the limiter paces it; as workers end (once a fifth of ``batch`` is free), or when rows
+        are added (``wake``), rows are claimed again for the chats that have none in flight. A chat
+        paced at one message a second, or stuck in a slow request, so never holds the other chats
+        back, and at most ``batch`` rows are leased at a time. Ends when nothing can be claimed and
+        every worker is done: nothing is due, or what is left waits behind an earlier row of its
+        chat (in backoff, or held by another sender).
         """
         sent = 0
         async with self._draining:
@@ -234,13 +237,13 @@ class OutboxDrain:
                 while True:
                     if time.monotonic() - state.started > self.state_seconds:
                         state = _Drain()
-                    in_flight = sum(rows for _chat, rows in workers.values())
-                    may_claim = not self._stopping and in_flight < self.batch
-                    if may_claim:
+                    room = self.batch - sum(rows for _chat, rows in workers.values())
+                    may_claim = not self._stopping and room > 0
+                    if may_claim and (not workers or room >= self.claim_room or self._wake.is_set()):
                         self._wake.clear()  # rows added before this claim are seen by it
                         busy = {chat for chat, _rows in workers.values()}
                         try:
-                            jobs, raced = await self._claim(busy, self.batch - in_flight)
+                            jobs, raced = await self._claim(busy, room)
                         except Exception:
                             if not workers:
                                 raise
@@ -426,7 +429,7 @@ class OutboxDrain:
         """
         message: int | None = None
         error: Exception | None = None
-        async with self.limiter.slot(job.chat_id, messages=part.messages, urgent=job.priority == 0, order=job.id):
+        async with self.limiter.slot(job.chat_id, messages=part.messages, urgent=job.priority == 0):
             if job.lease - self.clock.now() < self.lease / 2 and not await self._renew(job):
                 return Outcome.LOST
             try:

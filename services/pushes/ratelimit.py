@@ -55,7 +55,7 @@ class _Window:
 
 @dataclass(order=True)
 class _Waiter:
-    key: tuple[int, int, int]  # (0 urgent else 1, the caller's order, arrival): served in this order
+    key: tuple[int, int]  # (0 urgent else 1, arrival): served in this order
     window: _Window = field(compare=False)
     messages: int = field(compare=False)
     granted: asyncio.Future[None] = field(compare=False)
@@ -72,10 +72,11 @@ class RateLimiter:
     ``retry_after`` pauses *all* sending through this limiter (``pause``).
 
     Waiters are served in order: ``urgent`` sends first (an answer to what a person just did:
-    a long announcement waiting here never holds one back), then by the caller's ``order`` (the
-    outbox row id: oldest first, so every chat gets its share and none falls behind), then by
-    arrival. A waiter whose own chat has no room lets the ones behind it pass; one the overall
-    limit holds holds everyone behind it.
+    a long announcement waiting here never holds one back), then first come, first served. A
+    waiter whose own chat has no room lets the ones behind it pass, and keeps its place for when it
+    has; a chat's next message queues behind those that came meanwhile. So every chat gets its
+    turn and none falls behind, to be paced alone at the end. One the overall limit holds holds
+    everyone behind it.
 
     Caveats (as PTB says of its own):
 
@@ -90,7 +91,7 @@ class RateLimiter:
       per send), but network jitter can never make Telegram see two sends closer than allowed.
     * One ``slot`` may carry several messages (``messages``): a reply with a contact button and
       inline buttons is two Telegram messages, and Telegram counts both.
-    * Sends start at least ``1 / (3 * overall_per_second)`` s apart: thirty requests fired at once
+    * Sends start at least ``1 / (6 * overall_per_second)`` s apart: thirty requests fired at once
       would each wait for the others' answers, and as a send counts until its answer, a burst would
       cost every following second that wait.
     * Order within a chat is the caller's job (the sender sends one chat's rows one after another).
@@ -105,7 +106,7 @@ class RateLimiter:
         per_group_per_minute: int = 20,
     ) -> None:
         self._overall = _Window(overall_per_second, 1.0)
-        self._spacing = 1.0 / (3 * overall_per_second)
+        self._spacing = 1.0 / (6 * overall_per_second)
         self._next_start = 0.0  # no send starts before this (monotonic)
         self._private = (per_chat_burst, per_chat_burst / per_chat_per_second)
         self._group = (per_group_per_minute, 60.0)
@@ -124,14 +125,13 @@ class RateLimiter:
         return max(0.0, self._paused_until - time.monotonic())
 
     @contextlib.asynccontextmanager
-    async def slot(self, chat_id: int, *, messages: int = 1, urgent: bool = False,
-                   order: int = 0) -> AsyncIterator[None]:
+    async def slot(self, chat_id: int, *, messages: int = 1, urgent: bool = False) -> AsyncIterator[None]:
         """Wait for room to send ``messages`` messages to ``chat_id``; hold it while the request runs.
-        ``urgent`` sends go before the others, then lower ``order`` first."""
+        ``urgent`` sends go before the others."""
         window = self._chats.get(chat_id)
         if window is None:
             window = self._chats[chat_id] = _Window(*(self._group if chat_id < 0 else self._private))
-        await self._acquire(window, messages, (0 if urgent else 1, order, next(self._arrivals)))
+        await self._acquire(window, messages, (0 if urgent else 1, next(self._arrivals)))
         try:
             yield
         finally:
@@ -143,7 +143,7 @@ class RateLimiter:
                 waiting = {id(waiter.window) for waiter in self._waiters}
                 self._chats = {key: w for key, w in self._chats.items() if not w.idle(now) or id(w) in waiting}
 
-    async def _acquire(self, window: _Window, messages: int, key: tuple[int, int, int]) -> None:
+    async def _acquire(self, window: _Window, messages: int, key: tuple[int, int]) -> None:
         waiter = _Waiter(key, window, messages, asyncio.get_running_loop().create_future())
         bisect.insort(self._waiters, waiter)
         self._dispatch()
