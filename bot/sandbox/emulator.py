@@ -59,6 +59,7 @@ class Fault:
     chat_id: int | None = None  # None: any chat
     hang: bool = False
     lost: bool = False
+    skip: int = 0  # matching calls to let through first (a fault on the second message of two)
 
     @property
     def kind(self) -> str:
@@ -427,8 +428,8 @@ class BotAPIEmulator:
     # ------------------------------------------------------------ driver: faults
 
     def inject_fault(self, status: int, method: str | None = None, *, retry_after: int | None = None,
-                     times: int = 1, delay: float = 0.0, chat_id: int | None = None) -> None:
-        self.faults.append(Fault(method, status, retry_after, times, delay, chat_id=chat_id))
+                     times: int = 1, delay: float = 0.0, chat_id: int | None = None, skip: int = 0) -> None:
+        self.faults.append(Fault(method, status, retry_after, times, delay, chat_id=chat_id, skip=skip))
 
     def inject_timeout(self, method: str | None = None, *, seconds: float = 60.0, times: int = 1,
                        chat_id: int | None = None) -> None:
@@ -499,6 +500,9 @@ class BotAPIEmulator:
             if fault.method is not None and fault.method.lower() != method.lower():
                 continue
             if fault.chat_id is not None and str(fault.chat_id) != str(chat):
+                continue
+            if fault.skip > 0:
+                fault.skip -= 1
                 continue
             fault.times -= 1
             if fault.times <= 0:

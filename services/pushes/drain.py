@@ -40,6 +40,7 @@ from services.pushes.transport import (
     Transient,
     Transport,
     messages_in,
+    one_keyboard_each,
 )
 from storage.repositories.pushes import ClaimedRow
 from storage.uow import UnitOfWork
@@ -99,6 +100,7 @@ Send = Callable[[], Awaitable[int]]
 class _Part:
     send: Send
     messages: int  # Telegram messages it takes: what the limits count
+    media: bool = False
 
 
 def _by_chat(jobs: list[_Job]) -> list[list[_Job]]:
@@ -379,7 +381,8 @@ class OutboxDrain:
             return await self._fail(job, f"cannot render: {exc!r}"[:500])
         for index in range(len(job.done), len(parts)):
             # A photo Telegram refuses for good does not cost the case card its text.
-            error = await self._call(job, parts[index], state, skippable=index < len(parts) - 1)
+            # A media part refused for good is skipped: the card's text still goes out.
+            error = await self._call(job, parts[index], state, skippable=parts[index].media)
             if error is not None:
                 return error
             if len(job.done) < len(parts):  # media went out: a retry must not repeat them
@@ -469,7 +472,8 @@ class OutboxDrain:
         return await self._retry(job, f"{type(error).__name__}: {error}"[:500])
 
     def _parts(self, job: _Job, locale: str) -> list[_Part]:
-        """Media first (by file_id), then the text with its buttons, rendered for ``locale``."""
+        """Media first (by file_id), then the text with its buttons (a message per keyboard),
+        rendered for ``locale``."""
         parts: list[Part] = []
         for item in job.payload.get("media") or ():
             kind, file_id = item.get("kind"), item.get("file_id")
@@ -479,12 +483,12 @@ class OutboxDrain:
                 raise ValueError(f"unknown media kind {kind!r}")
             parts.append(Media(kind, file_id))
         if job.payload.get("reply") is not None:
-            parts.append(reply_from_json(job.payload["reply"]))
+            parts.extend(one_keyboard_each(reply_from_json(job.payload["reply"])))
         if not parts:
             raise ValueError("nothing to send")
         timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease
-        return [_Part(partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout), messages_in(part))
-                for part in parts]
+        return [_Part(partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout),
+                      messages_in(part), isinstance(part, Media)) for part in parts]
 
     # ------------------------------------------------------------ database writes
 

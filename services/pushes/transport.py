@@ -7,10 +7,11 @@ four below, so nothing above the adapter knows a chat framework's exception type
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from dialogs.engine import Reply
+from dialogs.text import N_, Msg
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,22 @@ class Media:
 Part = Reply | Media
 
 
+OR_CHOOSE = Msg(N_("Or choose:"))
+
+
+def one_keyboard_each(reply: Reply) -> list[Reply]:
+    """The messages a reply is sent as: a Telegram message carries one keyboard, so a reply with a
+    contact button and inline buttons goes as two — the question with the contact keyboard, then
+    "Or choose:" with the inline buttons. The drain sends and records them one by one, so a retry
+    never repeats the one that went out."""
+    if reply.request_contact is not None and reply.buttons:
+        return [replace(reply, buttons=(), rev=None), Reply(OR_CHOOSE, buttons=reply.buttons, rev=reply.rev)]
+    return [reply]
+
+
 def messages_in(part: Part) -> int:
-    """How many Telegram messages sending ``part`` takes (what the limits count): a message carries
-    one keyboard, so a reply with a contact button and inline buttons is two."""
-    if isinstance(part, Reply) and part.request_contact is not None and part.buttons:
-        return 2
-    return 1
+    """How many Telegram messages sending ``part`` takes (what the limits count)."""
+    return len(one_keyboard_each(part)) if isinstance(part, Reply) else 1
 
 
 class TransportError(Exception):

@@ -185,6 +185,30 @@ async def test_media_go_first_and_are_not_repeated_when_the_text_is_retried(env:
     assert (row.status, row.attempts) == ("sent", 2)
 
 
+async def test_a_reply_of_two_messages_repeats_neither_when_the_second_is_retried(env: Env) -> None:
+    # A contact keyboard and inline buttons take two Telegram messages. The second fails after the
+    # first went out: the retry sends the second only.
+    async with env.uow() as uow:
+        reply = Reply(Plain("请分享您的手机号"), ((Button(Plain("跳过"), "skip"),),),
+                      request_contact=Msg(N_("📱 Share my phone number")))
+        await enqueue(uow, key="contact:509", purpose=Purpose.CASE, chat_id=509, reply=reply, now=env.clock.now())
+        await uow.commit()
+    env.emulator.inject_fault(502, "sendMessage", chat_id=509, skip=1)
+    sender = env.sender()
+
+    assert await sender.drain() == 0
+    row = await env.row("contact:509")
+    assert (row.status, row.attempts, len(row.message_ids or [])) == ("pending", 1, 1)
+    env.clock.advance(timedelta(minutes=10))
+    assert await sender.drain() == 1
+
+    sent = env.emulator.bot_messages(509)
+    assert [m["text"] for m in sent] == ["请分享您的手机号", "或选择："]
+    assert "keyboard" in sent[0]["_reply_keyboard"] and "inline_keyboard" in sent[1]["reply_markup"]
+    row = await env.row("contact:509")
+    assert row.message_ids == [m["message_id"] for m in sent]
+
+
 async def test_a_refused_photo_does_not_cost_the_card_its_text(env: Env) -> None:
     env.emulator.send_photo(507)
     photo = env.emulator.messages(507)[0]["photo"][0]["file_id"]

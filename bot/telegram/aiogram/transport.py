@@ -19,11 +19,10 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, Translator
 from bot.telegram.aiogram.markup import contact_keyboard, inline_markup
 from dialogs.engine import Reply
-from dialogs.text import N_, Msg
-from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient
+from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient, one_keyboard_each
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -70,17 +69,19 @@ class AiogramTransport:
         sent: Permanent."""
         try:
             tr = self.catalogs.get(locale)
-            text = tr.render(reply.text)
-            inline = inline_markup(reply, tr)
-            if reply.request_contact is not None:
-                first: list[tuple[str, Markup | None]] = [(text, contact_keyboard(reply.request_contact, tr))]
-                return first + ([(tr.render(Msg(N_("Or choose:"))), inline)] if inline is not None else [])
-            markup: Markup | None = inline
-            if markup is None and reply.remove_keyboard:
-                markup = ReplyKeyboardRemove()
-            return [(text, markup)]
+            return [self._message(one, tr) for one in one_keyboard_each(reply)]
         except Exception as error:
             raise Permanent(f"cannot render: {error!r}"[:500]) from error
+
+    @staticmethod
+    def _message(reply: Reply, tr: Translator) -> tuple[str, Markup | None]:
+        """One message: its text and its one keyboard."""
+        if reply.request_contact is not None:
+            return tr.render(reply.text), contact_keyboard(reply.request_contact, tr)
+        markup: Markup | None = inline_markup(reply, tr)
+        if markup is None and reply.remove_keyboard:
+            markup = ReplyKeyboardRemove()
+        return tr.render(reply.text), markup
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:
         # A message over 48 hours old can no longer be edited: that refusal is no error.
