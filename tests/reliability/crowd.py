@@ -14,7 +14,11 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.sandbox.emulator import BotAPIEmulator
+from dialogs.engine import Reply
+from dialogs.text import Plain
 from services.people.roster_import import import_roster
+from services.pushes.outbox import enqueue
+from services.pushes.purposes import Purpose
 from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage, ProcessedUpdate
 from storage.uow import UnitOfWork
@@ -35,6 +39,15 @@ INQUIRY = (Step("/menu"), Step(press="留言"), Step(press="咨询"), Step("电�
            Step(press="跳过"), Step(press="确认"))
 FILED = "您的投诉已登记"
 ERROR = "出了点问题"
+
+
+async def queue_rows(uow: UnitOfWork, tag: str, chats: Sequence[int], now: datetime) -> None:
+    """One outbox row per entry of ``chats``, in this order, texts ``"{tag} #{index}"`` (as a planner
+    or an announcement writes them); keys ``"{tag}:{index}"``."""
+    for index, chat in enumerate(chats):
+        await enqueue(uow, key=f"{tag}:{index}", purpose=Purpose.CASE, chat_id=chat,
+                      reply=Reply(Plain(f"{tag} #{index}")), now=now)
+    await uow.commit()
 
 
 async def seed_owners(uow: UnitOfWork, now: datetime, chats: Sequence[int]) -> None:

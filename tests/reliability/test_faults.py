@@ -9,12 +9,8 @@ from itertools import groupby
 
 import pytest
 
-from dialogs.engine import Reply
-from dialogs.text import Plain
-from services.pushes.outbox import enqueue
-from services.pushes.purposes import Purpose
 from tests.harness import BotHarness
-from tests.reliability.crowd import texts
+from tests.reliability.crowd import queue_rows, texts
 
 
 @pytest.mark.parametrize(("rows", "rate"), [(600, 0.03)])
@@ -24,10 +20,7 @@ async def test_responses_lost_after_delivery_are_sent_again_at_most_once_each(
     chats = [70_000 + n % 60 for n in range(rows)]
     harness.emulator.inject_random_faults("lost", rate, "sendMessage", seed=3)
     async with harness.uow() as uow:
-        for index, chat in enumerate(chats):
-            await enqueue(uow, key=f"lost:{index}", purpose=Purpose.CASE, chat_id=chat,
-                          reply=Reply(Plain(f"#{index}")), now=harness.clock.now())
-        await uow.commit()
+        await queue_rows(uow, "lost", chats, harness.clock.now())
     assert harness.sender is not None
     for _ in range(20):  # each round: what can go goes; then the clock moves past the retries' backoff
         await harness.sender.drain()  # (the bot's own drain loop sends too: one at a time)
@@ -41,7 +34,7 @@ async def test_responses_lost_after_delivery_are_sent_again_at_most_once_each(
     for chat in set(chats):
         received = texts(harness.emulator, chat)
         # In order, nothing missing; a repeat only right after the message it repeats.
-        assert [text for text, _same in groupby(received)] == [f"#{n}" for n in range(rows) if chats[n] == chat]
+        assert [text for text, _same in groupby(received)] == [f"lost #{n}" for n in range(rows) if chats[n] == chat]
         duplicates += len(received) - len({*received})
     assert 0 < duplicates <= lost
     async with harness.uow() as uow:

@@ -10,13 +10,9 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import select
 
-from dialogs.engine import Reply
-from dialogs.text import Plain
-from services.pushes.outbox import enqueue
-from services.pushes.purposes import Purpose
 from storage.models import OutboxMessage
 from tests.harness import BotHarness
-from tests.reliability.crowd import INQUIRY, Watcher, converse, texts
+from tests.reliability.crowd import INQUIRY, Watcher, converse, queue_rows, texts
 
 REGISTERED = "登记编号"
 
@@ -24,10 +20,7 @@ REGISTERED = "登记编号"
 async def _queue(harness: BotHarness, tag: str, chats: Sequence[int]) -> None:
     """One row per entry, in this order (as a planner or an announcement writes them)."""
     async with harness.uow() as uow:
-        for index, chat in enumerate(chats):
-            await enqueue(uow, key=f"{tag}:{index}", purpose=Purpose.CASE, chat_id=chat,
-                          reply=Reply(Plain(f"{tag} #{index}")), now=harness.clock.now())
-        await uow.commit()
+        await queue_rows(uow, tag, chats, harness.clock.now())
     assert harness.runtime is not None
     harness.runtime.wake_sender()
 
