@@ -204,8 +204,8 @@ class Pipeline:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))
         if sender is not None:
-            # Durable: what cannot go out now stays in the outbox, retried by the drain. Rows written
-            # without a lease (none here) are the drain's already.
+            # Durable: the replies are outbox rows. The leased ones go now (what fails stays for the
+            # drain); the rest are the drain's already.
             if answers:
                 await self._best_effort(inbound, "send the answers", sender.send_now(inbound.chat_id, answers))
             return

@@ -49,8 +49,7 @@ class ChatRepository(Repository):
         known = self._states.get(chat_id)
         if known is not None and (known[1] or not lock):
             return known[0]
-        if self.session.new or self.session.dirty:
-            await self.session.flush()  # a chat the ORM just added or changed
+        await self.flush_pending()  # a chat the ORM just added or changed
         if (raw := await self.sqlite3()) is not None:
             found = raw.execute("SELECT locale, dialog FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
             state = ChatState(found[0], json.loads(found[1]) if found[1] is not None else None) if found else None
@@ -61,8 +60,7 @@ class ChatRepository(Repository):
         return state
 
     async def save_dialog(self, chat_id: int, dialog: dict[str, Any] | None, now: datetime) -> None:
-        if self.session.new or self.session.dirty:
-            await self.session.flush()  # an ORM change to the same row goes first
+        await self.flush_pending()  # an ORM change to the same row goes first
         if (raw := await self.sqlite3()) is not None:
             raw.execute("INSERT INTO chats (chat_id, dialog, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
                         "DO UPDATE SET dialog = excluded.dialog, updated_at = excluded.updated_at",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CompoundSelect, Row, Table, bindparam, literal, null, or_, select, union_all, update
+from sqlalchemy import CompoundSelect, Table, bindparam, literal, null, or_, select, union_all, update
 from sqlalchemy.orm import selectinload
 
 from storage.models import Building, Owner, OwnerUnit, Project, Staff, Unit
@@ -68,15 +68,15 @@ class OwnerRepository(Repository):
     def add(self, owner: Owner) -> None:
         self.session.add(owner)
 
-    async def who(self, user_id: int) -> Sequence[Row[Any] | _Who]:
-        """The staff record and the owner record bound to a Telegram user (zero, one or both rows):
-        ``kind`` ("staff" | "owner"), ``id``, ``name``, ``department``, ``role``, ``locale``, ``blocked``."""
-        if self.session.new or self.session.dirty:
-            await self.session.flush()  # a binding made earlier in this transaction
+    async def who(self, user_id: int) -> list[Who]:
+        """The staff record and the owner record bound to a Telegram user (zero, one or both)."""
+        await self.flush_pending()  # a binding made earlier in this transaction
         if (raw := await self.sqlite3()) is not None:
-            return [_Who(*found) for found in raw.execute(_WHO_SQLITE, (user_id, user_id))]
-        rows: Sequence[Row[Any]] = (await self.core(_WHO, {"user": user_id})).all()
-        return rows
+            rows: Iterable[Sequence[Any]] = raw.execute(_WHO_SQLITE, (user_id, user_id))
+        else:
+            rows = (await self.core(_WHO, {"user": user_id})).all()
+        return [Who(kind, id_, name, department, role, locale, bool(blocked))
+                for kind, id_, name, department, role, locale, blocked in rows]
 
     async def unblock(self, owner_id: int) -> None:
         await self.session.execute(update(Owner).where(Owner.id == owner_id).values(blocked=False))
@@ -105,8 +105,10 @@ _WHO_SQLITE = (
 )
 
 
-class _Who(NamedTuple):
-    kind: str
+class Who(NamedTuple):
+    """One of the records a Telegram user is bound to."""
+
+    kind: str  # "staff" | "owner"
     id: int
     name: str
     department: str | None
