@@ -65,11 +65,7 @@ def _text(text: str) -> Step:
 def _press(label: str) -> Step:
     def press(emulator: BotAPIEmulator, user: int, last: dict[str, Any] | None) -> int:
         assert last is not None
-        for row in last.get("reply_markup", {}).get("inline_keyboard", []):
-            for button in row:
-                if label in button["text"]:
-                    return emulator.press(user, last, button["callback_data"])
-        raise AssertionError(f"no button {label!r}")
+        return emulator.press_label(user, last, label)
 
     return press
 

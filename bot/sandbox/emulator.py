@@ -291,6 +291,14 @@ class BotAPIEmulator:
         }
         return self.push_update({"callback_query": query})
 
+    def press_label(self, user: int | Mapping[str, Any], message: Mapping[str, Any], label: str) -> int:
+        """Press the inline button under ``message`` whose text contains ``label``."""
+        for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+            for button in row:
+                if label in button["text"]:
+                    return self.press(user, message, button["callback_data"])
+        raise AssertionError(f"no button {label!r} in {message.get('text')!r}")
+
     def redeliver(self, update_id: int) -> None:
         """Hand an already delivered update out again, as Telegram does after a lost ack."""
         for update in self.history:

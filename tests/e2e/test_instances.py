@@ -172,11 +172,7 @@ def says(text: str) -> Act:
 def presses(label: str) -> Act:
     def press(emulator: BotAPIEmulator, user: int, last: Message | None) -> int:
         assert last is not None
-        for row in last.get("reply_markup", {}).get("inline_keyboard", []):
-            for button in row:
-                if label in button["text"]:
-                    return emulator.press(user, last, button["callback_data"])
-        raise AssertionError(f"no button {label!r} in {last.get('text')!r}")
+        return emulator.press_label(user, last, label)
 
     return press
 
