@@ -71,5 +71,16 @@ async def schema_status(engine: AsyncEngine, url: str) -> tuple[str, str | None]
     return "behind", None
 
 
+async def current_revision(url: str) -> str | None:
+    """The revision the database is at (None: never migrated), for saying what a migration did."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            heads = await connection.run_sync(_current_heads)
+    finally:
+        await engine.dispose()
+    return ", ".join(sorted(heads)) or None
+
+
 def _current_heads(connection: Connection) -> tuple[str, ...]:
     return MigrationContext.configure(connection).get_current_heads()

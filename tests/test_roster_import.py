@@ -345,7 +345,8 @@ async def test_import_twice_is_idempotent(uow_factory: UowFactory) -> None:
     before = await _counts(uow_factory)
     second = await _import(uow_factory, GOOD_ROWS)
     assert second.ok, second.errors
-    assert (second.rows, second.owners_created, second.owners_updated) == (4, 0, 3)
+    assert (second.rows, second.owners_created, second.owners_updated, second.owners_unchanged) == (4, 0, 0, 3)
+    assert second.units_updated == 0
     assert (second.buildings_created, second.units_created, second.links_created) == (0, 0, 0)
     assert await _counts(uow_factory) == before == {"owners": 3, "buildings": 2, "units": 4, "owner_units": 4}
 
@@ -360,6 +361,7 @@ async def test_reimport_updates_owner_and_adds_links(uow_factory: UowFactory) ->
     report = await _import(uow_factory, rows)
     assert report.ok, report.errors
     assert (report.owners_created, report.owners_updated, report.units_created, report.links_created) == (0, 1, 1, 1)
+    assert (report.owners_unchanged, report.units_updated) == (0, 1)  # 1201's delivery date
     async with uow_factory() as uow:
         wang = await uow.owners.by_phone("+8613812341234")
         assert wang is not None
@@ -467,9 +469,9 @@ def test_cli_import(cli_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     out, err = capsys.readouterr()
     assert out == ""
     assert "nothing was imported" in err
-    assert "row 3, delivery_date:" in err
-    assert "row 4, project: unknown project 'XX'" in err
-    assert "row 4, birthday:" in err
+    assert "row 3, 交付日期:" in err  # the file's own header names the column (issue 12, item 23)
+    assert "row 4, 项目: unknown project 'XX'" in err
+    assert "row 4, 生日:" in err
     assert "row 2" not in err
     assert _count(cli_db, Owner) == 0
 
@@ -481,22 +483,23 @@ def test_cli_import(cli_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
 
     assert main(["admin", "import", str(good)]) == 0
     out, _ = capsys.readouterr()
-    assert "imported 3 rows: 2 new owners, 0 updated, 2 new buildings, 3 new units, 3 owner-unit links" in out
+    assert ("imported 3 rows: 2 new owners, 0 updated, 0 unchanged, 2 new buildings, 3 new units, "
+            "3 owner-unit links") in out
     assert (_count(cli_db, Owner), _count(cli_db, Building), _count(cli_db, Unit), _count(cli_db, OwnerUnit)) == (
         2, 2, 3, 3)
     assert sorted(_sqlite_rows(cli_db, "SELECT phone, name FROM owners")) == [
         ("+8613812341234", "王芳"), ("+8613900001111", "李伟")]
 
-    assert main(["admin", "import", str(good)]) == 0
-    assert "imported 3 rows: 0 new owners, 2 updated, 0 new buildings, 0 new units, 0 owner-unit links" in (
-        capsys.readouterr().out)
+    assert main(["admin", "import", str(good)]) == 0  # the same file again: nothing changed (issue 12, item 23)
+    assert capsys.readouterr().out == (
+        "imported 3 rows: 0 new owners, 0 updated, 2 unchanged, 0 new buildings, 0 new units, 0 owner-unit links\n")
     assert _count(cli_db, Owner) == 2
 
     assert main(["admin", "import", str(tmp_path / "missing.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
     no_phone = _csv(tmp_path / "no_phone.csv", ["项目,楼栋,房号,姓名", "HY,1栋,1201,王芳"])
     assert main(["admin", "import", str(no_phone)]) == 1
-    assert "missing columns: phone" in capsys.readouterr().err
+    assert "missing columns: 电话 (phone)" in capsys.readouterr().err  # named as the file's header would
 
 
 def test_cli_staff_and_invitations(cli_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -579,7 +582,7 @@ def test_admin_commands_refuse_a_database_not_at_head(
     assert _sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'") == []  # nothing migrated
 
     assert main(["admin", "migrate"]) == 0
-    assert capsys.readouterr().out == "database at revision head\n"
+    assert capsys.readouterr().out.startswith("database upgraded from an empty database to revision 0")
     assert main(["admin", "project", "add", "HY", "华苑"]) == 0
     assert "project HY (华苑) added" in capsys.readouterr().out
 

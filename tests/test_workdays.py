@@ -442,8 +442,8 @@ async def test_a_bad_file_writes_nothing(uow_factory: UowFactory, tmp_path: Path
     report = await _load(uow_factory, "CN", path)
     assert not report.ok
     assert [str(error) for error in report.errors] == [
-        "row 3, date: no such day (month must be in 1..12)",
-        "row 4, working: 'maybe' is not one of 1/0, yes/no, 上班/休息",
+        "row 3, 日期: no such day (month must be in 1..12)",  # as the file's header names it
+        "row 4, 上班: 'maybe' is not one of 1/0, yes/no, 上班/休息",
     ]
     # The earlier load is intact and nothing of the bad file was written.
     assert await _count(uow_factory, CalendarDay) == len(SCHEDULE_2027)

@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     settings = Settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if getattr(args, "admin", False):
+        # An admin command's output is what it prints; Alembic's INFO lines ("Context impl SQLiteImpl")
+        # on every command buried it. `admin migrate` says itself which revisions it went through.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return common.execute(args.func, settings, args)
 
 
@@ -52,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="estatebot", description="Customer-service bot for owners and staff.")
     commands = parser.add_subparsers()
     run.register(commands)
-    admin = commands.add_parser("admin", help="administration").add_subparsers()
+    admin_parser = commands.add_parser("admin", help="administration")
+    admin_parser.set_defaults(admin=True)
+    admin = admin_parser.add_subparsers()
     for group in ADMIN_GROUPS:
         group.register(admin)
     return parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.cli.common import AdminError, Subparsers, admin_session, print_problems
 from bot.settings import Settings
@@ -61,7 +62,8 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
     async with admin_session(settings) as uow:
         summary = await year_summary(uow, args.region, args.year)
     if summary.status == "loaded":
-        loaded_at = f"{summary.loaded_at:%Y-%m-%d %H:%M} UTC" if summary.loaded_at else "?"
+        loaded_at = (f"{summary.loaded_at.astimezone(ZoneInfo(settings.timezone)):%Y-%m-%d %H:%M} "
+                     f"({settings.timezone})" if summary.loaded_at else "?")
         status = (f"loaded from {summary.source or '?'} at {loaded_at}; "
                   f"days not in the file follow the statutory rules ({summary.package})")
     elif summary.status == "published":
@@ -70,6 +72,8 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
         status = (f"assumed: schedule not yet published; statutory holidays by rule ({summary.package}), "
                   f"no adjusted weekends. Load it with: estatebot admin calendar load {summary.region} FILE.csv")
     print(f"{summary.region} {summary.year}: {status}")
+    if not summary.days:
+        print("no weekday holidays or working weekends")
     for day in summary.days:
         kind = "working" if day.working else "holiday"
         origin = "\tloaded" if day.loaded else ""

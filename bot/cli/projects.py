@@ -31,6 +31,9 @@ async def _add(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _list(settings: Settings, args: argparse.Namespace) -> int:
     async with admin_session(settings) as uow:
-        for project in await uow.projects.all():
+        projects = await uow.projects.all()
+        if not projects:
+            print("no projects yet; add one with: estatebot admin project add CODE NAME")
+        for project in projects:
             print(f"{project.code}\t{project.name}\t{project.region}\t{project.timezone}")
     return 0

@@ -38,26 +38,29 @@ async def _scope(uow: UnitOfWork, args: argparse.Namespace) -> tuple[date, date,
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.i18n import Catalogs
-    from services.repairs.reports import COLUMNS, RECORD_TITLE, record_rows, write_xlsx
+    from services.repairs.reports import COLUMNS, RECORD_TITLE, period_text, record_rows, rendered, write_xlsx
 
     async with admin_session(settings) as uow:
         start, end, project_id, zone = await _scope(uow, args)
         rows = await record_rows(uow, start, end, project_id, zone)
         tr = Catalogs().get(args.locale)
-        rendered = [[cell if isinstance(cell, int) else tr.label(cell) for cell in row] for row in rows]
-        write_xlsx(args.file, tr.gettext(RECORD_TITLE), [tr.gettext(c) for c in COLUMNS], rendered)
-        print(f"{len(rows)} repairs received {start} to {end} written to {args.file}")
+        write_xlsx(args.file, tr.gettext(RECORD_TITLE), [tr.gettext(c) for c in COLUMNS], rendered(rows, tr.label))
+        print(f"{len(rows)} repair(s) received {period_text(start, end)} written to {args.file}")
     return 0
 
 
 async def _ratings(settings: Settings, args: argparse.Namespace) -> int:
-    from services.repairs.reports import worker_ratings
+    from services.repairs.reports import period_text, worker_ratings
 
     async with admin_session(settings) as uow:
         start, end, project_id, zone = await _scope(uow, args)
-        print(f"repairs received {start} to {end}")
+        ratings = await worker_ratings(uow, start, end, project_id, zone)
+        print(f"repairs received {period_text(start, end)}")
+        if not ratings:
+            print("no completed repair jobs in this period")
+            return 0
         print("worker\tjobs\trated\tquality\tattitude\tlow ratings")
-        for r in await worker_ratings(uow, start, end, project_id, zone):
+        for r in ratings:
             quality = f"{r.quality:.2f}" if r.quality is not None else "-"
             attitude = f"{r.attitude:.2f}" if r.attitude is not None else "-"
             print(f"{r.name}\t{r.jobs}\t{r.rated}\t{quality}\t{attitude}\t{r.low}")

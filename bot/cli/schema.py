@@ -6,7 +6,7 @@ import argparse
 
 from bot.cli.common import Subparsers
 from bot.settings import Settings
-from storage.migrate import downgrade, upgrade
+from storage.migrate import current_revision, downgrade, upgrade
 
 
 def register(admin: Subparsers) -> None:
@@ -19,12 +19,18 @@ def register(admin: Subparsers) -> None:
 
 
 async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    before = await current_revision(settings.database_url)
     await upgrade(settings.database_url, args.revision)
-    print(f"database at revision {args.revision}")
+    after = await current_revision(settings.database_url)
+    if before == after:
+        print(f"database already at revision {after}; nothing to do")
+    else:
+        print(f"database upgraded from {before or 'an empty database'} to revision {after}")
     return 0
 
 
 async def _downgrade(settings: Settings, args: argparse.Namespace) -> int:
+    before = await current_revision(settings.database_url)
     await downgrade(settings.database_url, args.revision)
-    print(f"database downgraded to {args.revision}")
+    print(f"database downgraded from {before} to revision {await current_revision(settings.database_url) or 'none'}")
     return 0

@@ -40,7 +40,10 @@ async def _add(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _list(settings: Settings, args: argparse.Namespace) -> int:
     async with admin_session(settings) as uow:
-        for staff in await uow.staff.all():
+        members = await uow.staff.all()
+        if not members:
+            print("no staff members yet; add one with: estatebot admin staff add --name … --department …")
+        for staff in members:
             state = "active" if staff.active else "inactive"
             bound = "bound" if staff.telegram_user_id else "not bound"
             print(f"{staff.id}\t{staff.name}\t{staff.department}\t{staff.role}\t{state}\t{bound}")

@@ -71,7 +71,10 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
         print("component\tbuilder minimum\towner minimum")
         for line in statutory_table():
             print("\t".join(line))
-        for row in await uow.repairs.overrides(project.id):
+        overrides = await uow.repairs.overrides(project.id)
+        if not overrides:
+            print(f"no contract overrides for {project.code}: the statutory minimums apply")
+        for row in overrides:
             building = await uow.units.building_by_id(row.building_id) if row.building_id else None
             where = building.name if building else "project"
             code = period_code(Period(row.period_kind, row.period_count))  # type: ignore[arg-type]

@@ -106,11 +106,28 @@ def read_calendar_csv(data: bytes) -> list[dict[str, str]]:
     header = [_canonical(cell) for cell in lines[0]]
     missing = [column for column in _REQUIRED if column not in header]
     if missing:
+        if any(not _clean(cell).isascii() for cell in lines[0]):  # a Chinese header: name them as it would
+            missing = [f"{_chinese_alias(column)} ({column})" for column in missing]
         raise CalendarFileError(1, f"missing columns: {', '.join(missing)} (expected date, working and optionally name)")
     return [
         {name: line[i] if i < len(line) else "" for i, name in enumerate(header) if name}
         for line in lines[1:]
     ]
+
+
+def _chinese_alias(column: str) -> str:
+    return next(alias for alias in _COLUMNS[column] if not alias.isascii())
+
+
+def _file_columns(data: bytes) -> dict[str, str]:
+    """The file's known columns: canonical name → its header as written ("date" → "日期")."""
+    lines = read_csv_rows(data)
+    columns: dict[str, str] = {}
+    for cell in lines[0] if lines else []:
+        name = _canonical(cell)
+        if name and name not in columns:
+            columns[name] = _clean(cell)
+    return columns
 
 
 def _parse_date(text: str) -> date:
@@ -177,7 +194,9 @@ async def load_calendar(uow: UnitOfWork, region: str, path_or_rows: Path | str |
         path = Path(path_or_rows)
         report = LoadReport(region, path.name[:SOURCE_LENGTH])
         try:
-            rows: Iterable[Mapping[str, object]] = read_calendar_csv(await asyncio.to_thread(path.read_bytes))
+            data = await asyncio.to_thread(path.read_bytes)
+            rows: Iterable[Mapping[str, object]] = read_calendar_csv(data)
+            columns = _file_columns(data)
         except OSError as exc:
             report.errors.append(RowError(0, "file", f"cannot read {path}: {exc.strerror or exc}"))
             return report
@@ -187,8 +206,11 @@ async def load_calendar(uow: UnitOfWork, region: str, path_or_rows: Path | str |
     else:
         report = LoadReport(region, "rows")
         rows = path_or_rows
+        columns = {}
 
-    parsed, report.errors = validate_calendar_rows(rows)
+    parsed, errors = validate_calendar_rows(rows)
+    # Each error names the column as the file's header does, so a 日期 file is told about 日期.
+    report.errors = [RowError(e.row, columns.get(e.column, e.column), e.message) for e in errors]
     report.rows = len(parsed)
     if not report.errors and not parsed:
         report.errors.append(RowError(0, "file", "no days listed"))

@@ -74,7 +74,9 @@ class RosterRow:
 class ImportReport:
     rows: int = 0
     owners_created: int = 0
-    owners_updated: int = 0
+    owners_updated: int = 0  # owners the file changed (name, dates, birthday, language)
+    owners_unchanged: int = 0  # owners already on record exactly as the file has them
+    units_updated: int = 0  # units or buildings whose delivery or completion date the file changed
     buildings_created: int = 0
     units_created: int = 0
     links_created: int = 0
@@ -109,10 +111,33 @@ def read_table(path: Path) -> list[dict[str, Any]]:
     ]
 
 
-def missing_columns(path: Path) -> list[str]:
+def file_columns(path: Path) -> dict[str, str]:
+    """The file's known columns: canonical name → its header as the file writes it ("phone" → "手机号")."""
     rows = _read_raw(path)
-    header = {_canonical(str(cell or "")) for cell in (rows[0] if rows else [])}
-    return [column for column in REQUIRED if column not in header]
+    columns: dict[str, str] = {}
+    for cell in rows[0] if rows else []:
+        name = _canonical(str(cell or ""))
+        if name and name not in columns:
+            columns[name] = str(cell).strip()
+    return columns
+
+
+def missing_columns(path: Path) -> list[str]:
+    """The required columns the file lacks, named as its header would name them: "电话 (phone)" when
+    the header is written in Chinese, "phone" otherwise."""
+    columns = file_columns(path)
+    chinese = any(not header.isascii() for header in columns.values())
+    return [f"{_chinese_alias(column)} ({column})" if chinese else column
+            for column in REQUIRED if column not in columns]
+
+
+def _chinese_alias(column: str) -> str:
+    return next(alias for alias in COLUMNS[column] if not alias.isascii())
+
+
+def in_file_terms(errors: Iterable[RowError], columns: Mapping[str, str]) -> list[RowError]:
+    """The errors with each column named by the file's own header (as the person reads the file)."""
+    return [RowError(e.row, columns.get(e.column, e.column), e.message) for e in errors]
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
@@ -262,7 +287,10 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
     if errors:
         return report
     created: set[int] = set()
-    updated: set[int] = set()
+    seen: set[int] = set()  # owners already on record that the file lists
+    updated: set[int] = set()  # … of which the file changed something
+    new_buildings: set[int] = set()
+    new_units: set[int] = set()
     for row in valid:
         project = projects[row.project]
         building = await uow.units.building(project.id, row.building)
@@ -270,16 +298,22 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
             building = Building(project_id=project.id, name=row.building)
             uow.units.add(building)
             await uow.flush()
+            new_buildings.add(building.id)
             report.buildings_created += 1
-        if row.dates.get("completion_date"):
+        if row.dates.get("completion_date") and building.completion_date != row.dates["completion_date"]:
+            if building.id not in new_buildings:
+                report.units_updated += 1
             building.completion_date = row.dates["completion_date"]
         unit = await uow.units.unit(building.id, row.unit)
         if unit is None:
             unit = Unit(building_id=building.id, number=row.unit)
             uow.units.add(unit)
             await uow.flush()
+            new_units.add(unit.id)
             report.units_created += 1
-        if row.dates.get("delivery_date"):
+        if row.dates.get("delivery_date") and unit.delivery_date != row.dates["delivery_date"]:
+            if unit.id not in new_units:
+                report.units_updated += 1
             unit.delivery_date = row.dates["delivery_date"]
         owner = await uow.owners.by_phone(row.phone)
         if owner is None:
@@ -288,7 +322,8 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
             await uow.flush()
             created.add(owner.id)
         elif owner.id not in created:
-            updated.add(owner.id)
+            seen.add(owner.id)
+        before = _owner_fields(owner)
         owner.name = row.name
         for column in ("subscription_date", "contract_date", "move_in_date"):
             if row.dates.get(column):
@@ -301,10 +336,22 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
             owner.birthday_leap = row.birthday.leap
         if row.locale:
             owner.locale = row.locale
+        if owner.id in seen and _owner_fields(owner) != before:
+            updated.add(owner.id)
         linked = {link.unit_id for link in await uow.owners.links(owner.id)}
         if unit.id not in linked:
             uow.units.add(OwnerUnit(owner_id=owner.id, unit_id=unit.id))
             await uow.flush()
             report.links_created += 1
     report.owners_created, report.owners_updated = len(created), len(updated)
+    report.owners_unchanged = len(seen - updated)
     return report
+
+
+_OWNER_FIELDS = ("name", "subscription_date", "contract_date", "move_in_date", "birthday_calendar", "birthday_year",
+                 "birthday_month", "birthday_day", "birthday_leap", "locale")
+
+
+def _owner_fields(owner: Owner) -> tuple[object, ...]:
+    """What a roster row can change on an owner: an import that changes none of it updated nothing."""
+    return tuple(getattr(owner, name) for name in _OWNER_FIELDS)

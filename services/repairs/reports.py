@@ -2,19 +2,23 @@
 
 Rows hold locale-free text (``dialogs.text``); the caller renders them for a locale, so the
 headers come out as the Chinese record names in the Chinese catalogs. Phones are masked (DOMAIN 5.2).
+Times, dates, amounts and ratings stay typed (``datetime`` in the project's time zone, ``date``,
+``Decimal`` yuan, ``int``), so the spreadsheet can sort, filter and add them up.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
 from dialogs.phones import mask_phone
-from dialogs.text import N_, Money, Msg, Plain, Text
+from dialogs.text import N_, Msg, Plain, Text
 from services.cases.statuses import STATUS_LABELS
 from services.cases.units import ticket_unit, unit_label
 from services.repairs.rules import TRADE_LABELS, Trade, from_fen
@@ -29,6 +33,10 @@ COLUMNS: tuple[str, ...] = (
     N_("Settlement"), N_("Audit"), N_("Deposit deduction"), N_("Checked"), N_("Owner confirmed"), N_("Callback"),
     N_("Quality rating"), N_("Attitude rating"), N_("Comment"), N_("Status"),
 )
+
+Cell: TypeAlias = Text | Decimal | date | None  # ``date`` includes ``datetime`` (local, naive: Excel has no zones)
+SheetValue: TypeAlias = str | int | Decimal | date | None
+DATE_FORMAT, DATETIME_FORMAT, AMOUNT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0.00"
 
 
 def period(spec: str) -> tuple[date, date]:
@@ -46,22 +54,30 @@ def period(spec: str) -> tuple[date, date]:
     raise ValueError(f"not a period: {spec!r} (use 2026Q4, 2026 or 2026-11)")
 
 
+def period_text(start: date, end: date) -> str:
+    """[start, end) as people read a period: both days included, "2026-10-01 to 2026-12-31"."""
+    return f"{start.isoformat()} to {(end - timedelta(days=1)).isoformat()}"
+
+
 def _bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
     tz = ZoneInfo(zone)
     return (datetime.combine(start, datetime.min.time(), tz).astimezone(UTC),
             datetime.combine(end, datetime.min.time(), tz).astimezone(UTC))
 
 
-def _when(value: datetime | None, zone: str) -> Text:
-    return Plain(value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")) if value else ""
+def _when(value: datetime | None, zone: str) -> datetime | None:
+    """The project's wall-clock time to the minute, without a zone (a spreadsheet cell has none)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 async def record_rows(
     uow: UnitOfWork, start: date, end: date, project_id: int | None = None, zone: str = "Asia/Shanghai"
-) -> list[list[Text]]:
+) -> list[list[Cell]]:
     """One row per repair received in [start, end): the request, its work order, check, callback."""
     begin, finish = _bounds(start, end, zone)
-    rows: list[list[Text]] = []
+    rows: list[list[Cell]] = []
     for ticket, repair in await uow.repairs.record_rows(begin, finish, project_id):
         order = await uow.repairs.current_order(ticket.id)
         people = await uow.repairs.staff_by_ids({i for i in (order.worker_id, order.checked_by) if i} if order else set())
@@ -77,7 +93,7 @@ async def _unit_text(uow: UnitOfWork, ticket: Ticket) -> str:
 
 
 def _row(ticket: Ticket, repair: Repair, order: WorkOrder | None, owner: str, unit: str,
-         people: Mapping[int, Staff], zone: str) -> list[Text]:
+         people: Mapping[int, Staff], zone: str) -> list[Cell]:
     def name(staff_id: int | None) -> Text:
         person = people.get(staff_id) if staff_id else None
         return Plain(person.name) if person else ""
@@ -91,20 +107,28 @@ def _row(ticket: Ticket, repair: Repair, order: WorkOrder | None, owner: str, un
         Msg(TRADE_LABELS[Trade(ticket.category)]), Plain(repair.location), Plain(ticket.description),
         class_label(repair.warranty_class, repair.payer),
         Plain(order.number) if order else "", name(order.worker_id if order else None),
-        Plain(order.due.isoformat()) if order and order.due else "",
+        order.due if order and order.due else None,
         _when(order.completed_at if order else None, zone),
-        Money(str(from_fen(order.settlement_fen))) if order and order.settlement_fen is not None else "",
+        from_fen(order.settlement_fen) if order and order.settlement_fen is not None else None,
         yes(bool(order and order.audit_required)), yes(bool(order and order.deposit_deduction)),
         name(order.checked_by if order else None), _when(ticket.confirmed_at, zone), _when(repair.callback_at, zone),
-        ticket.rating_result if ticket.rating_result is not None else "",
-        ticket.rating_attitude if ticket.rating_attitude is not None else "",
+        ticket.rating_result, ticket.rating_attitude,
         Plain(ticket.rating_comment or ""), Msg(STATUS_LABELS[ticket.status]),
     ]
 
 
-def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[str | int]]) -> None:
+def rendered(rows: Sequence[Sequence[Cell]], label: Callable[[Text], str]) -> list[list[SheetValue]]:
+    """The rows for a sheet: text rendered by ``label`` (the reader's catalog), typed values kept."""
+    return [[cell if cell is None or isinstance(cell, int | Decimal | date) else label(cell) for cell in row]
+            for row in rows]
+
+
+def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[SheetValue]]) -> None:
+    """A title row, a bold header row with a filter, frozen above the data; dates, times and amounts
+    as typed cells with a display format (so they sort, filter and sum), text wrapped."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -117,12 +141,28 @@ def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Se
     for row in rows:
         sheet.append(list(row))
     for column in sheet.iter_cols(min_row=2):
-        width = max(len(str(c.value or "")) for c in column)
+        width = max(len(_shown(c.value)) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(8, width * 1.6), 50)
         for cell in column[1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(cell.value, Decimal):
+                cell.number_format = AMOUNT_FORMAT
     sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(max(1, len(headers)))}{max(2, sheet.max_row)}"
     book.save(path)
+
+
+def _shown(value: SheetValue) -> str:
+    """About what a cell shows, for its column's width."""
+    if isinstance(value, datetime):
+        return "2026-01-01 00:00"
+    if isinstance(value, date):
+        return "2026-01-01"
+    return "" if value is None else str(value)
 
 
 # ---------------------------------------------------------------- workers' ratings (DOMAIN 2.7)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from services.repairs.reports import COLUMNS, RECORD_TITLE, record_rows, worker_ratings, write_xlsx
+from services.repairs.reports import COLUMNS, RECORD_TITLE, record_rows, rendered, worker_ratings, write_xlsx
 from storage.models import Ticket
 from tests.e2e.test_complaints import _events, _ticket, run_planner_at
 from tests.factories import CHAN_PHONE, LI_PHONE, TEAM_CHATS, WANG_PHONE, RepairTeam, Team, bind_owner, seed_repair_team
@@ -157,13 +158,21 @@ async def test_class_a_repair_from_photo_to_rated_close(harness: BotHarness, cre
     assert [(r.name, r.jobs, r.rated, r.quality, r.attitude) for r in ratings] == [("刘师傅", 1, 1, 5.0, 4.0)]
     tr = harness.catalogs.get("zh_Hans_CN")
     path = tmp_path / "record.xlsx"
-    write_xlsx(path, tr.gettext(RECORD_TITLE), [tr.gettext(c) for c in COLUMNS],
-               [[c if isinstance(c, int) else tr.label(c) for c in row] for row in rows])
+    write_xlsx(path, tr.gettext(RECORD_TITLE), [tr.gettext(c) for c in COLUMNS], rendered(rows, tr.label))
     sheet = load_workbook(path).active
     assert sheet["A1"].value == "维修服务及回访记录表"
     values = [c.value for c in sheet[3]]
     assert values[0] == number and "138****1234" in values and "A类（施工单位保修）" in values
     assert "刘师傅" in values and 5 in values and 4 in values
+    # Typed cells with display formats (issue 12, item 23): they sort, filter and add up in Excel.
+    cells = {header.value: cell for header, cell in zip(sheet[2], sheet[3], strict=True)}
+    received, due, settlement = cells["报修时间"], cells["完成时限"], cells["结算金额"]
+    assert isinstance(received.value, datetime) and received.number_format == "yyyy-mm-dd hh:mm"
+    assert received.value.tzinfo is None and received.value.date() == date(2026, 11, 23)
+    assert isinstance(due.value, datetime) and due.number_format == "yyyy-mm-dd"  # openpyxl reads dates back so
+    assert settlement.data_type == "n" and settlement.value == 800 and settlement.number_format == "#,##0.00"
+    assert cells["质量评分"].data_type == "n" and cells["态度评分"].value == 4
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref == f"A2:{get_column_letter(len(COLUMNS))}3"
 
 
 async def _survey_and_issue_b(harness: BotHarness, crew: RepairTeam) -> tuple[str, Ticket]:
