@@ -39,23 +39,25 @@ TRADE_LABELS: dict[str, str] = {
     "other": N_("Other"),
 }
 
+# One entry per building part, in the order a surveyor goes through a home (structure, roof, leaks,
+# finishes, doors and windows, water, electricity, heating, the rest); services.repairs.warranty
+# explains which statutory item each one carries.
 COMPONENT_LABELS: dict[str, str] = {
     "foundation_structure": N_("Foundation and main structure"),
     "roof_waterproofing": N_("Roof waterproofing"),
     "waterproof_rooms": N_("Waterproofed bathrooms and rooms"),
     "exterior_wall_leak": N_("Exterior wall leakage"),
-    "heating_cooling": N_("Heating and cooling system"),
-    "electrical": N_("Electrical wiring"),
-    "plumbing": N_("Water supply and drainage pipes"),
-    "equipment_installation": N_("Equipment installation"),
-    "decoration": N_("Decoration works"),
-    "roof_leak": N_("Roof leakage"),
-    "wall_floor_pipe_leak": N_("Leaks of walls, kitchen and bathroom floors, basement, pipes"),
+    "wall_floor_pipe_leak": N_("Other leaks (interior walls, basement, pipes)"),
     "plaster_floor_cracks": N_("Plaster falling off, hollow or cracked floors"),
     "doors_windows": N_("Warped doors and windows, broken hardware"),
-    "sanitary_fittings": N_("Sanitary fittings"),
+    "plumbing": N_("Water supply and drainage pipes"),
     "blocked_pipes": N_("Blocked pipes"),
+    "sanitary_fittings": N_("Sanitary fittings"),
+    "electrical": N_("Electrical wiring"),
     "lamps_switches": N_("Lamps and electrical switches"),
+    "heating_cooling": N_("Heating and cooling system"),
+    "equipment_installation": N_("Equipment installation"),
+    "decoration": N_("Decoration works"),
 }
 
 VISIT_SLOT_LABELS: dict[str, str] = {

@@ -35,7 +35,6 @@ DELIVERY = date(2023, 9, 1)
 EXPECTED: dict[Component, tuple[date, date | None]] = {
     C.FOUNDATION_STRUCTURE: (date(2073, 6, 30), date(2073, 9, 1)),
     C.ROOF_WATERPROOFING: (date(2028, 6, 30), date(2026, 9, 1)),
-    C.ROOF_LEAK: (date(2028, 6, 30), date(2026, 9, 1)),
     C.WATERPROOF_ROOMS: (date(2028, 6, 30), date(2024, 9, 1)),
     C.EXTERIOR_WALL_LEAK: (date(2028, 6, 30), date(2024, 9, 1)),
     C.WALL_FLOOR_PIPE_LEAK: (date(2025, 6, 30), date(2024, 9, 1)),
@@ -55,8 +54,9 @@ EXPECTED: dict[Component, tuple[date, date | None]] = {
 
 def test_every_component_has_a_statutory_row_and_a_chinese_label() -> None:
     assert set(STATUTORY) == set(Component) == set(EXPECTED)
-    assert len(Component) == 16
-    assert Component("roof_leak") is C.ROOF_LEAK
+    assert len(Component) == 15
+    # The roof is one part under both regulations; the old second roof code reads as it.
+    assert Component("roof_leak") is C.ROOF_WATERPROOFING
 
 
 @pytest.mark.parametrize("component", list(Component))
@@ -115,7 +115,7 @@ def test_period_ends_on_the_corresponding_day_or_the_months_last(period: Period,
         (C.LAMPS_SWITCHES, date(2024, 3, 15), date(2024, 9, 15)),  # 6 months
         (C.LAMPS_SWITCHES, date(2024, 8, 31), date(2025, 2, 28)),  # 6 months, no 31 Feb
         (C.DOORS_WINDOWS, date(2024, 2, 29), date(2025, 2, 28)),  # 1 year from 29 Feb
-        (C.ROOF_LEAK, date(2024, 5, 20), date(2027, 5, 20)),  # 3 years
+        (C.ROOF_WATERPROOFING, date(2024, 5, 20), date(2027, 5, 20)),  # 3 years
     ],
 )
 def test_owner_period_last_day_covered_next_day_not(component: Component, delivery: date, last: date) -> None:
@@ -219,7 +219,7 @@ def test_owner_warranty_extended_to_builders_end() -> None:
 
 def test_owner_own_period_longer_than_builders_remainder() -> None:
     # Roof: builder 5 years from 2020-01-10 → 2025-01-10; owner 3 years from 2023-12-01 → 2026-12-01.
-    decision = decide(C.ROOF_LEAK, date(2026, 12, 1), date(2020, 1, 10), date(2023, 12, 1), RULES)
+    decision = decide(C.ROOF_WATERPROOFING, date(2026, 12, 1), date(2020, 1, 10), date(2023, 12, 1), RULES)
     assert (decision.warranty_class, decision.payer) == ("B", "company")
     assert (decision.builder_end, decision.owner_end) == (date(2025, 1, 10), date(2026, 12, 1))
     assert "第三十三条" not in decision.reason

@@ -19,34 +19,40 @@ Component table (statutory minimums)
 ------------------------------------
 One component set serves both regulations. The builder's items (第四十条) and the owner's items
 (102号文 第五条) name the same building parts at different grain, so every component carries the
-builder's period of the 第四十条 item it belongs to and the owner's period of the 102号 item, if any::
+builder's period of the 第四十条 item it belongs to and the owner's period of the 102号 item, if any.
+Each part appears once: where both lists name the same part (the roof: 屋面防水工程 / 屋面防水) it
+is one component under the regulations' shared name, and the catch-all leakage item of 102号文 is
+named for what it covers beyond the waterproofed rooms and the exterior walls. Labels (in
+``dialogs.repair.COMPONENT_LABELS``) name the part or its defect as the surveyor finds it on site::
 
     component               中文                               builder (from completion)     owner (from delivery)
     foundation_structure    地基基础和主体结构                 design life                   design life
-    roof_waterproofing      屋面防水                           5 years                       3 years (屋面防水/渗漏)
-    roof_leak               屋面渗漏                           5 years (屋面防水工程)        3 years
+    roof_waterproofing      屋面防水                           5 years                       3 years
     waterproof_rooms        有防水要求的卫生间、房间           5 years                       1 year (厨卫地面渗漏)
     exterior_wall_leak      外墙面渗漏                         5 years                       1 year (墙面渗漏)
-    wall_floor_pipe_leak    墙面、厨卫地面、地下室、管道渗漏   2 years (给排水管道) *        1 year
-    heating_cooling         供热与供冷系统                     2 heating/cooling periods     1 heating/cooling period
-    electrical              电气管线                           2 years                       —
+    wall_floor_pipe_leak    其他渗漏（内墙、地下室、管道）     2 years (给排水管道) *        1 year
+    plaster_floor_cracks    墙面顶棚抹灰层脱落、地面空鼓开裂   2 years (装修工程)            1 year
+    doors_windows           门窗翘裂、五金件损坏               2 years (装修工程)            1 year
     plumbing                给排水管道                         2 years                       —
+    blocked_pipes           管道堵塞                           2 years (给排水管道)          2 months
+    sanitary_fittings       卫生洁具                           2 years (给排水/设备安装)     1 year
+    electrical              电气管线                           2 years                       —
+    lamps_switches          灯具、电器开关                     2 years (电气管线)            6 months
+    heating_cooling         供热与供冷系统                     2 heating/cooling periods     1 heating/cooling period
     equipment_installation  设备安装                           2 years                       —
     decoration              装修工程                           2 years                       —
-    plaster_floor_cracks    抹灰层脱落、地面空鼓开裂           2 years (装修工程)            1 year
-    doors_windows           门窗翘裂、五金件损坏               2 years (装修工程)            1 year
-    sanitary_fittings       卫生洁具                           2 years (给排水/设备安装)     1 year
-    blocked_pipes           管道堵塞                           2 years (给排水管道)          2 months
-    lamps_switches          灯具、电器开关                     2 years (电气管线)            6 months
 
 ``—``: 102号文 sets no minimum ("其他部位、部件的保修期限，由房地产开发企业与用户自行约定"); only a
 contract override or the 第三十三条 extension gives one.
 
 ``*`` ``wall_floor_pipe_leak`` is the owner's catch-all leakage item. Its cases fall under different
 builder items (pipes: plumbing, 2 years; wet-room floors and exterior walls: waterproofing, 5 years),
-so it carries the shortest builder minimum common to all of them, 2 years. Staff who can tell a
-waterproofing leak pick ``waterproof_rooms`` or ``exterior_wall_leak`` (5 years); a contract
-override can lengthen it.
+so it carries the shortest builder minimum common to all of them, 2 years, and is offered as the
+leaks other than those two. Staff who can tell a waterproofing leak pick ``waterproof_rooms`` or
+``exterior_wall_leak`` (5 years); a contract override can lengthen it.
+
+``roof_leak`` (屋面渗漏) was once a second roof component with the same periods; records and
+contract settings that name it read as ``roof_waterproofing`` (``Component._missing_``).
 
 Readings chosen
 ---------------
@@ -93,24 +99,28 @@ Side = Literal["builder", "owner"]
 
 
 class Component(StrEnum):
-    """A building part, at the grain of both warranty regulations (see the module's table)."""
+    """A building part, once each, at the grain of both warranty regulations (see the module's table)."""
 
     FOUNDATION_STRUCTURE = "foundation_structure"
     ROOF_WATERPROOFING = "roof_waterproofing"
     WATERPROOF_ROOMS = "waterproof_rooms"
     EXTERIOR_WALL_LEAK = "exterior_wall_leak"
-    HEATING_COOLING = "heating_cooling"
-    ELECTRICAL = "electrical"
-    PLUMBING = "plumbing"
-    EQUIPMENT_INSTALLATION = "equipment_installation"
-    DECORATION = "decoration"
-    ROOF_LEAK = "roof_leak"
     WALL_FLOOR_PIPE_LEAK = "wall_floor_pipe_leak"
     PLASTER_FLOOR_CRACKS = "plaster_floor_cracks"
     DOORS_WINDOWS = "doors_windows"
-    SANITARY_FITTINGS = "sanitary_fittings"
+    PLUMBING = "plumbing"
     BLOCKED_PIPES = "blocked_pipes"
+    SANITARY_FITTINGS = "sanitary_fittings"
+    ELECTRICAL = "electrical"
     LAMPS_SWITCHES = "lamps_switches"
+    HEATING_COOLING = "heating_cooling"
+    EQUIPMENT_INSTALLATION = "equipment_installation"
+    DECORATION = "decoration"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Component | None:
+        # Stored before the roof was one component: the same part, the same periods.
+        return cls.ROOF_WATERPROOFING if value == "roof_leak" else None
 
 
 LABELS_ZH: Mapping[Component, str] = {
@@ -123,8 +133,7 @@ LABELS_ZH: Mapping[Component, str] = {
     Component.PLUMBING: "给排水管道",
     Component.EQUIPMENT_INSTALLATION: "设备安装",
     Component.DECORATION: "装修工程",
-    Component.ROOF_LEAK: "屋面渗漏",
-    Component.WALL_FLOOR_PIPE_LEAK: "墙面、厨房和卫生间地面、地下室、管道渗漏",
+    Component.WALL_FLOOR_PIPE_LEAK: "其他渗漏（内墙、地下室、管道）",
     Component.PLASTER_FLOOR_CRACKS: "墙面顶棚抹灰层脱落、地面空鼓开裂",
     Component.DOORS_WINDOWS: "门窗翘裂、五金件损坏",
     Component.SANITARY_FITTINGS: "卫生洁具",
@@ -257,7 +266,6 @@ _Y = Period.years
 STATUTORY: Mapping[Component, tuple[Period, Period | None]] = {
     Component.FOUNDATION_STRUCTURE: (Period.design_life(), Period.design_life()),
     Component.ROOF_WATERPROOFING: (_Y(5), _Y(3)),
-    Component.ROOF_LEAK: (_Y(5), _Y(3)),
     Component.WATERPROOF_ROOMS: (_Y(5), _Y(1)),
     Component.EXTERIOR_WALL_LEAK: (_Y(5), _Y(1)),
     Component.WALL_FLOOR_PIPE_LEAK: (_Y(2), _Y(1)),

@@ -146,10 +146,13 @@ def warranty_reason(repair: Repair) -> Text:
         lines.append(Msg(N_("{component}: no completion acceptance date on record, so no builder's warranty"),
                          {"component": component}))
     if facts.get("delivery"):
-        owner_term: Text = (_term_text(facts["owner"], life) if facts.get("owner")
-                            else Msg(N_("no statutory period for this part")))
-        lines.append(Msg(N_("Delivered {date}, owner's warranty {term}"), {
-            "date": DateText(date.fromisoformat(facts["delivery"]), ISO_DATE), "term": owner_term}))
+        delivered = DateText(date.fromisoformat(facts["delivery"]), ISO_DATE)
+        if facts.get("owner"):
+            lines.append(Msg(N_("Delivered {date}, owner's warranty {term}"), {
+                "date": delivered, "term": _term_text(facts["owner"], life)}))
+        else:  # a sentence of its own: "业主保修期 该部位无法定保修期" read as two labels
+            lines.append(Msg(N_("Delivered {date}; the law sets no owner's warranty period for this part"),
+                             {"date": delivered}))
         if facts.get("extended") and facts.get("owner_end"):
             lines.append(Msg(N_("The owner's warranty runs as long as the builder's, to {date} (商品房销售管理办法 第三十三条)"),
                              {"date": DateText(date.fromisoformat(facts["owner_end"]), ISO_DATE)}))
