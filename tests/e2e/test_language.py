@@ -12,9 +12,9 @@ from tests.harness import BotHarness
     [
         ("zh-hans", "请问您需要办理什么？"),
         ("zh-cn", "请问您需要办理什么？"),
-        ("zh-hant", "請問您需要辦理什麼？"),
-        ("zh-tw", "請問您需要辦理什麼？"),
-        ("zh-hk", "請問您需要辦理什麼？"),
+        ("zh-hant", "請問需要什麼服務？"),
+        ("zh-tw", "請問需要什麼服務？"),
+        ("zh-hk", "請問有甚麼可以幫您？"),
         ("en", "What would you like to do?"),
         ("fr", "请问您需要办理什么？"),
         (None, "请问您需要办理什么？"),

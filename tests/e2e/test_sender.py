@@ -128,8 +128,8 @@ async def test_pushes_render_in_each_recipients_locale_at_send_time(env: Env) ->
     assert await env.sender().drain() == 3
 
     [message] = env.emulator.bot_messages(501)
-    assert message["text"] == "請問您需要辦理什麼？"
-    assert message["reply_markup"]["inline_keyboard"] == [[{"text": "幫助", "callback_data": "m:help"}]]
+    assert message["text"] == "請問有甚麼可以幫您？"
+    assert message["reply_markup"]["inline_keyboard"] == [[{"text": "說明", "callback_data": "m:help"}]]
     assert message["_parse_mode"] == "HTML"
     assert env.texts(502) == ["What would you like to do?"]  # the chat's /language choice
     assert env.texts(503) == ["请问您需要办理什么？"]  # nobody known: the default locale
