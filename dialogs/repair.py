@@ -175,6 +175,12 @@ CALLBACK = Dialog(
     ),
     done_text=Msg(N_("Recorded.")),
 )
+OBJECT = Dialog(
+    name="repair_object",
+    steps=(TextStep(key="reason", prompt=Msg(N_("What do you object to in the survey? The reason is recorded on the "
+                                                "《现场勘察会签表》 and sent to customer service.")),
+                    min_len=2, max_len=500),),
+)
 RATING = Dialog(
     name="repair_rating",
     steps=(
@@ -187,4 +193,4 @@ RATING = Dialog(
     done_text=Msg(N_("Thank you for your feedback.")),
 )
 
-REPAIR_DIALOGS = (REPAIR, SURVEY, OVERRIDE, REJECT, ASSIGN, EXTEND, COMPLETE, CHECK_FAIL, CALLBACK, RATING)
+REPAIR_DIALOGS = (REPAIR, SURVEY, OVERRIDE, REJECT, ASSIGN, EXTEND, COMPLETE, CHECK_FAIL, CALLBACK, OBJECT, RATING)

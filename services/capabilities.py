@@ -27,6 +27,7 @@ from services.complaints.kind import COMPLAINT
 from services.inquiries.log import complete_inquiry, complete_reply
 from services.people.onboarding import complete_invitation
 from services.pushes.rules import register_rule, registered_rules
+from services.repairs.countersign import complete_objection
 from services.repairs.filing import file_repair
 from services.repairs.flow import (
     complete_assign,
@@ -66,6 +67,7 @@ COMPLETERS: dict[str, Completer] = {
     "repair_complete": complete_completion,
     "repair_check_fail": complete_check_fail,
     "repair_callback": complete_callback,
+    "repair_object": complete_objection,
     "repair_rating": complete_rating,
 }
 

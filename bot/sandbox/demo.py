@@ -16,6 +16,7 @@ from services.people.roster_import import import_roster
 from storage.uow import UnitOfWork
 
 DEMO_PROJECT = "HY"
+DEMO_REGION = "CN"  # the demo project's working-day calendar
 VISITOR_ID = 3001  # someone not on the roster
 
 # name, phone, building, unit, birthday, move-in offset in days (None: not moved in), locale
@@ -76,7 +77,7 @@ async def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
     """Create the demo community unless it exists; True when it was created. The caller commits."""
     if await uow.projects.by_code(DEMO_PROJECT) is not None:
         return False
-    await admin.add_project(uow, DEMO_PROJECT, "华苑", "CN", "Asia/Shanghai", now)
+    await admin.add_project(uow, DEMO_PROJECT, "华苑", DEMO_REGION, "Asia/Shanghai", now)
     today = now.date()
     rows = []
     for name, phone, building, unit, birthday, moved, locale in OWNERS:

@@ -158,6 +158,8 @@ class BotAPIEmulator:
         self.blocked: set[int] = set()
         self.commands: list[dict[str, Any]] = []
         self.callback_answers: dict[str, dict[str, Any]] = {}
+        self.callback_queries: dict[str, tuple[int, int]] = {}  # query id -> (user id, update id) of a press
+        self.revision = 0  # grows with every change to a chat (the sandbox saves its chat log when it moved)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.delivered: list[int] = []  # update ids handed out by getUpdates, in order
         self.pushed: Counter[int] = Counter()  # how often each update was sent (redeliveries count)
@@ -282,14 +284,17 @@ class BotAPIEmulator:
         if isinstance(message, int):
             message = self.message(sender["id"], message)
         bot_message = {k: v for k, v in message.items() if k != "direction"}
+        query_id = secrets.token_hex(8)
         query = {
-            "id": secrets.token_hex(8),
+            "id": query_id,
             "from": sender,
             "message": bot_message,
             "chat_instance": str(sender["id"]),
             "data": data,
         }
-        return self.push_update({"callback_query": query})
+        update_id = self.push_update({"callback_query": query})
+        self.callback_queries[query_id] = (int(sender["id"]), update_id)
+        return update_id
 
     def press_label(self, user: int | Mapping[str, Any], message: Mapping[str, Any], label: str) -> int:
         """Press the inline button under ``message`` whose text contains ``label``."""
@@ -332,6 +337,40 @@ class BotAPIEmulator:
 
     def chat_ids(self) -> list[int]:
         return sorted(self._messages)
+
+    def answers_to_presses(self, user_id: int) -> list[dict[str, Any]]:
+        """How the bot answered a user's button presses, oldest first: ``update_id``, ``text`` (the
+        notice, or None) and ``show_alert`` — what a Telegram client shows as a toast or a dialog."""
+        return [{"update_id": update_id, **self.callback_answers[query_id]}
+                for query_id, (user, update_id) in self.callback_queries.items()
+                if user == user_id and query_id in self.callback_answers]
+
+    # ------------------------------------------------------------ driver: keeping chats across restarts
+
+    def chat_log(self) -> dict[str, Any]:
+        """Every chat's messages and the people in them, as JSON (the files' bytes are in ``files``), so a
+        sandbox restarted on the same database shows the same chats (``restore_chat_log``)."""
+        return {
+            "messages": {str(chat): messages for chat, messages in self._messages.items()},
+            "users": {str(user_id): user for user_id, user in self.users.items()},
+            "files": {file_id: [path, name] for file_id, (_data, path, name) in self.files.items()},
+        }
+
+    def restore_chat_log(self, log: Mapping[str, Any], file_data: Callable[[str], bytes | None]) -> None:
+        """Take back a ``chat_log()``; ``file_data(file_id)`` gives a file's bytes (None: lost, left out).
+        Message ids go on from the highest each chat had, as Telegram's do."""
+        for file_id, (path, name) in log.get("files", {}).items():
+            data = file_data(file_id)
+            if data is not None:
+                self.files[file_id] = (data, str(path), str(name))
+        for user_id, user in log.get("users", {}).items():
+            self.users.setdefault(int(user_id), dict(user))
+        for chat, messages in log.get("messages", {}).items():
+            chat_id = int(chat)
+            self._messages[chat_id] = [dict(m) for m in messages] + self._messages.get(chat_id, [])
+            highest = max((int(m["message_id"]) for m in self._messages[chat_id]), default=0)
+            self._message_ids[chat_id] = itertools.count(highest + 1)
+        self.revision += 1
 
     async def wait_for_bot_messages(self, chat_id: int, count: int, seconds: float = 10.0) -> list[dict[str, Any]]:
         """Wait until the chat has received at least ``count`` bot messages in all."""
@@ -704,12 +743,14 @@ class BotAPIEmulator:
 
     def _record(self, chat_id: int, message: dict[str, Any]) -> None:
         self._messages[chat_id].append(message)
+        self.revision += 1
 
     async def _record_async(self, chat_id: int, message: dict[str, Any]) -> None:
         self._record(chat_id, message)
         await self._notify()
 
     async def _notify(self) -> None:
+        self.revision += 1
         async with self._changed:
             self._changed.notify_all()
 

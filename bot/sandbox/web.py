@@ -2,8 +2,11 @@
 
 Pick any demo owner or staff member, open several of them side by side, type, press inline
 and reply-keyboard buttons, share the contact, upload a photo — everything goes through the
-Bot API emulator as real Telegram updates, answered by the real bot. A clock control moves
-the clock the services use (and runs the planner), so reminders can be seen without waiting.
+Bot API emulator as real Telegram updates, answered by the real bot. The bot's answer to a press
+shows as Telegram shows it: a dialog for an alert ("该案件已被受理。"), a passing notice otherwise.
+The header shows the demo clock — and when it is outside working hours, that staff pushes wait —
+and moves it forward (an hour, the next working morning, or any hours or days), running the
+planner, so reminders can be seen without waiting (``bot/sandbox/demo_clock.py``).
 No internet resource is used: one static page, plain JavaScript.
 """
 
@@ -13,22 +16,27 @@ from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.sandbox.demo import Persona, personas
+from bot.sandbox.demo import DEMO_REGION, Persona, personas
+from bot.sandbox.demo_clock import in_working_hours, next_working_morning
 from bot.sandbox.emulator import BotAPIEmulator
+from services.calendar.workdays import WorkCalendar
 from services.common.clock import ManualClock
 
 STATIC = Path(__file__).with_name("static")
 
 
 class ChatPage:
-    def __init__(self, emulator: BotAPIEmulator, clock: ManualClock, on_clock_moved: Any, timezone: str) -> None:
+    def __init__(self, emulator: BotAPIEmulator, clock: ManualClock, on_clock_moved: Any, timezone: str,
+                 calendar: WorkCalendar | None = None) -> None:
         self.emulator = emulator
         self.clock = clock
         self.on_clock_moved = on_clock_moved  # async callable: plan and send what became due
         self.timezone = timezone
+        self.calendar = calendar or WorkCalendar(DEMO_REGION)
         self.people: dict[int, Persona] = {p.user_id: p for p in personas()}
         for person in self.people.values():
             emulator.user(person.user_id, person.name, person.language_code)
@@ -62,7 +70,9 @@ class ChatPage:
     async def _chat(self, request: web.Request) -> web.Response:
         person = self._person(request)
         messages = [_visible(m) for m in self.emulator.messages(person.user_id) if not m.get("_deleted")]
-        return web.json_response({"messages": messages})
+        # The page shows the answer to each press it made itself (by update id), once.
+        answers = [a for a in self.emulator.answers_to_presses(person.user_id) if a.get("text")]
+        return web.json_response({"messages": messages, "answers": answers})
 
     async def _text(self, request: web.Request) -> web.Response:
         person = self._person(request)
@@ -75,8 +85,8 @@ class ChatPage:
     async def _press(self, request: web.Request) -> web.Response:
         person = self._person(request)
         body = await request.json()
-        self.emulator.press(person.user_id, int(body["message_id"]), str(body["data"]))
-        return web.json_response({"ok": True})
+        update_id = self.emulator.press(person.user_id, int(body["message_id"]), str(body["data"]))
+        return web.json_response({"ok": True, "update_id": update_id})
 
     async def _contact(self, request: web.Request) -> web.Response:
         person = self._person(request)
@@ -107,19 +117,32 @@ class ChatPage:
         return web.json_response(self._now())
 
     async def _advance(self, request: web.Request) -> web.Response:
+        """Forward only (the database holds events at the times the clock showed): by ``hours`` and
+        ``days``, or ``{"to": "next_working_morning"}``."""
         body = await request.json()
-        hours = float(body.get("hours", 0)) + 24 * float(body.get("days", 0))
-        if not 0 < hours <= 24 * 366:
-            raise web.HTTPBadRequest(text="advance by 0 to 366 days")
-        self.clock.advance(timedelta(hours=hours))
+        if body.get("to") == "next_working_morning":
+            now = self.clock.now()
+            step = next_working_morning(now, self.timezone, self.calendar) - now
+        else:
+            hours = float(body.get("hours", 0)) + 24 * float(body.get("days", 0))
+            if not 0 < hours <= 24 * 366:
+                raise web.HTTPBadRequest(text="advance by 0 to 366 days")
+            step = timedelta(hours=hours)
+        self.clock.advance(step)
         await self.on_clock_moved()
         return web.json_response(self._now())
 
-    def _now(self) -> dict[str, str]:
-        from zoneinfo import ZoneInfo
+    def clock_line(self) -> str:
+        now = self._now()
+        hours = "inside working hours" if now["working"] else "outside working hours: staff pushes wait"
+        return f"{now['now']} ({self.timezone}), {hours}"
 
-        local = self.clock.now().astimezone(ZoneInfo(self.timezone))
-        return {"now": local.strftime("%Y-%m-%d %H:%M %a"), "timezone": self.timezone}
+    def _now(self) -> dict[str, Any]:
+        now = self.clock.now()
+        local = now.astimezone(ZoneInfo(self.timezone))
+        return {"now": local.strftime("%Y-%m-%d %H:%M %a"), "timezone": self.timezone, "iso": local.isoformat(),
+                "working": in_working_hours(now, self.timezone, self.calendar),
+                "offset_seconds": round(self.clock.offset.total_seconds())}
 
 
 def _visible(message: dict[str, Any]) -> dict[str, Any]:

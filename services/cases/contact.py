@@ -26,13 +26,16 @@ async def owner_phone_for(
     person and case: a card sent again does not flood the history). Anyone else gets it masked.
     """
     phone = ticket.contact_phone
-    if not phone:
-        return NO_PHONE
-    if not acts or viewer_staff_id is None:
-        return mask_phone(phone)
+    if not phone or not acts or viewer_staff_id is None:
+        return masked_owner_phone(ticket)
     if not await _shown_before(uow, ticket, viewer_staff_id):
         await record(uow, ticket, PHONE_SHOWN, now, actor="system", staff_id=viewer_staff_id)
     return display_phone(phone)
+
+
+def masked_owner_phone(ticket: Ticket) -> str:
+    """The case's contact phone for someone who only reads the case."""
+    return mask_phone(ticket.contact_phone) if ticket.contact_phone else NO_PHONE
 
 
 async def _shown_before(uow: UnitOfWork, ticket: Ticket, staff_id: int) -> bool:

@@ -41,8 +41,10 @@ class CaseKind(Protocol):
     def category_label(self, ticket: Ticket) -> Msg:
         """A complaint's category or a repair's trade, for lists and cards."""
 
-    async def staff_card(self, uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
-        """The case as staff see it (the owner's phone masked, DOMAIN 5.2)."""
+    async def staff_card(self, uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: Staff | None = None,
+                         now: datetime | None = None) -> Text:
+        """The case as ``viewer`` sees it: the owner's phone masked, in full only to the staff the
+        kind assigns to act on it (``services.cases.contact``, DOMAIN 5.2); no viewer: masked."""
 
     async def staff_buttons(self, uow: UnitOfWork, staff: Staff, ticket: Ticket) -> Buttons:
         """What this staff member may do on the case now."""
@@ -60,7 +62,7 @@ class CaseKind(Protocol):
     def deadlines(self, ticket: Ticket) -> list[Deadline]:
         """The deadlines whose reminders are due to the people working on the case now."""
 
-    async def extension_agreed(self, uow: UnitOfWork, ticket: Ticket, until: date) -> None:
+    async def extension_agreed(self, uow: UnitOfWork, ticket: Ticket, until: date, now: datetime) -> None:
         """The owner agreed to a later date (the ticket's ``resolve_due`` is moved already)."""
 
     async def reopen(self, uow: UnitOfWork, ticket: Ticket) -> None:

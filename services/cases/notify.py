@@ -19,8 +19,10 @@ from storage.models import Staff, Ticket, TicketEvent
 from storage.uow import UnitOfWork
 
 
-async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
-    return await kind_of(ticket).staff_card(uow, ticket, headline)
+async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: Staff | None = None,
+                     now: datetime | None = None) -> Text:
+    """The case card as ``viewer`` sees it (the owner's phone in full only to whoever acts on it)."""
+    return await kind_of(ticket).staff_card(uow, ticket, headline, viewer=viewer, now=now)
 
 
 async def buttons_for(uow: UnitOfWork, staff: Staff, ticket: Ticket) -> Buttons:
@@ -32,13 +34,14 @@ async def send_card(
     uow: UnitOfWork, people: Sequence[Staff], ticket: Ticket, key: str, headline: Msg, now: datetime, *,
     not_before: datetime, purpose: Purpose, extra: Text | None = None, media: Sequence[dict[str, str]] = (),
 ) -> int:
-    """The case card to each person (``key:staff:<id>``), with the buttons their role allows."""
-    card = await staff_card(uow, ticket, headline)
-    text: Text = Lines((card, extra)) if extra is not None else card
+    """The case card to each person (``key:staff:<id>``), with the buttons their role allows and
+    the owner's phone as that person may see it (DOMAIN 5.2)."""
     added = 0
     for person in people:
         if person.chat_id is None:
             continue
+        card = await staff_card(uow, ticket, headline, viewer=person, now=now)
+        text: Text = Lines((card, extra)) if extra is not None else card
         if await outbox.enqueue(
             uow, key=f"{key}:staff:{person.id}", purpose=purpose, chat_id=person.chat_id,
             reply=Reply(text, await buttons_for(uow, person, ticket)), now=now, not_before=not_before,

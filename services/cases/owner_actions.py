@@ -67,7 +67,7 @@ async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agre
     until = str(request.data["until"])
     if agree:
         ticket.resolve_due = date.fromisoformat(until)
-        await kind_of(ticket).extension_agreed(uow, ticket, ticket.resolve_due)
+        await kind_of(ticket).extension_agreed(uow, ticket, ticket.resolve_due, now)
         await cancel_reminders(uow, ticket, "resolve")
         event = await record(uow, ticket, "extension_agreed", now, actor="owner", request=event_id, until=until)
         text = Msg(N_("Thank you. The new date for {number} is {date}."),

@@ -28,6 +28,11 @@ class ManualClock:
         base = self._fixed if self._fixed is not None else datetime.now(UTC)
         return base + self._offset
 
+    @property
+    def offset(self) -> timedelta:
+        """How far the clock was moved from its start (from the real time, unless given a start)."""
+        return self._offset
+
     def advance(self, delta: timedelta) -> None:
         self._offset += delta
 

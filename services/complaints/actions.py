@@ -12,6 +12,7 @@ from typing import Any
 from dialogs.engine import Reply
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.cases.confirmation import confirmation_buttons, confirmation_request
+from services.cases.contact import owner_phone_for
 from services.cases.history import record
 from services.cases.notify import (
     cancel_reminders,
@@ -34,7 +35,7 @@ from storage.uow import UnitOfWork
 
 async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, now: datetime) -> ActionResult:
     if code == "view":
-        card = await staff_card(uow, ticket, Msg(N_("Case details")))
+        card = await staff_card(uow, ticket, Msg(N_("Case details")), viewer=staff, now=now)
         return ActionResult([Reply(card, staff_buttons(staff, ticket))])
     try:
         action = Action(code)
@@ -78,8 +79,11 @@ async def accept(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -
         now,
     )
     due: Text = DateText(ticket.progress_due) if ticket.progress_due else "—"
-    return Reply(Msg(N_("You accepted {number}. Progress report due {date}."), {"number": ticket.number, "date": due}),
-                 staff_buttons(staff, ticket))
+    # The handler calls the owner: the full number, recorded in the history (DOMAIN 5.2).
+    phone = await owner_phone_for(uow, ticket, staff.id, acts=True, now=now)
+    return Reply(Lines((Msg(N_("You accepted {number}. Progress report due {date}."),
+                            {"number": ticket.number, "date": due}),
+                        Field(Msg(N_("Phone")), Plain(phone)))), staff_buttons(staff, ticket))
 
 
 async def _targets(uow: UnitOfWork, ticket: Ticket) -> list[list[str]]:

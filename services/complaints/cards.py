@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dialogs.phones import mask_phone
+from datetime import datetime
+
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
-from services.cases.statuses import STATUS_LABELS, WORKING
+from services.cases.contact import masked_owner_phone, owner_phone_for
+from services.cases.statuses import OPEN, STATUS_LABELS, WORKING
 from services.cases.units import ticket_unit, unit_label
 from services.complaints.routing import CATEGORY_LABELS, Category
 from services.people.roles import DEPARTMENT_LABELS, Department
-from storage.models import Ticket, Unit
+from storage.models import Staff, Ticket, Unit
 from storage.uow import UnitOfWork
 
 
@@ -16,9 +18,15 @@ def category_label(ticket: Ticket) -> Msg:
     return Msg(CATEGORY_LABELS[Category(ticket.category)])
 
 
-async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
-    """The case as staff see it: the owner's phone masked (DOMAIN 5.2), their text escaped."""
+async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: Staff | None = None,
+                     now: datetime | None = None) -> Text:
+    """The case as ``viewer`` sees it, their text escaped: the owner's phone in full only to the
+    handler, who must call the owner while the complaint is open; masked to everyone else (DOMAIN 5.2)."""
     owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
+    if viewer is not None and now is not None and viewer.id == ticket.handler_id and ticket.status in OPEN:
+        phone = await owner_phone_for(uow, ticket, viewer.id, acts=True, now=now)
+    else:
+        phone = masked_owner_phone(ticket)
     unit = await ticket_unit(uow, ticket)
     lines: list[Text] = [
         headline,
@@ -26,7 +34,7 @@ async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
         Field(Msg(N_("Category")), Msg(CATEGORY_LABELS[Category(ticket.category)])),
         Field(Msg(N_("Unit")), Plain(unit_label(unit) if unit else "—")),
         Field(Msg(N_("Owner")), Plain(owner.name if owner else "—")),
-        Field(Msg(N_("Phone")), Plain(mask_phone(ticket.contact_phone) if ticket.contact_phone else "—")),
+        Field(Msg(N_("Phone")), Plain(phone)),
         Field(Msg(N_("Description")), Plain(ticket.description)),
         Field(Msg(N_("Lead department")), Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])),
     ]

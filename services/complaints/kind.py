@@ -28,8 +28,9 @@ class ComplaintKind:
     def category_label(self, ticket: Ticket) -> Msg:
         return cards.category_label(ticket)
 
-    async def staff_card(self, uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
-        return await cards.staff_card(uow, ticket, headline)
+    async def staff_card(self, uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: Staff | None = None,
+                         now: datetime | None = None) -> Text:
+        return await cards.staff_card(uow, ticket, headline, viewer=viewer, now=now)
 
     async def staff_buttons(self, uow: UnitOfWork, staff: Staff, ticket: Ticket) -> Buttons:
         return staff_buttons(staff, ticket)
@@ -54,7 +55,7 @@ class ComplaintKind:
             due.append(Deadline("resolve", ticket.resolve_due, N_("Resolution")))
         return due
 
-    async def extension_agreed(self, uow: UnitOfWork, ticket: Ticket, until: date) -> None:
+    async def extension_agreed(self, uow: UnitOfWork, ticket: Ticket, until: date, now: datetime) -> None:
         return None  # the ticket's own deadline is all there is
 
     async def reopen(self, uow: UnitOfWork, ticket: Ticket) -> None:

@@ -17,21 +17,31 @@ from services.calendar.workdays import calendar_for
 from services.cases.confirmation import confirmation_buttons, confirmation_request
 from services.cases.follow_up import follow_up_if_low
 from services.cases.history import record
-from services.cases.notify import cancel_reminders, notify_customer_service, notify_owner, notify_staff, owner_button
+from services.cases.notify import (
+    cancel_reminders,
+    notify_customer_service,
+    notify_owner,
+    notify_staff,
+    owner_button,
+    send_card,
+    staff_delivery,
+)
 from services.cases.results import NOT_VALID, STALE, ActionResult
 from services.cases.statuses import Status, move
 from services.cases.units import ticket_unit
 from services.common.actor import Actor, Completion
 from services.people.roles import Department
+from services.pushes.purposes import Purpose
+from services.repairs.acting import acting, approvers_of, people, team_leads
 from services.repairs.cards import repair_card
-from services.repairs.filing import notify_survey_team
+from services.repairs.countersign import countersign, request_countersign, withdraw_countersign
+from services.repairs.filing import TEAM_LEADS, notify_survey_team
+from services.repairs.finance import tell_finance
 from services.repairs.permissions import RepairAction, repair_buttons, repair_permitted, state_of
 from services.repairs.rules import (
-    APPROVER_RULES,
     BUILDER_SURVEY_ABOVE,
     CALLBACK_WORKING_DAYS,
     SURVEY_WORKING_DAYS,
-    Approver,
     Trade,
     approval_chain,
     from_fen,
@@ -49,14 +59,14 @@ from storage.uow import UnitOfWork
 
 async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, now: datetime) -> ActionResult:
     if code == "view":
-        card = await repair_card(uow, ticket, Msg(N_("Repair details")))
+        card = await repair_card(uow, ticket, Msg(N_("Repair details")), viewer=staff, now=now)
         return ActionResult([Reply(card, await repair_buttons(uow, staff, ticket))])
     try:
         action = RepairAction(code)
     except ValueError:
         return ActionResult(refusal=NOT_VALID)
-    worker_id, waiting = await state_of(uow, ticket)
-    if not repair_permitted(staff, ticket, action, worker_id=worker_id, waiting_for=waiting):
+    state = await state_of(uow, ticket)
+    if not repair_permitted(staff, ticket, action, state):
         return ActionResult(refusal=N_("This action is not available to you at this stage of the repair."))
     context: dict[str, Any] = {"ticket": ticket.id}
     if action is RepairAction.APPROVE:
@@ -65,30 +75,23 @@ async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, 
         return ActionResult([await assign(uow, staff, ticket, staff, now)])
     if action is RepairAction.CHECK_PASS:
         return ActionResult([await check_passed(uow, staff, ticket, now)])
+    if action is RepairAction.COUNTERSIGN:
+        return ActionResult([await countersign(uow, staff, ticket, now)])
+    if action is RepairAction.CALLBACK:
+        # Whoever records the callback makes the call: the owner's number, in full (DOMAIN 5.2).
+        card = await repair_card(uow, ticket, Msg(N_("📞 Please call the owner, then record the ratings below.")),
+                                 viewer=staff, now=now, calls_owner=True)
+        return ActionResult([Reply(card)], begin=("repair_callback", context))
     if action is RepairAction.ASSIGN:
         members = await uow.staff.reachable(ticket.project_id, departments=[Department.REPAIR])
-        context["workers"] = [[str(p.id), p.name] for p in members if p.id != worker_id]
+        context["workers"] = [[str(p.id), p.name] for p in members if p.id != state.worker_id]
         if not context["workers"]:
             return ActionResult(refusal=N_("Nobody else in the repair team is on the bot."))
     dialogs = {RepairAction.SURVEY: "repair_survey", RepairAction.OVERRIDE: "repair_override",
                RepairAction.REJECT: "repair_reject", RepairAction.ASSIGN: "repair_assign",
                RepairAction.EXTEND: "repair_extend", RepairAction.COMPLETE: "repair_complete",
-               RepairAction.CHECK_FAIL: "repair_check_fail", RepairAction.CALLBACK: "repair_callback"}
+               RepairAction.CHECK_FAIL: "repair_check_fail", RepairAction.OBJECT: "repair_object"}
     return ActionResult(begin=(dialogs[action], context))
-
-
-async def _acting(
-    uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], action: RepairAction
-) -> tuple[Staff, Ticket] | None:
-    """The presser and the repair, if the action is still theirs to take (the case may have moved on)."""
-    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
-    ticket = await uow.tickets.get(int(answers["ticket"]), lock=True) if answers.get("ticket") is not None else None
-    if staff is None or ticket is None:
-        return None
-    worker_id, waiting = await state_of(uow, ticket)
-    if not repair_permitted(staff, ticket, action, worker_id=worker_id, waiting_for=waiting):
-        return None
-    return staff, ticket
 
 
 async def _repair(uow: UnitOfWork, ticket: Ticket) -> Repair:
@@ -112,26 +115,16 @@ async def _zone_and_calendar(uow: UnitOfWork, ticket: Ticket) -> tuple[str, Any]
 # ---------------------------------------------------------------- notifications
 
 
-async def _people(uow: UnitOfWork, ticket: Ticket, *departments: str) -> list[Staff]:
-    return list(await uow.staff.reachable(ticket.project_id, departments=list(departments)))
-
-
-async def approvers_of(uow: UnitOfWork, ticket: Ticket, step: str) -> list[Staff]:
-    rule = APPROVER_RULES[Approver(step)]
-    return list(await uow.staff.reachable(ticket.project_id, roles=[rule.role],
-                                          departments=[rule.department] if rule.department else []))
-
-
 async def notify_approvers(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, approval: CostApproval,
                            now: datetime) -> int:
     waiting = next((s for s in approval.steps if s["status"] == "pending"), None)
     if waiting is None:
         return 0
-    people = await approvers_of(uow, ticket, waiting["step"])
+    deciders = await approvers_of(uow, ticket, waiting["step"])
     stage = N_("💰 Cost approval needed for {number}: {amount}") if approval.stage == "estimate" else \
         N_("💰 Settlement approval needed for {number}: {amount}")
     headline = Msg(stage, {"number": ticket.number, "amount": Money(str(from_fen(approval.amount_fen)))})
-    sent = await notify_staff(uow, people, ticket, event, headline, now, with_media=False)
+    sent = await notify_staff(uow, deciders, ticket, event, headline, now, with_media=False)
     if not sent:
         await notify_customer_service(uow, ticket, event, Msg(
             N_("⚠️ Nobody who may approve the cost of {number} can be reached on the bot"), {"number": ticket.number}),
@@ -143,11 +136,12 @@ async def notify_approvers(uow: UnitOfWork, ticket: Ticket, event: TicketEvent, 
 
 
 async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    acting = await _acting(uow, actor, answers, RepairAction.SURVEY)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.SURVEY)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     repair = await _repair(uow, ticket)
+    await withdraw_countersign(uow, ticket, now)  # normally withdrawn already, when the estimate was rejected
     estimate = Decimal(str(answers["estimate"]))
     trades = [Trade(t).value for t in answers["trades"]]
     survey = SiteSurvey(
@@ -174,11 +168,6 @@ async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     event = await record(uow, ticket, "surveyed", now, actor="staff", staff_id=staff.id, survey=survey.id,
                          responsible=survey.responsible, component=survey.component, trades=trades,
                          estimate=str(estimate), warranty_class=repair.warranty_class, payer=repair.payer)
-    if estimate > BUILDER_SURVEY_ABOVE:
-        builders = await _people(uow, ticket, Department.BUILDER)
-        await notify_staff(uow, builders, ticket, event, Msg(
-            N_("🏗 Site survey of {number} to countersign (《现场勘察会签表》)"), {"number": ticket.number}), now,
-            with_media=False)
     orders = await uow.repairs.orders_of(ticket.id)
     order = WorkOrder(
         ticket_id=ticket.id, number=f"{ticket.number}-{len(orders) + 1}", survey_id=survey.id,
@@ -207,6 +196,8 @@ async def complete_survey(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     else:
         await issue(uow, ticket, order, now)
         text = Msg(N_("Survey recorded. Work order {order} was issued to the repair team."), {"order": Plain(order.number)})
+    if estimate > BUILDER_SURVEY_ABOVE:  # asked after the status change: their card shows where the repair stands
+        await request_countersign(uow, ticket, survey, event, now)
     return Completion((Reply(text, await repair_buttons(uow, staff, ticket)),))
 
 
@@ -223,7 +214,7 @@ async def issue(uow: UnitOfWork, ticket: Ticket, order: WorkOrder, now: datetime
                          trades=order.trades, due=order.due.isoformat())
     headline = Msg(N_("🔧 Work order {order} (type {type}), due {date}"),
                    {"order": Plain(order.number), "type": order.order_type, "date": DateText(order.due)})
-    await notify_staff(uow, await _people(uow, ticket, Department.REPAIR), ticket, event, headline, now)
+    await notify_staff(uow, await people(uow, ticket, Department.REPAIR), ticket, event, headline, now)
     lines: list[Text] = [Msg(N_("A work order for your repair {number} has been issued; it is due by {date}. The "
                                 "repair team will agree the visit with you."),
                              {"number": ticket.number, "date": DateText(order.due)})]
@@ -241,10 +232,10 @@ OVERRIDE_CHOICES = {"A": ("A", "builder"), "B_company": ("B", "company"), "B_own
 
 
 async def complete_override(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    acting = await _acting(uow, actor, answers, RepairAction.OVERRIDE)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.OVERRIDE)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     repair = await _repair(uow, ticket)
     warranty_class, payer = OVERRIDE_CHOICES[str(answers["choice"])]
     before = (repair.warranty_class, repair.payer)
@@ -291,7 +282,7 @@ async def approve(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) 
         await issue(uow, ticket, order, now)
         return Reply(Msg(N_("Approved {amount}. Work order {order} was issued."),
                          {"amount": amount, "order": Plain(order.number)}))
-    checkers = await _people(uow, ticket, Department.CUSTOMER_SERVICE, Department.OFFICE)
+    checkers = await people(uow, ticket, Department.CUSTOMER_SERVICE, Department.OFFICE)
     await notify_staff(uow, checkers, ticket, event, Msg(
         N_("✔️ The settlement of {number} is approved; please check the repair"), {"number": ticket.number}), now,
         with_media=False)
@@ -299,10 +290,10 @@ async def approve(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) 
 
 
 async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    acting = await _acting(uow, actor, answers, RepairAction.REJECT)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.REJECT)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     approval = await uow.repairs.pending_approval(ticket.id, lock=True)
     assert approval is not None
     reason = str(answers["reason"])
@@ -311,7 +302,7 @@ async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     order = await _order(uow, ticket)
     event = await record(uow, ticket, "cost_rejected", now, actor="staff", staff_id=staff.id, approval=approval.id,
                          step=current["step"], stage=approval.stage, reason=reason)
-    extra = Field(Msg(N_("Reason")), Plain(reason))
+    # Everyone told gets the card, which shows who rejected it and why until it is redone.
     if approval.stage == "estimate":
         # Back to the survey: a new estimate (and a new work order) is needed.
         zone, calendar = await _zone_and_calendar(uow, ticket)
@@ -319,19 +310,29 @@ async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
         move(ticket, Status.SURVEY)
         ticket.progress_reported_at = None
         ticket.progress_due = due_after_working_days(calendar, now, SURVEY_WORKING_DAYS, zone)
+        await withdraw_countersign(uow, ticket, now)
         await notify_survey_team(uow, ticket, event, now, Msg(
             N_("❌ The estimate for {number} was rejected: please survey again"), {"number": ticket.number}))
     else:
         # The settlement goes back to the team lead, who records completion again with a corrected amount.
         order.status, order.completed_at = "in_progress", None
         move(ticket, Status.IN_PROGRESS)
-        await notify_staff(uow, await _people(uow, ticket, Department.REPAIR), ticket, event, Msg(
+        await notify_staff(uow, await people(uow, ticket, Department.REPAIR), ticket, event, Msg(
             N_("❌ The settlement of {number} was rejected: record the completion again"), {"number": ticket.number}),
-            now, with_media=False, extra=extra)
+            now, with_media=False)
     return Completion((Reply(Msg(N_("Rejected; the reason was sent on.")), await repair_buttons(uow, staff, ticket)),))
 
 
 # ---------------------------------------------------------------- the job (DOMAIN 2.4)
+
+
+async def _tell_leads(uow: UnitOfWork, ticket: Ticket, actor: Staff, event: TicketEvent, headline: Msg,
+                      now: datetime, *, extra: Text | None = None) -> None:
+    """The repair team's lead is told what a worker did on a job (taken, more time asked, done);
+    a lead acting himself tells nobody."""
+    if actor.department == Department.REPAIR and actor.role in TEAM_LEADS:
+        return
+    await notify_staff(uow, await team_leads(uow, ticket), ticket, event, headline, now, with_media=False, extra=extra)
 
 
 async def assign(uow: UnitOfWork, staff: Staff, ticket: Ticket, worker: Staff, now: datetime) -> Reply:
@@ -340,22 +341,31 @@ async def assign(uow: UnitOfWork, staff: Staff, ticket: Ticket, worker: Staff, n
     ticket.handler_id = worker.id
     move(ticket, Status.IN_PROGRESS)
     event = await record(uow, ticket, "worker_assigned", now, actor="staff", staff_id=staff.id, worker=worker.id)
+    due: Text = DateText(order.due) if order.due else "—"
     if worker.id != staff.id:
         await notify_staff(uow, [worker], ticket, event, Msg(N_("👷 You are assigned to {order}, due {date}"), {
-            "order": Plain(order.number), "date": DateText(order.due) if order.due else "—"}), now)
+            "order": Plain(order.number), "date": due}), now)
+    await _tell_leads(uow, ticket, staff, event, Msg(N_("🔧 {name} took {order}, due {date}"), {
+        "name": Plain(worker.name), "order": Plain(order.number), "date": due}), now)
     await notify_owner(uow, ticket, event, Msg(
         N_("{name} of our repair team will carry out your repair {number} and contact you about the visit."),
         {"name": Plain(worker.name), "number": ticket.number}), now)
+    if worker.id == staff.id:
+        # The worker's own card: the owner's number to arrange the visit, and what he can do next.
+        card = await repair_card(uow, ticket, Msg(N_("🔧 You took {order}, due {date}. Please call the owner to "
+                                                     "arrange the visit."), {"order": Plain(order.number), "date": due}),
+                                 viewer=worker, now=now)
+        return Reply(card, await repair_buttons(uow, staff, ticket))
     return Reply(Msg(N_("{name} works on {order}; due {date}."), {
-        "name": Plain(worker.name), "order": Plain(order.number), "date": DateText(order.due) if order.due else "—"}),
+        "name": Plain(worker.name), "order": Plain(order.number), "date": due}),
         await repair_buttons(uow, staff, ticket))
 
 
 async def complete_assign(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    acting = await _acting(uow, actor, answers, RepairAction.ASSIGN)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.ASSIGN)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     worker = await uow.staff.get(int(answers["worker"]))
     if worker is None or not worker.active or worker.department != Department.REPAIR:
         return STALE
@@ -364,10 +374,10 @@ async def complete_assign(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
 
 async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     """A longer job needs the owner's consent before the deadline moves (DOMAIN 2.4)."""
-    acting = await _acting(uow, actor, answers, RepairAction.EXTEND)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.EXTEND)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     until, reason = date.fromisoformat(str(answers["until"])), str(answers["reason"])
     if ticket.resolve_due and until <= ticket.resolve_due:
         return Completion((Reply(Msg(N_("The new date must be after the current deadline, {date}."),
@@ -378,24 +388,35 @@ async def complete_extend(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     await notify_owner(uow, ticket, event, Lines((
         Msg(N_("Your repair {number} needs more time: until {date}."), {"number": ticket.number, "date": DateText(until)}),
         Field(Msg(N_("Reason")), Plain(reason)), Msg(N_("Do you agree? The deadline only moves if you do.")))), now, buttons)
+    await _tell_leads(uow, ticket, staff, event, Msg(
+        N_("⏳ {name} asked the owner of {number} for more time: until {date}"),
+        {"name": Plain(staff.name), "number": ticket.number, "date": DateText(until)}), now,
+        extra=Field(Msg(N_("Reason")), Plain(reason)))
     return Completion((Reply(Msg(N_("The owner has been asked to agree to {date}."), {"date": DateText(until)}),
                              await repair_buttons(uow, staff, ticket)),))
 
 
-async def extension_agreed(uow: UnitOfWork, ticket: Ticket, until: date) -> None:
+async def extension_agreed(uow: UnitOfWork, ticket: Ticket, until: date, now: datetime) -> None:
+    """The owner agreed: the work order's deadline moves too, and the team's lead is told (the
+    worker hears it as the case's handler)."""
     order = await uow.repairs.current_order(ticket.id, lock=True)
-    if order is not None:
-        order.due = until
+    if order is None:
+        return
+    order.due = until
+    headline = Msg(N_("⏳ The owner agreed to more time: {order} is now due {date}"),
+                   {"order": Plain(order.number), "date": DateText(until)})
+    await send_card(uow, await team_leads(uow, ticket, besides=ticket.handler_id), ticket, f"ticket:{ticket.id}:order:{order.id}:due:{until}",
+                    headline, now, not_before=await staff_delivery(uow, ticket, now), purpose=Purpose.CASE)
 
 
 # ---------------------------------------------------------------- completion and check (DOMAIN 2.5, 2.6)
 
 
 async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    acting = await _acting(uow, actor, answers, RepairAction.COMPLETE)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.COMPLETE)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     order = await _order(uow, ticket)
     repair = await _repair(uow, ticket)
     settlement = Decimal(str(answers["settlement"]))
@@ -411,16 +432,9 @@ async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[st
     await cancel_reminders(uow, ticket, "resolve")
     event = await record(uow, ticket, "completed", now, actor="staff", staff_id=staff.id, order=order.number,
                          work_done=order.work_done, settlement=str(settlement), attachments=len(attachments))
-    finance = await _people(uow, ticket, Department.FINANCE)
-    if order.audit_required:
-        audit = await record(uow, ticket, "audit_flagged", now, order=order.number, settlement=str(settlement))
-        await notify_staff(uow, finance, ticket, audit, Msg(N_("🔎 Settlement of {number} is over 20,000 yuan: audit"
-                                                               " it"), {"number": ticket.number}), now, with_media=False)
-    if order.deposit_deduction and settlement > 0:
-        deduction = await record(uow, ticket, "deposit_deduction", now, order=order.number, amount=str(settlement))
-        await notify_staff(uow, finance, ticket, deduction, Msg(
-            N_("🏗 Deduct {amount} from the builder's quality deposit for {number} (class A)"),
-            {"amount": Money(str(settlement)), "number": ticket.number}), now, with_media=False)
+    await tell_finance(uow, ticket, order, settlement, now)
+    await _tell_leads(uow, ticket, staff, event, Msg(N_("✔️ {name} reported {order} done"), {
+        "name": Plain(staff.name), "order": Plain(order.number)}), now)
     # A settlement above the approved estimate needs the approval its own amount requires.
     approved = max((a.amount_fen for a in await uow.repairs.approvals_of(ticket.id)
                     if a.status == "approved" and a.work_order_id == order.id), default=0)
@@ -435,7 +449,7 @@ async def complete_completion(uow: UnitOfWork, actor: Actor, answers: Mapping[st
                                  amount=str(settlement), chain=[a.value for a in chain])
         await notify_approvers(uow, ticket, requested, approval, now)
     else:
-        checkers = await _people(uow, ticket, Department.CUSTOMER_SERVICE, Department.OFFICE)
+        checkers = await people(uow, ticket, Department.CUSTOMER_SERVICE, Department.OFFICE)
         await notify_staff(uow, checkers, ticket, event, Msg(N_("🔍 {number} is repaired: please check it"),
                                                               {"number": ticket.number}), now, media=attachments)
     text = Msg(N_("Completion of {order} recorded; customer service will check it."), {"order": Plain(order.number)})
@@ -458,17 +472,17 @@ async def check_passed(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datet
 
 
 async def complete_check_fail(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    acting = await _acting(uow, actor, answers, RepairAction.CHECK_FAIL)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.CHECK_FAIL)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     order = await _order(uow, ticket)
     order.status, order.completed_at = "in_progress", None
     move(ticket, Status.IN_PROGRESS)
     reason = str(answers["reason"])
     event = await record(uow, ticket, "check_failed", now, actor="staff", staff_id=staff.id, reason=reason)
-    people = await _people(uow, ticket, Department.REPAIR)
-    await notify_staff(uow, people, ticket, event, Msg(N_("↩️ {number} did not pass the check"), {"number": ticket.number}),
+    team = await people(uow, ticket, Department.REPAIR)
+    await notify_staff(uow, team, ticket, event, Msg(N_("↩️ {number} did not pass the check"), {"number": ticket.number}),
                        now, with_media=False, extra=Field(Msg(N_("Reason")), Plain(reason)))
     return Completion((Reply(Msg(N_("Sent back to the repair team.")), await repair_buttons(uow, staff, ticket)),))
 
@@ -486,10 +500,10 @@ async def reopened(uow: UnitOfWork, ticket: Ticket) -> None:
 
 async def complete_callback(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     """Customer service records the ratings the owner gave on the phone."""
-    acting = await _acting(uow, actor, answers, RepairAction.CALLBACK)
-    if acting is None:
+    found = await acting(uow, actor, answers, RepairAction.CALLBACK)
+    if found is None:
         return STALE
-    staff, ticket = acting
+    staff, ticket = found
     await rate(uow, ticket, int(answers["quality"]), int(answers["attitude"]), answers.get("comment"), now,
                staff=staff)
     return Completion((Reply(Msg(N_("Callback recorded for {number}."), {"number": ticket.number})),))

@@ -27,8 +27,9 @@ class RepairKind:
     def category_label(self, ticket: Ticket) -> Msg:
         return cards.category_label(ticket)
 
-    async def staff_card(self, uow: UnitOfWork, ticket: Ticket, headline: Msg) -> Text:
-        return await cards.repair_card(uow, ticket, headline)
+    async def staff_card(self, uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: Staff | None = None,
+                         now: datetime | None = None) -> Text:
+        return await cards.repair_card(uow, ticket, headline, viewer=viewer, now=now)
 
     async def staff_buttons(self, uow: UnitOfWork, staff: Staff, ticket: Ticket) -> Buttons:
         return await repair_buttons(uow, staff, ticket)
@@ -50,8 +51,8 @@ class RepairKind:
             return [Deadline("resolve", ticket.resolve_due, N_("Resolution"))]
         return []
 
-    async def extension_agreed(self, uow: UnitOfWork, ticket: Ticket, until: date) -> None:
-        await flow.extension_agreed(uow, ticket, until)
+    async def extension_agreed(self, uow: UnitOfWork, ticket: Ticket, until: date, now: datetime) -> None:
+        await flow.extension_agreed(uow, ticket, until, now)
 
     async def reopen(self, uow: UnitOfWork, ticket: Ticket) -> None:
         await flow.reopened(uow, ticket)

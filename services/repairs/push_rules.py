@@ -13,8 +13,8 @@ from services.cases.statuses import Status
 from services.people.roles import Department
 from services.pushes.purposes import Purpose
 from services.pushes.rules import Place, PlanRound
+from services.repairs.acting import approvers_of
 from services.repairs.filing import KIND
-from services.repairs.flow import approvers_of
 from storage.models import Ticket
 
 

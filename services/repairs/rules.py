@@ -58,6 +58,15 @@ class Responsible(StrEnum):
     OWNER = "owner"  # 业主: damage by use or the owner's own decoration
 
 
+class Countersign(StrEnum):
+    """The builder's answer to a survey it must countersign (《现场勘察会签表》, over 500 yuan)."""
+
+    PENDING = "pending"
+    SIGNED = "signed"
+    OBJECTED = "objected"  # with a reason
+    WITHDRAWN = "withdrawn"  # the estimate was rejected: the survey is redone, the request is void
+
+
 SURVEY_WORKING_DAYS = 1  # DOMAIN 2.3
 SINGLE_TRADE_WORKING_DAYS = 3  # DOMAIN 2.4
 MULTI_TRADE_WORKING_DAYS = 7

@@ -61,6 +61,12 @@ class SiteSurvey(Base):
     estimate_fen: Mapped[int] = mapped_column(BigInteger)  # money in fen: exact on both databases
     builder_representative: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The builder's countersignature (over 500 yuan, DOMAIN 2.3): pending | signed | objected |
+    # withdrawn (the survey was redone); None when the survey needs none.
+    countersign: Mapped[str | None] = mapped_column(String(12))
+    countersigned_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    countersigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    countersign_note: Mapped[str | None] = mapped_column(Text)  # the builder's objection
 
 
 class WorkOrder(Base):

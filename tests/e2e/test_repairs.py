@@ -250,6 +250,7 @@ async def test_settlement_over_approval_audit_check_failure_and_phone_callback(
     assert "验收不合格" in lead.texts()[-1] and (await _ticket(harness, number)).status == "in_progress"
     await record_completion(lead, ticket, "补打发泡胶并收口。", "25000")  # already approved: no second approval
     assert "请验收" in agent.texts()[-1]
+    assert sum("请审计" in text for text in harness.person(crew.finance).texts()) == 1  # the same amount: once
     await agent.press("验收合格")
     await li.press("是，已解决")
     assert (await _ticket(harness, number)).status == "confirmed"

@@ -70,3 +70,44 @@ async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_the_sandbox_keeps_its_chats_and_demo_clock_across_restarts(tmp_path: Path) -> None:
+    """Issue 12, item 16: the demo clock starts inside working hours and keeps its offset; the page's chats
+    (and the photos in them) are still there after `make run` is started again."""
+    port, web_port = _free_port(), _free_port()
+    base, page = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{web_port}"
+    wang = 1001
+    process = await _sandbox(tmp_path, port, web_port)
+    try:
+        async with ClientSession() as http:
+            async with http.get(f"{page}/api/clock") as response:
+                clock = await response.json()
+            assert clock["working"], clock  # a new sandbox starts inside working hours, whatever the real time
+            async with http.post(f"{page}/api/clock", json={"hours": 1}) as response:
+                offset = (await response.json())["offset_seconds"]
+            assert offset == clock["offset_seconds"] + 3600
+            await http.post(f"{base}/_sandbox/updates", json={"user": wang, "kind": "photo", "hex": "89504e470d0a1a0a"})
+        await _answers(base, wang, "/menu")
+        async with ClientSession() as http, http.get(f"{page}/api/chats/{wang}") as response:
+            before = (await response.json())["messages"]
+    finally:
+        process.terminate()
+        await process.wait()
+    assert (tmp_path / "bot.db.sandbox" / "chat-log.json").exists()
+
+    process = await _sandbox(tmp_path, port, web_port)
+    try:
+        async with ClientSession() as http:
+            async with http.get(f"{page}/api/clock") as response:
+                assert (await response.json())["offset_seconds"] == offset  # the same demo time as real time goes on
+            async with http.get(f"{page}/api/chats/{wang}") as response:
+                assert (await response.json())["messages"] == before
+            photo = next(m["photo"] for m in before if m.get("photo"))
+            async with http.get(f"{page}/api/files/{photo}") as response:
+                assert (response.status, await response.read()) == (200, bytes.fromhex("89504e470d0a1a0a"))
+        replies = await _answers(base, wang, "/menu")  # the chat goes on after what it showed
+        assert replies[0]["message_id"] > max(m["message_id"] for m in before)
+    finally:
+        process.terminate()
+        await process.wait()

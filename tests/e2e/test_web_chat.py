@@ -9,16 +9,35 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp import web
 
 from bot.sandbox.demo import seed_demo, staff_user_id
 from bot.sandbox.web import ChatPage
+from tests.e2e.test_complaints import file_complaint
 from tests.harness import BotHarness
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs chromium and chromium-driver")
+
+
+def _chrome(tmp_path: Path) -> WebDriver:
+    """Headless Chromium through Debian's chromedriver, in a profile of its own."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
 
 
 @pytest.fixture
@@ -69,26 +88,64 @@ async def test_the_demo_is_seeded_once_and_the_clock_control_moves_the_services_
     assert harness.clock.now() - before == timedelta(days=2, hours=3)
 
 
+async def test_the_page_shows_the_demo_clock_its_working_hours_and_moves_to_the_next_working_morning(
+    page_url: str, harness: BotHarness
+) -> None:
+    """Issue 12, item 16: at night staff see nothing (pushes wait for 09:00–20:00): the page says so and
+    moves the clock to the next working morning in one step."""
+    from datetime import UTC, datetime
+
+    from aiohttp import ClientSession
+
+    harness.clock.set(datetime(2026, 9, 30, 14, 30, tzinfo=UTC))  # 22:30 on the eve of 国庆 in Shanghai
+    async with ClientSession() as http:
+        async with http.get(page_url + "api/clock") as response:
+            clock = await response.json()
+        assert (clock["now"], clock["working"]) == ("2026-09-30 22:30 Wed", False)
+        async with http.post(page_url + "api/clock", json={"to": "next_working_morning"}) as response:
+            clock = await response.json()
+        # 1–7 October are the National Day holiday: the next working morning is the 8th.
+        assert (clock["now"], clock["working"]) == ("2026-10-08 09:00 Thu", True)
+        async with http.post(page_url + "api/clock", json={"hours": 1}) as response:
+            assert (await response.json())["now"] == "2026-10-08 10:00 Thu"
+        async with http.get(page_url) as response:
+            page = await response.text()
+        assert "下个工作日 09:00" in page and "+1 小时" in page and 'id="off-hours"' in page
+
+
+async def test_the_bots_answer_to_a_press_reaches_the_page(page_url: str, harness: BotHarness) -> None:
+    """Issue 12, item 15: a refused press is answered with an alert (answerCallbackQuery, show_alert); the
+    page gets it with the press's update id, to show it as Telegram does."""
+    from aiohttp import ClientSession
+
+    owner = 1001
+    async with ClientSession() as http:
+        await http.post(page_url + f"api/chats/{owner}/text", json={"text": "/menu"})
+        await harness.settle()
+        menu = harness.emulator.last_bot_message(owner)
+        async with http.post(page_url + f"api/chats/{owner}/press",
+                             json={"message_id": menu["message_id"], "data": "x9:forged"}) as response:
+            update_id = (await response.json())["update_id"]
+        await harness.settle()
+        async with http.get(page_url + f"api/chats/{owner}") as response:
+            answers = (await response.json())["answers"]
+        async with http.get(page_url + f"api/chats/{staff_user_id(0)}") as response:
+            assert (await response.json())["answers"] == []  # only the presser's own
+    assert answers == [{"update_id": update_id, "text": "该按钮无效。", "show_alert": True}]
+
+
 @needs_browser
 async def test_owner_files_a_complaint_and_staff_accept_it_in_the_browser(
     page_url: str, harness: BotHarness, tmp_path: Path
 ) -> None:
     import asyncio
 
-    from selenium import webdriver
     from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,900", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = await asyncio.to_thread(webdriver.Chrome, service=Service(str(CHROMEDRIVER)), options=options)
+    driver = await asyncio.to_thread(_chrome, tmp_path)
 
     async def run(action: Callable[[], object]) -> object:
         return await asyncio.to_thread(action)
@@ -146,7 +203,52 @@ async def test_owner_files_a_complaint_and_staff_accept_it_in_the_browser(
         assert "地下车库照明坏了一周" in str(owner_log)
         await run(lambda: driver.save_screenshot(str(tmp_path / "web-chat.png")))
         assert (tmp_path / "web-chat.png").stat().st_size > 10_000
+
         if os.environ.get("ESTATEBOT_SCREENSHOT_DIR"):  # refreshing docs/web-chat.png for the README
             shutil.copy(tmp_path / "web-chat.png", Path(os.environ["ESTATEBOT_SCREENSHOT_DIR"]) / "web-chat.png")
     finally:
         await run(driver.quit)
+
+
+@needs_browser
+async def test_a_refused_press_shows_its_alert_and_the_header_the_demo_clock(
+    page_url: str, harness: BotHarness, tmp_path: Path
+) -> None:
+    """Issue 12, item 15: the bot refuses a second 受理 with an alert (answerCallbackQuery, show_alert); the
+    page shows it as Telegram does — a dialog over that chat until OK — and the demo clock in the header."""
+    import asyncio
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    owner, member, manager = 1001, staff_user_id(2), staff_user_id(3)  # 王芳, 钱质检 and 周主管 (质管部)
+    number = await file_complaint(harness.person(owner, "王芳"), "服务态度", "地下车库照明坏了一周，没人处理。")
+    await harness.person(member, "钱质检").press("受理")
+    driver = await asyncio.to_thread(_chrome, tmp_path)
+
+    def in_browser() -> tuple[str, str]:
+        driver.get(page_url)
+        for user in (owner, manager):
+            Select(driver.find_element(By.ID, "persona")).select_by_value(str(user))
+            driver.find_element(By.ID, "open").click()
+        pane = driver.find_element(By.CSS_SELECTOR, f'section.pane[data-user="{manager}"]')
+        WebDriverWait(driver, 20).until(lambda d: any("受理" in b.text for b in pane.find_elements(
+            By.CSS_SELECTOR, ".inline button")))
+        [accept] = [b for b in pane.find_elements(By.CSS_SELECTOR, ".inline button") if "受理" in b.text]
+        accept.click()
+        alert = WebDriverWait(driver, 20).until(lambda d: pane.find_element(By.CSS_SELECTOR, ".alert .box"))
+        assert not driver.find_elements(By.CSS_SELECTOR, f'section.pane[data-user="{owner}"] .alert')
+        text, header = alert.text, driver.find_element(By.TAG_NAME, "header").text
+        driver.save_screenshot(str(tmp_path / "web-chat-alert.png"))
+        pane.find_element(By.CSS_SELECTOR, ".alert-ok").click()
+        WebDriverWait(driver, 10).until(lambda d: not pane.find_elements(By.CSS_SELECTOR, ".alert"))
+        return text, header
+
+    try:
+        text, header = await asyncio.to_thread(in_browser)
+    finally:
+        await asyncio.to_thread(driver.quit)
+    assert "该案件已被受理" in text and number.startswith("TS-")
+    assert "2026-11-23 10:" in header and "工作时间" in header and "下个工作日 09:00" in header
+    if os.environ.get("ESTATEBOT_SCREENSHOT_DIR"):
+        shutil.copy(tmp_path / "web-chat-alert.png", Path(os.environ["ESTATEBOT_SCREENSHOT_DIR"]) / "web-chat-alert.png")
