@@ -125,8 +125,12 @@ class Runtime:
     async def start_background(self, transport: Transport) -> None:
         await self.start_sender(transport)
         if self.plan_in_background and self.planner is None:
-            self.planner = PlannerLoop(self.sessionmaker, self.clock, self.wake_sender)
+            self.planner = self.planner_loop()
             self.planner.start()
+
+    def planner_loop(self) -> PlannerLoop:
+        """The push planner on this runtime's clock, with the operator's rule settings."""
+        return PlannerLoop(self.sessionmaker, self.clock, self.wake_sender, settings=self.settings.rule_settings)
 
     async def stop_background(self) -> None:
         planner, self.planner = self.planner, None

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.common.clock import Clock
 from services.pushes.planner import plan
+from services.pushes.rules import RuleSettings
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -23,9 +24,10 @@ log = logging.getLogger(__name__)
 class PlannerLoop:
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, wake_sender: Callable[[], None],
-        interval: float = 60.0,
+        interval: float = 60.0, settings: RuleSettings | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._settings = settings or RuleSettings()
         self._clock = clock
         self._wake_sender = wake_sender
         self._interval = interval
@@ -34,7 +36,7 @@ class PlannerLoop:
 
     async def run_once(self) -> int:
         async with UnitOfWork(self._sessionmaker) as uow:
-            report = await plan(uow, self._clock.now())
+            report = await plan(uow, self._clock.now(), settings=self._settings)
             await uow.commit()
         planned = len(report.keys) + report.closed_unconfirmed
         if planned:

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.locale import SUPPORTED_LOCALES
+from services.pushes.rules import RuleSettings
 
 TELEGRAM_API = "https://api.telegram.org"
 
@@ -28,6 +29,14 @@ class Settings(BaseSettings):
     sandbox_port: int = 8081  # the Bot API emulator in `make run` without a token
     sandbox_web_port: int = 8000  # the sandbox's web chat page
     log_level: str = "INFO"
+    # An overdue case is escalated every working day; one level up (department and customer-service
+    # managers → company leadership in charge → general manager) after this many working days.
+    escalate_after_working_days: int = Field(default=3, ge=1, le=30)
+
+    @property
+    def rule_settings(self) -> RuleSettings:
+        """What the push rules read from these settings (services never import ``bot``)."""
+        return RuleSettings(escalate_after_working_days=self.escalate_after_working_days)
 
     @field_validator("default_locale")
     @classmethod

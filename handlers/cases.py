@@ -11,8 +11,8 @@ from dialogs.actions import Action, OwnerCasePress, StaffCasePress
 from dialogs.engine import Reply
 from handlers import conversation
 from handlers.inbound import ButtonIn, Context, MessageIn, Response
-from handlers.router import Router
-from services.cases import owner_actions, staff_actions
+from handlers.router import NOT_VALID, Router
+from services.cases import lookup, owner_actions, staff_actions
 from services.cases.kinds import registered_kinds
 from services.cases.results import ActionResult
 from services.cases.units import filing_context
@@ -49,17 +49,36 @@ def _file(dialog: str) -> Callable[[Context], Awaitable[Response]]:
 
 
 async def _my(ctx: Context, offset: int = 0) -> Response:
-    return Response([await owner_actions.my_cases(ctx.uow, ctx.actor, offset)])
+    """Owners: their cases. Staff: the open cases they handle (not the owners' "please link" answer)."""
+    staff = await lookup.acting_staff(ctx.uow, ctx.actor)
+    if staff is not None:
+        return Response([await lookup.staff_my_cases(ctx.uow, staff, ctx.now, offset)])
+    return Response([await owner_actions.my_cases(ctx.uow, ctx.actor, ctx.now, offset)])
 
 
 async def _queue(ctx: Context, offset: int = 0) -> Response:
-    return Response([await staff_actions.queue(ctx.uow, ctx.actor, offset)])
+    return Response([await staff_actions.queue(ctx.uow, ctx.actor, ctx.now, offset)])
+
+
+async def _closed(ctx: Context, offset: int = 0) -> Response:
+    staff = await lookup.acting_staff(ctx.uow, ctx.actor)
+    if staff is None:
+        return Response(alert=NOT_VALID)
+    return Response([await lookup.closed_cases(ctx.uow, staff, ctx.now, offset)])
 
 
 async def _typed_number(ctx: Context, message: MessageIn) -> Response | None:
-    if message.kind != "text" or not message.text or not ctx.actor.identity.is_owner:
+    """A typed case number opens the case for staff who may see it and for the owner whose it is;
+    anyone else gets the same "no such case" answer whether or not it exists."""
+    number = lookup.typed_number(message.text) if message.kind == "text" and message.text else None
+    if number is None:
         return None
-    found: Reply | None = await owner_actions.find_own_case(ctx.uow, ctx.actor, message.text)
+    staff = await lookup.acting_staff(ctx.uow, ctx.actor)
+    if staff is not None:
+        return Response([await lookup.find_for_staff(ctx.uow, staff, number, ctx.now)])
+    if not ctx.actor.identity.is_owner:
+        return None
+    found: Reply | None = await owner_actions.find_own_case(ctx.uow, ctx.actor, number, ctx.now)
     return Response([found]) if found is not None else None
 
 
@@ -73,5 +92,6 @@ def register(router: Router) -> None:
     router.menu_item("queue", _queue)
     router.page("my", _my)
     router.page("queue", _queue)
+    router.page("closed", _closed)
     for kind in registered_kinds():  # 📣 投诉, 🛠 报修: the menu entry is the kind's name
         router.menu_item(kind.name, _file(kind.intake_dialog))

@@ -28,7 +28,7 @@ def menu_items(identity: Identity) -> list[tuple[str, str]]:
             ("lang", N_("🌐 Language")),
         ]
     if identity.kind is Kind.STAFF:
-        items = [("queue", N_("🗂 My case queue"))]
+        items = [("queue", N_("🗂 My case queue")), ("my", N_("📋 My cases"))]
         if can_read_communication_log(identity.department or "", identity.role or ""):
             items.append(("inbox", N_("📥 Messages from customers")))
         items.append(("lang", N_("🌐 Language")))
@@ -83,8 +83,9 @@ def help_text(identity: Identity) -> Reply:
         lines.insert(1, N_("/my — your cases"))
     if identity.kind is Kind.STAFF:
         lines.insert(1, N_("/queue — open cases, oldest deadline first"))
+        lines.insert(2, N_("/my — the open cases you handle; type a case number to open any case"))
     if identity.kind is Kind.STAFF and can_read_communication_log(identity.department or "", identity.role or ""):
-        lines.insert(2, N_("/inbox — open messages from customers"))
+        lines.insert(3, N_("/inbox — open messages from customers"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
 
 

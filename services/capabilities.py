@@ -9,9 +9,11 @@ use case that completes each of its dialogs, and its push rules here (docs/archi
 from __future__ import annotations
 
 from services.calendar.schedule_warning import ScheduleWarningRule
+from services.cases.follow_up import complete_outcome
+from services.cases.history_view import register_event_views
 from services.cases.kinds import register_kind, registered_kinds
 from services.cases.owner_actions import complete_add_info, complete_rating, complete_reopen
-from services.cases.push_rules import ConfirmationRule, DeadlineRule
+from services.cases.push_rules import ConfirmationRule, DeadlineRule, FollowUpRule
 from services.common.actor import Completer
 from services.complaints.actions import (
     complete_assist,
@@ -39,6 +41,7 @@ from services.repairs.flow import (
     complete_survey,
 )
 from services.repairs.flow import complete_extend as complete_repair_extend
+from services.repairs.history_events import REPAIR_EVENT_VIEWS
 from services.repairs.kind import REPAIR
 from services.repairs.push_rules import RepairRule
 
@@ -69,19 +72,25 @@ COMPLETERS: dict[str, Completer] = {
     "repair_callback": complete_callback,
     "repair_object": complete_objection,
     "repair_rating": complete_rating,
+    "follow_up_outcome": complete_outcome,
 }
 
 CASE_KINDS = (COMPLAINT, REPAIR)
+# How each kind's own events read in a case's history.
+EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 # In the order they plan (the order their rows reach a chat within one round).
-PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule())
+PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule())
 
 
 def install() -> None:
-    """Register the case kinds and push rules (idempotent: each is registered once; done on import,
-    and again by the runtime at start, so nothing depends on who imported this module first)."""
+    """Register the case kinds, their events' views and the push rules (idempotent: each is
+    registered once; done on import, and again by the runtime at start, so nothing depends on who
+    imported this module first)."""
     for kind in CASE_KINDS:
         if kind not in registered_kinds():
             register_kind(kind)
+    for views in EVENT_VIEWS:
+        register_event_views(views)
     names = {rule.name for rule in registered_rules()}
     for rule in PUSH_RULES:
         if rule.name not in names:

@@ -13,6 +13,7 @@ from storage.repositories.calendar import CalendarRepository
 from storage.repositories.cases import TicketRepository
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
 from storage.repositories.complaints import RoutingRepository
+from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.inquiries import CommunicationRepository
 from storage.repositories.people import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
 from storage.repositories.pushes import OutboxRepository
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.repairs = RepairRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)
+        self.follow_ups = FollowUpRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         self._committed = False
         return self

@@ -15,8 +15,10 @@ from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.cases.confirmation import confirmation_buttons
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import kind_of, registered_kinds
+from services.cases.lookup import HISTORY, owner_history
 from services.cases.notify import cancel_reminders, notify_workers, owner_button
 from services.cases.numbering import parse_number
+from services.cases.overdue import local_date, owner_late_notice, owner_late_since
 from services.cases.results import NO_LONGER_VALID, NOT_VALID, STALE, ActionResult
 from services.cases.statuses import OWNER_MAY_ADD, STATUS_LABELS, WORKING, Status, move
 from services.cases.units import ticket_unit
@@ -35,7 +37,10 @@ async def owner_press(uow: UnitOfWork, actor: Actor, press: OwnerCasePress, now:
         return ActionResult(refusal=NOT_VALID)
     code = press.action
     if code == "view":
-        return ActionResult([await owner_view(uow, ticket)])
+        return ActionResult([await owner_view(uow, ticket, now)])
+    history = re.fullmatch(r"h([0-9]{1,6})", code)
+    if history is not None:  # the case's history, closed cases too
+        return ActionResult([await owner_history(uow, ticket, int(history[1]))])
     if code == "add" and ticket.status in OWNER_MAY_ADD:
         return ActionResult(begin=("ticket_add_info", {"ticket": ticket.id}))
     answer = re.fullmatch(r"(ok|no|xy|xn)([0-9]{1,9})", code)
@@ -81,7 +86,7 @@ async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agre
     return Reply(text)
 
 
-async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
+async def owner_view(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
     buttons: list[Button] = []
     if ticket.status in OWNER_MAY_ADD:
         buttons.append(owner_button(ticket, N_("➕ Add information"), "add"))
@@ -91,13 +96,17 @@ async def owner_view(uow: UnitOfWork, ticket: Ticket) -> Reply:
         rows = (*confirmation_buttons(ticket, resolution), *rows)
     if ticket.status == Status.CONFIRMED:
         rows = ((owner_button(ticket, N_("⭐ Rate our service"), "rate"),),)
-    return Reply(await kind_of(ticket).owner_card(uow, ticket, await ticket_unit(uow, ticket)), rows)
+    rows = (*rows, (owner_button(ticket, HISTORY, "h0"),))
+    card = await kind_of(ticket).owner_card(uow, ticket, await ticket_unit(uow, ticket))
+    late = owner_late_since(ticket, await local_date(uow, ticket, now))  # told it is late, and what happens next
+    parts = (card, *((owner_late_notice(ticket, late),) if late else ()))
+    return Reply(Lines(parts) if len(parts) > 1 else card, rows)
 
 
 MY_PAGE = 10
 
 
-async def my_cases(uow: UnitOfWork, actor: Actor, offset: int = 0) -> Reply:
+async def my_cases(uow: UnitOfWork, actor: Actor, now: datetime, offset: int = 0) -> Reply:
     if actor.identity.owner_id is None:
         return Reply(Msg(N_("Please link your account first: /start")))
     tickets = await uow.tickets.of_owner(actor.identity.owner_id)
@@ -106,19 +115,23 @@ async def my_cases(uow: UnitOfWork, actor: Actor, offset: int = 0) -> Reply:
     lines: list[Text] = [Msg(N_("Your cases:"))]
     rows: list[tuple[Button, ...]] = []
     page = tickets[offset : offset + MY_PAGE]
+    zones: dict[int | None, str] = {}
     for ticket in page:
+        late = owner_late_since(ticket, await local_date(uow, ticket, now, zones))
         due: Text = Msg(N_(", due {date}"), {"date": DateText(ticket.resolve_due)}) if (
             ticket.status in WORKING and ticket.resolve_due) else ""
-        lines.append(Msg(N_("{number} · {category} · {status}{due}"), {
+        if late is not None:  # the promised date has passed: marked, the case view says what happens next
+            due = Msg(N_(", late: was due {date}"), {"date": DateText(late)})
+        lines.append(Msg(N_("⏰ {number} · {category} · {status}{due}") if late else N_("{number} · {category} · {status}{due}"), {
             "number": ticket.number, "category": kind_of(ticket).category_label(ticket),
             "status": Msg(STATUS_LABELS[ticket.status]), "due": due}))
-        rows.append((Button(Plain(ticket.number), encode(OwnerCasePress(ticket.id, "view"))),))
+        rows.append((Button(Plain(("⏰ " if late else "") + ticket.number), encode(OwnerCasePress(ticket.id, "view"))),))
     note = page_note(offset, len(page), len(tickets))
     return Reply(Lines((*lines, *([note] if note else []))),
                  (*rows, *next_page("my", offset, len(page), len(tickets))))
 
 
-async def find_own_case(uow: UnitOfWork, actor: Actor, text: str) -> Reply | None:
+async def find_own_case(uow: UnitOfWork, actor: Actor, text: str, now: datetime) -> Reply | None:
     """A typed case number: shown only if it is the owner's own (same answer otherwise)."""
     number = parse_number(text)
     if number is None or number[:2] not in {kind.prefix for kind in registered_kinds()}:
@@ -126,7 +139,7 @@ async def find_own_case(uow: UnitOfWork, actor: Actor, text: str) -> Reply | Non
     ticket = await uow.tickets.by_number(number)
     if ticket is None or actor.identity.owner_id is None or ticket.owner_id != actor.identity.owner_id:
         return Reply(Msg(N_("You have no case with the number {number}."), {"number": number}))
-    return await owner_view(uow, ticket)
+    return await owner_view(uow, ticket, now)
 
 
 async def own_ticket(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any]) -> Ticket | None:

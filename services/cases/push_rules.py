@@ -1,8 +1,10 @@
-"""The case rules of the planner: deadline reminders (DOMAIN 1.3, 1.4, 2.4, 4.5) and the owner's
-confirmation (DOMAIN 1.6): reminded after 1 and 2 working days, closed as not confirmed after 3.
+"""The case rules of the planner: deadline reminders and escalations (DOMAIN 1.3, 1.4, 2.4, 4.5) and
+the owner's confirmation (DOMAIN 1.6): reminded after 1 and 2 working days, closed as not confirmed
+after 3; and the low-rating follow-up (回访), reminded until it is done.
 
-Each reminder has a key that makes planning idempotent (``remind:progress:<ticket>:<due date>``),
-so a moved deadline (an agreed extension) gets reminders of its own. Staff are pushed in working
+Each reminder has a key that makes planning idempotent (``remind:progress:<ticket>:<due date>``,
+``overdue:resolve:<ticket>:<due date>:<day>:<level>``), so a moved deadline (an agreed extension)
+gets reminders of its own and an overdue one one alert per working day. Staff are pushed in working
 hours on working days, owners in the delivery window.
 """
 
@@ -12,13 +14,23 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
-from dialogs.text import N_, DateText, Lines, Msg
+from dialogs.text import N_, DateText, Lines, Msg, Plural
 from services.calendar.delivery import delivery_time, working_delivery_time
 from services.calendar.workdays import WorkCalendar
 from services.cases.confirmation import confirmation_buttons, confirmation_request
+from services.cases.follow_up import send_follow_up
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import Deadline, kind_of
-from services.cases.notify import send_card, supervisors, workers
+from services.cases.notify import send_card, workers
+from services.cases.overdue import (
+    ESCALATED,
+    LEVEL_LABELS,
+    OWNER_DEADLINE,
+    Level,
+    escalation_level,
+    escalation_people,
+    owner_late_notice,
+)
 from services.cases.statuses import Status, move
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
@@ -38,8 +50,10 @@ def previous_working_day(calendar: WorkCalendar, day: date) -> date:
 
 
 class DeadlineRule:
-    """The working day before a deadline, its workers are reminded; once it has passed, the lead
-    department's and customer service's managers are told (once per deadline)."""
+    """The working day before a deadline, its workers are reminded. Once it has passed, it is
+    escalated every working day it stays overdue — to the workers and the managers, one level up
+    after every ``escalate_after_working_days`` working days (``services/cases/overdue.py``) — and
+    the owner is told once that the date they were promised has passed."""
 
     name = "deadlines"
 
@@ -50,27 +64,64 @@ class DeadlineRule:
                 continue
             place = await round_.place(ticket)
             for deadline in deadlines:
-                await self._one(round_, ticket, deadline, place)
+                if place.today > deadline.due:
+                    await self._overdue(round_, ticket, deadline, place)
+                elif place.today >= previous_working_day(place.calendar, deadline.due):
+                    # The working day before the deadline (or the deadline itself, if that comes first).
+                    await self._remind(round_, ticket, deadline, place)
 
-    async def _one(self, round_: PlanRound, ticket: Ticket, deadline: Deadline, place: Place) -> None:
-        which, due = deadline.which, deadline.due
-        if place.today > due:
-            prefix, people = "overdue", await supervisors(round_.uow, ticket)
-            headline = N_("⏰ Overdue: {what} for {number} was due {date}")
-        elif place.today >= previous_working_day(place.calendar, due):
-            # The working day before the deadline (or the deadline itself, if that comes first).
-            prefix, people = "remind", await workers(round_.uow, ticket)
-            headline = N_("⏳ Reminder: {what} for {number} is due {date}")
-        else:
-            return
-        key = f"{prefix}:{which}:{ticket.id}:{due.isoformat()}"
-        text = Msg(headline, {"what": Msg(deadline.label), "number": ticket.number, "date": DateText(due)})
-        if await send_card(round_.uow, people, ticket, key, text, round_.now, purpose=Purpose.REMINDER,
+    async def _remind(self, round_: PlanRound, ticket: Ticket, deadline: Deadline, place: Place) -> None:
+        key = f"remind:{deadline.which}:{ticket.id}:{deadline.due.isoformat()}"
+        text = Msg(N_("⏳ Reminder: {what} for {number} is due {date}"),
+                   {"what": Msg(deadline.label), "number": ticket.number, "date": DateText(deadline.due)})
+        if await send_card(round_.uow, await workers(round_.uow, ticket), ticket, key, text, round_.now,
+                           purpose=Purpose.REMINDER,
                            not_before=working_delivery_time(round_.now, place.zone, place.calendar)):
-            if prefix == "overdue":
-                round_.report.overdue += 1
-            else:
-                round_.report.reminders += 1
+            round_.report.reminders += 1
+            round_.planned(key)
+
+    async def _overdue(self, round_: PlanRound, ticket: Ticket, deadline: Deadline, place: Place) -> None:
+        """One alert per working day overdue (keyed by the day it is delivered on and its level, so
+        planning again, after a restart or on a second instance, adds nothing)."""
+        uow, now, which, due = round_.uow, round_.now, deadline.which, deadline.due
+        staff_at = working_delivery_time(now, place.zone, place.calendar)
+        day = staff_at.astimezone(ZoneInfo(place.zone)).date()  # the working day the alert goes out
+        days_late = place.calendar.working_days_between(due, day)
+        level = escalation_level(days_late, round_.settings.escalate_after_working_days)
+        key = f"overdue:{which}:{ticket.id}:{due.isoformat()}:{day.isoformat()}:{level}"
+        headline = Msg(N_("⏰ Overdue: {what} for {number} was due {date}"),
+                       {"what": Msg(deadline.label), "number": ticket.number, "date": DateText(due)})
+        extra = Plural("{n} working day late; escalated to {level}.", "{n} working days late; escalated to {level}.",
+                       days_late, {"level": Msg(LEVEL_LABELS[level])})
+        people = await escalation_people(uow, ticket, level)
+        if await send_card(uow, people, ticket, key, headline, now, purpose=Purpose.REMINDER, not_before=staff_at,
+                           extra=extra):
+            round_.report.overdue += 1
+            round_.planned(key)
+        await self._record_level(round_, ticket, deadline, level, days_late)
+        if which == OWNER_DEADLINE:
+            await self._tell_owner(round_, ticket, due, place)
+
+    async def _record_level(self, round_: PlanRound, ticket: Ticket, deadline: Deadline, level: Level,
+                            days_late: int) -> None:
+        """The history shows each level a deadline reached, once (DOMAIN 5.1)."""
+        due = deadline.due.isoformat()
+        for event in await round_.uow.tickets.events(ticket.id):
+            if (event.kind == ESCALATED and event.data.get("deadline") == deadline.which
+                    and event.data.get("due") == due and event.data.get("level") == int(level)):
+                return
+        await record(round_.uow, ticket, ESCALATED, round_.now, deadline=deadline.which, due=due, level=int(level),
+                     working_days_late=days_late)
+
+    async def _tell_owner(self, round_: PlanRound, ticket: Ticket, due: date, place: Place) -> None:
+        """Once per promised date: the case is late, and what happens next (no consent needed, DOMAIN 4.6)."""
+        owner = await round_.uow.owners.get(ticket.owner_id) if ticket.owner_id else None
+        if owner is None or owner.chat_id is None:
+            return
+        key = f"overdue:{OWNER_DEADLINE}:{ticket.id}:{due.isoformat()}:owner"
+        if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.CASE, chat_id=owner.chat_id,
+                                reply=Reply(owner_late_notice(ticket, due)), now=round_.now, owner_id=owner.id,
+                                not_before=delivery_time(round_.now, place.zone)):
             round_.planned(key)
 
 
@@ -130,3 +181,31 @@ class ConfirmationRule:
         locked.closed_at = round_.now
         await record(round_.uow, locked, "closed_without_rating", round_.now)
         round_.report.closed_unconfirmed += 1
+
+
+class FollowUpRule:
+    """An open low-rating follow-up (回访) is reminded to the customer-service managers on every
+    working day from its due day on, until the call is recorded (one reminder a day: the key names
+    the day it is delivered on)."""
+
+    name = "follow_ups"
+
+    async def plan(self, round_: PlanRound) -> None:
+        uow, now = round_.uow, round_.now
+        for follow_up in await uow.follow_ups.open_for(None):
+            ticket = await uow.tickets.get(follow_up.ticket_id)
+            if ticket is None:
+                continue
+            place = await round_.place(ticket)
+            staff_at = working_delivery_time(now, place.zone, place.calendar)
+            day = staff_at.astimezone(ZoneInfo(place.zone)).date()
+            opened = working_delivery_time(follow_up.opened_at, place.zone, place.calendar)
+            # Not before its day, nor on the morning the opening card itself is delivered.
+            if day < follow_up.due or day <= opened.astimezone(ZoneInfo(place.zone)).date():
+                continue
+            key = f"follow_up:{follow_up.id}:remind:{day.isoformat()}"
+            headline = Msg(N_("⏰ Follow-up on {number} is not done yet: please call the owner (due {date})"),
+                           {"number": ticket.number, "date": DateText(follow_up.due)})
+            if await send_follow_up(uow, follow_up, ticket, key, headline, now, not_before=staff_at):
+                round_.report.reminders += 1
+                round_.planned(key)

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from services.pushes.rules import PlanReport, PlanRound, PushRule, registered_rules
+from services.pushes.rules import PlanReport, PlanRound, PushRule, RuleSettings, registered_rules
 from storage.uow import UnitOfWork
 
 
-async def plan(uow: UnitOfWork, now: datetime, rules: Sequence[PushRule] | None = None) -> PlanReport:
-    """Run every rule (the registered ones by default); the caller commits."""
-    round_ = PlanRound(uow, now)
+async def plan(
+    uow: UnitOfWork, now: datetime, rules: Sequence[PushRule] | None = None, settings: RuleSettings | None = None,
+) -> PlanReport:
+    """Run every rule (the registered ones by default) with the operator's settings; the caller commits."""
+    round_ = PlanRound(uow, now, settings)
     if not await uow.outbox.planner_lock():
         return round_.report
     for rule in registered_rules() if rules is None else rules:

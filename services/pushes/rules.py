@@ -29,6 +29,14 @@ class PlanReport:
 
 
 @dataclass(frozen=True)
+class RuleSettings:
+    """What the operator configures for the rules (``bot/settings.py`` passes it down)."""
+
+    # An overdue deadline goes one escalation level up after this many working days (DOMAIN 4.5).
+    escalate_after_working_days: int = 3
+
+
+@dataclass(frozen=True)
 class Place:
     """Where a case is: its time zone, its region's working-day calendar, its local date today."""
 
@@ -40,9 +48,10 @@ class Place:
 class PlanRound:
     """One planning round: the unit of work, the moment, the report, and lookups shared by rules."""
 
-    def __init__(self, uow: UnitOfWork, now: datetime) -> None:
+    def __init__(self, uow: UnitOfWork, now: datetime, settings: RuleSettings | None = None) -> None:
         self.uow = uow
         self.now = now
+        self.settings = settings or RuleSettings()
         self.report = PlanReport()
         self._tickets: Sequence[Ticket] | None = None
         self._calendars: dict[str, WorkCalendar] = {}

@@ -8,6 +8,7 @@ from storage.models.calendar import CalendarDay, CalendarYear
 from storage.models.cases import NumberSequence, Ticket, TicketEvent
 from storage.models.chats import Chat, ProcessedUpdate
 from storage.models.complaints import RoutingOverride
+from storage.models.follow_ups import FollowUp
 from storage.models.inquiries import CommunicationEntry
 from storage.models.people import Building, CodeAttempt, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
 from storage.models.pushes import OutboxMessage
@@ -22,6 +23,7 @@ __all__ = [
     "CodeAttempt",
     "CommunicationEntry",
     "CostApproval",
+    "FollowUp",
     "InvitationCode",
     "NumberSequence",
     "OutboxMessage",

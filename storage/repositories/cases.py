@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select, text
 
@@ -13,6 +13,7 @@ from storage.repositories.base import Repository
 # The planner still has work on these (repairs pass through survey … completed first).
 OPEN_STATUSES = ("new", "accepted", "resolved", "confirmed", "survey", "approval", "issued", "in_progress", "completed")
 WAITING_FOR_OWNER = ("resolved", "confirmed")
+FINAL_STATUSES = ("closed", "unconfirmed")
 
 # One atomic upsert: parallel filings queue on the row lock (PostgreSQL) or the write lock (SQLite),
 # and a rolled-back filing gives its number back.
@@ -65,6 +66,19 @@ class TicketRepository(Repository):
             ]
         return sorted(tickets, key=_urgency)
 
+
+    async def handled_by(self, staff_id: int) -> Sequence[Ticket]:
+        """Open cases a staff member is the handler (or the work order's worker) of, oldest deadline first."""
+        query = select(Ticket).where(Ticket.handler_id == staff_id, Ticket.status.in_(OPEN_STATUSES))
+        return sorted((await self.session.scalars(query)).all(), key=_urgency)
+
+    async def closed_since(self, project_id: int | None, since: datetime) -> Sequence[Ticket]:
+        """Closed cases (rated, unrated or unconfirmed) of a project — all projects for ``None`` —
+        closed at or after ``since``, the latest first."""
+        query = select(Ticket).where(Ticket.status.in_(FINAL_STATUSES), Ticket.closed_at >= since)
+        if project_id is not None:
+            query = query.where(or_(Ticket.project_id == project_id, Ticket.project_id.is_(None)))
+        return (await self.session.scalars(query.order_by(Ticket.closed_at.desc(), Ticket.id.desc()))).all()
 
     async def events(self, ticket_id: int) -> Sequence[TicketEvent]:
         query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
