@@ -29,6 +29,7 @@ class Deadline:
     which: str
     due: date
     label: str  # msgid: what is due ("Progress report", "Resolution")
+    remind_before: bool = True  # False: a deadline too short for a reminder the day before (a site survey)
 
 
 class CaseKind(Protocol):

@@ -66,7 +66,7 @@ class DeadlineRule:
             for deadline in deadlines:
                 if place.today > deadline.due:
                     await self._overdue(round_, ticket, deadline, place)
-                elif place.today >= previous_working_day(place.calendar, deadline.due):
+                elif deadline.remind_before and place.today >= previous_working_day(place.calendar, deadline.due):
                     # The working day before the deadline (or the deadline itself, if that comes first).
                     await self._remind(round_, ticket, deadline, place)
 

@@ -9,7 +9,7 @@ from typing import Any
 from dialogs.text import N_, Msg, Text
 from services.cases.kinds import Buttons, Deadline
 from services.cases.results import ActionResult
-from services.cases.statuses import REPAIR_WORK
+from services.cases.statuses import REPAIR_WORK, Status
 from services.people.roles import Department, Role
 from services.repairs import cards, filing, flow
 from services.repairs.permissions import repair_buttons
@@ -46,7 +46,9 @@ class RepairKind:
         return await flow.staff_press(uow, staff, ticket, code, now)
 
     def deadlines(self, ticket: Ticket) -> list[Deadline]:
-        # The survey's own deadline is watched by the repair rule (overdue only, to the supervisors).
+        if ticket.status == Status.SURVEY and ticket.progress_due:
+            # Due the next working day: no reminder the day before; escalated like any deadline once late.
+            return [Deadline("progress", ticket.progress_due, N_("Site survey"), remind_before=False)]
         if ticket.status in REPAIR_WORK and ticket.resolve_due:
             return [Deadline("resolve", ticket.resolve_due, N_("Resolution"))]
         return []

@@ -1,14 +1,15 @@
-"""The repair rule of the planner (DOMAIN 2.3, 2.5, 2.6): an overdue site survey goes to the
-supervisors; a cost approval waiting over a working day is sent to its approvers again; the
-callback is customer service's task when it falls due."""
+"""The repair rule of the planner (DOMAIN 2.5, 2.6): a cost approval waiting over a working day is
+sent to its approvers again; the callback is customer service's task when it falls due. (An overdue
+site survey is a deadline of the repair kind, escalated by ``services/cases/push_rules.DeadlineRule``
+like every other.)"""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from dialogs.text import N_, DateText, Msg
+from dialogs.text import N_, Msg
 from services.calendar.delivery import working_delivery_time
-from services.cases.notify import send_card, supervisors
+from services.cases.notify import send_card
 from services.cases.statuses import Status
 from services.people.roles import Department
 from services.pushes.purposes import Purpose
@@ -29,14 +30,6 @@ class RepairRule:
     async def _one(self, round_: PlanRound, ticket: Ticket, place: Place) -> None:
         uow, now = round_.uow, round_.now
         staff_at = working_delivery_time(now, place.zone, place.calendar)
-        if ticket.status == Status.SURVEY and ticket.progress_due and place.today > ticket.progress_due:
-            key = f"overdue:progress:{ticket.id}:{ticket.progress_due.isoformat()}"
-            headline = Msg(N_("⏰ Overdue: the site survey of {number} was due {date}"),
-                           {"number": ticket.number, "date": DateText(ticket.progress_due)})
-            if await send_card(uow, await supervisors(uow, ticket), ticket, key, headline, now, not_before=staff_at,
-                               purpose=Purpose.REMINDER):
-                round_.report.overdue += 1
-                round_.planned(key)
         approval = (await uow.repairs.pending_approval(ticket.id)
                     if ticket.status in (Status.APPROVAL, Status.COMPLETED) else None)
         if approval is not None:

@@ -106,3 +106,21 @@ async def test_an_overdue_complaint_is_escalated_every_working_day_and_one_level
     assert len(overdue_alerts(manager.texts(), number)) == 4
     [mine] = await wang.say("/my")
     assert "⏰" not in mine["text"]
+
+
+async def test_an_overdue_site_survey_is_escalated_every_working_day_too(harness: BotHarness, crew: RepairTeam) -> None:
+    from tests.e2e.test_repairs import request_repair
+    from tests.factories import TEAM_CHATS as team
+
+    number = await request_repair(harness.person(WANG), "电气", "厨房", "厨房插座没电。")
+    assert (await _ticket(harness, number)).progress_due == date(2026, 11, 24)  # the survey: 1 working day
+    lead, manager = harness.person(crew.lead), harness.person(team.cs_manager)
+    await plan_at(harness, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # filing day: no "due tomorrow" noise
+    assert not any("提醒" in text for text in lead.texts())
+    for day in (25, 26):
+        await plan_at(harness, datetime(2026, 11, day, 2, 0, tzinfo=UTC))
+    alerts = overdue_alerts(manager.texts(), number)
+    assert len(alerts) == 2 and all("的现场勘察已于 2026年11月24日 到期" in alert for alert in alerts)
+    assert "已逾期 2 个工作日" in alerts[-1]
+    # The owner was promised the repair, not the survey: no late notice yet.
+    assert not any("已超过处理期限" in text for text in harness.person(WANG).texts())

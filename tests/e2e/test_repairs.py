@@ -353,7 +353,7 @@ async def test_planner_chases_the_survey_the_approval_and_the_work_order(harness
     await run_planner_at(harness, datetime(2026, 11, 24, 2, 0, tzinfo=UTC))  # due today: nothing yet
     assert not any("逾期" in text for text in manager.texts())
     await run_planner_at(harness, datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
-    assert "逾期：BX-2026-000001 的现场勘察应于 2026年11月24日 完成" in manager.texts()[-1]
+    assert "逾期：BX-2026-000001 的现场勘察已于 2026年11月24日 到期" in manager.texts()[-1]
     await record_survey(lead, "施工单位", "电气管线", ["电气"], "300")
     await run_planner_at(harness, datetime(2026, 11, 25, 8, 0, tzinfo=UTC))  # the same day: no reminder
     assert "等待您审批" not in manager.texts()[-1]
