@@ -65,6 +65,7 @@ class Runtime:
         self.pipeline = Pipeline(
             self.sessionmaker, self.clock, build_router(), default_locale=self.settings.default_locale,
             timezone=self.settings.timezone, on_committed=self.wake_sender, outbound=self.answers,
+            labels=lambda locale: self.catalogs.get(locale).label,
         )
 
     @classmethod

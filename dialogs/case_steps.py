@@ -28,12 +28,13 @@ MEASURES = Dialog(
 )
 PROGRESS = Dialog(
     name="ticket_progress",
+    title=Msg(N_("Progress report")),
     steps=(TextStep(key="text", prompt=Msg(N_("Please write the progress report.")), min_len=2, max_len=1000),),
 )
 EXTEND = Dialog(
     name="ticket_extend",
     steps=(
-        DateStep(key="until", prompt=Msg(N_("Until which date do you need? (e.g. 2026-12-15)")),
+        DateStep(key="until", prompt=Msg(N_("Until which date do you need?")),
                  min_offset_days=1, max_offset_days=90),
         TextStep(key="reason", prompt=Msg(N_("Why is more time needed? The owner will read this.")),
                  min_len=2, max_len=500),
@@ -41,6 +42,7 @@ EXTEND = Dialog(
 )
 RESOLVE = Dialog(
     name="ticket_resolve",
+    title=Msg(N_("Handling result")),
     steps=(TextStep(key="result", prompt=Msg(N_("What was done? The owner will read this and confirm.")),
                     min_len=2, max_len=1000),),
 )
@@ -55,9 +57,10 @@ REOPEN = Dialog(
 )
 ADD_INFO = Dialog(
     name="ticket_add_info",
+    title=Msg(N_("Additional information")),
     steps=(
         TextStep(key="text", prompt=Msg(N_("What would you like to add?")), min_len=2, max_len=1000),
-        PhotosStep(key="attachments", prompt=Msg(N_("You may send photos or files, then press Done. Or press Skip.")),
+        PhotosStep(key="attachments", prompt=Msg(N_("You may send photos or PDF files.")),
                    optional=True, max_items=6),
     ),
 )

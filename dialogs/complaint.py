@@ -33,6 +33,7 @@ CATEGORY_LABELS: dict[str, str] = {
 
 COMPLAINT = Dialog(
     name="complaint",
+    title=Msg(N_("Complaint")),
     steps=(
         ChoiceStep(
             key="category",
@@ -49,8 +50,7 @@ COMPLAINT = Dialog(
         ),
         PhotosStep(
             key="attachments",
-            prompt=Msg(N_("You may send up to {n} photos or files, then press Done. Or press Skip."),
-                       {"n": MAX_ATTACHMENTS}),
+            prompt=Msg(N_("You may send up to {n} photos or PDF files."), {"n": MAX_ATTACHMENTS}),
             label=Msg(N_("Attachments")),
             optional=True,
             max_items=MAX_ATTACHMENTS,
@@ -72,7 +72,7 @@ COMPLAINT = Dialog(
         ),
         DateStep(
             key="wished_date",
-            prompt=Msg(N_("By when would you like it resolved? Type a date (e.g. 2026-12-01), or press Skip.")),
+            prompt=Msg(N_("By when would you like it resolved? Type a date, or press Skip.")),
             label=Msg(N_("Wished resolution date")),
             optional=True,
             min_offset_days=1,

@@ -18,6 +18,7 @@ _unknown = Not(HasContext("known"))  # a person the bot does not know yet
 
 INQUIRY = Dialog(
     name="inquiry",
+    title=Msg(N_("Message to customer service")),
     steps=(
         ChoiceStep(
             key="kind",
@@ -55,6 +56,7 @@ INQUIRY = Dialog(
 
 REPLY = Dialog(
     name="inquiry_reply",
+    title=Msg(N_("Reply to a customer")),
     steps=(
         TextStep(key="text", prompt=Msg(N_("Please write the reply; the bot will send it to the person.")),
                  label=Msg(N_("Reply")), min_len=2, max_len=1000),

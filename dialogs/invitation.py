@@ -7,6 +7,7 @@ from dialogs.text import N_, Msg
 
 INVITATION = Dialog(
     name="invitation",
+    title=Msg(N_("Invitation code")),
     steps=(
         TextStep(
             key="code",

@@ -9,29 +9,41 @@ SERVED_REGIONS: tuple[str, ...] = ("CN", "HK", "MO", "TW")
 
 
 def normalize_phone(raw: str, default_region: str = "CN") -> str | None:
-    """Return the E.164 form of a valid number from a served region, else ``None``.
+    """Return the E.164 form of a valid number, else ``None``.
 
-    Accepts what people type: spaces, dashes, brackets, full-width digits, a leading
-    ``00`` or ``+``, and mainland numbers without the country code.
+    Accepts what people type: spaces, dashes, brackets, full-width digits, a leading ``00`` or
+    ``+``, and mainland numbers without the country code. A number without a country code is
+    read as one of the served regions (mainland China, Hong Kong, Macau, Taiwan); a number of any
+    other country needs its code (``+1 415 555 0100``, ``001 415 555 0100``) — owners abroad give
+    those. Telegram's shared contacts carry the country code without the ``+``
+    (``14155550100``): a run of digits valid in no served region is read that way too.
     """
     text = _ascii_digits(raw).strip()
     if not text or len(text) > 32:
         return None
     if text.startswith("00"):
         text = "+" + text[2:]
+    if text.startswith("+"):
+        return _valid(text, None)
     regions = [default_region, *[r for r in SERVED_REGIONS if r != default_region]]
-    candidates = [None] if text.startswith("+") else regions
-    for region in candidates:
-        try:
-            number = phonenumbers.parse(text, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if not phonenumbers.is_valid_number(number):
-            continue
-        if phonenumbers.region_code_for_number(number) not in SERVED_REGIONS:
-            continue
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    for region in regions:
+        found = _valid(text, region)
+        if found is not None and phonenumbers.region_code_for_number(phonenumbers.parse(found, None)) in SERVED_REGIONS:
+            return found
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits == text.replace(" ", "").replace("-", "") and len(digits) >= 8:
+        return _valid("+" + digits, None)
     return None
+
+
+def _valid(text: str, region: str | None) -> str | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def mask_phone(e164: str) -> str:

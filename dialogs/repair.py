@@ -84,6 +84,7 @@ def _options(labels: dict[str, str]) -> tuple[Option, ...]:
 
 REPAIR = Dialog(
     name="repair",
+    title=Msg(N_("Repair request")),
     steps=(
         ChoiceStep(key="trade", prompt=Msg(N_("What needs repairing?")), label=Msg(N_("Trade")),
                    options=_options(TRADE_LABELS)),
@@ -92,8 +93,8 @@ REPAIR = Dialog(
         TextStep(key="description", label=Msg(N_("Description")), min_len=5, max_len=DESCRIPTION_LIMIT,
                  prompt=Msg(N_("Please describe the problem (up to {limit} characters)."), {"limit": DESCRIPTION_LIMIT})),
         PhotosStep(key="attachments", label=Msg(N_("Photos")), optional=True, max_items=MAX_ATTACHMENTS,
-                   prompt=Msg(N_("Please send up to {n} photos of the problem, then press Done. Or press Skip."),
-                              {"n": MAX_ATTACHMENTS})),
+                   accept_documents=False,  # pictures only (dialogs.files)
+                   prompt=Msg(N_("You may send up to {n} photos of the problem."), {"n": MAX_ATTACHMENTS})),
         MultiChoiceStep(key="visit_slots", label=Msg(N_("Preferred visit times")), columns=1,
                         prompt=Msg(N_("When can we visit? Choose one or more times, then press Done.")),
                         options=_options(VISIT_SLOT_LABELS)),
@@ -155,7 +156,7 @@ COMPLETE = Dialog(
                  label=Msg(N_("Work done")), min_len=2, max_len=1000),
         AmountStep(key="settlement", prompt=Msg(N_("Final cost in yuan (0 if free of charge)?")),
                    label=Msg(N_("Settlement")), max_value=MAX_AMOUNT),
-        PhotosStep(key="attachments", prompt=Msg(N_("Photos of the finished work, then press Done. Or press Skip.")),
+        PhotosStep(key="attachments", prompt=Msg(N_("Photos of the finished work?")), accept_documents=False,
                    label=Msg(N_("Photos")), optional=True, max_items=MAX_ATTACHMENTS),
         ConfirmStep(key="confirm", prompt=Msg(N_("Please check and confirm the completion:"))),
     ),

@@ -1,7 +1,9 @@
 """The guided conversation in progress: its buttons, the messages that answer it, and /cancel.
 
 The dialog in progress comes first in the message chain: while a question is open, what the
-person sends answers it.
+person sends answers it — typing a button's label is pressing it. An answered question is redrawn
+with its answer and without buttons (``Response.edits``); a button pressed twice gets a short
+notice, never the question again.
 """
 
 from __future__ import annotations
@@ -31,30 +33,36 @@ def message_event(message: MessageIn, sender_id: int | None) -> Event:
         own = sender_id is not None and message.contact_user_id == sender_id
         return engine.ContactEvent(message.contact_phone, own)
     if message.kind == "photo" and message.file_id:
-        return engine.PhotoEvent(message.file_id)
+        return engine.PhotoEvent(message.file_id, message.file_format)
     if message.kind == "document" and message.file_id:
-        return engine.DocumentEvent(message.file_id, message.file_name)
+        return engine.DocumentEvent(message.file_id, message.file_name, message.mime_type, message.file_format)
     return engine.UnsupportedEvent(message.kind)
 
 
 async def begin(ctx: Context, name: str, context: dict[str, object]) -> list[Reply]:
-    """Start a dialog for the person (replacing any in progress); its first question."""
-    return (await CONVERSATIONS.begin(ctx.uow, ctx.actor, name, context, ctx.now)).replies
+    """Start a dialog for the person; its first question. With another dialog unfinished, the
+    question whether to drop it instead; the same dialog just started: nothing (no question twice)."""
+    turn = await CONVERSATIONS.begin(ctx.uow, ctx.actor, name, context, ctx.now)
+    ctx.edits.extend(turn.edits)
+    return turn.replies
 
 
 async def _answer(ctx: Context, message: MessageIn) -> Response | None:
     turn = await CONVERSATIONS.handle_event(
-        ctx.uow, ctx.actor, message_event(message, ctx.actor.identity.user_id or None), ctx.now
+        ctx.uow, ctx.actor, message_event(message, ctx.actor.identity.user_id or None), ctx.now, label=ctx.label
     )
-    return Response(turn.replies) if turn is not None else None
+    return Response(turn.replies, edits=turn.edits) if turn is not None else None
 
 
 async def _press(ctx: Context, press: DialogPress, button: ButtonIn) -> Response:
     turn = await CONVERSATIONS.handle_event(ctx.uow, ctx.actor, engine.ButtonEvent(press.rev, press.code), ctx.now)
     if turn is None:
-        return Response(alert=NO_LONGER_VALID)
-    # The question was answered: take its buttons away so they cannot be pressed twice.
-    return Response(turn.replies, clear_buttons=button.message_id if turn.moved else None)
+        return Response(alert=NO_LONGER_VALID, clear_buttons=button.message_id)
+    # The pressed message is redrawn with the rest; where its answer row was not found (answers sent
+    # without the outbox), a question that moved on still loses its buttons.
+    redrawn = any(edit.message_id == button.message_id for edit in turn.edits)
+    clear = button.message_id if turn.moved and not redrawn else None
+    return Response(turn.replies, alert=turn.notice, edits=turn.edits, clear_buttons=clear)
 
 
 async def _cancel(ctx: Context, message: MessageIn, args: str) -> Response:

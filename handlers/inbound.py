@@ -3,11 +3,14 @@ response to deliver. Adapters translate their framework's updates into these and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from dialogs.engine import Reply
+from dialogs.text import Text
 from services.common.actor import Actor
+from services.pushes.transport import Edit
 from storage.uow import UnitOfWork
 
 
@@ -27,6 +30,8 @@ class MessageIn:
     contact_user_id: int | None = None  # set by Telegram only when the contact is a Telegram user
     file_id: str | None = None
     file_name: str = ""
+    mime_type: str = ""  # a document's, as the sender's client declared it
+    file_format: str | None = None  # what the file's first bytes are (dialogs.files.sniff); None: not read
 
     @property
     def command(self) -> tuple[str, str] | None:
@@ -66,6 +71,7 @@ class Response:
     alert: str | None = None
     clear_buttons: int | None = None  # message id of an answered question
     locale: str | None = None  # None: the reader's locale as resolved for the update
+    edits: list[Edit] = field(default_factory=list)  # messages sent before, redrawn (an answered question)
 
 
 @dataclass
@@ -75,3 +81,7 @@ class Context:
     uow: UnitOfWork
     actor: Actor
     now: datetime
+    label: Callable[[Text], str] | None = None  # a button label as the reader sees it (their locale)
+    # Earlier messages to redraw, collected where a feature only returns replies (a dialog begun
+    # from another feature's press moves the open question's buttons); delivered with the response.
+    edits: list[Edit] = field(default_factory=list)

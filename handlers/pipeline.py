@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,7 +26,8 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.engine import Reply
-from dialogs.text import N_, Msg
+from dialogs.files import HEAD_BYTES, sniff
+from dialogs.text import N_, Msg, Text
 from handlers.inbound import Context, Inbound, Response
 from handlers.router import Router
 from services.chats.updates import claim_update
@@ -89,6 +91,7 @@ class Pipeline:
         timezone: str,
         on_committed: Callable[[], None] | None = None,  # outbox rows were added: wake the drain
         outbound: Callable[[], AnswerSender | None] | None = None,  # durable answers; None: sent directly
+        labels: Callable[[str], Callable[[Text], str]] | None = None,  # a locale's button labels as shown
     ) -> None:
         self._sessionmaker = sessionmaker
         self.clock = clock
@@ -97,11 +100,13 @@ class Pipeline:
         self._timezone = timezone
         self._on_committed = on_committed
         self._outbound = outbound
+        self._labels = labels
         self._order = ChatOrder()
 
     async def handle(self, inbound: Inbound, transport: Transport) -> Response | None:
         """Handle one update and deliver its response; None for a redelivery (nothing sent)."""
         async with self._order.hold(inbound.chat_id):
+            inbound = await self._read_file_kind(inbound, transport)
             sender = self._outbound() if self._outbound is not None else None
             answers: list[WrittenAnswer] = []
             durable = False  # the replies are outbox rows of the committed step: never sent directly too
@@ -130,6 +135,22 @@ class Pipeline:
                 self._on_committed()
             return response
 
+    async def _read_file_kind(self, inbound: Inbound, transport: Transport) -> Inbound:
+        """What a photo or file sent in a private chat really is, by its first bytes (a step that
+        asks for a photo refuses anything else). Read before the unit of work, so no transaction
+        waits on the network; None when it cannot be read (the step then goes by what was declared)."""
+        message = inbound.message
+        if message is None or not inbound.private or message.kind not in ("photo", "document") or not message.file_id:
+            return inbound
+        try:
+            head = await asyncio.wait_for(transport.file_head(message.file_id, HEAD_BYTES), 15)
+        except Exception as error:  # best effort, like the transport's own answer
+            log.warning("update %s: could not read the file: %r", inbound.update_id, error)
+            head = None
+        if head is None:
+            return inbound
+        return dataclasses.replace(inbound, message=dataclasses.replace(message, file_format=sniff(head)))
+
     async def _run(
         self, inbound: Inbound, outbound: AnswerSender | None
     ) -> tuple[Response | None, str, int, list[WrittenAnswer]]:
@@ -147,7 +168,10 @@ class Pipeline:
             locale = resolve_locale(saved.locale if saved else None, identity.locale,
                                     sender.language_code if sender else None, self._default_locale)
             actor = Actor(identity=identity, chat_id=inbound.chat_id, locale=locale, timezone=self._timezone)
-            response = await self._router.dispatch(Context(uow, actor, now), inbound)
+            label = self._labels(locale) if self._labels is not None else None
+            ctx = Context(uow, actor, now, label)
+            response = await self._router.dispatch(ctx, inbound)
+            response.edits[:0] = ctx.edits
             answers = (await self._write_answers(uow, inbound, response, response.locale or locale, outbound)
                        if outbound is not None else [])
             await uow.commit()
@@ -191,7 +215,7 @@ class Pipeline:
     async def deliver(self, inbound: Inbound, response: Response, locale: str, transport: Transport, *,
                       sender: AnswerSender | None = None,
                       answers: list[WrittenAnswer] | None = None) -> None:
-        """The answer to a button first (it stops the spinner), then clear, then the replies.
+        """The answer to a button first (it stops the spinner), then clear and edit, then the replies.
 
         The step is committed already: a reply that cannot be delivered (they blocked the bot, a
         network error) is logged and the step stands — the next message resumes from it. The
@@ -203,6 +227,10 @@ class Pipeline:
         if response.clear_buttons is not None:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))
+        for edit in response.edits:  # answered questions show their answer, their buttons gone
+            await self._best_effort(inbound, "edit a question", transport.edit(
+                inbound.chat_id, edit.message_id, edit.reply, locale) if edit.reply is not None
+                else transport.clear_buttons(inbound.chat_id, edit.message_id))
         if sender is not None:
             # Durable: the replies are outbox rows. The leased ones go now (what fails stays for the
             # drain); the rest are the drain's already.

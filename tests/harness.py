@@ -166,9 +166,19 @@ class Person:
         await self.harness.settle()
         return self.received()[before:]
 
-    async def send_photo(self) -> list[dict[str, Any]]:
+    async def send_photo(self, data: bytes | None = None) -> list[dict[str, Any]]:
         before = len(self.received())
-        self.emulator.send_photo(self.id)
+        if data is None:
+            self.emulator.send_photo(self.id)
+        else:
+            self.emulator.send_photo(self.id, data)
+        await self.harness.settle()
+        return self.received()[before:]
+
+    async def send_document(self, data: bytes, file_name: str, mime_type: str) -> list[dict[str, Any]]:
+        """A file sent "as a file", with the name and type the client declares."""
+        before = len(self.received())
+        self.emulator.send_document(self.id, data, file_name, mime_type)
         await self.harness.settle()
         return self.received()[before:]
 

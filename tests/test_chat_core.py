@@ -37,6 +37,7 @@ class RecordingTransport:
     sent: list[tuple[int, Part, str]] = field(default_factory=list)
     answers: list[tuple[str, str | None, str]] = field(default_factory=list)
     cleared: list[tuple[int, int]] = field(default_factory=list)
+    edited: list[tuple[int, int, Reply]] = field(default_factory=list)
 
     async def send(self, chat_id: int, part: Part, locale: str, *, request_timeout: float | None = None) -> int:
         self.sent.append((chat_id, part, locale))
@@ -44,6 +45,12 @@ class RecordingTransport:
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:
         self.cleared.append((chat_id, message_id))
+
+    async def edit(self, chat_id: int, message_id: int, reply: Reply, locale: str) -> None:
+        self.edited.append((chat_id, message_id, reply))
+
+    async def file_head(self, file_id: str, size: int) -> bytes | None:
+        return None  # not fetched: a step goes by what the message declared
 
     async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
         self.answers.append((query_id, alert, locale))

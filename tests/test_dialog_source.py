@@ -168,7 +168,7 @@ def test_every_button_of_the_questionnaire_fits_telegram() -> None:
     events: list[Event | str] = ["r:1", TextEvent("Too noisy."), "c:garden", DONE, SKIP]
     for event in events:
         assert outcome.state is not None
-        for row in prompt(dialog, outcome.state).buttons:
+        for row in prompt(dialog, outcome.state, today=TODAY).buttons:
             for button in row:
                 data = callback_data(999_999_999, button.code)
                 assert len(data.encode()) <= 64
@@ -185,7 +185,7 @@ def test_localized_prompts_render_in_the_readers_locale() -> None:
     dialog = dialog_from_data(QUESTIONNAIRE)
     outcome = start(dialog, {}, today=TODAY)
     assert outcome.state is not None
-    reply = prompt(dialog, outcome.state)
+    reply = prompt(dialog, outcome.state, today=TODAY)
     assert translator("zh_Hant_HK").render(reply.text) == "您對本季度的物業服務滿意嗎？"
     assert translator("en").render(reply.text) == "How satisfied are you with our service this quarter?"
     assert translator("zh_Hans_CN").render(reply.text) == "您对本季度的物业服务满意吗？"
@@ -197,7 +197,7 @@ def test_the_confirmation_renders_localized_labels_and_translated_msgids() -> No
     outcome, _ = play(dialog, ["r:1", TextEvent("No hot water."), "c:garden", "c:other", DONE, SKIP])
     assert outcome.state is not None
     assert outcome.state.step == "confirm"
-    text = prompt(dialog, outcome.state).text
+    text = prompt(dialog, outcome.state, today=TODAY).text
     assert isinstance(text, Lines)
     assert isinstance(text.items[1], Lines)
     assert Field(Localized({"zh_Hans_CN": "原因", "en": "Reason"}), Plain("No hot water.")) in text.items[1].items

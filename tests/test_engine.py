@@ -20,6 +20,7 @@ from dialogs.engine import (
     EDIT,
     PREFILL,
     SKIP,
+    SUMMARY,
     AnswerIs,
     BackEvent,
     ButtonEvent,
@@ -45,12 +46,13 @@ from dialogs.engine import (
     UnsupportedEvent,
     advance,
     callback_data,
+    example_date,
     parse_callback_data,
     prompt,
     start,
 )
 from dialogs.inquiry import INQUIRY
-from dialogs.text import Field, Lines, Msg, Plain
+from dialogs.text import DateText, Field, Lines, Msg, Plain, Plural
 
 TODAY = date(2026, 11, 23)
 
@@ -174,7 +176,9 @@ def edit(state: DialogState, index: int) -> DialogState:
     """Press Edit at the confirmation, then the item at ``index`` of the dialog's steps."""
     outcome = send(state, EDIT)
     assert outcome.state == state
-    assert f"e:{index}" in codes(outcome.replies[0])
+    assert outcome.replies == ()
+    assert outcome.refresh is not None  # the confirmation redrawn in place with the edit list
+    assert f"e:{index}" in codes(outcome.refresh)
     return moved(state, f"e:{index}")
 
 
@@ -183,14 +187,18 @@ def codes(reply: Reply) -> list[str]:
 
 
 def assert_refused(state: DialogState, outcome: Outcome, dialog: Dialog = REPAIR) -> None:
-    """Refused: the state is unchanged, an error is shown, and the question is asked again."""
+    """Refused: the state is unchanged, and the reason is shown carrying the question's buttons
+    (not the whole question again)."""
     assert outcome.status == "continue"
     assert outcome.state is not None
     assert outcome.state.to_json() == state.to_json()
-    assert len(outcome.replies) == 2
+    assert len(outcome.replies) == 1
     assert isinstance(outcome.replies[0].text, Msg)
-    assert outcome.replies[0].buttons == ()
-    assert outcome.replies[1] == prompt(dialog, state)
+    question = prompt(dialog, state, today=TODAY)
+    assert outcome.replies[0].buttons == question.buttons
+    assert outcome.replies[0].rev == question.rev
+    assert outcome.replies[0].request_contact == question.request_contact
+    assert outcome.answered is None
 
 
 def error_of(outcome: Outcome) -> str:
@@ -230,7 +238,7 @@ def test_happy_path_through_every_step_type() -> None:
     assert state.history == ("category", "description", "photos", "visit", "phone", "rating")
     assert dict(state.answers) == REPAIR_ANSWERS
 
-    confirm = prompt(REPAIR, state)
+    confirm = prompt(REPAIR, state, today=TODAY)
     assert codes(confirm) == [DONE, EDIT, BACK, CANCEL]
     assert isinstance(confirm.text, Lines)
     summary = confirm.text.items[1]
@@ -256,7 +264,7 @@ def test_every_state_on_the_way_round_trips_through_json() -> None:
         state = outcome.state
         restored = DialogState.from_json(json.loads(json.dumps(state.to_json())))
         assert restored.to_json() == state.to_json()
-        assert prompt(REPAIR, restored) == prompt(REPAIR, state)
+        assert prompt(REPAIR, restored, today=TODAY) == prompt(REPAIR, state, today=TODAY)
 
 
 def test_a_restored_state_continues_like_the_original() -> None:
@@ -272,7 +280,7 @@ def test_several_offices_are_asked_for() -> None:
     state = begin(TWO_OFFICES)
     assert state.step == "office"
     assert state.answers == {}
-    reply = prompt(REPAIR, state)
+    reply = prompt(REPAIR, state, today=TODAY)
     assert codes(reply) == ["c:north", "c:south", CANCEL]
     assert reply.buttons[0][1].label == Plain("South Gate Office")
     state = moved(state, "c:south")
@@ -288,7 +296,7 @@ def test_an_option_missing_from_the_context_is_refused() -> None:
 
 
 def test_choice_prompt_has_options_in_columns_and_navigation() -> None:
-    reply = prompt(REPAIR, begin())
+    reply = prompt(REPAIR, begin(), today=TODAY)
     assert reply.rev == 1
     assert [[b.code for b in row] for row in reply.buttons] == [["c:repair", "c:complaint"], ["c:praise"], [CANCEL]]
 
@@ -314,7 +322,7 @@ def test_back_at_the_first_step_is_refused() -> None:
 
 def test_back_returns_to_the_previous_step_and_keeps_its_answer() -> None:
     state = at_step("visit")
-    assert codes(prompt(REPAIR, state))[-2:] == [BACK, CANCEL]
+    assert codes(prompt(REPAIR, state, today=TODAY))[-2:] == [BACK, CANCEL]
 
     state = moved(state, BackEvent())
     assert state.step == "photos"
@@ -326,7 +334,7 @@ def test_back_returns_to_the_previous_step_and_keeps_its_answer() -> None:
     state = moved(state, BackEvent())
     assert state.step == "category"
     assert state.history == ()
-    assert codes(prompt(REPAIR, state)) == ["c:repair", "c:complaint", "c:praise", CANCEL]
+    assert codes(prompt(REPAIR, state, today=TODAY)) == ["c:repair", "c:complaint", "c:praise", CANCEL]
     assert_refused(state, send(state, BackEvent()))
 
     # Choosing differently now skips the repair-only steps.
@@ -380,7 +388,7 @@ def test_repeat_asks_the_same_question_again() -> None:
         outcome = send(state, RepeatEvent())
         assert outcome.status == "continue"
         assert outcome.state == state
-        assert outcome.replies == (prompt(REPAIR, state),)
+        assert outcome.replies == (prompt(REPAIR, state, today=TODAY),)
 
 
 def test_a_state_of_another_dialog_has_expired() -> None:
@@ -395,25 +403,33 @@ def test_a_state_of_another_dialog_has_expired() -> None:
 # ---------------------------------------------------------------- stale and forged buttons
 
 
+def assert_stale(state: DialogState, outcome: Outcome) -> None:
+    """A stale press (a double tap): nothing changes and nothing is sent, only a short notice."""
+    assert outcome.status == "continue"
+    assert outcome.state is not None
+    assert outcome.state.to_json() == state.to_json()
+    assert outcome.replies == ()
+    assert outcome.refresh is None and outcome.answered is None
+    assert outcome.notice == Msg("That button belongs to an earlier question; please use the latest one.")
+
+
 def test_a_stale_button_is_refused_with_the_state_unchanged() -> None:
     first = begin()
     state = moved(first, "c:repair")
     assert state.rev == first.rev + 1
     for code in ("c:complaint", CANCEL, BACK, SKIP, DONE):
-        outcome = advance(REPAIR, state, ButtonEvent(first.rev, code), today=TODAY)
-        assert_refused(state, outcome)
-        assert error_of(outcome) == "That button belongs to an earlier question; please use the latest one."
+        assert_stale(state, advance(REPAIR, state, ButtonEvent(first.rev, code), today=TODAY))
 
 
 def test_a_button_from_the_future_is_refused() -> None:
     state = begin()
-    assert_refused(state, send(state, ButtonEvent(state.rev + 1, "c:repair")))
+    assert_stale(state, send(state, ButtonEvent(state.rev + 1, "c:repair")))
 
 
 def test_a_stale_button_from_before_an_edit_is_refused() -> None:
     confirm = at_step("confirm")
     editing = edit(confirm, 2)
-    assert_refused(editing, advance(REPAIR, editing, ButtonEvent(confirm.rev, DONE), today=TODAY))
+    assert_stale(editing, advance(REPAIR, editing, ButtonEvent(confirm.rev, DONE), today=TODAY))
 
 
 @pytest.mark.parametrize(
@@ -520,17 +536,26 @@ def test_a_text_step_wants_text(event: Event) -> None:
 
 def test_photos_are_collected_without_changing_the_revision() -> None:
     state = at_step("photos")
-    reply = prompt(REPAIR, state)
-    assert codes(reply) == [BACK, CANCEL]  # no Done before the first photo
-    assert reply.text == Msg("Send photos.")
+    reply = prompt(REPAIR, state, today=TODAY)
+    assert codes(reply) == [BACK, CANCEL]  # no Done before the first photo, and the text says none
+    assert reply.text == Lines((Msg("Send photos."), Msg("Send them here.")))
 
+    received = send(state, PhotoEvent("p1"))
     one = moved(state, PhotoEvent("p1"))
     assert one.step == "photos"
     assert one.rev == state.rev
     assert one.answers["photos"] == [{"kind": "photo", "file_id": "p1"}]
-    assert codes(prompt(REPAIR, one)) == [DONE, BACK, CANCEL]
+    assert codes(prompt(REPAIR, one, today=TODAY)) == [DONE, BACK, CANCEL]
+    # What arrived is confirmed in one short line carrying the buttons, not the question again.
+    [line] = received.replies
+    assert line.text == Plural("Received {n} photo. Send more, or press Done.",
+                               "Received {n} photos. Send more, or press Done.", 1)
+    assert codes(line) == [DONE, BACK, CANCEL]
+    assert line.rev == state.rev
 
-    two = moved(one, DocumentEvent("d1", "n" * 300))
+    assert send(one, DocumentEvent("d1", "n" * 296 + ".pdf")).replies[0].text == Plural(
+        "Received {n} file. Send more, or press Done.", "Received {n} files. Send more, or press Done.", 2)
+    two = moved(one, DocumentEvent("d1", "n" * 296 + ".pdf"))
     assert two.answers["photos"][1] == {"kind": "document", "file_id": "d1", "name": "n" * 100}
 
     # "Done" from the prompt shown after the first photo is still valid.
@@ -567,7 +592,7 @@ def test_photos_kept_after_going_back_are_limited() -> None:
 
 
 @pytest.mark.parametrize(
-    "event", [TextEvent("here"), UnsupportedEvent("voice"), ContactEvent("+8613812345678", True), ButtonEvent(0, "c:repair")]
+    "event", [UnsupportedEvent("voice"), ContactEvent("+8613812345678", True), ButtonEvent(0, "c:repair")]
 )
 def test_a_photo_step_wants_photos(event: Event) -> None:
     state = at_step("photos")
@@ -588,7 +613,7 @@ def _photos_only(optional: bool) -> Dialog:
 def test_an_optional_photo_step_can_be_finished_empty() -> None:
     dialog = _photos_only(optional=True)
     state = begin({}, dialog)
-    assert codes(prompt(dialog, state)) == [SKIP, CANCEL]  # "Done" appears once something was sent
+    assert codes(prompt(dialog, state, today=TODAY)) == [SKIP, CANCEL]  # "Done" appears once something was sent
     for code in (DONE, SKIP):
         outcome = send(state, code, dialog)
         assert outcome.status == "done"
@@ -600,7 +625,12 @@ def test_documents_can_be_refused() -> None:
     state = begin({}, dialog)
     outcome = send(state, DocumentEvent("d", "x.pdf"), dialog)
     assert_refused(state, outcome, dialog)
-    assert error_of(outcome) == "Please send a photo, or press Done."
+    assert error_of(outcome) == "That file is not a picture. Please send a photo (JPEG, PNG, WebP, HEIC or GIF)."
+    assert error_of(send(state, UnsupportedEvent("voice"), dialog)) == "Please send at least one photo."
+    # A picture sent as a file is a picture all the same.
+    picture = send(state, DocumentEvent("d", "IMG_0001.HEIC", "image/heic", "heic"), dialog)
+    assert picture.state is not None
+    assert picture.state.answers["pics"] == [{"kind": "document", "file_id": "d", "name": "IMG_0001.HEIC"}]
     state = moved(state, PhotoEvent("p1"), dialog)
     outcome = send(state, PhotoEvent("p2"), dialog)
     assert outcome.status == "done"
@@ -634,12 +664,22 @@ def test_typed_phone_numbers_are_normalised(typed: str, e164: str) -> None:
     assert state.answers["phone"] == e164
 
 
-@pytest.mark.parametrize("typed", ["", "12345", "+1 202 555 0100", "+44 20 7946 0958", "call me", "138123456789999", "1" * 40])
+@pytest.mark.parametrize("typed", ["", "12345", "+1 202 555 01", "+44 20 7946", "call me", "138123456789999", "1" * 40])
 def test_invalid_typed_phone_numbers_are_refused(typed: str) -> None:
     state = at_step("phone")
     outcome = send(state, TextEvent(typed))
     assert_refused(state, outcome)
-    assert error_of(outcome).startswith("That is not a valid mobile number.")
+    assert error_of(outcome).startswith("That is not a valid phone number.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [("+1 415 555 0100", "+14155550100"), ("001 415 555 0100", "+14155550100"), ("+44 20 7946 0958", "+442079460958"),
+     ("+49 30 12345678", "+493012345678"), ("+61 2 9374 4000", "+61293744000")],
+)
+def test_numbers_of_other_countries_are_accepted_with_their_country_code(typed: str, e164: str) -> None:
+    state = moved(at_step("phone"), TextEvent(typed))
+    assert state.answers["phone"] == e164
 
 
 @pytest.mark.parametrize("phone", ["+8613812345678", "8613812345678", "+85291234567"])
@@ -657,14 +697,14 @@ def test_someone_elses_contact_is_refused() -> None:
 
 def test_an_own_contact_with_an_unusable_number_is_refused() -> None:
     state = at_step("phone")
-    outcome = send(state, ContactEvent("+12025550100", own=True))
+    outcome = send(state, ContactEvent("+1202555", own=True))
     assert_refused(state, outcome)
     assert error_of(outcome) == "That phone number is not valid."
 
 
 def test_the_phone_prompt_offers_the_known_number_skip_and_contact_sharing() -> None:
     state = at_step("phone")
-    reply = prompt(REPAIR, state)
+    reply = prompt(REPAIR, state, today=TODAY)
     assert codes(reply) == [PREFILL, SKIP, BACK, CANCEL]
     assert reply.buttons[0][0].label == Msg("Use {phone}", {"phone": "+852 9123 4567"})
     assert reply.request_contact is not None
@@ -680,13 +720,13 @@ def test_without_a_known_number_there_is_no_prefill_button() -> None:
     state = begin(TWO_OFFICES)
     state = run(state, ["c:north", "c:praise", TextEvent("Lovely garden.")])
     assert state.step == "phone"
-    assert codes(prompt(REPAIR, state)) == [SKIP, BACK, CANCEL]
+    assert codes(prompt(REPAIR, state, today=TODAY)) == [SKIP, BACK, CANCEL]
     assert_refused(state, send(state, PREFILL))
 
 
 def test_the_phone_is_shown_as_people_know_it_in_the_summary() -> None:
     state = run(at_step("phone"), [TextEvent("13812345678"), "r:5"])
-    confirm = prompt(REPAIR, state)
+    confirm = prompt(REPAIR, state, today=TODAY)
     assert isinstance(confirm.text, Lines)
     summary = confirm.text.items[1]
     assert isinstance(summary, Lines)
@@ -695,7 +735,7 @@ def test_the_phone_is_shown_as_people_know_it_in_the_summary() -> None:
 
 def test_a_skipped_phone_is_shown_as_skipped() -> None:
     state = run(at_step("phone"), [SKIP, "r:5"])
-    confirm = prompt(REPAIR, state)
+    confirm = prompt(REPAIR, state, today=TODAY)
     assert isinstance(confirm.text, Lines)
     summary = confirm.text.items[1]
     assert isinstance(summary, Lines)
@@ -745,14 +785,36 @@ def test_unreadable_dates_are_refused(typed: str) -> None:
     state = at_step("visit")
     outcome = send(state, TextEvent(typed))
     assert_refused(state, outcome)
-    assert error_of(outcome) == "Please type a date, e.g. 2026-12-01."
+    assert outcome.replies[0].text == Msg("Please type a date, for example {date}.", {"date": DateText(date(2026, 11, 30))})
+
+
+def test_the_date_prompt_shows_an_example_in_the_allowed_range() -> None:
+    # A week ahead, moved into the range the step allows; a DateText, so each reader sees it their way.
+    state = at_step("visit")  # 1 to 60 days ahead
+    assert prompt(REPAIR, state, today=TODAY).text == Lines(
+        (Msg("When may we visit?"), Msg("For example: {date}", {"date": DateText(date(2026, 11, 30))})))
+    soon = DateStep(key="d", prompt=Msg("When?"), min_offset_days=1, max_offset_days=3)
+    late = DateStep(key="d", prompt=Msg("When?"), min_offset_days=30)
+    assert example_date(soon, TODAY) == date(2026, 11, 26)
+    assert example_date(late, TODAY) == date(2026, 12, 23)
+    assert example_date(DateStep(key="d", prompt=Msg("When?")), date(2027, 3, 1)) == date(2027, 3, 8)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [("November 30, 2026", "2026-11-30"), ("Nov 30, 2026", "2026-11-30"), ("30 November 2026", "2026-11-30"),
+     ("Dec 1", "2026-12-01"), ("1st December", "2026-12-01"), ("2026年11月30日", "2026-11-30"),
+     ("2026/11/30", "2026-11-30"), ("11月30號", "2026-11-30")],
+)
+def test_dates_are_read_as_each_locale_shows_them(typed: str, day: str) -> None:
+    assert moved(at_step("visit"), TextEvent(typed)).answers["visit"] == day
 
 
 # ---------------------------------------------------------------- rating steps
 
 
 def test_the_rating_prompt_has_five_buttons() -> None:
-    reply = prompt(REPAIR, at_step("rating"))
+    reply = prompt(REPAIR, at_step("rating"), today=TODAY)
     assert [[b.code for b in row] for row in reply.buttons] == [["r:1", "r:2", "r:3", "r:4", "r:5"], [BACK, CANCEL]]
 
 
@@ -780,10 +842,14 @@ def test_edit_offers_the_answered_labelled_steps() -> None:
     outcome = send(state, EDIT)
     assert outcome.status == "continue"
     assert outcome.state == state
-    (menu,) = outcome.replies
+    assert outcome.replies == ()  # the confirmation is redrawn in place, nothing new is sent
+    menu = outcome.refresh
+    assert menu is not None
     assert menu.rev == state.rev
-    # Not the office (chosen automatically) and not the confirmation itself.
-    assert codes(menu) == ["e:1", "e:2", "e:3", "e:4", "e:5", "e:6", BACK, CANCEL]
+    # Not the office (chosen automatically) and not the confirmation itself; then back to the summary.
+    assert codes(menu) == ["e:1", "e:2", "e:3", "e:4", "e:5", "e:6", SUMMARY, BACK, CANCEL]
+    back = send(state, SUMMARY)
+    assert back.replies == () and back.refresh == prompt(REPAIR, state, today=TODAY)
 
 
 def test_edit_returns_straight_to_the_confirmation() -> None:
@@ -792,7 +858,7 @@ def test_edit_returns_straight_to_the_confirmation() -> None:
     assert editing.step == "description"
     assert editing.editing is True
     assert editing.rev == confirm.rev + 1
-    assert codes(prompt(REPAIR, editing)) == [BACK, CANCEL]
+    assert codes(prompt(REPAIR, editing, today=TODAY)) == [BACK, CANCEL]
 
     state = moved(editing, TextEvent("Actually the bathroom tap."))
     assert state.step == "confirm"
@@ -839,7 +905,8 @@ def test_steps_that_do_not_apply_are_skipped() -> None:
     state = run(state, [SKIP, "r:1"])
     assert state.step == "confirm"
     outcome = send(state, EDIT)
-    assert codes(outcome.replies[0]) == ["e:1", "e:2", "e:5", "e:6", BACK, CANCEL]
+    assert outcome.refresh is not None
+    assert codes(outcome.refresh) == ["e:1", "e:2", "e:5", "e:6", SUMMARY, BACK, CANCEL]
     done = send(state, DONE)
     assert done.status == "done"
     assert dict(done.answers) == {
@@ -858,7 +925,7 @@ def test_answers_only_include_steps_that_apply() -> None:
     assert state.step == "confirm"
     assert "photos" in state.answers
     assert "visit" in state.answers
-    confirm = prompt(REPAIR, state)
+    confirm = prompt(REPAIR, state, today=TODAY)
     assert isinstance(confirm.text, Lines)
     summary = confirm.text.items[1]
     assert isinstance(summary, Lines)
@@ -958,15 +1025,15 @@ def _all_replies_of_the_test_dialogs() -> list[tuple[Reply, int]]:
     found: list[tuple[Reply, int]] = []
     state = begin(TWO_OFFICES)
     for action in ("c:south", *REPAIR_PATH):
-        found.append((prompt(REPAIR, state), state.rev))
+        found.append((prompt(REPAIR, state, today=TODAY), state.rev))
         state = moved(state, action)
-    found.append((prompt(REPAIR, state), state.rev))
+    found.append((prompt(REPAIR, state, today=TODAY), state.rev))
     found.extend((reply, state.rev) for reply in send(state, EDIT).replies)
     inquiry = begin({"known": False, "phone": "+8613812345678"}, INQUIRY)
     for action in ("c:suggestion", TextEvent("More benches, please."), TextEvent("Ms Chan")):
-        found.append((prompt(INQUIRY, inquiry), inquiry.rev))
+        found.append((prompt(INQUIRY, inquiry, today=TODAY), inquiry.rev))
         inquiry = moved(inquiry, action, INQUIRY)
-    found.append((prompt(INQUIRY, inquiry), inquiry.rev))
+    found.append((prompt(INQUIRY, inquiry, today=TODAY), inquiry.rev))
     return found
 
 
@@ -1001,7 +1068,7 @@ def test_inquiry_by_an_unknown_person_asks_name_and_phone() -> None:
     state = begin({"known": False, "phone": "+8613812345678"}, INQUIRY)
     state = run(state, ["c:inquiry", TextEvent("Is there parking?"), TextEvent("  Mr Li ")], INQUIRY)
     assert state.step == "phone"
-    assert codes(prompt(INQUIRY, state)) == [PREFILL, SKIP, BACK, CANCEL]
+    assert codes(prompt(INQUIRY, state, today=TODAY)) == [PREFILL, SKIP, BACK, CANCEL]
     state = moved(state, PREFILL, INQUIRY)
     done = send(state, DONE, INQUIRY)
     assert dict(done.answers) == {

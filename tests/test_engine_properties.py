@@ -38,6 +38,7 @@ from dialogs.engine import (
     DialogState,
     DocumentEvent,
     Event,
+    MultiChoiceStep,
     Outcome,
     PhoneStep,
     PhotoEvent,
@@ -51,6 +52,7 @@ from dialogs.engine import (
     UnsupportedEvent,
     advance,
     callback_data,
+    offered_buttons,
     options_of,
     parse_callback_data,
     prompt,
@@ -102,8 +104,10 @@ VALID_PHONES = (
     "+853 6612 3456",
     "+886 912 345 678",
     "0912345678",
+    "+1 415 555 0100",  # abroad: any country, with its code
+    "+44 20 7946 0958",
 )
-INVALID_PHONES = ("", "12345", "+1 202 555 0100", "+44 20 7946 0958", "not a phone", "+" + "9" * 40)
+INVALID_PHONES = ("", "12345", "+1 202 555 01", "+44 20 7946", "not a phone", "+" + "9" * 40)
 KNOWN_CODES = (BACK, CANCEL, DONE, SKIP, EDIT, PREFILL, "c:", "e:", "r:", "r:0", "r:6", "r:9", "e:999", "c:nonexistent")
 
 # ---------------------------------------------------------------- strategies
@@ -147,11 +151,7 @@ phones = st.one_of(
 
 def offered_codes(dialog: Dialog, state: DialogState) -> list[str]:
     """Every button code the user has been shown for the state's revision."""
-    found = codes(prompt(dialog, state))
-    step = dialog.step(state.step)
-    if isinstance(step, ConfirmStep):
-        found += codes(advance(dialog, state, ButtonEvent(state.rev, EDIT), today=TODAY).replies[0])
-    return found
+    return [button.code for button in offered_buttons(dialog, state, today=TODAY)]
 
 
 def codes(reply: Reply) -> list[str]:
@@ -278,7 +278,7 @@ def round_trip(state: DialogState) -> DialogState:
 
 
 def check_replies(outcome: Outcome) -> None:
-    for reply in outcome.replies:
+    for reply in (*outcome.replies, *((outcome.refresh,) if outcome.refresh is not None else ())):
         if reply.rev is None:
             assert reply.buttons == ()
             continue
@@ -305,13 +305,18 @@ def check_transition(dialog: Dialog, before: DialogState, event: Event, outcome:
     if outcome.status != "continue":
         assert after is None
         assert outcome.status == "done" or isinstance(event, CancelEvent) or event == ButtonEvent(before.rev, CANCEL)
+        assert outcome.answered is not None or outcome.status == "done"  # the question shows what ended it
         return
     assert after is not None
     unchanged = after.to_json() == before.to_json()
 
     if isinstance(event, ButtonEvent) and event.rev != before.rev:
+        # A double tap or an old button: nothing changes, nothing is sent, a short notice only.
         assert unchanged, "a stale button changed the state"
-        assert len(outcome.replies) == 2
+        assert outcome.replies == () and outcome.refresh is None
+        assert outcome.notice is not None
+        return
+    assert outcome.notice is None
     if isinstance(event, ButtonEvent) and event.rev == before.rev:
         offered = offered_codes(dialog, before)
         alias = isinstance(dialog.step(before.step), PhotosStep) and event.code == SKIP and DONE in offered
@@ -321,33 +326,48 @@ def check_transition(dialog: Dialog, before: DialogState, event: Event, outcome:
         assert unchanged
     if isinstance(event, RepeatEvent):
         assert unchanged
-        assert outcome.replies == (prompt(dialog, before),)
-
-    if len(outcome.replies) == 2:
-        # Refused: an error without buttons, then the same question again, and nothing changed.
-        error, again = outcome.replies
-        assert isinstance(error.text, Msg)
-        assert error.buttons == ()
-        assert again == prompt(dialog, before)
-        assert unchanged
-    else:
-        assert len(outcome.replies) == 1
-    if unchanged:
+        assert outcome.replies == (prompt(dialog, before, today=TODAY),)
         return
 
-    # Moved on: exactly the new question is asked.
-    assert outcome.replies == (prompt(dialog, after),)
-    if after.rev == before.rev:
-        # Only collecting photos keeps the revision: one more file, same step.
+    if outcome.refresh is not None:
+        # Redrawn in place: an option toggled, or the confirmation's edit list and back.
+        assert outcome.replies == ()
+        assert after.rev == before.rev and after.step == before.step
+        assert outcome.refresh.rev == before.rev
         step = dialog.step(before.step)
-        assert isinstance(step, PhotosStep)
+        assert isinstance(step, MultiChoiceStep | ConfirmStep)
+        if isinstance(step, MultiChoiceStep):
+            assert outcome.refresh == prompt(dialog, after, today=TODAY)
+        return
+
+    assert len(outcome.replies) == 1
+    [reply] = outcome.replies
+    if unchanged:
+        # Refused: the reason, carrying the question's buttons; not the question again.
+        question = prompt(dialog, before, today=TODAY)
+        assert isinstance(reply.text, Msg)
+        assert (reply.buttons, reply.rev, reply.request_contact) == (question.buttons, question.rev,
+                                                                     question.request_contact)
+        assert outcome.answered is None
+        return
+
+    if after.rev == before.rev:
+        # The same question stays open: one more file, or a text message continuing the previous answer.
         assert after.step == before.step
-        assert len(after.answers[step.key]) == len(before.answers.get(step.key) or []) + 1
-        assert {k: v for k, v in after.answers.items() if k != step.key} == {
-            k: v for k, v in before.answers.items() if k != step.key
-        }
-    else:
-        assert after.rev == before.rev + 1
+        step = dialog.step(before.step)
+        assert reply.buttons == prompt(dialog, after, today=TODAY).buttons
+        changed = {k for k in {*before.answers, *after.answers} if before.answers.get(k) != after.answers.get(k)}
+        if isinstance(step, PhotosStep) and changed == {step.key}:
+            assert len(after.answers[step.key]) == len(before.answers.get(step.key) or []) + 1
+        else:
+            [key] = changed
+            assert key == before.history[-1] and isinstance(dialog.step(key), TextStep)
+            assert after.answers[key].startswith(before.answers[key] + "\n")
+            assert isinstance(event, TextEvent)
+        return
+    # Moved on: exactly the new question is asked.
+    assert after.rev == before.rev + 1
+    assert outcome.replies == (prompt(dialog, after, today=TODAY),)
 
 
 def is_text_clean(value: str) -> bool:
@@ -387,8 +407,7 @@ def check_answer(step: Step, value: Any, context: Mapping[str, Any]) -> None:
         assert len(value) <= step.max_items
         assert step.optional or len(value) >= 1
         for item in value:
-            assert item["kind"] in ("photo", "document")
-            assert item["kind"] == "photo" or step.accept_documents
+            assert item["kind"] in ("photo", "document")  # a picture sent as a file is a document too
             assert len(item.get("name", "")) <= 100
     else:
         raise AssertionError(f"unexpected answer for {step.key}")
@@ -475,7 +494,7 @@ def test_stale_buttons_never_change_the_state(dialog: Dialog, data: st.DataObjec
     assert stale.status == "continue"
     assert stale.state is not None
     assert stale.state.to_json() == state.to_json()
-    assert stale.replies[1] == prompt(dialog, state)
+    assert stale.replies == () and stale.notice is not None
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))

@@ -43,7 +43,11 @@ def test_choice_beats_roster_beats_telegram_beats_default() -> None:
         ("91234567", "+85291234567"),
         ("+853 6612 3456", "+85366123456"),
         ("0912345678", "+886912345678"),
-        ("+1 202 555 0100", None),  # not a served region
+        ("+1 202 555 0100", "+12025550100"),  # abroad: any country with its code
+        ("001 202 555 0100", "+12025550100"),
+        ("12025550100", "+12025550100"),  # a shared contact's digits: valid in no served region
+        ("202 555 0100", "+862025550100"),  # without a country code: the served regions (a Beijing landline)
+        ("+1 202 555", None),
         ("12345", None),
         ("", None),
         ("1" * 40, None),
@@ -58,6 +62,8 @@ def test_phone_masking_and_display() -> None:
     assert mask_phone("+85291234567") == "9***4567"
     assert display_phone("+8613812341234") == "13812341234"
     assert display_phone("+85291234567") == "+852 9123 4567"
+    assert display_phone("+14155550100") == "+1 415-555-0100"
+    assert mask_phone("+14155550100") == "41****0100"
 
 
 @pytest.fixture(scope="module")

@@ -821,7 +821,10 @@ class BotAPIEmulator:
         elif kind == "callback":
             update_id = self.press(user, int(body["message_id"]), str(body["data"]))
         elif kind == "photo":
-            update_id = self.send_photo(user, bytes.fromhex(body.get("hex", "89504e47")))
+            update_id = self.send_photo(user, bytes.fromhex(body.get("hex", "89504e470d0a1a0a")))
+        elif kind == "document":  # a file sent "as a file": its bytes, name and the type the client declared
+            update_id = self.send_document(user, bytes.fromhex(body.get("hex", "")), str(body.get("name", "file")),
+                                           str(body.get("mime_type", "application/octet-stream")))
         else:
             return web.json_response({"ok": False, "description": f"unknown kind {kind}"}, status=400)
         return web.json_response({"ok": True, "update_id": update_id})

@@ -42,8 +42,17 @@ from dialogs.engine.events import (
     TextEvent,
     UnsupportedEvent,
 )
-from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, PREFILL, SKIP, Button, Reply
-from dialogs.engine.run import advance, display_answer, options_of, prompt, start, summarize
+from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, PREFILL, SKIP, SUMMARY, Button, Reply
+from dialogs.engine.run import (
+    advance,
+    display_answer,
+    offered_buttons,
+    options_of,
+    press_for_label,
+    prompt,
+    start,
+    summarize,
+)
 from dialogs.engine.state import DialogState, Outcome, Status
 from dialogs.engine.steps import (
     AmountStep,
@@ -59,7 +68,7 @@ from dialogs.engine.steps import (
     Step,
     TextStep,
 )
-from dialogs.engine.validation import CONTROL_EXCEPTIONS, parse_amount, parse_date, validate_text
+from dialogs.engine.validation import CONTROL_EXCEPTIONS, example_date, parse_amount, parse_date, validate_text
 
 __all__ = [
     "BACK",
@@ -69,6 +78,7 @@ __all__ = [
     "EDIT",
     "PREFILL",
     "SKIP",
+    "SUMMARY",
     "All",
     "AmountStep",
     "AnswerAbove",
@@ -109,10 +119,13 @@ __all__ = [
     "condition_from_json",
     "condition_to_json",
     "display_answer",
+    "example_date",
+    "offered_buttons",
     "options_of",
     "parse_amount",
     "parse_callback_data",
     "parse_date",
+    "press_for_label",
     "prompt",
     "reply_from_json",
     "reply_to_json",

@@ -26,13 +26,22 @@ class ContactEvent:
 
 @dataclass(frozen=True)
 class PhotoEvent:
+    """A picture sent as a photo. ``format``: what its first bytes are (``dialogs.files.sniff``:
+    "jpeg", …, "" for unreadable bytes), or None when they could not be fetched."""
+
     file_id: str
+    format: str | None = None
 
 
 @dataclass(frozen=True)
 class DocumentEvent:
+    """A file. ``format`` as for a photo; ``mime_type`` and ``file_name`` as the sender's client
+    reported them."""
+
     file_id: str
     file_name: str = ""
+    mime_type: str = ""
+    format: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ CANCEL = "x"
 DONE = "ok"
 SKIP = "-"
 EDIT = "ed"
+SUMMARY = "sm"  # from the edit list back to the confirmation's own buttons
 PREFILL = "pf"
 
 

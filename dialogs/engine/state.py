@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dialogs.engine.replies import Reply
+from dialogs.text import Msg, Text
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,21 @@ Status = Literal["continue", "done", "cancelled"]
 
 @dataclass(frozen=True)
 class Outcome:
+    """What one event led to: the new state, the messages to send, and what becomes of the question
+    asked before it (the messages carrying the previous revision's buttons).
+
+    A question that moved on (a new revision, or the dialog ended) loses its buttons; ``answered``
+    is the line to show on it ("Your answer: …"). ``refresh`` redraws the question in place instead
+    of sending anything (a toggled option, the edit list). ``notice`` is a short note for the
+    pressed button's alert when nothing is sent (a double tap on an answered question).
+    """
+
     status: Status
     state: DialogState | None
     replies: tuple[Reply, ...]
     answers: Mapping[str, Any] = field(default_factory=dict)
     dialog: str = ""  # set on "done", so the caller knows which use case to run
     context: Mapping[str, Any] = field(default_factory=dict)  # set on "done": what the dialog started with
+    answered: Text | None = None
+    refresh: Reply | None = None
+    notice: Msg | None = None

@@ -91,6 +91,7 @@ class Dialog:
     name: str
     steps: tuple[Step, ...]
     done_text: Text | None = None
+    title: Label | None = None  # what the person is doing ("filing a complaint"), named when it is left unfinished
 
     def __post_init__(self) -> None:
         keys = [s.key for s in self.steps]

@@ -44,27 +44,66 @@ def validate_text(text: str, min_len: int, max_len: int) -> _Valid | _Invalid:
 
 
 _DATE_PATTERNS = (
-    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
-    re.compile(r"^(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号號]?$"),
+    re.compile(r"^(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号號]?$"),
+    # English, as Babel shows dates to an English reader: "November 30, 2026", "Nov 30", "30 Nov 2026".
+    re.compile(r"^(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*,?\s*(?P<y>\d{4}))?$"),
+    re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]{3,9})\.?(?:\s*,?\s*(?P<y>\d{4}))?$"),
 )
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+EXAMPLE_DAYS_AHEAD = 7  # the example a date prompt shows: a week from today, moved into the allowed range
+
+
+def _month(name: str | None, number: str | None) -> int | None:
+    if number is not None:
+        return int(number)
+    if name is None:
+        return None
+    for index, month in enumerate(_MONTHS, start=1):
+        if month.startswith(name) and (len(name) >= 3 or name == month):
+            return index
+    return None
 
 
 def parse_date(text: str, today: date) -> date | None:
-    """Dates as people type them: 2026-12-01, 2026/12/1, 2026年12月1日, 12月1日 (next such day)."""
-    cleaned = unicodedata.normalize("NFKC", text).strip()
+    """Dates as people type them: 2026-12-01, 2026/12/1, 2026年12月1日, 12月1日, December 1, 2026,
+    1 Dec (a date without a year is the next such day)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower()
     for pattern in _DATE_PATTERNS:
         match = pattern.match(cleaned)
         if not match:
             continue
         parts = match.groupdict()
+        month = _month(parts.get("mon"), parts.get("m"))
+        if month is None:
+            return None
         try:
             if parts.get("y"):
-                return date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
-            candidate = date(today.year, int(parts["m"]), int(parts["d"]))
+                return date(int(parts["y"]), month, int(parts["d"]))
+            candidate = date(today.year, month, int(parts["d"]))
             return candidate if candidate >= today else date(today.year + 1, candidate.month, candidate.day)
         except ValueError:
             return None
     return None
+
+
+def date_range(step: DateStep, today: date) -> tuple[date | None, date | None]:
+    """The earliest and latest day the step accepts (None: no bound)."""
+    earliest = today + timedelta(days=step.min_offset_days) if step.min_offset_days is not None else None
+    latest = today + timedelta(days=step.max_offset_days) if step.max_offset_days is not None else None
+    return earliest, latest
+
+
+def example_date(step: DateStep, today: date) -> date:
+    """A day the step would accept, to show as an example: a week ahead, within the range."""
+    earliest, latest = date_range(step, today)
+    example = today + timedelta(days=EXAMPLE_DAYS_AHEAD)
+    if latest is not None and example > latest:
+        example = latest
+    if earliest is not None and example < earliest:
+        example = earliest
+    return example
 
 
 _AMOUNT = re.compile(r"^[¥￥]?\s*(?P<n>[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(?P<f>\.[0-9]{1,2})?\s*(元|yuan|rmb|cny)?$",
@@ -113,18 +152,17 @@ def accept(step: Step, state: DialogState, event: Event, today: date, options: S
             phone = normalize_phone(event.text)
             if phone:
                 return _Valid(phone)
-            return _Invalid(
-                Msg(N_("That is not a valid mobile number. Please type it again, e.g. 13812345678 or +852 91234567."))
-            )
+            return _Invalid(Msg(N_(
+                "That is not a valid phone number. Please type it again, e.g. 13812345678 or +852 91234567; "
+                "a number outside mainland China, Hong Kong, Macau and Taiwan with + and its country code, "
+                "e.g. +1 415 555 0100.")))
         return _Invalid(Msg(N_("Please share your phone number with the button, or type it.")))
     if isinstance(step, DateStep):
-        if not isinstance(event, TextEvent):
-            return _Invalid(Msg(N_("Please type a date, e.g. 2026-12-01.")))
-        parsed = parse_date(event.text, today)
+        parsed = parse_date(event.text, today) if isinstance(event, TextEvent) else None
         if parsed is None:
-            return _Invalid(Msg(N_("Please type a date, e.g. 2026-12-01.")))
-        earliest = today + timedelta(days=step.min_offset_days) if step.min_offset_days is not None else None
-        latest = today + timedelta(days=step.max_offset_days) if step.max_offset_days is not None else None
+            return _Invalid(Msg(N_("Please type a date, for example {date}."),
+                                {"date": DateText(example_date(step, today))}))
+        earliest, latest = date_range(step, today)
         if earliest and latest and not earliest <= parsed <= latest:
             return _Invalid(
                 Msg(N_("Please choose a date between {start} and {end}."), {"start": DateText(earliest), "end": DateText(latest)})

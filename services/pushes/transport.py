@@ -25,6 +25,15 @@ class Media:
 Part = Reply | Media
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A message the bot sent before, redrawn: its text and buttons replaced by ``reply``'s (a reply
+    without buttons takes them away), or with ``reply`` None only its buttons taken away."""
+
+    message_id: int
+    reply: Reply | None = None
+
+
 OR_CHOOSE = Msg(N_("Or choose:"))
 
 
@@ -75,6 +84,13 @@ class Transport(Protocol):
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:
         """Take an answered question's buttons away (best effort)."""
+
+    async def edit(self, chat_id: int, message_id: int, reply: Reply, locale: str) -> None:
+        """Redraw a message sent before with ``reply``'s text and inline buttons (best effort)."""
+
+    async def file_head(self, file_id: str, size: int) -> bytes | None:
+        """The first ``size`` bytes of a file a person sent (to tell what it is); None when it
+        cannot be fetched (too large for the Bot API, a network error)."""
 
     async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
         """Stop a pressed button's spinner, with an alert (a msgid) or silently (best effort)."""

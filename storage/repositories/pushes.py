@@ -83,6 +83,19 @@ class OutboxRepository(Repository):
             query = query.where(OutboxMessage.chat_id == chat_id)
         return (await self.session.scalars(query)).all()
 
+    async def recent_sent_answers(self, chat_id: int, limit: int) -> list[tuple[dict[str, Any], list[int]]]:
+        """The chat's last ``limit`` answers that went out, newest first: (payload, Telegram's message
+        ids) — which messages carry a dialog question's buttons, to edit them once it is answered."""
+        query = (
+            select(OutboxMessage.payload, OutboxMessage.message_ids)
+            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "answer",
+                   OutboxMessage.status == "sent", OutboxMessage.message_ids.is_not(None))
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        return [(dict(payload), [int(i) for i in ids]) for payload, ids in (await self.session.execute(query)).all()
+                if isinstance(payload, dict) and ids]
+
     async def cancel_pending(self, key_prefix: str, reason: str) -> int:
         """Stop rows not yet sent whose key starts with ``key_prefix`` (e.g. a withdrawn consent)."""
         result = await self.session.execute(

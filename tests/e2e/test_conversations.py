@@ -74,22 +74,28 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(harness: BotHar
     await person.press("留言")
     before = await _state(harness, 9004)
     choice_message = person.last_with_buttons()
+    _, stale_data = person.find_button("建议", choice_message)
 
     replies = await person.say("随便打字")  # a choice step wants a button
     assert replies[0]["text"] == "请点击下方按钮进行选择。"
     replies = await person.send_sticker()
     assert replies[0]["text"] == "请点击下方按钮进行选择。"
-    replies = await person.press_data("d1:1:c:hacked")  # forged option code
+    assert before is not None
+    replies = await person.press_data(f"d1:{before['rev']}:c:hacked")  # forged option code
     assert replies[0]["text"] == "请点击下方按钮进行选择。"
     replies = await person.press_data("garbage-data")  # not our format at all
     assert replies == []
     assert await _state(harness, 9004) == before
 
-    _, stale_data = person.find_button("建议", choice_message)
-    await person.press("咨询", choice_message)
-    assert person.buttons(choice_message) == []  # answered questions lose their buttons
+    # The question's buttons moved to the latest reason; one copy of them is live at a time.
+    assert person.buttons(choice_message) == []
+    live = person.last_with_buttons()
+    await person.press("咨询", live)
+    assert person.buttons(live) == []  # answered questions lose their buttons
     replies = await person.press_data(stale_data, choice_message)  # a client that still shows them
-    assert replies[0]["text"] == "该按钮属于之前的问题，请使用最新消息中的按钮。"
+    assert replies == []  # a short notice on the press, not the question again
+    notice = list(harness.emulator.callback_answers.values())[-1]
+    assert notice["text"] == "该按钮属于之前的问题，请使用最新消息中的按钮。"
     replies = await person.say("x" * 1001)
     assert replies[0]["text"] == "内容过长（1,001 字），上限为 1,000 字。"
     replies = await person.say("a\x00b")
@@ -158,6 +164,7 @@ async def test_a_late_button_answer_refused_by_telegram_is_not_an_error(harness:
     # Telegram refuses answers to callback queries older than ~15 s, and edits of old messages.
     harness.emulator.inject_fault(400, "answerCallbackQuery")
     harness.emulator.inject_fault(400, "editMessageReplyMarkup")
+    harness.emulator.inject_fault(400, "editMessageText")
     replies = await person.press("咨询")
     assert [m["text"] for m in replies] == ["请输入留言内容（不超过 1,000 字）。"]
     saved = await _state(harness, 9009)

@@ -103,7 +103,7 @@ def message_in(message: Message) -> MessageIn:
         return MessageIn("photo", text=message.caption, file_id=message.photo[-1].file_id)
     if message.document is not None:
         return MessageIn("document", text=message.caption, file_id=message.document.file_id,
-                         file_name=message.document.file_name or "")
+                         file_name=message.document.file_name or "", mime_type=message.document.mime_type or "")
     return MessageIn(str(message.content_type))
 
 

@@ -3,7 +3,9 @@ map aiogram's exceptions onto RetryAfter / Blocked / Permanent / Transient."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from aiogram import Bot
@@ -25,6 +27,7 @@ from dialogs.engine import Reply
 from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient, one_keyboard_each
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+log = logging.getLogger(__name__)
 
 
 @contextlib.asynccontextmanager
@@ -89,6 +92,46 @@ class AiogramTransport:
             with contextlib.suppress(TelegramBadRequest):
                 await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
+    async def edit(self, chat_id: int, message_id: int, reply: Reply, locale: str) -> None:
+        """A message redrawn: its text, and its inline buttons (none: taken away, as Telegram does
+        when an edit carries no keyboard). An edit that changes nothing, or of a message over 48
+        hours old, is refused by Telegram: no error for the person."""
+        try:
+            tr = self.catalogs.get(locale)
+            text, markup = tr.render(reply.text), inline_markup(reply, tr)
+        except Exception as error:
+            raise Permanent(f"cannot render: {error!r}"[:500]) from error
+        async with mapped_errors():
+            with contextlib.suppress(TelegramBadRequest):
+                await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,
+                                                 reply_markup=markup)
+
+    async def file_head(self, file_id: str, size: int) -> bytes | None:
+        """The file's first bytes, read from the Bot API's file download (stopped after ``size``
+        bytes). None for a file the Bot API does not serve (over 20 MB) or any error."""
+        try:
+            found = await self.bot.get_file(file_id, request_timeout=10)
+            if not found.file_path:
+                return None
+            api = self.bot.session.api
+            if api.is_local:  # a local Bot API server hands out paths on this machine
+                return await asyncio.to_thread(_read_head, str(api.wrap_local_file.to_local(found.file_path)), size)
+            head = b""
+            chunks = self.bot.session.stream_content(api.file_url(self.bot.token, found.file_path),
+                                                     headers={"Range": f"bytes=0-{size - 1}"}, timeout=10,
+                                                     chunk_size=size)
+            try:
+                async for chunk in chunks:
+                    head += chunk
+                    if len(head) >= size:
+                        break
+            finally:
+                await chunks.aclose()
+            return head[:size]
+        except Exception as error:  # best effort: the step then goes by what the message declared
+            log.warning("could not read file %s: %r", file_id, error)
+            return None
+
     async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
         """Telegram refuses answers to queries older than ~15 s; the press was handled all the
         same, so that refusal is not an error for the person."""
@@ -96,3 +139,8 @@ class AiogramTransport:
         async with mapped_errors():
             with contextlib.suppress(TelegramBadRequest):
                 await self.bot.answer_callback_query(query_id, text=text, show_alert=text is not None)
+
+
+def _read_head(path: str, size: int) -> bytes:
+    with open(path, "rb") as local:
+        return local.read(size)
