@@ -10,7 +10,8 @@ TRANSFER = Dialog(
     steps=(
         ChoiceStep(key="target", prompt=Msg(N_("Transfer to which department or person?")), options_from="targets",
                    columns=1),
-        TextStep(key="reason", prompt=Msg(N_("Why? (the reason is recorded)")), min_len=2, max_len=500),
+        TextStep(key="reason", prompt=Msg(N_("Why? Whoever receives the case will read this; it is recorded.")),
+                 min_len=2, max_len=500),
     ),
 )
 ASSIST = Dialog(
@@ -72,7 +73,7 @@ RATING = Dialog(
         TextStep(key="comment", prompt=Msg(N_("Any expectations or suggestions? Type them, or press Skip.")),
                  optional=True, max_len=500),
     ),
-    done_text=Msg(N_("Thank you for your feedback.")),
+    # No done text: the use case answers, as it alone knows whether the ratings were recorded.
 )
 
 TICKET_DIALOGS = (TRANSFER, ASSIST, MEASURES, PROGRESS, EXTEND, RESOLVE, MAJOR, REOPEN, ADD_INFO, RATING)

@@ -174,7 +174,7 @@ CALLBACK = Dialog(
         TextStep(key="comment", prompt=Msg(N_("The owner's comments? Type them, or press Skip.")),
                  optional=True, max_len=500),
     ),
-    done_text=Msg(N_("Recorded.")),
+    # No done text: "Callback recorded" or "this case changed meanwhile" comes from the use case alone.
 )
 OBJECT = Dialog(
     name="repair_object",
@@ -191,7 +191,7 @@ RATING = Dialog(
         TextStep(key="comment", prompt=Msg(N_("Any expectations or suggestions? Type them, or press Skip.")),
                  optional=True, max_len=500),
     ),
-    done_text=Msg(N_("Thank you for your feedback.")),
+    # No done text: the use case answers, as it alone knows whether the ratings were recorded.
 )
 
 REPAIR_DIALOGS = (REPAIR, SURVEY, OVERRIDE, REJECT, ASSIGN, EXTEND, COMPLETE, CHECK_FAIL, CALLBACK, OBJECT, RATING)

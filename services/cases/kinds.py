@@ -72,6 +72,9 @@ class CaseKind(Protocol):
     async def rate(self, uow: UnitOfWork, ticket: Ticket, answers: Mapping[str, Any], now: datetime) -> None:
         """The owner's ratings from the rating dialog close the case."""
 
+    def ratings(self, answers: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+        """The ratings in a rating dialog's answers: (label msgid, 1–5) pairs, in the order asked."""
+
 
 _KINDS: dict[str, CaseKind] = {}
 

@@ -16,9 +16,11 @@ from services.cases.confirmation import confirmation_buttons
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import kind_of, registered_kinds
 from services.cases.lookup import HISTORY, owner_history
+from services.cases.notices import tell_confirmed, tell_rated
 from services.cases.notify import cancel_reminders, notify_workers, owner_button
 from services.cases.numbering import parse_number
 from services.cases.overdue import local_date, owner_late_notice, owner_late_since
+from services.cases.result_history import result_history
 from services.cases.results import NO_LONGER_VALID, NOT_VALID, STALE, ActionResult
 from services.cases.statuses import OWNER_MAY_ADD, STATUS_LABELS, WORKING, Status, move
 from services.cases.units import ticket_unit
@@ -51,7 +53,8 @@ async def owner_press(uow: UnitOfWork, actor: Actor, press: OwnerCasePress, now:
             return ActionResult([await reopen(uow, ticket, now)], begin=("ticket_reopen", {"ticket": ticket.id}))
         move(ticket, Status.CONFIRMED)
         ticket.confirmed_at = now
-        await record(uow, ticket, "confirmed", now, actor="owner")
+        confirmed = await record(uow, ticket, "confirmed", now, actor="owner")
+        await tell_confirmed(uow, ticket, confirmed, now)
         return ActionResult([Reply(Msg(N_("Thank you for confirming. Two quick questions about our service:")))],
                             begin=(kind_of(ticket).rating_dialog, {"ticket": ticket.id}))
     if code == "rate" and ticket.status == Status.CONFIRMED:
@@ -98,8 +101,9 @@ async def owner_view(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
         rows = ((owner_button(ticket, N_("⭐ Rate our service"), "rate"),),)
     rows = (*rows, (owner_button(ticket, HISTORY, "h0"),))
     card = await kind_of(ticket).owner_card(uow, ticket, await ticket_unit(uow, ticket))
+    results = await result_history(uow, ticket)  # after a rework, every result and the owner's answer
     late = owner_late_since(ticket, await local_date(uow, ticket, now))  # told it is late, and what happens next
-    parts = (card, *((owner_late_notice(ticket, late),) if late else ()))
+    parts = (card, *((results,) if results is not None else ()), *((owner_late_notice(ticket, late),) if late else ()))
     return Reply(Lines(parts) if len(parts) > 1 else card, rows)
 
 
@@ -185,8 +189,26 @@ async def complete_add_info(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
 
 
 async def complete_rating(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    """The owner's own ratings close a confirmed case, with one answer whatever happened meanwhile: if
+    customer service recorded the callback by phone, or the case closed unrated after 3 working days,
+    what the owner said is added to the record (and shown to the handler and customer service)."""
     ticket = await own_ticket(uow, actor, answers)
-    if ticket is None or ticket.status != Status.CONFIRMED:
+    if ticket is None or ticket.status not in (Status.CONFIRMED, Status.CLOSED):
         return STALE
-    await kind_of(ticket).rate(uow, ticket, answers, now)
-    return Completion()
+    kind = kind_of(ticket)
+    if ticket.status == Status.CONFIRMED:
+        await kind.rate(uow, ticket, answers, now)
+        return Completion((Reply(Msg(N_("Thank you for your feedback.")), remove_keyboard=True),))
+    ratings = [e for e in await uow.tickets.events(ticket.id) if e.kind in ("rated", "rated_after_close")]
+    if ratings and ratings[-1].actor == "owner":  # a second rating dialog finished: the first one counts
+        return Completion((Reply(Msg(N_("You have already rated {number}. Thank you."), {"number": ticket.number}),
+                                 remove_keyboard=True),))
+    given, comment = kind.ratings(answers), answers.get("comment")
+    event = await record(uow, ticket, "rated_after_close", now, actor="owner",
+                         ratings={label: value for label, value in given}, comment=comment)
+    await tell_rated(uow, ticket, event, now, given, comment, late=True)
+    text = (N_("Thank you for your feedback. Customer service had already recorded your ratings for {number} by "
+               "phone; your answers have been added to the case.") if ratings else
+            N_("Thank you for your feedback. {number} had already been closed; your answers have been added to "
+               "the case."))
+    return Completion((Reply(Msg(text, {"number": ticket.number}), remove_keyboard=True),))

@@ -21,6 +21,7 @@ from services.cases.confirmation import confirmation_buttons, confirmation_reque
 from services.cases.follow_up import send_follow_up
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import Deadline, kind_of
+from services.cases.notices import tell_closed
 from services.cases.notify import send_card, workers
 from services.cases.overdue import (
     ESCALATED,
@@ -152,7 +153,8 @@ class ConfirmationRule:
             move(locked, Status.UNCONFIRMED)
             locked.closed_at = now
             reminded = await uow.outbox.count_sent(f"confirm:{ticket.id}:{ticket.resolved_at.isoformat()}:")
-            await record(uow, locked, "closed_unconfirmed", now, reminders=reminded)
+            closed = await record(uow, locked, "closed_unconfirmed", now, reminders=reminded)
+            await tell_closed(uow, locked, closed, now, confirmed=False)
             round_.report.closed_unconfirmed += 1
             return
         resolution = await latest_resolution(uow, ticket)
@@ -179,7 +181,8 @@ class ConfirmationRule:
             return
         move(locked, Status.CLOSED)
         locked.closed_at = round_.now
-        await record(round_.uow, locked, "closed_without_rating", round_.now)
+        closed = await record(round_.uow, locked, "closed_without_rating", round_.now)
+        await tell_closed(round_.uow, locked, closed, round_.now, confirmed=True)
         round_.report.closed_unconfirmed += 1
 
 

@@ -26,8 +26,9 @@ from services.cases.results import NOT_VALID, STALE, ActionResult
 from services.cases.statuses import OPEN, Status, move
 from services.common.actor import Actor, Completion
 from services.complaints.cards import staff_card
-from services.complaints.notify import notify_assisting, notify_department, notify_leadership
-from services.complaints.rules import Action, permitted, staff_buttons
+from services.complaints.notify import notify_assisting, notify_leadership
+from services.complaints.rules import COMPLAINT_DEPARTMENTS, Action, permitted, staff_buttons
+from services.complaints.transfer import may_receive, restart_progress_clock, tell_transfer, transfer_targets
 from services.people.roles import DEPARTMENT_LABELS, Department
 from storage.models import Staff, Ticket
 from storage.uow import UnitOfWork
@@ -46,7 +47,8 @@ async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, 
     if action is Action.ACCEPT:
         return ActionResult([await accept(uow, staff, ticket, now)])
     if action is Action.TRANSFER:
-        return ActionResult(begin=("ticket_transfer", {"ticket": ticket.id, "targets": await _targets(uow, ticket)}))
+        targets = await transfer_targets(uow, staff, ticket)
+        return ActionResult(begin=("ticket_transfer", {"ticket": ticket.id, "targets": targets}))
     if action is Action.ASSIST:
         departments = [[d.value, DEPARTMENT_LABELS[d], "msg"] for d in COMPLAINT_DEPARTMENTS
                        if d.value != ticket.lead_department and d.value not in ticket.assisting_departments]
@@ -54,9 +56,6 @@ async def staff_press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, 
     dialog = {Action.MEASURES: "ticket_measures", Action.PROGRESS: "ticket_progress", Action.EXTEND: "ticket_extend",
               Action.RESOLVE: "ticket_resolve", Action.MAJOR: "ticket_major"}[action]
     return ActionResult(begin=(dialog, {"ticket": ticket.id}))
-
-
-COMPLAINT_DEPARTMENTS = tuple(d for d in Department if d is not Department.BUILDER)  # the builder is outside
 
 
 def _why_not(ticket: Ticket, action: Action) -> str:
@@ -86,14 +85,6 @@ async def accept(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -
                         Field(Msg(N_("Phone")), Plain(phone)))), staff_buttons(staff, ticket))
 
 
-async def _targets(uow: UnitOfWork, ticket: Ticket) -> list[list[str]]:
-    targets: list[list[str]] = [
-        [f"d:{d.value}", DEPARTMENT_LABELS[d], "msg"] for d in COMPLAINT_DEPARTMENTS if d.value != ticket.lead_department
-    ]
-    people = await uow.staff.reachable(ticket.project_id)
-    return [*targets, *([f"s:{p.id}", p.name] for p in people if p.id != ticket.handler_id)]
-
-
 async def _acting_staff(uow: UnitOfWork, actor: Actor, context_ticket: Any, action: Action) -> tuple[Staff, Ticket] | None:
     staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
     ticket = await uow.tickets.get(int(context_ticket), lock=True) if context_ticket is not None else None
@@ -110,25 +101,26 @@ async def complete_transfer(uow: UnitOfWork, actor: Actor, answers: Mapping[str,
     target, reason = str(answers["target"]), str(answers["reason"])
     previous = ticket.lead_department
     # The targets were listed when the dialog began; someone may have moved the case since.
-    if target in (f"d:{ticket.lead_department}", f"s:{ticket.handler_id}"):
-        return STALE
-    if target.startswith("s:"):
-        person = await uow.staff.get(int(target[2:]))
-        if person is None or not person.active:
-            return STALE
+    kind, _, code = target.partition(":")
+    person = await uow.staff.get(int(code)) if kind == "s" and code.isdigit() else None
+    department = next((d for d in COMPLAINT_DEPARTMENTS if kind == "d" and d.value == code), None)
+    if person is not None and may_receive(person, ticket, staff):
         ticket.lead_department, ticket.handler_id = person.department, person.id
         move(ticket, Status.ACCEPTED)
-        event = await record(uow, ticket, "transferred", now, actor="staff", staff_id=staff.id, reason=reason,
-                             from_department=previous, to_staff=person.id, to_department=person.department)
-    else:
-        department = Department(target[2:])
+    elif department is not None and department.value != ticket.lead_department:
         ticket.lead_department, ticket.handler_id = department.value, None
         move(ticket, Status.NEW)
-        event = await record(uow, ticket, "transferred", now, actor="staff", staff_id=staff.id, reason=reason,
-                             from_department=previous, to_department=department.value)
+    else:
+        return STALE
+    progress_due = await restart_progress_clock(uow, ticket, now)
+    event = await record(uow, ticket, "transferred", now, actor="staff", staff_id=staff.id, reason=reason,
+                         from_department=previous, to_staff=person.id if person else None,
+                         to_department=ticket.lead_department, progress_due=progress_due.isoformat())
     ticket.assisting_departments = [d for d in ticket.assisting_departments if d != ticket.lead_department]
-    await notify_department(uow, ticket, event, now)
-    return Completion((Reply(Msg(N_("{number} was transferred."), {"number": ticket.number}),
+    await tell_transfer(uow, ticket, event, staff, reason, now)
+    to: Text = Plain(person.name) if person is not None else Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])
+    return Completion((Reply(Msg(N_("{number} was transferred to {to}; the progress report is now due {date}."),
+                                 {"number": ticket.number, "to": to, "date": DateText(progress_due)}),
                              staff_buttons(staff, ticket)),))
 
 

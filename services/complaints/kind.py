@@ -10,6 +10,7 @@ from dialogs.text import N_, Msg, Text
 from services.cases.follow_up import follow_up_if_low
 from services.cases.history import record
 from services.cases.kinds import Buttons, Deadline
+from services.cases.notices import tell_rated
 from services.cases.results import ActionResult
 from services.cases.statuses import OPEN, Status, move
 from services.complaints import actions, cards, filing
@@ -66,11 +67,13 @@ class ComplaintKind:
         ticket.rating_comment = answers.get("comment")
         move(ticket, Status.CLOSED)
         ticket.closed_at = now
-        await record(uow, ticket, "rated", now, actor="owner", result=ticket.rating_result,
-                     attitude=ticket.rating_attitude, comment=ticket.rating_comment)
-        await follow_up_if_low(uow, ticket, now, ((N_("Result rating"), ticket.rating_result),
-                                                  (N_("Attitude rating"), ticket.rating_attitude)),
-                               ticket.rating_comment)
+        rated = await record(uow, ticket, "rated", now, actor="owner", result=ticket.rating_result,
+                             attitude=ticket.rating_attitude, comment=ticket.rating_comment)
+        await follow_up_if_low(uow, ticket, now, self.ratings(answers), ticket.rating_comment)
+        await tell_rated(uow, ticket, rated, now, self.ratings(answers), ticket.rating_comment)
+
+    def ratings(self, answers: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+        return ((N_("Result rating"), int(answers["result"])), (N_("Attitude rating"), int(answers["attitude"])))
 
 
 COMPLAINT = ComplaintKind()

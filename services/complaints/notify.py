@@ -13,12 +13,15 @@ from storage.uow import UnitOfWork
 
 
 async def notify_department(
-    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime, *, copy_customer_service: bool = False
+    uow: UnitOfWork, ticket: Ticket, event: TicketEvent, now: datetime, *, copy_customer_service: bool = False,
+    headline: Msg | None = None, extra: Text | None = None,
 ) -> int:
-    """The case to whoever works on it. Customer service, who receives and logs everything, gets
-    a copy of new complaints, and is told when nobody in the lead department can be reached."""
-    headline = Msg(N_("📥 New complaint for your department"))
-    sent = await notify_staff(uow, await workers(uow, ticket), ticket, event, headline, now, urgent=ticket.major)
+    """The case to whoever works on it (``headline``: what happened, a new complaint by default).
+    Customer service, who receives and logs everything, gets a copy of new complaints, and is told
+    when nobody in the lead department can be reached."""
+    headline = headline or Msg(N_("📥 New complaint for your department"))
+    sent = await notify_staff(uow, await workers(uow, ticket), ticket, event, headline, now, urgent=ticket.major,
+                              extra=extra)
     if ticket.lead_department != Department.CUSTOMER_SERVICE and (copy_customer_service or not sent):
         copy = (Msg(N_("📋 New complaint, led by {department}"),
                     {"department": Msg(DEPARTMENT_LABELS[Department(ticket.lead_department)])})

@@ -14,6 +14,8 @@ from services.people.roles import SUPERVISOR_ROLES, Department, Role
 from storage.models import Staff, Ticket
 
 PROGRESS_WORKING_DAYS = 3  # DOMAIN 1.3
+# The company's departments that may lead or assist on a complaint; the builder is an outside party.
+COMPLAINT_DEPARTMENTS = tuple(d for d in Department if d is not Department.BUILDER)
 RESOLVE_CALENDAR_DAYS = 7  # DOMAIN 1.4: "within one week"
 
 

@@ -11,9 +11,11 @@ from dialogs.engine import Button, Reply
 from dialogs.inquiry import KINDS
 from dialogs.phones import mask_phone
 from dialogs.text import N_, DateTimeText, Field, Lines, Msg, Plain, Text
+from services.calendar.delivery import working_delivery_time
+from services.calendar.workdays import calendar_for
 from services.common.actor import Actor, Completion
 from services.common.pages import clipped, next_page, page_note
-from services.people.roles import can_read_communication_log
+from services.people.roles import Department, can_read_communication_log
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from storage.models import CommunicationEntry
@@ -40,7 +42,36 @@ async def complete_inquiry(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
     )
     uow.communication.add(entry)
     await uow.flush()
+    await tell_customer_service(uow, entry, now, actor_staff_id=actor.identity.staff_id)
     return Completion((Reply(Msg(N_("Reference number: {number}"), {"number": entry_number(entry.id)})),))
+
+
+async def tell_customer_service(
+    uow: UnitOfWork, entry: CommunicationEntry, now: datetime, *, actor_staff_id: int | None = None,
+) -> int:
+    """A new message to the customer service who may answer it (the owner's projects, company-wide
+    staff, and for a person not yet registered every project's, as /inbox shows it), with its reply
+    button; in working hours on their working days, like every staff notice."""
+    projects = ({unit.building.project for unit in await uow.units.units_of_owner(entry.owner_id)}
+                if entry.owner_id else set())
+    scopes: list[int | None] = [project.id for project in projects] or [None]
+    people = {person.id: person for scope in scopes
+              for person in await uow.staff.reachable(scope, departments=[Department.CUSTOMER_SERVICE])
+              if person.id != actor_staff_id}
+    home = min(projects, key=lambda project: project.id) if projects else None
+    sent = 0
+    for person in people.values():
+        project = await uow.projects.get(person.project_id) if person.project_id else home
+        region, zone = (project.region, project.timezone) if project else ("CN", "Asia/Shanghai")
+        text = Lines((Msg(N_("📨 New message for customer service")), entry_block(entry, zone)))
+        button = Button(Msg(N_("Reply to {number}"), {"number": entry_number(entry.id)}), encode(ReplyPress(entry.id)))
+        if person.chat_id is not None and await outbox.enqueue(
+            uow, key=f"communication:{entry.id}:new:staff:{person.id}", purpose=Purpose.INQUIRY, chat_id=person.chat_id,
+            reply=Reply(text, ((button,),)), now=now, staff_id=person.id,
+            not_before=working_delivery_time(now, zone, await calendar_for(uow, region)),
+        ):
+            sent += 1
+    return sent
 
 
 INBOX_PAGE = 5  # five messages of up to 200 characters shown stay well within a Telegram message

@@ -14,6 +14,7 @@ class Purpose(StrEnum):
     CONFIRMATION = "confirmation"  # the owner is reminded to confirm a result
     CALENDAR = "calendar"  # a holiday schedule is missing (to the office's managers)
     REPLY = "reply"  # customer service's answer to a logged message
+    INQUIRY = "inquiry"  # a new message in the communication log, to customer service
 
 
 # Lower goes first: an answer to what a person just did, then notices, then bulk pushes.

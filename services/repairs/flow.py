@@ -17,6 +17,7 @@ from services.calendar.workdays import calendar_for
 from services.cases.confirmation import confirmation_buttons, confirmation_request
 from services.cases.follow_up import follow_up_if_low
 from services.cases.history import record
+from services.cases.notices import tell_rated
 from services.cases.notify import (
     cancel_reminders,
     notify_customer_service,
@@ -517,7 +518,13 @@ async def rate(uow: UnitOfWork, ticket: Ticket, quality: int, attitude: int, com
     move(ticket, Status.CLOSED)
     ticket.closed_at = now
     repair.callback_at, repair.callback_by = now, staff.id if staff else None
-    await record(uow, ticket, "rated", now, actor="staff" if staff else "owner", staff_id=staff.id if staff else None,
-                 result=quality, attitude=attitude, comment=comment, channel="phone" if staff else "telegram")
-    await follow_up_if_low(uow, ticket, now, ((N_("Quality rating"), quality), (N_("Attitude rating"), attitude)),
-                           comment)
+    rated = await record(uow, ticket, "rated", now, actor="staff" if staff else "owner",
+                         staff_id=staff.id if staff else None, result=quality, attitude=attitude, comment=comment,
+                         channel="phone" if staff else "telegram")
+    await follow_up_if_low(uow, ticket, now, callback_ratings(quality, attitude), comment)
+    await tell_rated(uow, ticket, rated, now, callback_ratings(quality, attitude), comment, by=staff)
+
+
+def callback_ratings(quality: int, attitude: int) -> tuple[tuple[str, int], ...]:
+    """The callback's two ratings as the record names them (DOMAIN 2.5)."""
+    return (N_("Quality rating"), quality), (N_("Attitude rating"), attitude)

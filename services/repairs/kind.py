@@ -62,5 +62,8 @@ class RepairKind:
     async def rate(self, uow: UnitOfWork, ticket: Ticket, answers: Mapping[str, Any], now: datetime) -> None:
         await flow.rate(uow, ticket, int(answers["quality"]), int(answers["attitude"]), answers.get("comment"), now)
 
+    def ratings(self, answers: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+        return flow.callback_ratings(int(answers["quality"]), int(answers["attitude"]))
+
 
 REPAIR = RepairKind()

@@ -188,7 +188,7 @@ async def test_transfer_to_another_department(harness: BotHarness, team: Team) -
     await agent.say("门禁属于设备问题")
     ticket = await _ticket(harness, number)
     assert (ticket.lead_department, ticket.status, ticket.handler_id) == ("engineering", "new", None)
-    assert "新投诉" in engineer.texts()[-1]
+    assert f"张敏（客户服务部）将 {number} 转派给本部门" in engineer.texts()[-1]  # from whom (and why: its own test)
     await engineer.press("受理")
     assert (await _ticket(harness, number)).status == "accepted"
     assert await _events(harness, number) == ["created", "routed", "transferred", "accepted"]
