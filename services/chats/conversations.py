@@ -242,14 +242,13 @@ async def _messages_of(uow: UnitOfWork, chat_id: int, rev: int) -> list[tuple[Re
     """The answers that carried revision ``rev``'s buttons, oldest first (the question, then its
     re-asks), with the Telegram message ids each went out as."""
     found: list[tuple[Reply, list[int]]] = []
-    for payload, message_ids in await uow.outbox.recent_sent_answers(chat_id, _LOOK_BACK):
+    for payload, message_ids in await uow.outbox.answers_carrying(chat_id, rev, within=_LOOK_BACK):
         reply = payload.get("reply")
-        if isinstance(reply, dict) and reply.get("rev") == rev and reply.get("buttons"):
+        if isinstance(reply, dict) and reply.get("buttons"):
             try:
                 found.append((engine.reply_from_json(reply), message_ids))
             except (KeyError, TypeError, ValueError):
                 continue
-    found.reverse()
     return found
 
 
@@ -266,9 +265,7 @@ async def _first_rev(uow: UnitOfWork, chat_id: int, now: datetime, previous_rev:
     """A new dialog's first revision: above every revision the chat's recent answers carried (and
     ``previous_rev``), and at least the clock's seconds — so the buttons of the chat's earlier
     dialogs stay stale and a revision names one question."""
-    recent = [payload.get("reply", {}).get("rev") for payload, _ids in
-              await uow.outbox.recent_sent_answers(chat_id, _LOOK_BACK)]
-    highest = max([previous_rev, *(rev for rev in recent if isinstance(rev, int))])
+    highest = max(previous_rev, await uow.outbox.highest_answer_rev(chat_id, within=_LOOK_BACK))
     return max(int(now.timestamp()) % _REV_SPAN, highest) + 1
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -83,18 +83,28 @@ class OutboxRepository(Repository):
             query = query.where(OutboxMessage.chat_id == chat_id)
         return (await self.session.scalars(query)).all()
 
-    async def recent_sent_answers(self, chat_id: int, limit: int) -> list[tuple[dict[str, Any], list[int]]]:
-        """The chat's last ``limit`` answers that went out, newest first: (payload, Telegram's message
-        ids) — which messages carry a dialog question's buttons, to edit them once it is answered."""
+    async def answers_carrying(self, chat_id: int, rev: int, *, within: int) -> list[tuple[dict[str, Any], list[int]]]:
+        """Of the chat's last ``within`` answers, those sent with a dialog's buttons of revision
+        ``rev``, oldest first: (payload, Telegram's message ids) — the messages that asked a question,
+        to redraw them once it is answered. The revision is read in SQL, so only those rows are decoded."""
         query = (
             select(OutboxMessage.payload, OutboxMessage.message_ids)
-            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "answer",
-                   OutboxMessage.status == "sent", OutboxMessage.message_ids.is_not(None))
-            .order_by(OutboxMessage.id.desc())
-            .limit(limit)
+            .where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)), OutboxMessage.status == "sent",
+                   _ANSWER_REV == rev)
+            .order_by(OutboxMessage.id)
         )
         return [(dict(payload), [int(i) for i in ids]) for payload, ids in (await self.session.execute(query)).all()
-                if isinstance(payload, dict) and ids]
+                if isinstance(payload, dict) and isinstance(ids, list) and ids]
+
+    async def highest_answer_rev(self, chat_id: int, *, within: int) -> int:
+        """The highest dialog revision the chat's last ``within`` answers carried (0: none)."""
+        query = select(func.max(_ANSWER_REV)).where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)))
+        return int(await self.session.scalar(query) or 0)
+
+    @staticmethod
+    def _recent_answer_ids(chat_id: int, within: int) -> Select[int]:
+        return (select(OutboxMessage.id).where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "answer")
+                .order_by(OutboxMessage.id.desc()).limit(within))
 
     async def cancel_pending(self, key_prefix: str, reason: str) -> int:
         """Stop rows not yet sent whose key starts with ``key_prefix`` (e.g. a withdrawn consent)."""
@@ -221,6 +231,10 @@ _RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row")).values(
     status="sent", sent_at=bindparam("sent_at"), message_ids=bindparam("message_ids"),
     attempts=bindparam("attempts"), claimed_until=None, last_error=None,
 )
+
+
+# The revision a dialog's answer carried (its buttons' ``DialogPress``), read from the JSON payload.
+_ANSWER_REV = OutboxMessage.payload[("reply", "rev")].as_integer()
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
