@@ -101,7 +101,13 @@ class ChatPage:
         upload = form.get("photo")
         if not isinstance(upload, web.FileField):
             raise web.HTTPBadRequest(text="no photo")
-        self.emulator.send_photo(person.user_id, upload.file.read(), file_name=upload.filename or "photo.jpg")
+        data, name, mime = upload.file.read(), upload.filename or "photo.jpg", upload.content_type or ""
+        # As a Telegram client does: a picture goes as a photo, anything else as a file ("document")
+        # with its name and type — which the bot checks against the bytes where a photo is asked.
+        if mime in ("image/jpeg", "image/png", "image/webp"):
+            self.emulator.send_photo(person.user_id, data, file_name=name)
+        else:
+            self.emulator.send_document(person.user_id, data, name, mime or "application/octet-stream")
         return web.json_response({"ok": True})
 
     async def _file(self, request: web.Request) -> web.StreamResponse:

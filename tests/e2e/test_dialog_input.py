@@ -342,3 +342,38 @@ async def test_a_description_typed_in_two_messages_is_kept_whole(harness: BotHar
     replies = await wang.press("确认")
     ticket = await _ticket_by_number(harness, replies[-1]["text"])
     assert ticket.description == "保安对访客态度恶劣，\n还推搡了我的父亲。"
+
+
+async def test_the_web_chat_sends_a_file_that_is_no_picture_as_a_file(harness: BotHarness) -> None:
+    """The sandbox page uploads as a Telegram client does: pictures as photos, the rest as files."""
+    from aiohttp import ClientSession, FormData, web
+
+    from bot.sandbox.demo import owner_user_id, seed_demo
+    from bot.sandbox.web import ChatPage
+
+    async with harness.uow() as uow:
+        assert await seed_demo(uow, harness.clock.now())
+        await uow.commit()
+    page = ChatPage(harness.emulator, harness.clock, harness.settle, "Asia/Shanghai")
+    runner = web.AppRunner(page.app())
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    owner = harness.person(owner_user_id(0))
+    await start_complaint(owner)
+    await owner.press_data(owner.find_button("", owner.last_with_buttons())[1])
+    await owner.say("电梯经常停在两层之间，很危险。")
+    try:
+        async with ClientSession() as http:
+            for data, name, mime in ((b"minutes of the meeting\n", "notes.txt", "text/plain"), (PNG, "leak.png", "image/png")):
+                form = FormData()
+                form.add_field("photo", data, filename=name, content_type=mime)
+                async with http.post(f"{url}/api/chats/{owner.id}/photo", data=form) as response:
+                    assert response.status == 200
+                await harness.settle()
+    finally:
+        await runner.cleanup()
+    sent = [m for m in harness.emulator.messages(owner.id) if m["direction"] == "in" and ("photo" in m or "document" in m)]
+    assert [("document" in m, m.get("document", {}).get("file_name")) for m in sent] == [(True, "notes.txt"), (False, None)]
+    assert owner.texts()[-2] == "无法添加这个文件：只接受图片（JPEG、PNG、WebP、HEIC 或 GIF）和 PDF 文件。"
+    assert owner.texts()[-1].startswith("已收到 1 张照片")
