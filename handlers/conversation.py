@@ -66,9 +66,9 @@ async def _press(ctx: Context, press: DialogPress, button: ButtonIn) -> Response
 
 
 async def _cancel(ctx: Context, message: MessageIn, args: str) -> Response:
-    had_dialog = await CONVERSATIONS.abandon(ctx.uow, ctx.actor.chat_id, ctx.now)
-    text = N_("Cancelled. Nothing was saved.") if had_dialog else N_("There is nothing to cancel.")
-    return Response([Reply(Msg(text), remove_keyboard=True)])
+    dropped = await CONVERSATIONS.abandon(ctx.uow, ctx.actor.chat_id, ctx.now)
+    text = N_("Cancelled. Nothing was saved.") if dropped is not None else N_("There is nothing to cancel.")
+    return Response([Reply(Msg(text), remove_keyboard=True)], edits=dropped.edits if dropped is not None else [])
 
 
 async def repeat(ctx: Context) -> list[Reply] | None:

@@ -1,8 +1,10 @@
 """The inbound pipeline: every update from every chat framework goes through here.
 
-In order: one chat's updates one at a time (in arrival order); one unit of work per update with
-its update id recorded in it (a redelivered update is ignored); who is writing; which locale they
-read; the feature that handles it; the commit; then the delivery of the response.
+In order: one chat's updates one at a time (in arrival order); what a photo or file sent really
+is, by its first bytes (read before any transaction); one unit of work per update with its update
+id recorded in it (a redelivered update is ignored); who is writing; which locale they read; the
+feature that handles it; the commit; then the delivery of the response (the button's answer, the
+earlier messages it redraws — an answered question —, the replies).
 
 The response is delivered only after the commit (a step the person sees is a step that was
 saved), and its replies are durable: with an outbound path (the outbox drain), they are written as

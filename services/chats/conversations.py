@@ -110,12 +110,17 @@ class Conversations:
         await self._redraw(uow, actor.chat_id, state.rev, outcome, turn)
         return turn
 
-    async def abandon(self, uow: UnitOfWork, chat_id: int, now: datetime) -> bool:
-        """Drop the dialog in progress (e.g. /cancel); True if there was one."""
-        if await active_state(uow, chat_id) is None:
-            return False
+    async def abandon(self, uow: UnitOfWork, chat_id: int, now: datetime) -> Turn | None:
+        """Drop the dialog in progress (e.g. /cancel); None if there was none. Its open question
+        says it was cancelled and loses its buttons."""
+        state = await active_state(uow, chat_id)
+        if state is None:
+            return None
         await uow.chats.save_dialog(chat_id, None, now)
-        return True
+        turn = Turn(status="cancelled")
+        await self._redraw(uow, chat_id, state.rev, Outcome("cancelled", None, (), answered=Msg(N_("✖ Cancelled"))),
+                           turn)
+        return turn
 
     # ------------------------------------------------------------ starting, and switching
 

@@ -113,8 +113,10 @@ async def test_cancel_works_at_every_step_and_back_returns(harness: BotHarness) 
     await person.press("咨询")
     replies = await person.press("返回")
     assert replies[0]["text"] == "请问您想告诉我们什么？"
+    question = replies[0]
     replies = await person.say("/cancel")
     assert replies[0]["text"] == "已取消，未保存任何内容。"
+    assert person.buttons(question) == [] and question["text"].endswith("✖ 已取消")  # its buttons are dead
     assert await _state(harness, 9005) is None
     replies = await person.say("/cancel")
     assert replies[0]["text"] == "当前没有可取消的操作。"
