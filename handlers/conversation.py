@@ -56,13 +56,13 @@ async def _answer(ctx: Context, message: MessageIn) -> Response | None:
 
 async def _press(ctx: Context, press: DialogPress, button: ButtonIn) -> Response:
     turn = await CONVERSATIONS.handle_event(ctx.uow, ctx.actor, engine.ButtonEvent(press.rev, press.code), ctx.now)
-    if turn is None:
-        return Response(alert=NO_LONGER_VALID, clear_buttons=button.message_id)
+    if turn is None:  # the dialog ended (a double tap on its last button, an old message)
+        return Response(notice=NO_LONGER_VALID, clear_buttons=button.message_id)
     # The pressed message is redrawn with the rest; where its answer row was not found (answers sent
     # without the outbox), a question that moved on still loses its buttons.
     redrawn = any(edit.message_id == button.message_id for edit in turn.edits)
     clear = button.message_id if turn.moved and not redrawn else None
-    return Response(turn.replies, alert=turn.notice, edits=turn.edits, clear_buttons=clear)
+    return Response(turn.replies, notice=turn.notice, edits=turn.edits, clear_buttons=clear)
 
 
 async def _cancel(ctx: Context, message: MessageIn, args: str) -> Response:

@@ -69,6 +69,7 @@ class Response:
 
     replies: list[Reply] = field(default_factory=list)
     alert: str | None = None
+    notice: str | None = None  # a msgid shown in passing on the press (a double tap), when there is no alert
     clear_buttons: int | None = None  # message id of an answered question
     locale: str | None = None  # None: the reader's locale as resolved for the update
     edits: list[Edit] = field(default_factory=list)  # messages sent before, redrawn (an answered question)

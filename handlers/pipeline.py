@@ -224,8 +224,9 @@ class Pipeline:
         answer and the clearing are best effort and never keep the replies from going out.
         """
         if inbound.button is not None:
+            toast = response.alert is None and response.notice is not None
             await self._best_effort(inbound, "answer the button", transport.answer_button(
-                inbound.button.query_id, response.alert, locale))
+                inbound.button.query_id, response.notice if toast else response.alert, locale, toast=toast))
         if response.clear_buttons is not None:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))

@@ -52,7 +52,7 @@ class RecordingTransport:
     async def file_head(self, file_id: str, size: int) -> bytes | None:
         return None  # not fetched: a step goes by what the message declared
 
-    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
+    async def answer_button(self, query_id: str, alert: str | None, locale: str, *, toast: bool = False) -> None:
         self.answers.append((query_id, alert, locale))
 
     def msgids(self) -> list[str]:
@@ -166,7 +166,7 @@ def test_the_core_runs_without_importing_a_chat_framework() -> None:
 class FlakyTransport(RecordingTransport):
     """Telegram's answer to the button fails (a network error); the replies must still go out."""
 
-    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
+    async def answer_button(self, query_id: str, alert: str | None, locale: str, *, toast: bool = False) -> None:
         raise Transient("TelegramNetworkError: connection reset")
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:

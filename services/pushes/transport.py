@@ -92,5 +92,6 @@ class Transport(Protocol):
         """The first ``size`` bytes of a file a person sent (to tell what it is); None when it
         cannot be fetched (too large for the Bot API, a network error)."""
 
-    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
-        """Stop a pressed button's spinner, with an alert (a msgid) or silently (best effort)."""
+    async def answer_button(self, query_id: str, alert: str | None, locale: str, *, toast: bool = False) -> None:
+        """Stop a pressed button's spinner, with an alert (a msgid) or silently (best effort);
+        ``toast``: the text passes as a short notice instead of an alert to dismiss."""

@@ -95,7 +95,7 @@ async def test_bad_input_gets_a_clear_answer_and_changes_nothing(harness: BotHar
     replies = await person.press_data(stale_data, choice_message)  # a client that still shows them
     assert replies == []  # a short notice on the press, not the question again
     notice = list(harness.emulator.callback_answers.values())[-1]
-    assert notice["text"] == "该按钮属于之前的问题，请使用最新消息中的按钮。"
+    assert (notice["text"], notice["show_alert"]) == ("该按钮属于之前的问题，请使用最新消息中的按钮。", False)
     replies = await person.say("x" * 1001)
     assert replies[0]["text"] == "内容过长（1,001 字），上限为 1,000 字。"
     replies = await person.say("a\x00b")

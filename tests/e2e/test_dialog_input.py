@@ -40,9 +40,10 @@ def live_question_messages(person: Person) -> list[dict[str, Any]]:
                    for row in m.get("reply_markup", {}).get("inline_keyboard", []) for b in row)]
 
 
-def last_notice(harness: BotHarness) -> str | None:
-    answers = list(harness.emulator.callback_answers.values())
-    return str(answers[-1]["text"]) if answers and answers[-1]["text"] else None
+def last_notice(harness: BotHarness) -> tuple[str | None, bool]:
+    """The bot's answer to the latest press: its text, and whether it is an alert to dismiss."""
+    answer = list(harness.emulator.callback_answers.values())[-1]
+    return answer["text"], bool(answer["show_alert"])
 
 
 async def start_complaint(owner: Person) -> None:
@@ -149,6 +150,7 @@ async def test_a_double_tap_answers_once_and_says_so_quietly(harness: BotHarness
     await wang.press("投诉", menu)
     count = len(wang.received())
     assert await wang.press("投诉", menu) == []  # the same menu entry again: nothing asked twice
+    assert last_notice(harness) == (None, False)
     assert len(wang.received()) == count
     assert sum(text == "请问您要投诉哪方面的问题？" for text in wang.texts()) == 1
 
@@ -156,10 +158,24 @@ async def test_a_double_tap_answers_once_and_says_so_quietly(harness: BotHarness
     _, attitude = wang.find_button("服务态度", category)
     await wang.press_data(attitude, category)
     assert await wang.press_data(attitude, category) == []  # the second tap of a double tap
-    assert last_notice(harness) == "该按钮属于之前的问题，请使用最新消息中的按钮。"
+    assert last_notice(harness) == ("该按钮属于之前的问题，请使用最新消息中的按钮。", False)  # a passing notice
     saved = await _dialog(harness, WANG)
     assert saved is not None and saved["step"] == "description" and saved["answers"]["category"] == "attitude"
     assert sum("请描述具体情况" in text for text in wang.texts()) == 1
+
+
+async def test_a_double_tap_on_confirm_files_once(harness: BotHarness, team: Team) -> None:
+    wang = harness.person(WANG)
+    await wang.say("/menu")
+    await wang.press("咨询、建议")
+    await wang.press("建议")
+    [summary] = await wang.say("希望小区增加快递柜。")
+    _, confirm = wang.find_button("确认", summary)
+    await wang.press_data(confirm, summary)
+    assert await wang.press_data(confirm, summary) == []  # the dialog is over: a passing notice only
+    assert last_notice(harness) == ("该按钮已失效。", False)
+    async with harness.uow() as uow:
+        assert len(await uow.communication.recent()) == 1
 
 
 # ---------------------------------------------------------------- item 17: the date's example

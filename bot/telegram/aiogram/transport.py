@@ -132,13 +132,13 @@ class AiogramTransport:
             log.warning("could not read file %s: %r", file_id, error)
             return None
 
-    async def answer_button(self, query_id: str, alert: str | None, locale: str) -> None:
+    async def answer_button(self, query_id: str, alert: str | None, locale: str, *, toast: bool = False) -> None:
         """Telegram refuses answers to queries older than ~15 s; the press was handled all the
         same, so that refusal is not an error for the person."""
         text = self.catalogs.get(locale).gettext(alert) if alert is not None else None
         async with mapped_errors():
             with contextlib.suppress(TelegramBadRequest):
-                await self.bot.answer_callback_query(query_id, text=text, show_alert=text is not None)
+                await self.bot.answer_callback_query(query_id, text=text, show_alert=text is not None and not toast)
 
 
 def _read_head(path: str, size: int) -> bytes:
