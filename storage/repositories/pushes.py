@@ -90,7 +90,7 @@ class OutboxRepository(Repository):
         query = (
             select(OutboxMessage.payload, OutboxMessage.message_ids)
             .where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)), OutboxMessage.status == "sent",
-                   _ANSWER_REV == rev)
+                   _answer_rev == rev)
             .order_by(OutboxMessage.id)
         )
         return [(dict(payload), [int(i) for i in ids]) for payload, ids in (await self.session.execute(query)).all()
@@ -98,7 +98,7 @@ class OutboxRepository(Repository):
 
     async def highest_answer_rev(self, chat_id: int, *, within: int) -> int:
         """The highest dialog revision the chat's last ``within`` answers carried (0: none)."""
-        query = select(func.max(_ANSWER_REV)).where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)))
+        query = select(func.max(_answer_rev)).where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)))
         return int(await self.session.scalar(query) or 0)
 
     @staticmethod
@@ -234,7 +234,7 @@ _RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row")).values(
 
 
 # The revision a dialog's answer carried (its buttons' ``DialogPress``), read from the JSON payload.
-_ANSWER_REV = OutboxMessage.payload[("reply", "rev")].as_integer()
+_answer_rev = OutboxMessage.payload[("reply", "rev")].as_integer()
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
