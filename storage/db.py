@@ -26,6 +26,17 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def database_location(url: str) -> tuple[Path | None, str]:
+    """Where a database lives: its file for SQLite (None in memory), and a short name for any database
+    ("estatebot.db", "127.0.0.1-estatebot") — for keeping things beside it (the sandbox's chat log)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            return Path(parsed.database), Path(parsed.database).name
+        return None, "memory"
+    return None, f"{parsed.host or 'local'}-{parsed.database or 'db'}"
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     url = normalize_url(url)
     parsed = make_url(url)

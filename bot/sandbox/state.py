@@ -20,10 +20,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
 from bot.sandbox.emulator import BotAPIEmulator
 from services.common.clock import ManualClock
+from storage.db import database_location
 
 LOG_FILE = "chat-log.json"
 _SAFE_FILE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
@@ -41,12 +40,10 @@ class SandboxState:
 
     @classmethod
     def beside(cls, database_url: str, data_dir: Path) -> SandboxState:
-        url = make_url(database_url)
-        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            database = Path(url.database)
+        database, name = database_location(database_url)
+        if database is not None:
             return cls(database.with_name(database.name + ".sandbox"))
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{url.host or 'local'}-{url.database or 'db'}")
-        return cls(data_dir / f"sandbox-{name}")
+        return cls(data_dir / f"sandbox-{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}")
 
     @property
     def _files(self) -> Path:
