@@ -235,7 +235,9 @@ def _same_dialog_question(dialog: Dialog) -> tuple[Text, Text]:
 
 
 def _other_dialog_question(unfinished: Dialog, wanted: Dialog) -> tuple[Text, Text]:
-    if unfinished.title is not None and wanted.title is not None:
+    """Asked when something else is asked for; named where both have titles and differ (a progress
+    report on another case is "the current step", not "进度报告" twice)."""
+    if unfinished.title is not None and wanted.title is not None and unfinished.name != wanted.name:
         text: Text = Msg(N_("You have not finished “{current}” yet. Continue it, or drop it and go on to “{new}”?"),
                          {"current": unfinished.title, "new": wanted.title})
         return text, Msg(N_("Drop it, go to “{new}”"), {"new": wanted.title})

@@ -393,3 +393,29 @@ async def test_the_web_chat_sends_a_file_that_is_no_picture_as_a_file(harness: B
     assert [("document" in m, m.get("document", {}).get("file_name")) for m in sent] == [(True, "notes.txt"), (False, None)]
     assert owner.texts()[-2] == "无法添加这个文件：只接受图片（JPEG、PNG、WebP、HEIC 或 GIF）和 PDF 文件。"
     assert owner.texts()[-1].startswith("已收到 1 张照片")
+
+
+async def test_staff_starting_the_same_step_on_another_case_are_asked_first(harness: BotHarness, team: Team) -> None:
+    from tests.e2e.test_complaints import file_complaint
+
+    wang = harness.person(WANG)
+    first = await file_complaint(wang, "服务态度", "保安对访客态度恶劣，还推搡了我的父亲。")
+    second = await file_complaint(wang, "服务质量", "保洁没有按时清理楼道垃圾，气味很大。")
+    quality = harness.person(team.quality)
+    cards = {number: next(m for m in reversed(quality.received()) if number in (m.get("text") or "")
+                          and quality.buttons(m)) for number in (first, second)}
+    accepted: dict[str, dict[str, Any]] = {}
+    for number in (first, second):
+        [accepted[number]] = await quality.press("受理", cards[number])  # the card to act on
+    await quality.press("进度", accepted[first])
+    on_first = await _dialog(harness, team.quality)
+    assert on_first is not None and on_first["dialog"] == "ticket_progress"
+    assert await quality.press("进度", accepted[first]) == []  # the same again: nothing asked twice
+    [ask] = await quality.press("进度", accepted[second])
+    assert ask["text"] == "您还有未完成的操作。继续填写，还是放弃它并继续？"
+    waiting = await _dialog(harness, team.quality)
+    assert waiting is not None and {k: v for k, v in waiting.items() if k != "switch"} == on_first
+    await quality.press("放弃并继续", ask)
+    on_second = await _dialog(harness, team.quality)
+    assert on_second is not None and on_second["dialog"] == "ticket_progress"
+    assert on_second["context"] != on_first["context"]
