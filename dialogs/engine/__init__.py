@@ -45,6 +45,7 @@ from dialogs.engine.events import (
 from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, PREFILL, SKIP, SUMMARY, Button, Reply
 from dialogs.engine.run import (
     advance,
+    button_named,
     display_answer,
     offered_buttons,
     options_of,
@@ -115,6 +116,7 @@ __all__ = [
     "TextStep",
     "UnsupportedEvent",
     "advance",
+    "button_named",
     "callback_data",
     "condition_from_json",
     "condition_to_json",

@@ -167,13 +167,17 @@ def press_for_label(
     """The press a typed message means when it is the visible label of a current button ("完成",
     "跳过", "确认", an option's name), compared without emoji, spaces, punctuation or case;
     ``label`` renders a button's label as the reader sees it. None when it names no button."""
+    button = button_named(offered_buttons(dialog, state, today=today), typed, label)
+    return ButtonEvent(state.rev, button.code) if button is not None else None
+
+
+def button_named(buttons: Sequence[Button], typed: str, label: Callable[[Text], str]) -> Button | None:
+    """The button whose visible label ``typed`` is (compared without emoji, spaces, punctuation or
+    case), or None."""
     wanted = _label_key(typed)
     if not wanted:
         return None
-    for button in offered_buttons(dialog, state, today=today):
-        if _label_key(label(button.label)) == wanted:
-            return ButtonEvent(state.rev, button.code)
-    return None
+    return next((button for button in buttons if _label_key(label(button.label)) == wanted), None)
 
 
 def summarize(dialog: Dialog, state: DialogState) -> Lines:

@@ -98,8 +98,13 @@ class Conversations:
             await uow.chats.save_dialog(actor.chat_id, None, now)
             return None
         today = _today(actor, now)
+        waiting = (chat.dialog or {}).get(_SWITCH) if chat is not None else None
+        if isinstance(event, TextEvent) and label is not None and isinstance(waiting, dict):
+            # "继续填写" typed while asked whether to drop the dialog answers that question.
+            asked = await self._switch_question(state, dialog, waiting)
+            named = engine.button_named([b for row in asked.buttons for b in row], event.text, label) if asked else None
+            event = ButtonEvent(state.rev, named.code) if named is not None else event
         if isinstance(event, ButtonEvent) and event.code in (SWITCH_KEEP, SWITCH_GO):
-            waiting = (chat.dialog or {}).get(_SWITCH) if chat is not None else None
             return await self._switch(uow, actor, state, dialog, event, waiting, now)
         if isinstance(event, TextEvent) and label is not None:
             event = engine.press_for_label(dialog, state, event.text, label, today=today) or event
@@ -137,15 +142,21 @@ class Conversations:
         context: Mapping[str, Any], now: datetime, *, same: bool,
     ) -> Turn:
         wanted = await self._dialog(dialog_name)
-        text, go = _same_dialog_question(unfinished) if same else _other_dialog_question(unfinished, wanted)
-        buttons = ((Button(Msg(N_("▶ Continue")), SWITCH_KEEP),), (Button(go, SWITCH_GO),))
-        question = Reply(text, buttons, rev=current.rev)
+        question = _switch_question(current, unfinished, wanted, same=same)
         waiting = {"dialog": dialog_name, "context": dict(context)}
         await uow.chats.save_dialog(actor.chat_id, {**current.to_json(), _SWITCH: waiting}, now)
         turn = Turn(replies=[question], state=current, moved=False)
         # The question's buttons now hang on this message: the earlier copy loses them.
         await self._redraw(uow, actor.chat_id, current.rev, Outcome("continue", current, (question,)), turn)
         return turn
+
+    async def _switch_question(self, current: DialogState, unfinished: Dialog, waiting: dict[str, Any]) -> Reply | None:
+        """The question asked when ``waiting`` (a dialog and its context) was asked for."""
+        wanted = await self._source.resolve(str(waiting.get("dialog")))
+        if wanted is None:
+            return None
+        same = wanted.name == current.dialog and waiting.get("context") == dict(current.context)
+        return _switch_question(current, unfinished, wanted, same=same)
 
     async def _switch(
         self, uow: UnitOfWork, actor: Actor, state: DialogState, dialog: Dialog, event: ButtonEvent,
@@ -222,6 +233,12 @@ class Conversations:
 
 
 STALE_CHOICE = N_("That button belongs to an earlier question; please use the latest one.")
+
+
+def _switch_question(current: DialogState, unfinished: Dialog, wanted: Dialog, *, same: bool) -> Reply:
+    """Continue the unfinished dialog, or drop it for ``wanted``? On the current revision's buttons."""
+    text, go = _same_dialog_question(unfinished) if same else _other_dialog_question(unfinished, wanted)
+    return Reply(text, ((Button(Msg(N_("▶ Continue")), SWITCH_KEEP),), (Button(go, SWITCH_GO),)), rev=current.rev)
 
 
 def _same_dialog_question(dialog: Dialog) -> tuple[Text, Text]:

@@ -419,3 +419,20 @@ async def test_staff_starting_the_same_step_on_another_case_are_asked_first(harn
     on_second = await _dialog(harness, team.quality)
     assert on_second is not None and on_second["dialog"] == "ticket_progress"
     assert on_second["context"] != on_first["context"]
+
+
+async def test_typing_the_choice_answers_it_and_is_not_taken_as_the_description(harness: BotHarness) -> None:
+    async with harness.uow() as uow:
+        await seed_repair_team(uow, harness.clock.now())
+        await bind_owner(uow, WANG_PHONE, WANG)
+    wang = harness.person(WANG)
+    await wang.say("/menu")
+    menu = wang.last_with_buttons()
+    await wang.press("投诉", menu)
+    await wang.press("服务态度")
+    await wang.press("报修", menu)
+    [again] = await wang.say("继续填写")  # five characters: a description, were it not the choice's label
+    assert again["text"] == "请描述具体情况（不超过 1,000 字）。"
+    saved = await _dialog(harness, WANG)
+    assert saved is not None and saved["step"] == "description" and "description" not in saved["answers"]
+    assert "switch" not in saved
