@@ -255,7 +255,9 @@ def test_kinds_report_their_open_deadlines() -> None:
     assert [d.which for d in complaint.deadlines(ticket)] == ["progress", "resolve"]
     assert repair.deadlines(Ticket(status=Status.ISSUED, resolve_due=date(2026, 11, 30))) == [
         Deadline("resolve", date(2026, 11, 30), "Resolution")]
-    assert repair.deadlines(Ticket(status=Status.SURVEY, progress_due=date(2026, 11, 24))) == []
+    # The site survey, due the next working day: escalated once late, no reminder the day before.
+    assert repair.deadlines(Ticket(status=Status.SURVEY, progress_due=date(2026, 11, 24))) == [
+        Deadline("progress", date(2026, 11, 24), "Site survey", remind_before=False)]
 
 
 async def test_a_registered_push_rule_runs_in_every_round(uow_factory: Callable[[], UnitOfWork]) -> None:

@@ -55,7 +55,7 @@ async def follow_up_if_low(
     uow: UnitOfWork, ticket: Ticket, now: datetime, ratings: tuple[tuple[str, int], ...], comment: str | None,
 ) -> bool:
     """``ratings``: (label msgid, 1–5) pairs as the kind asked them. True if a follow-up was opened."""
-    if min(value for _label, value in ratings) > LOW_RATING:
+    if min(value for _label, value in ratings) > LOW_RATING or await uow.follow_ups.open_of_ticket(ticket.id):
         return False
     project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
     zone, region = (project.timezone, project.region) if project else ("Asia/Shanghai", "CN")
@@ -137,11 +137,13 @@ def follow_up_buttons(ticket: Ticket) -> Buttons:
 
 
 async def view_part(uow: UnitOfWork, staff: Staff, ticket: Ticket) -> tuple[list[Text], Buttons]:
-    """What a case card adds about its follow-up: its state, and the manager's buttons while it is open."""
-    follow_up = await uow.follow_ups.open_of_ticket(ticket.id)
+    """What a case card adds about its follow-up: its state or outcome, and the manager's buttons
+    while it is open."""
+    follow_up = await uow.follow_ups.latest_of_ticket(ticket.id)
     if follow_up is None:
         return [], ()
-    return status_lines(follow_up), (follow_up_buttons(ticket) if may_follow_up(staff, ticket) else ())
+    acts = follow_up.status == OPEN and may_follow_up(staff, ticket)
+    return status_lines(follow_up), (follow_up_buttons(ticket) if acts else ())
 
 
 async def press(uow: UnitOfWork, staff: Staff, ticket: Ticket, code: str, now: datetime) -> ActionResult:

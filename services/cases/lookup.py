@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from dialogs.actions import OwnerCasePress, PagePress, StaffCasePress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
+from dialogs.text import N_, DateText, Lines, Msg, Plain, Text
 from services.cases import follow_up
 from services.cases.history_view import history_page
 from services.cases.kinds import kind_of, registered_kinds
@@ -55,8 +55,8 @@ async def staff_view(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetim
     """The case card as this person sees it — overdue marked, an open follow-up shown —, with what
     they may do now and its history."""
     kind = kind_of(ticket)
-    card = await kind.staff_card(uow, ticket, Msg(N_("Case details")), viewer=staff, now=now)
-    lines: list[Text] = [card, Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status]))]
+    headline = Msg(N_("Case details · {status}"), {"status": Msg(STATUS_LABELS[ticket.status])})
+    lines: list[Text] = [await kind.staff_card(uow, ticket, headline, viewer=staff, now=now)]
     late = late_since(ticket, await local_date(uow, ticket, now))
     if late is not None:
         lines.append(Msg(N_("⏰ Overdue: it was due {date}; escalated every working day until it is done."),

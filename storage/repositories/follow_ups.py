@@ -28,6 +28,10 @@ class FollowUpRepository(Repository):
             query = query.with_for_update()
         return await self.session.scalar(query.order_by(FollowUp.id.desc()).limit(1))
 
+    async def latest_of_ticket(self, ticket_id: int) -> FollowUp | None:
+        query = select(FollowUp).where(FollowUp.ticket_id == ticket_id).order_by(FollowUp.id.desc()).limit(1)
+        return await self.session.scalar(query)
+
     async def open_for(self, project_id: int | None) -> Sequence[FollowUp]:
         """Open follow-ups of a project (and of cases without one), the earliest due first; every
         project's for ``None`` (company-wide staff, the planner)."""

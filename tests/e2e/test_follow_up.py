@@ -75,6 +75,8 @@ async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHa
     events = await _events(harness, number)
     assert events[-3:] == ["follow_up_opened", "follow_up_attempt", "follow_up_closed"]
     [case] = await manager.say(number)
+    assert "✅ 回访已完成：业主仍不满意。" in case["text"] and "经理已致歉" in case["text"]
+    assert "📵 未联系上" not in manager.buttons(case)
     [history] = await manager.press("处理记录", case)
     [more] = await manager.press("下一页", history)
     assert "回访完成 · 孙经理" in more["text"] and "维修工下周一再次上门检查" in more["text"]
