@@ -179,7 +179,7 @@ async def test_contract_periods_from_the_database(uow_factory: Callable[[], Unit
         en = catalogs.get("en").render(warranty_reason(repair))
         assert "builder's warranty 4 years (to 2027-06-30) by the building's contract" in en
         hk = catalogs.get("zh_Hant_HK").render(warranty_reason(repair))
-        assert "施工單位保修期 4 年" in hk
+        assert "承建商保修期 4 年" in hk  # Hong Kong's word for the builder (施工单位)
 
 
 @pytest.fixture
