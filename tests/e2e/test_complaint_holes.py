@@ -6,26 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from tests.e2e.test_complaints import _events, _ticket, file_complaint, run_planner_at
 from tests.e2e.test_repairs import record_completion, record_survey, request_repair
-from tests.factories import CHAN_PHONE, LI_PHONE, TEAM_CHATS, WANG_PHONE, RepairTeam, bind_owner, seed_repair_team
+from tests.factories import TEAM_CHATS, RepairTeam
 from tests.harness import BotHarness, Person
 
 WANG, LI, CHAN = 7101, 7102, 7103
 TEAM = TEAM_CHATS
-
-
-@pytest.fixture
-async def crew(harness: BotHarness) -> RepairTeam:
-    """Everyone: the complaint team, the repair team and the builder's representative."""
-    async with harness.uow() as uow:
-        crew = await seed_repair_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-        await bind_owner(uow, LI_PHONE, LI)
-        await bind_owner(uow, CHAN_PHONE, CHAN)
-    return crew
 
 
 async def _event_data(harness: BotHarness, number: str, kind: str) -> dict[str, object]:

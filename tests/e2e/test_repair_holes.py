@@ -7,28 +7,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from storage.models import SiteSurvey
 from tests.e2e.test_complaints import _events, _ticket, file_complaint, run_planner_at
 from tests.e2e.test_repairs import record_completion, record_survey, request_repair
-from tests.factories import CHAN_PHONE, LI_PHONE, TEAM_CHATS, WANG_PHONE, RepairTeam, bind_owner, seed_repair_team
+from tests.factories import TEAM_CHATS, WANG_PHONE, RepairTeam
 from tests.harness import BotHarness, Person
 
 WANG = 7101
 TEAM = TEAM_CHATS
 FULL, MASKED = WANG_PHONE[3:], "138****1234"  # 13812341234 as staff dial it
-
-
-@pytest.fixture
-async def crew(harness: BotHarness) -> RepairTeam:
-    async with harness.uow() as uow:
-        crew = await seed_repair_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-        await bind_owner(uow, LI_PHONE, 7102)
-        await bind_owner(uow, CHAN_PHONE, 7103)
-    return crew
 
 
 async def _staff_ids(harness: BotHarness) -> dict[int, int]:

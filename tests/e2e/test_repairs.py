@@ -13,20 +13,10 @@ from openpyxl.utils import get_column_letter
 from services.repairs.reports import COLUMNS, RECORD_TITLE, record_rows, rendered, worker_ratings, write_xlsx
 from storage.models import Ticket
 from tests.e2e.test_complaints import _events, _ticket, run_planner_at
-from tests.factories import CHAN_PHONE, LI_PHONE, TEAM_CHATS, WANG_PHONE, RepairTeam, Team, bind_owner, seed_repair_team
+from tests.factories import TEAM_CHATS, WANG_PHONE, RepairTeam, Team
 from tests.harness import BotHarness, Person
 
 WANG, LI, CHAN = 7101, 7102, 7103
-
-
-@pytest.fixture
-async def crew(harness: BotHarness) -> RepairTeam:
-    async with harness.uow() as uow:
-        crew = await seed_repair_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-        await bind_owner(uow, LI_PHONE, LI)
-        await bind_owner(uow, CHAN_PHONE, CHAN)
-    return crew
 
 
 TEAM: Team = TEAM_CHATS

@@ -4,18 +4,11 @@ Traditional catalogs read as Hong Kong and Taiwan write them (会签 is 會簽, 
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.test_complaints import file_complaint
 from tests.e2e.test_repairs import record_survey, request_repair
 from tests.factories import (
-    CHAN_PHONE,
-    LI_PHONE,
     TEAM_CHATS,
-    WANG_PHONE,
     RepairTeam,
-    bind_owner,
-    seed_repair_team,
 )
 from tests.harness import BotHarness, Person
 
@@ -27,16 +20,6 @@ PARTS_ZH_HANS = [
     "墙面顶棚抹灰层脱落、地面空鼓开裂", "门窗翘裂、五金件损坏", "给排水管道", "管道堵塞", "卫生洁具",
     "电气管线", "灯具、电器开关", "供热与供冷系统", "设备安装", "装修工程",
 ]
-
-
-@pytest.fixture
-async def crew(harness: BotHarness) -> RepairTeam:
-    async with harness.uow() as uow:
-        crew = await seed_repair_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-        await bind_owner(uow, LI_PHONE, LI)
-        await bind_owner(uow, CHAN_PHONE, CHAN)
-    return crew
 
 
 async def test_marking_resolved_is_confirmed_in_the_words_of_the_button(harness: BotHarness, crew: RepairTeam) -> None:
