@@ -16,6 +16,7 @@ from services.cases import lookup, owner_actions, staff_actions
 from services.cases.kinds import registered_kinds
 from services.cases.results import ActionResult
 from services.cases.units import filing_context
+from services.chats.pressed import PRESSED_CARD, used_message
 from services.common.actor import Actor
 from storage.uow import UnitOfWork
 
@@ -23,8 +24,9 @@ P = TypeVar("P", bound=Action)
 
 
 def _pressed(
-    press_case: Callable[[UnitOfWork, Actor, P, datetime], Awaitable[ActionResult]],
+    press_case: Callable[[UnitOfWork, Actor, P, datetime], Awaitable[ActionResult]], *, staff_card: bool = False,
 ) -> Callable[[Context, P, ButtonIn], Awaitable[Response]]:
+    """``staff_card``: a dialog begun from the card drops the card's buttons once it completes."""
     async def handle(ctx: Context, press: P, button: ButtonIn) -> Response:
         result = await press_case(ctx.uow, ctx.actor, press, ctx.now)
         if result.refusal is not None:
@@ -32,8 +34,12 @@ def _pressed(
         replies = list(result.replies)
         if result.begin is not None:
             name, context = result.begin
+            if staff_card and not result.used and button.message_id is not None:
+                context = {**context, PRESSED_CARD: button.message_id}
             replies.extend(await conversation.begin(ctx, name, context))
-        return Response(replies)
+        edits = ([await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, result.done)]
+                 if result.used and button.message_id is not None else [])
+        return Response(replies, edits=edits)
 
     return handle
 
@@ -85,7 +91,7 @@ async def _typed_number(ctx: Context, message: MessageIn) -> Response | None:
 def register(router: Router) -> None:
     router.plain_command("my", _my)
     router.plain_command("queue", _queue)
-    router.button(StaffCasePress, _pressed(staff_actions.staff_press))
+    router.button(StaffCasePress, _pressed(staff_actions.staff_press, staff_card=True))
     router.button(OwnerCasePress, _pressed(owner_actions.owner_press))
     router.message(_typed_number)
     router.menu_item("my", _my)

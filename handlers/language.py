@@ -7,6 +7,7 @@ from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain
 from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import NOT_VALID, Router
+from services.chats.pressed import used_message
 from services.common.locale import LANGUAGE_NAMES
 from services.people import preferences
 
@@ -24,7 +25,11 @@ async def _choose(ctx: Context, press: LanguagePress, button: ButtonIn) -> Respo
     if not await preferences.set_locale(ctx.uow, ctx.actor, press.locale, ctx.now):
         return Response(alert=NOT_VALID)
     reply = Reply(Msg(N_("Language set: {language}."), {"language": LANGUAGE_NAMES[press.locale]}))
-    return Response([reply], locale=press.locale)
+    # The picker shows the choice and loses its buttons (redrawn in the language just chosen).
+    chosen = Msg(N_("Your answer: {answer}"), {"answer": Plain(LANGUAGE_NAMES[press.locale])})
+    edits = ([await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, chosen)]
+             if button.message_id is not None else [])
+    return Response([reply], locale=press.locale, edits=edits)
 
 
 def register(router: Router) -> None:

@@ -231,7 +231,8 @@ class Pipeline:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))
         for edit in response.edits:  # answered questions show their answer, their buttons gone
-            await self._best_effort(inbound, "edit a question", transport.edit(
+            await self._best_effort(inbound, "edit a question", transport.delete(inbound.chat_id, edit.message_id)
+                                    if edit.delete else transport.edit(
                 inbound.chat_id, edit.message_id, edit.reply, locale) if edit.reply is not None
                 else transport.clear_buttons(inbound.chat_id, edit.message_id))
         if sender is not None:

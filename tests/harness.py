@@ -201,8 +201,8 @@ class Person:
         return self.received()[before:]
 
     def last_with_buttons(self) -> dict[str, Any]:
-        for message in reversed(self.received()):
-            if message.get("reply_markup", {}).get("inline_keyboard"):
+        for message in reversed(self.received()):  # a deleted message is gone from the chat
+            if not message.get("_deleted") and message.get("reply_markup", {}).get("inline_keyboard"):
                 return cast(dict[str, Any], message)  # the live record: later edits show through
         raise AssertionError("no message with inline buttons")
 

@@ -38,6 +38,7 @@ class RecordingTransport:
     answers: list[tuple[str, str | None, str]] = field(default_factory=list)
     cleared: list[tuple[int, int]] = field(default_factory=list)
     edited: list[tuple[int, int, Reply]] = field(default_factory=list)
+    deleted: list[tuple[int, int]] = field(default_factory=list)
 
     async def send(self, chat_id: int, part: Part, locale: str, *, request_timeout: float | None = None) -> int:
         self.sent.append((chat_id, part, locale))
@@ -48,6 +49,9 @@ class RecordingTransport:
 
     async def edit(self, chat_id: int, message_id: int, reply: Reply, locale: str) -> None:
         self.edited.append((chat_id, message_id, reply))
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        self.deleted.append((chat_id, message_id))
 
     async def file_head(self, file_id: str, size: int) -> bytes | None:
         return None  # not fetched: a step goes by what the message declared

@@ -50,18 +50,26 @@ async def owner_press(uow: UnitOfWork, actor: Actor, press: OwnerCasePress, now:
         if int(answer[2]) != await latest_resolution(uow, ticket):
             return ActionResult(refusal=NO_LONGER_VALID)
         if answer[1] == "no":
-            return ActionResult([await reopen(uow, ticket, now)], begin=("ticket_reopen", {"ticket": ticket.id}))
+            return ActionResult([await reopen(uow, ticket, now)], begin=("ticket_reopen", {"ticket": ticket.id}),
+                                used=True, done=_your_answer(N_("❌ Not resolved")))
         move(ticket, Status.CONFIRMED)
         ticket.confirmed_at = now
         confirmed = await record(uow, ticket, "confirmed", now, actor="owner")
         await tell_confirmed(uow, ticket, confirmed, now)
         return ActionResult([Reply(Msg(N_("Thank you for confirming. Two quick questions about our service:")))],
-                            begin=(kind_of(ticket).rating_dialog, {"ticket": ticket.id}))
+                            begin=(kind_of(ticket).rating_dialog, {"ticket": ticket.id}),
+                            used=True, done=_your_answer(N_("✅ Yes, resolved")))
     if code == "rate" and ticket.status == Status.CONFIRMED:
         return ActionResult(begin=(kind_of(ticket).rating_dialog, {"ticket": ticket.id}))
     if answer and answer[1] in ("xy", "xn") and ticket.status in WORKING:
-        return ActionResult([await _decide_extension(uow, ticket, int(answer[2]), answer[1] == "xy", now)])
+        return ActionResult([await _decide_extension(uow, ticket, int(answer[2]), answer[1] == "xy", now)],
+                            used=True, done=_your_answer(N_("Agree") if answer[1] == "xy" else N_("Disagree")))
     return ActionResult(refusal=NO_LONGER_VALID)
+
+
+def _your_answer(label: str) -> Text:
+    """The line the answered question shows: the label of the button pressed, as the owner reads it."""
+    return Msg(N_("Your answer: {answer}"), {"answer": Msg(label)})
 
 
 async def _decide_extension(uow: UnitOfWork, ticket: Ticket, event_id: int, agree: bool, now: datetime) -> Reply:

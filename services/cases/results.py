@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.engine import Reply
-from dialogs.text import N_, Msg
+from dialogs.text import N_, Msg, Text
 from services.common.actor import Completion
 
 
@@ -15,6 +15,10 @@ class ActionResult:
     replies: list[Reply] = field(default_factory=list)
     refusal: str | None = None  # msgid shown as an alert; nothing changed
     begin: tuple[str, dict[str, Any]] | None = None  # a dialog to start for the presser
+    # The press did what its button offered (the case changed): the pressed message loses its
+    # buttons, and shows ``done`` under its text when given ("Your answer: ✅ Yes, resolved").
+    used: bool = False
+    done: Text | None = None
 
 
 NOT_VALID = N_("This button is not valid.")

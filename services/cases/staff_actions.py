@@ -15,6 +15,7 @@ from services.cases.kinds import kind_of
 from services.cases.lookup import closed_button, list_entry, staff_history, staff_view
 from services.cases.results import NOT_VALID, ActionResult
 from services.cases.visibility import EVERYTHING_DEPARTMENTS, in_reach, may_see
+from services.chats.pressed import last_event_id
 from services.common.actor import Actor
 from services.common.pages import next_page, page_note
 from storage.uow import UnitOfWork
@@ -29,14 +30,21 @@ async def staff_press(uow: UnitOfWork, actor: Actor, press: StaffCasePress, now:
     ticket = await uow.tickets.get(press.ticket, lock=True)
     if ticket is None or not may_see(staff, ticket):
         return ActionResult(refusal=NOT_VALID)
-    if press.action in follow_up.CODES:
-        return await follow_up.press(uow, staff, ticket, press.action, now)
     if press.action == "view":
         return ActionResult([await staff_view(uow, staff, ticket, now)])
     page = re.fullmatch(r"h([0-9]{1,6})", press.action)
     if page is not None:
         return ActionResult([await staff_history(uow, ticket, int(page[1]))])
-    return await kind_of(ticket).staff_press(uow, staff, ticket, press.action, now)
+    before = await last_event_id(uow, ticket.id)
+    if press.action in follow_up.CODES:
+        result = await follow_up.press(uow, staff, ticket, press.action, now)
+    else:
+        result = await kind_of(ticket).staff_press(uow, staff, ticket, press.action, now)
+    # A press that recorded something on the case did what its button offered: the card it was
+    # on loses its buttons (a press that only shows something, or is refused, records nothing).
+    if result.refusal is None and await last_event_id(uow, ticket.id) != before:
+        result.used = True
+    return result
 
 
 QUEUE_PAGE = 20

@@ -22,6 +22,7 @@ from dialogs import engine
 from dialogs.engine import Button, ButtonEvent, Dialog, DialogState, Event, Outcome, Reply, TextEvent
 from dialogs.source import DialogSource
 from dialogs.text import N_, Lines, Msg, Text
+from services.chats.pressed import PRESSED_CARD, last_event_id
 from services.common.actor import Actor, Completer
 from services.pushes.transport import Edit, one_keyboard_each
 from storage.uow import UnitOfWork
@@ -197,17 +198,20 @@ class Conversations:
         # the buttons hang on the latest message carrying them.
         question, question_ids = next((r, ids) for r, ids in reversed(asked) if r.text == asked[0][0].text)
         live = asked[-1][1][-1]
+        # An "Or choose:" line (the inline half of a question that also asks for a contact) says
+        # nothing without its buttons: it goes once they are taken away.
+        or_choose = {ids[-1] for reply, ids in asked if len(ids) > 1 and len(one_keyboard_each(reply)) > 1}
         if moved:
             drop = {question_ids[-1], live}
             if outcome.answered is not None:
                 first = one_keyboard_each(question)[0]
                 turn.edits.append(Edit(question_ids[0], Reply(Lines((first.text, outcome.answered)))))
                 drop.discard(question_ids[0])
-            turn.edits.extend(Edit(message_id) for message_id in sorted(drop))
+            turn.edits.extend(Edit(message_id, delete=message_id in or_choose) for message_id in sorted(drop))
         elif outcome.refresh is not None:
             turn.edits.append(Edit(live, outcome.refresh))
         else:
-            turn.edits.append(Edit(live))
+            turn.edits.append(Edit(live, delete=live in or_choose))
 
     async def _settle(
         self, uow: UnitOfWork, actor: Actor, outcome: Outcome, now: datetime, *, previous_rev: int = 0
@@ -217,9 +221,13 @@ class Conversations:
             completer = self._completers.get(outcome.dialog)
             await uow.chats.save_dialog(actor.chat_id, None, now)
             if completer is not None:
+                card = outcome.context.get(PRESSED_CARD)
+                before = await last_event_id(uow, outcome.context.get("ticket")) if card is not None else None
                 # Answers win over the context they started from (e.g. a corrected phone number).
                 completion = await completer(uow, actor, {**outcome.context, **outcome.answers}, now)
                 turn.replies.extend(completion.replies)
+                if isinstance(card, int) and await last_event_id(uow, outcome.context.get("ticket")) != before:
+                    turn.edits.append(Edit(card))  # the card that began it did what it offered
                 if completion.then is not None:
                     name, context = completion.then
                     follow = engine.start(await self._dialog(name), context, today=_today(actor, now),

@@ -32,6 +32,7 @@ class Edit:
 
     message_id: int
     reply: Reply | None = None
+    delete: bool = False  # the message goes altogether (an "Or choose:" line whose question was answered)
 
 
 OR_CHOOSE = Msg(N_("Or choose:"))
@@ -87,6 +88,9 @@ class Transport(Protocol):
 
     async def edit(self, chat_id: int, message_id: int, reply: Reply, locale: str) -> None:
         """Redraw a message sent before with ``reply``'s text and inline buttons (best effort)."""
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message the bot sent (best effort: one over 48 hours old only loses its buttons)."""
 
     async def file_head(self, file_id: str, size: int) -> bytes | None:
         """The first ``size`` bytes of a file a person sent (to tell what it is); None when it

@@ -96,6 +96,17 @@ class OutboxRepository(Repository):
         return [(dict(payload), [int(i) for i in ids]) for payload, ids in (await self.session.execute(query)).all()
                 if isinstance(payload, dict) and isinstance(ids, list) and ids]
 
+    async def sent_as(self, chat_id: int, message_id: int, *, within: int) -> dict[str, Any] | None:
+        """The payload of the row, among the chat's last ``within`` sent rows, that went out as
+        Telegram message ``message_id`` (a pressed card, to redraw it once used); None: not found."""
+        query = (select(OutboxMessage.payload, OutboxMessage.message_ids)
+                 .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "sent")
+                 .order_by(OutboxMessage.id.desc()).limit(within))
+        for payload, ids in (await self.session.execute(query)).all():
+            if isinstance(payload, dict) and isinstance(ids, list) and message_id in ids:
+                return dict(payload)
+        return None
+
     async def highest_answer_rev(self, chat_id: int, *, within: int) -> int:
         """The highest dialog revision the chat's last ``within`` answers carried (0: none)."""
         query = select(func.max(_answer_rev)).where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)))

@@ -34,9 +34,9 @@ async def team(harness: BotHarness) -> Team:
 
 
 def live_question_messages(person: Person) -> list[dict[str, Any]]:
-    """The messages that still carry a dialog's buttons (callback data ``d1:…``)."""
+    """The messages that still carry a dialog's buttons (callback data ``d1:…``); a deleted one is gone."""
     return [m for m in person.received()
-            if any(str(b.get("callback_data", "")).startswith("d1:")
+            if not m.get("_deleted") and any(str(b.get("callback_data", "")).startswith("d1:")
                    for row in m.get("reply_markup", {}).get("inline_keyboard", []) for b in row)]
 
 

@@ -106,6 +106,16 @@ class AiogramTransport:
                 await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,
                                                  reply_markup=markup)
 
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        """Telegram lets a bot delete its own message for 48 hours; an older one is refused, and
+        then only loses its buttons."""
+        async with mapped_errors():
+            try:
+                await self.bot.delete_message(chat_id=chat_id, message_id=message_id)
+            except TelegramBadRequest:
+                with contextlib.suppress(TelegramBadRequest):
+                    await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+
     async def file_head(self, file_id: str, size: int) -> bytes | None:
         """The file's first bytes, read from the Bot API's file download (stopped after ``size``
         bytes). None for a file the Bot API does not serve (over 20 MB) or any error."""
