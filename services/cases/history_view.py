@@ -146,7 +146,7 @@ async def history_page(
     uow: UnitOfWork, ticket: Ticket, *, for_owner: bool, offset: int, more: Callable[[int], Button],
 ) -> Reply:
     """One page of the case's history, oldest first; ``more(offset)`` draws the next page's button."""
-    events = visible_events(await uow.tickets.events(ticket.id), for_owner=for_owner)
+    events, reasons = _reasons_folded(visible_events(await uow.tickets.events(ticket.id), for_owner=for_owner))
     offset = max(0, min(offset, max(0, len(events) - 1)))
     page = events[offset : offset + HISTORY_PAGE]
     project = await uow.projects.get(ticket.project_id) if ticket.project_id else None
@@ -166,11 +166,30 @@ async def history_page(
             shown: Text = (Plain(names.get(int(value), str(value))) if detail.show is as_staff
                            else detail.show(value))
             lines.append(Field(Msg(detail.label), shown))
+        if event.id in reasons:
+            lines.append(Field(Msg(OWNER_REASON.label), as_text(reasons[event.id])))
     note = page_note(offset, len(page), len(events))
     if note:
         lines.extend(("", note))
     buttons = ((more(offset + len(page)),),) if offset + len(page) < len(events) else ()
     return Reply(Lines(tuple(lines)), buttons)
+
+
+def _reasons_folded(events: Sequence[TicketEvent]) -> tuple[list[TicketEvent], dict[int, str]]:
+    """The owner's reason for reopening read as part of the reopening (one entry, not two): each
+    ``reopen_reason`` goes under the latest ``reopened`` before it; one with none stays as it is."""
+    kept: list[TicketEvent] = []
+    reasons: dict[int, str] = {}
+    open_reopening: TicketEvent | None = None
+    for event in events:
+        if event.kind == "reopened":
+            open_reopening = event
+        elif event.kind == "reopen_reason" and open_reopening is not None and event.data.get("reason"):
+            reasons[open_reopening.id] = str(event.data["reason"])
+            open_reopening = None
+            continue
+        kept.append(event)
+    return kept, reasons
 
 
 def _headline(event: TicketEvent, zone: str, names: Mapping[int, str], for_owner: bool) -> Text:

@@ -35,17 +35,20 @@ async def send_card(
     not_before: datetime, purpose: Purpose, extra: Text | None = None, media: Sequence[dict[str, str]] = (),
 ) -> int:
     """The case card to each person (``key:staff:<id>``), with the buttons their role allows and
-    the owner's phone as that person may see it (DOMAIN 5.2)."""
+    the owner's phone as that person may see it (DOMAIN 5.2). Of ``media``, each chat gets only the
+    photos and files it does not have yet: the first card about a case carries them, later ones are
+    the card alone (its Attachments line counts them), and photos the owner adds go out once."""
     added = 0
     for person in people:
         if person.chat_id is None:
             continue
         card = await staff_card(uow, ticket, headline, viewer=person, now=now)
         text: Text = Lines((card, extra)) if extra is not None else card
+        had = await outbox.media_sent(uow, person.chat_id, ticket.id) if media else set()
         if await outbox.enqueue(
             uow, key=f"{key}:staff:{person.id}", purpose=purpose, chat_id=person.chat_id,
             reply=Reply(text, await buttons_for(uow, person, ticket)), now=now, not_before=not_before,
-            staff_id=person.id, media=media,
+            staff_id=person.id, media=[m for m in media if m.get("file_id") not in had], ticket_id=ticket.id,
         ):
             added += 1
     return added

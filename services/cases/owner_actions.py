@@ -16,8 +16,8 @@ from services.cases.confirmation import confirmation_buttons
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import kind_of, registered_kinds
 from services.cases.lookup import HISTORY, owner_history
-from services.cases.notices import tell_confirmed, tell_rated
-from services.cases.notify import cancel_reminders, notify_workers, owner_button
+from services.cases.notices import notify_line, tell_confirmed, tell_rated
+from services.cases.notify import cancel_reminders, notify_workers, owner_button, workers
 from services.cases.numbering import parse_number
 from services.cases.overdue import local_date, owner_late_notice, owner_late_since
 from services.cases.result_history import result_history
@@ -177,8 +177,10 @@ async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
         return STALE
     reason = str(answers["reason"])
     event = await record(uow, ticket, "reopen_reason", now, actor="owner", reason=reason)
-    headline = Msg(N_("↩️ Why the owner reopened {number}"), {"number": ticket.number})
-    await notify_workers(uow, ticket, event, headline, now, extra=Field(Msg(N_("Reason")), Plain(reason)))
+    # The handler got the card when the case was reopened: the reason follows as one line.
+    await notify_line(uow, await workers(uow, ticket), ticket, event, Msg(
+        N_("↩️ The owner's reason for reopening {number}: {reason}"),
+        {"number": ticket.number, "reason": Plain(reason)}), now)
     return Completion((Reply(Msg(N_("Thank you; the handler has your explanation."))),))
 
 

@@ -40,8 +40,11 @@ async def answers_unsent(uow: UnitOfWork, chat_id: int) -> bool:
     return await uow.outbox.unsent_of_priority(chat_id, PRIORITY[Purpose.ANSWER])
 
 
-def _payload(reply: Reply, media: Sequence[dict[str, str]], locale: str | None) -> dict[str, Any]:
+def _payload(reply: Reply, media: Sequence[dict[str, str]], locale: str | None,
+             ticket_id: int | None = None) -> dict[str, Any]:
     payload: dict[str, Any] = {"reply": reply_to_json(reply), "media": [dict(m) for m in media]}
+    if ticket_id is not None:  # the case it is about: which of its photos a chat already has
+        payload["ticket"] = ticket_id
     if locale is not None:  # render in this locale (an answer, in the locale the person was just read in)
         payload["locale"] = locale
     return payload
@@ -79,16 +82,24 @@ async def enqueue(
     owner_id: int | None = None,
     staff_id: int | None = None,
     media: Sequence[dict[str, str]] = (),
+    ticket_id: int | None = None,
 ) -> bool:
     """Queue one message (photos/documents first, then the text with its buttons).
 
     ``key`` makes planning idempotent: a second enqueue with the same key is ignored and returns
     False. ``purpose`` says why it is sent (consent attaches to it). The text stays locale-free;
-    the drain renders it in the recipient's locale at send time.
+    the drain renders it in the recipient's locale at send time. ``ticket_id`` names the case a
+    card is about (``media_sent``).
     """
     added = await uow.outbox.add_if_new(_values(
         key=key, purpose=purpose, chat_id=chat_id, owner_id=owner_id, staff_id=staff_id,
-        payload=_payload(reply, media, None), now=now, not_before=not_before, claimed_until=None))
+        payload=_payload(reply, media, None, ticket_id), now=now, not_before=not_before, claimed_until=None))
     if added:
         uow.enqueued += 1
     return added
+
+
+async def media_sent(uow: UnitOfWork, chat_id: int, ticket_id: int) -> set[str]:
+    """The file ids of a case's photos and files a chat already has, or will get from a row
+    waiting to go: a photo goes to a chat once."""
+    return await uow.outbox.media_sent(chat_id, ticket_id)

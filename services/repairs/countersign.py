@@ -17,6 +17,7 @@ from typing import Any
 from dialogs.engine import Reply
 from dialogs.text import N_, Field, Msg, Plain
 from services.cases.history import record
+from services.cases.notices import notify_line
 from services.cases.notify import notify_customer_service, notify_staff, send_card, staff_delivery
 from services.cases.results import STALE
 from services.common.actor import Actor, Completion
@@ -67,6 +68,23 @@ async def withdraw_countersign(uow: UnitOfWork, ticket: Ticket, now: datetime) -
     await notify_staff(uow, await people(uow, ticket, Department.BUILDER), ticket, event, Msg(
         N_("🏗 The countersign request for the survey of {number} is withdrawn: the survey will be redone"),
         {"number": ticket.number}), now, with_media=False)
+
+
+async def tell_answered_builder(uow: UnitOfWork, ticket: Ticket, rejected: TicketEvent, now: datetime) -> None:
+    """The estimate was rejected after the builder answered the survey: the representative who
+    countersigned or objected gets one line saying the survey will be redone (an open request is
+    withdrawn instead, ``withdraw_countersign``); the new survey asks again."""
+    survey = await uow.repairs.latest_survey(ticket.id)
+    if survey is None or survey.countersigned_by is None or survey.countersign not in (Countersign.SIGNED,
+                                                                                        Countersign.OBJECTED):
+        return
+    builder = await uow.staff.get(survey.countersigned_by)
+    if builder is None or not builder.active:
+        return
+    text = (N_("🏗 The estimate for {number} was rejected: the site survey you countersigned will be redone")
+            if survey.countersign == Countersign.SIGNED else
+            N_("🏗 The estimate for {number} was rejected: the site survey you objected to will be redone"))
+    await notify_line(uow, [builder], ticket, rejected, Msg(text, {"number": ticket.number}), now)
 
 
 async def countersign(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> Reply:

@@ -35,7 +35,7 @@ from services.people.roles import Department
 from services.pushes.purposes import Purpose
 from services.repairs.acting import acting, approvers_of, people, team_leads
 from services.repairs.cards import repair_card
-from services.repairs.countersign import countersign, request_countersign, withdraw_countersign
+from services.repairs.countersign import countersign, request_countersign, tell_answered_builder, withdraw_countersign
 from services.repairs.filing import TEAM_LEADS, notify_survey_team
 from services.repairs.finance import tell_finance
 from services.repairs.permissions import RepairAction, repair_buttons, repair_permitted, state_of
@@ -312,6 +312,7 @@ async def complete_reject(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
         ticket.progress_reported_at = None
         ticket.progress_due = due_after_working_days(calendar, now, SURVEY_WORKING_DAYS, zone)
         await withdraw_countersign(uow, ticket, now)
+        await tell_answered_builder(uow, ticket, event, now)
         await notify_survey_team(uow, ticket, event, now, Msg(
             N_("❌ The estimate for {number} was rejected: please survey again"), {"number": ticket.number}))
     else:

@@ -117,6 +117,17 @@ class OutboxRepository(Repository):
         return (select(OutboxMessage.id).where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "answer")
                 .order_by(OutboxMessage.id.desc()).limit(within))
 
+    async def media_sent(self, chat_id: int, ticket_id: int) -> set[str]:
+        """The file ids of the photos and files about a case in the chat's rows that went out or
+        wait to go (a cancelled or failed row never reached it). Rows name their case in the
+        payload (``ticket``); the chat's index keeps this to that chat's rows."""
+        query = select(OutboxMessage.payload).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_(("pending", "sent")),
+            _payload_ticket == ticket_id)
+        return {str(item["file_id"]) for payload in (await self.session.scalars(query)).all()
+                if isinstance(payload, dict)
+                for item in payload.get("media") or () if isinstance(item, dict) and item.get("file_id")}
+
     async def cancel_pending(self, key_prefix: str, reason: str) -> int:
         """Stop rows not yet sent whose key starts with ``key_prefix`` (e.g. a withdrawn consent)."""
         result = await self.session.execute(
@@ -246,6 +257,8 @@ _RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row")).values(
 
 # The revision a dialog's answer carried (its buttons' ``DialogPress``), read from the JSON payload.
 _answer_rev = OutboxMessage.payload[("reply", "rev")].as_integer()
+# The case a card is about (``outbox.enqueue(ticket_id=…)``), read from the JSON payload.
+_payload_ticket = OutboxMessage.payload["ticket"].as_integer()
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
