@@ -48,6 +48,8 @@ class Translator:
         self.locale = locale
         self.babel_locale = Locale.parse(locale)
         self._translations = translations
+        # Chinese text writes a full-width colon with no space after it; other languages ": ".
+        self.field_separator = "：" if self.babel_locale.language == "zh" else ": "
 
     def gettext(self, message: str) -> str:
         return self._translations.gettext(message)
@@ -101,7 +103,7 @@ class Translator:
             return format_list([self._render(item, markup) for item in text.items], locale=self.babel_locale)
         if isinstance(text, Field):
             label, value = self._render(text.label, markup), self._render(text.value, markup)
-            return f"<b>{label}</b>: {value}" if markup else f"{label}: {value}"
+            return f"<b>{label}</b>{self.field_separator}{value}" if markup else f"{label}{self.field_separator}{value}"
         if isinstance(text, Lines):
             return "\n".join(self._render(item, markup) for item in text.items)
         if isinstance(text, bool):

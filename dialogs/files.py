@@ -14,6 +14,11 @@ attachment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dialogs.text import Plural
+
 IMAGE_FORMATS = frozenset({"jpeg", "png", "webp", "heic", "gif"})
 FILE_FORMATS = IMAGE_FORMATS | {"pdf"}
 HEAD_BYTES = 32  # enough for every signature below
@@ -75,3 +80,10 @@ def declared_format(mime_type: str, file_name: str) -> str:
         return ""  # a type we know and do not take (text/plain, application/msword …)
     suffix = file_name.rsplit(".", 1)[-1].strip().lower() if "." in file_name else ""
     return _BY_SUFFIX.get(suffix, "")
+
+
+def attachments_text(items: Sequence[Mapping[str, Any]]) -> Plural:
+    """"2 photos" when every item is a photo, else "2 files" (a PDF among them is not a photo)."""
+    if all(item.get("kind") == "photo" for item in items):
+        return Plural("{n} photo", "{n} photos", len(items))
+    return Plural("{n} file", "{n} files", len(items))

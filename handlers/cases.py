@@ -18,6 +18,7 @@ from services.cases.results import ActionResult
 from services.cases.units import filing_context
 from services.chats.pressed import PRESSED_CARD, used_message
 from services.common.actor import Actor
+from services.pushes.transport import Edit
 from storage.uow import UnitOfWork
 
 P = TypeVar("P", bound=Action)
@@ -39,6 +40,8 @@ def _pressed(
             replies.extend(await conversation.begin(ctx, name, context))
         edits = ([await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, result.done)]
                  if result.used and button.message_id is not None else [])
+        if result.in_place and button.message_id is not None and replies:
+            edits.append(Edit(button.message_id, replies.pop(0)))
         return Response(replies, edits=edits)
 
     return handle

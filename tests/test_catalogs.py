@@ -130,3 +130,26 @@ def test_the_slip_check_catches_the_known_slips() -> None:
     assert not OTHER_REGIONS_FORMS["zh_Hant_TW"].search("在這裡報修")
     assert OTHER_REGIONS_FORMS["zh_Hant_HK"].search("在這裡報修")
     assert not OTHER_REGIONS_FORMS["zh_Hant_HK"].search("在這裏報修")
+
+
+# Placeholders that hold a person's or a department's name: CJK text in a Chinese catalog, so no
+# space between them and a CJK character ("维修队的{name}将负责", not "维修队的 {name} 将负责").
+# Spaces next to case numbers, amounts, dates and Latin text stay.
+NAME_PLACEHOLDERS = r"\{(?:name|person|worker|staff|department|from_department|to|by|who|party)\}"
+CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+SPACED_NAME = re.compile(rf"{CJK} +{NAME_PLACEHOLDERS}|{NAME_PLACEHOLDERS} +{CJK}")
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans_CN", "zh_Hant_HK", "zh_Hant_TW"])
+def test_chinese_catalogs_put_no_space_around_names(locale: str) -> None:
+    spaced = [(message.id, string) for message in _catalog(locale) if message.id
+              for string in _strings(message) if SPACED_NAME.search(string)]
+    assert spaced == []
+
+
+def test_the_name_spacing_check() -> None:
+    for wrong in ("维修队的 {name} 将负责", "🔧 {name} 已接单 {order}", "{name} 将 {number} 转派", "从 {department}"):
+        assert SPACED_NAME.search(wrong), wrong
+    for right in ("维修队的{name}将负责您的报修 {number}", "🔧 {name}已接单 {order}", "{name}（{department}）",
+                  "您的投诉 {number} 已登记", "{when} · {what} · {who}"):
+        assert not SPACED_NAME.search(right), right

@@ -208,7 +208,7 @@ def test_the_confirmation_renders_localized_labels_and_translated_msgids() -> No
     assert "<b>Topics</b>: Gardens and Other" in english
     hong_kong = catalogs.get("zh_Hant_HK").render(text)
     # No zh_Hant text for the labels: Simplified Chinese, not English, for a Chinese reader.
-    assert "<b>原因</b>: No hot water." in hong_kong
+    assert "<b>原因</b>：No hot water." in hong_kong
     assert "园林绿化" in hong_kong
     assert catalogs.get("zh_Hant_HK").gettext("Please check and confirm:") in hong_kong
     assert catalogs.get("zh_Hant_HK").gettext("Please check and confirm:") != "Please check and confirm:"

@@ -74,8 +74,8 @@ def catalogs() -> Catalogs:
 def test_rendering_escapes_plain_text_and_formats_for_locale(catalogs: Catalogs) -> None:
     zh, hk, en = catalogs.get("zh_Hans_CN"), catalogs.get("zh_Hant_HK"), catalogs.get("en")
     text = Lines((Field(Msg("Name"), Plain("<b>王</b> & co")), Msg("Use {phone}", {"phone": "<x>"})))
-    assert zh.render(text) == "<b>姓名</b>: &lt;b&gt;王&lt;/b&gt; &amp; co\n使用 &lt;x&gt;"
-    assert zh.label(text) == "姓名: <b>王</b> & co\n使用 <x>"
+    assert zh.render(text) == "<b>姓名</b>：&lt;b&gt;王&lt;/b&gt; &amp; co\n使用 &lt;x&gt;"
+    assert zh.label(text) == "姓名：<b>王</b> & co\n使用 <x>"
     day = DateText(date(2026, 10, 1))
     assert zh.render(day) == "2026年10月1日"
     assert hk.render(day) == "2026年10月1日"

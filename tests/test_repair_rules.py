@@ -174,10 +174,11 @@ async def test_contract_periods_from_the_database(uow_factory: Callable[[], Unit
                         warranty=warranty_facts(decision, TODAY, date(2023, 6, 30), unit.delivery_date, 50))
         catalogs = Catalogs()
         zh = catalogs.get("zh_Hans_CN").render(warranty_reason(repair))
-        assert "电气管线：2023-06-30 竣工验收，施工单位保修期 4 年（至 2027-06-30）（楼栋合同约定）" in zh
-        assert "2026-11-23 报修 → A类（施工单位保修）" in zh
+        # Dates in the reader's own format, like every other date the bot shows (not ISO).
+        assert "电气管线：2023年6月30日 竣工验收，施工单位保修期 4 年（至 2027年6月30日）（楼栋合同约定）" in zh
+        assert "2026年11月23日 报修 → A类（施工单位保修）" in zh
         en = catalogs.get("en").render(warranty_reason(repair))
-        assert "builder's warranty 4 years (to 2027-06-30) by the building's contract" in en
+        assert "builder's warranty 4 years (to June 30, 2027) by the building's contract" in en
         hk = catalogs.get("zh_Hant_HK").render(warranty_reason(repair))
         assert "承建商保修期 4 年" in hk  # Hong Kong's word for the builder (施工单位)
 

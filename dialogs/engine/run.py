@@ -45,7 +45,7 @@ from dialogs.engine.steps import (
     TextStep,
 )
 from dialogs.engine.validation import _Invalid, _Valid, accept, example_date, validate_text
-from dialogs.files import FILE_FORMATS, IMAGE_FORMATS, declared_format
+from dialogs.files import FILE_FORMATS, IMAGE_FORMATS, attachments_text, declared_format
 from dialogs.phones import display_phone, normalize_phone
 from dialogs.text import N_, DateText, Field, Label, Lines, ListText, Money, Msg, Plain, Plural, Text
 
@@ -188,6 +188,8 @@ def summarize(dialog: Dialog, state: DialogState) -> Lines:
             continue
         if not _applies(step, state.answers, state.context):
             continue
+        if isinstance(step, PhotosStep) and not state.answers[step.key]:
+            continue  # no attachments: no line (a "(skipped)" photo line says nothing)
         lines.append(Field(step.label, display_answer(step, state.answers[step.key], state.context)))
     return Lines(tuple(lines))
 
@@ -206,9 +208,7 @@ def display_answer(step: Step, value: Any, context: Mapping[str, Any]) -> Text:
                 return option.label
         return Plain(str(value))
     if isinstance(step, PhotosStep):
-        if all(item.get("kind") == "photo" for item in value):
-            return Plural("{n} photo", "{n} photos", len(value))
-        return Plural("{n} file", "{n} files", len(value))
+        return attachments_text(value)
     if isinstance(step, PhoneStep):
         return Plain(display_phone(str(value)))
     if isinstance(step, DateStep):

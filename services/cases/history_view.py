@@ -144,8 +144,10 @@ def visible_events(events: Sequence[TicketEvent], *, for_owner: bool) -> list[Ti
 
 async def history_page(
     uow: UnitOfWork, ticket: Ticket, *, for_owner: bool, offset: int, more: Callable[[int], Button],
+    back: Callable[[int], Button] | None = None,
 ) -> Reply:
-    """One page of the case's history, oldest first; ``more(offset)`` draws the next page's button."""
+    """One page of the case's history, oldest first; ``more(offset)`` draws the next page's button,
+    ``back(offset)`` the previous page's (both on one row: ◀ on the left, ▶ on the right)."""
     events, reasons = _reasons_folded(visible_events(await uow.tickets.events(ticket.id), for_owner=for_owner))
     offset = max(0, min(offset, max(0, len(events) - 1)))
     page = events[offset : offset + HISTORY_PAGE]
@@ -171,8 +173,12 @@ async def history_page(
     note = page_note(offset, len(page), len(events))
     if note:
         lines.extend(("", note))
-    buttons = ((more(offset + len(page)),),) if offset + len(page) < len(events) else ()
-    return Reply(Lines(tuple(lines)), buttons)
+    row: list[Button] = []
+    if back is not None and offset > 0:
+        row.append(back(max(0, offset - HISTORY_PAGE)))
+    if offset + len(page) < len(events):
+        row.append(more(offset + len(page)))
+    return Reply(Lines(tuple(lines)), (tuple(row),) if row else ())
 
 
 def _reasons_folded(events: Sequence[TicketEvent]) -> tuple[list[TicketEvent], dict[int, str]]:

@@ -38,6 +38,7 @@ class CaseKind(Protocol):
     intake_dialog: str  # the owner's filing dialog
     rating_dialog: str  # the owner's rating after confirming
     resolved_text: str  # msgid with {number}: the owner is asked to confirm the result
+    reopened_text: str  # msgid with {number}: the owner's "not resolved" has reopened the case
 
     def category_label(self, ticket: Ticket) -> Msg:
         """A complaint's category or a repair's trade, for lists and cards."""

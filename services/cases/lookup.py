@@ -5,6 +5,7 @@ not exist."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from dialogs.actions import OwnerCasePress, PagePress, StaffCasePress, encode
@@ -67,14 +68,22 @@ async def staff_view(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetim
     return Reply(Lines((*lines, *follow_up_lines)), buttons)
 
 
+NEXT_PAGE = N_("Next page ▶")
+PREVIOUS_PAGE = N_("◀ Previous page")
+
+
 async def staff_history(uow: UnitOfWork, ticket: Ticket, offset: int) -> Reply:
-    return await history_page(uow, ticket, for_owner=False, offset=offset,
-                              more=lambda at: Button(Msg(N_("Next page ▶")), encode(StaffCasePress(ticket.id, f"h{at}"))))
+    def page(label: str) -> Callable[[int], Button]:
+        return lambda at: Button(Msg(label), encode(StaffCasePress(ticket.id, f"hp{at}")))
+    return await history_page(uow, ticket, for_owner=False, offset=offset, more=page(NEXT_PAGE),
+                              back=page(PREVIOUS_PAGE))
 
 
 async def owner_history(uow: UnitOfWork, ticket: Ticket, offset: int) -> Reply:
-    return await history_page(uow, ticket, for_owner=True, offset=offset,
-                              more=lambda at: Button(Msg(N_("Next page ▶")), encode(OwnerCasePress(ticket.id, f"h{at}"))))
+    def page(label: str) -> Callable[[int], Button]:
+        return lambda at: Button(Msg(label), encode(OwnerCasePress(ticket.id, f"hp{at}")))
+    return await history_page(uow, ticket, for_owner=True, offset=offset, more=page(NEXT_PAGE),
+                              back=page(PREVIOUS_PAGE))
 
 
 async def staff_my_cases(uow: UnitOfWork, staff: Staff, now: datetime, offset: int = 0) -> Reply:

@@ -13,6 +13,7 @@ from dialogs.actions import OwnerCasePress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.cases.confirmation import confirmation_buttons
+from services.cases.follow_up import LOW_RATING
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import kind_of, registered_kinds
 from services.cases.lookup import HISTORY, owner_history
@@ -40,9 +41,9 @@ async def owner_press(uow: UnitOfWork, actor: Actor, press: OwnerCasePress, now:
     code = press.action
     if code == "view":
         return ActionResult([await owner_view(uow, ticket, now)])
-    history = re.fullmatch(r"h([0-9]{1,6})", code)
-    if history is not None:  # the case's history, closed cases too
-        return ActionResult([await owner_history(uow, ticket, int(history[1]))])
+    history = re.fullmatch(r"h(p?)([0-9]{1,6})", code)
+    if history is not None:  # the case's history, closed cases too; "hp": a page turned in place
+        return ActionResult([await owner_history(uow, ticket, int(history[2]))], in_place=bool(history[1]))
     if code == "add" and ticket.status in OWNER_MAY_ADD:
         return ActionResult(begin=("ticket_add_info", {"ticket": ticket.id}))
     answer = re.fullmatch(r"(ok|no|xy|xn)([0-9]{1,9})", code)
@@ -167,8 +168,7 @@ async def reopen(uow: UnitOfWork, ticket: Ticket, now: datetime) -> Reply:
     await kind_of(ticket).reopen(uow, ticket)
     event = await record(uow, ticket, "reopened", now, actor="owner")
     await notify_workers(uow, ticket, event, Msg(N_("↩️ The owner reopened {number}"), {"number": ticket.number}), now)
-    return Reply(Msg(N_("Your case {number} has been reopened; we will get back to you."),
-                     {"number": ticket.number}))
+    return Reply(Msg(kind_of(ticket).reopened_text, {"number": ticket.number}))
 
 
 async def complete_reopen(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
@@ -208,6 +208,10 @@ async def complete_rating(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     kind = kind_of(ticket)
     if ticket.status == Status.CONFIRMED:
         await kind.rate(uow, ticket, answers, now)
+        if min(value for _label, value in kind.ratings(answers)) <= LOW_RATING:  # rate() opened the follow-up
+            return Completion((Reply(Msg(N_("Thank you for your feedback. We are sorry we fell short: our customer "
+                                            "service manager will call you about {number}."),
+                                         {"number": ticket.number}), remove_keyboard=True),))
         return Completion((Reply(Msg(N_("Thank you for your feedback.")), remove_keyboard=True),))
     ratings = [e for e in await uow.tickets.events(ticket.id) if e.kind in ("rated", "rated_after_close")]
     if ratings and ratings[-1].actor == "owner":  # a second rating dialog finished: the first one counts

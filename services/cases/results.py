@@ -19,6 +19,9 @@ class ActionResult:
     # buttons, and shows ``done`` under its text when given ("Your answer: ✅ Yes, resolved").
     used: bool = False
     done: Text | None = None
+    # Paging through a list: the first reply takes the pressed message's place (text and buttons)
+    # instead of coming as a new message.
+    in_place: bool = False
 
 
 NOT_VALID = N_("This button is not valid.")

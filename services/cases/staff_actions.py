@@ -32,9 +32,9 @@ async def staff_press(uow: UnitOfWork, actor: Actor, press: StaffCasePress, now:
         return ActionResult(refusal=NOT_VALID)
     if press.action == "view":
         return ActionResult([await staff_view(uow, staff, ticket, now)])
-    page = re.fullmatch(r"h([0-9]{1,6})", press.action)
-    if page is not None:
-        return ActionResult([await staff_history(uow, ticket, int(page[1]))])
+    page = re.fullmatch(r"h(p?)([0-9]{1,6})", press.action)
+    if page is not None:  # "hp": a page turned in place
+        return ActionResult([await staff_history(uow, ticket, int(page[2]))], in_place=bool(page[1]))
     before = await last_event_id(uow, ticket.id)
     if press.action in follow_up.CODES:
         result = await follow_up.press(uow, staff, ticket, press.action, now)

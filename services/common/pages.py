@@ -14,6 +14,8 @@ def page_note(offset: int, shown: int, total: int) -> Text:
     """"Showing 6–10 of 23", only when the list does not fit one page."""
     if offset == 0 and shown >= total:
         return ""
+    if shown == 1:  # "Showing 17 of 17", not "17–17"
+        return Msg(N_("Showing {start} of {total}"), {"start": offset + 1, "total": total})
     return Msg(N_("Showing {start}–{end} of {total}"), {"start": offset + 1, "end": offset + shown, "total": total})
 
 

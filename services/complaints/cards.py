@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.files import attachments_text
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.cases.contact import masked_owner_phone, owner_phone_for
+from services.cases.outcome import outcome_lines
 from services.cases.statuses import OPEN, STATUS_LABELS, WORKING
 from services.cases.units import ticket_unit, unit_label
 from services.complaints.routing import CATEGORY_LABELS, Category
@@ -45,10 +47,11 @@ async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: 
     if ticket.major:
         lines.append(Msg(N_("🚩 Major complaint")))
     if ticket.attachments:
-        lines.append(Field(Msg(N_("Attachments")), len(ticket.attachments)))
+        lines.append(Field(Msg(N_("Attachments")), attachments_text(ticket.attachments)))
     if ticket.wished_date:
         lines.append(Field(Msg(N_("Wished resolution date")), DateText(ticket.wished_date)))
     lines.extend(_deadline_lines(ticket))
+    lines.extend(outcome_lines(ticket, N_("Result rating")))
     return Lines(tuple(lines))
 
 

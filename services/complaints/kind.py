@@ -25,6 +25,7 @@ class ComplaintKind:
     intake_dialog = "complaint"
     rating_dialog = "ticket_rating"
     resolved_text = N_("Your complaint {number} has been handled.")
+    reopened_text = N_("Your complaint {number} has been reopened; we will get back to you.")
 
     def category_label(self, ticket: Ticket) -> Msg:
         return cards.category_label(ticket)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from dialogs.files import attachments_text
 from dialogs.text import N_, DateText, Field, Lines, ListText, Money, Msg, Plain, Text
 from services.cases.contact import masked_owner_phone, owner_phone_for
+from services.cases.outcome import outcome_lines
 from services.cases.statuses import REPAIR_WORK, STATUS_LABELS, Status
 from services.cases.units import ticket_unit, unit_label
 from services.repairs.rules import (
@@ -61,8 +63,9 @@ async def repair_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer:
         lines.append(Field(Msg(N_("Warranty")), class_label(repair.warranty_class, repair.payer)))
         lines.append(warranty_reason(repair))
     if ticket.attachments:
-        lines.append(Field(Msg(N_("Attachments")), len(ticket.attachments)))
+        lines.append(Field(Msg(N_("Attachments")), attachments_text(ticket.attachments)))
     lines.extend(await _work_lines(uow, ticket))
+    lines.extend(outcome_lines(ticket, N_("Quality rating")))
     return Lines(tuple(lines))
 
 

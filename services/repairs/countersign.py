@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.engine import Reply
-from dialogs.text import N_, Field, Msg, Plain
+from dialogs.text import N_, Msg
 from services.cases.history import record
 from services.cases.notices import notify_line
 from services.cases.notify import notify_customer_service, notify_staff, send_card, staff_delivery
@@ -123,9 +123,9 @@ async def complete_objection(uow: UnitOfWork, actor: Actor, answers: Mapping[str
     for person in await approvers_of(uow, ticket, waiting) if waiting else []:
         told[person.id] = person
     headline = Msg(N_("✋ The builder objects to the site survey of {number}"), {"number": ticket.number})
-    extra = Field(Msg(N_("Reason")), Plain(reason))
-    await notify_staff(uow, list(told.values()), ticket, event, headline, now, with_media=False, extra=extra)
-    await notify_customer_service(uow, ticket, event, headline, now, extra=extra, managers_only=True)
+    # The card's countersignature line carries the objection and its reason: no second "Reason" line.
+    await notify_staff(uow, list(told.values()), ticket, event, headline, now, with_media=False)
+    await notify_customer_service(uow, ticket, event, headline, now, managers_only=True)
     return Completion((Reply(Msg(N_("Your objection to the survey of {number} is recorded and was sent on."),
                                  {"number": ticket.number})),))
 

@@ -23,6 +23,7 @@ class RepairKind:
     intake_dialog = "repair"
     rating_dialog = "repair_rating"
     resolved_text = N_("Your repair {number} has been completed and checked.")
+    reopened_text = N_("Your repair {number} has been reopened; we will get back to you.")
 
     def category_label(self, ticket: Ticket) -> Msg:
         return cards.category_label(ticket)

@@ -23,8 +23,6 @@ from services.repairs.warranty import (
 from storage.models import Building, Project, Repair, Unit
 from storage.uow import UnitOfWork
 
-ISO_DATE = "yyyy-MM-dd"  # the reason cites dates as the records do
-
 
 def parse_season(text: str, name: str) -> Season:
     """"11-15/03-15" → 15 Nov – 15 Mar."""
@@ -123,7 +121,7 @@ def _term_text(term: Mapping[str, Any], design_life: int) -> Text:
                       {"period": period_text(term["ignored"]["kind"], term["ignored"]["count"], design_life)})
     return Msg(N_("{period} (to {end}){source}{ignored}"), {
         "period": period_text(term["kind"], term["count"], design_life),
-        "end": DateText(date.fromisoformat(term["end"]), ISO_DATE), "source": source, "ignored": ignored})
+        "end": DateText(date.fromisoformat(term["end"])), "source": source, "ignored": ignored})
 
 
 def class_label(warranty_class: str, payer: str) -> Msg:
@@ -140,13 +138,13 @@ def warranty_reason(repair: Repair) -> Text:
     lines: list[Text] = []
     if facts.get("completion") and facts.get("builder"):
         lines.append(Msg(N_("{component}: completion accepted {date}, builder's warranty {term}"), {
-            "component": component, "date": DateText(date.fromisoformat(facts["completion"]), ISO_DATE),
+            "component": component, "date": DateText(date.fromisoformat(facts["completion"])),
             "term": _term_text(facts["builder"], life)}))
     else:
         lines.append(Msg(N_("{component}: no completion acceptance date on record, so no builder's warranty"),
                          {"component": component}))
     if facts.get("delivery"):
-        delivered = DateText(date.fromisoformat(facts["delivery"]), ISO_DATE)
+        delivered = DateText(date.fromisoformat(facts["delivery"]))
         if facts.get("owner"):
             lines.append(Msg(N_("Delivered {date}, owner's warranty {term}"), {
                 "date": delivered, "term": _term_text(facts["owner"], life)}))
@@ -155,12 +153,12 @@ def warranty_reason(repair: Repair) -> Text:
                              {"date": delivered}))
         if facts.get("extended") and facts.get("owner_end"):
             lines.append(Msg(N_("The owner's warranty runs as long as the builder's, to {date} (商品房销售管理办法 第三十三条)"),
-                             {"date": DateText(date.fromisoformat(facts["owner_end"]), ISO_DATE)}))
+                             {"date": DateText(date.fromisoformat(facts["owner_end"]))}))
     else:
         lines.append(Msg(N_("No delivery date on record: the company bears class B repairs")))
     computed = class_label(str(facts["class"]), str(facts["payer"]))
     lines.append(Msg(N_("Reported {date} → {verdict}"), {
-        "date": DateText(date.fromisoformat(facts["reported"]), ISO_DATE), "verdict": computed}))
+        "date": DateText(date.fromisoformat(facts["reported"])), "verdict": computed}))
     finding = facts.get("finding")
     if finding in (Responsible.OWNER, Responsible.COMPANY):
         lines.append(Msg(N_("Survey: responsible party is {party} → {verdict}"), {

@@ -61,7 +61,7 @@ async def test_a_transfer_says_from_whom_and_why_restarts_the_progress_clock_and
     assert "门禁故障导致无法登记" in card, "the reason travels with the case"
     assert "新投诉" not in card
     [line] = _new_texts(agent, seen[agent.id])
-    assert line == f"↪️ 钱质检 将 {number} 从质管部转派给工程部，原因：访客登记依赖门禁系统，门禁故障导致无法登记"
+    assert line == f"↪️ 钱质检将 {number} 从质管部转派给工程部，原因：访客登记依赖门禁系统，门禁故障导致无法登记"
     [told] = _new_texts(wang, seen[wang.id])
     assert told == f"您的投诉 {number} 现改由工程部负责处理，将于 2026年12月1日 前报告进度。"
     assert "门禁故障" not in told, "the internal reason is not the owner's"
@@ -225,7 +225,7 @@ async def test_a_repair_reworked_then_called_back_by_phone_while_the_owner_rates
     await agent.press("5")
     replies = await agent.press("跳过")
     assert [r["text"] for r in replies] == [f"{number} 的回访已记录。"]
-    phoned = f"📞 张敏 已登记 {number} 的回访：质量评分 4/5，态度评分 5/5。"
+    phoned = f"📞 张敏已登记 {number} 的回访：质量评分 4/5，态度评分 5/5。"
     assert worker.texts()[-1] == phoned and manager.texts()[-1] == phoned
     assert phoned not in agent.texts(), "not to the person who recorded it"
 

@@ -130,7 +130,8 @@ async def test_complaint_lifecycle_from_filing_to_rated_close(harness: BotHarnes
     await wang.press("2")
     await wang.press("4")
     replies = await wang.say("希望加强保安培训")
-    assert replies[-1]["text"] == "感谢您的反馈。"
+    # A rating of 2 opens the follow-up: the owner is told the manager will call.
+    assert replies[-1]["text"] == f"感谢您的反馈。很抱歉未能让您满意，客户服务部经理将就 {number} 致电与您沟通。"
     ticket = await _ticket(harness, number)
     assert (ticket.status, ticket.rating_result, ticket.rating_attitude) == ("closed", 2, 4)
     assert ticket.rating_comment == "希望加强保安培训"
@@ -299,7 +300,7 @@ async def test_an_assisting_department_is_told_and_sees_the_case(harness: BotHar
     await quality.press("工程部")
     replies = await quality.say("请工程部提供电梯维保记录")
     assert replies[-1]["text"] == f"已请工程部协办 {number}。"
-    assert "请贵部门协办" in engineer.texts()[-1] and "<b>协办部门</b>: 工程部" in engineer.texts()[-1]
+    assert "请贵部门协办" in engineer.texts()[-1] and "<b>协办部门</b>：工程部" in engineer.texts()[-1]
     assert "✅ 受理" not in engineer.buttons(engineer.received()[-1])  # assisting, not leading
     replies = await engineer.say("/queue")
     assert number in replies[0]["text"]

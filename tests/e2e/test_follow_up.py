@@ -80,7 +80,7 @@ async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHa
     [history] = await manager.press("处理记录", case)
     [more] = await manager.press("下一页", history)
     assert "回访完成 · 孙经理" in more["text"] and "维修工下周一再次上门检查" in more["text"]
-    assert "<b>业主现已满意</b>: 否" in more["text"]
+    assert "<b>业主现已满意</b>：否" in more["text"]
     async with harness.uow() as uow:  # showing the manager the full number is recorded, once (DOMAIN 5.2)
         [manager_id] = [s.id for s in await uow.staff.all() if s.chat_id == team.cs_manager]
         shown = [e.staff_id for e in await uow.tickets.events(ticket.id) if e.kind == "phone_shown"]

@@ -77,7 +77,7 @@ async def test_history_of_a_closed_case_for_staff_and_for_its_owner(harness: Bot
     assert "2026/11/23 10:00 · 提交 · 业主" in text
     assert "已受理 · 钱质检" in text
     for step in ("分派至责任部门", "提交进度报告", "正在追回快递", "向业主反馈处理结果", "业主确认处理结果",
-                 "<b>结果/质量评分</b>: 5"):
+                 "<b>结果/质量评分</b>：5"):
         assert step in text, step
     # It is on the closed list too.
     await quality.say("/queue")
@@ -112,6 +112,9 @@ async def test_a_long_history_is_paged_and_read_in_the_readers_language(harness:
     assert f"History of {number}" in first["text"] and "11/23/26, 10:00" in first["text"]
     assert "Showing 1–8 of 11" in first["text"] and "第7次补充" not in first["text"]
     assert "The owner added information · the owner" in first["text"]
-    [rest] = await agent.press("Next page", first)
-    assert "第7次补充" in rest["text"] and "Showing 9–11 of 11" in rest["text"]
-    assert "Next page" not in str(rest.get("reply_markup"))
+    # The page turns in place: the same message shows the next events, with ◀ back and no ▶.
+    assert await agent.press("Next page", first) == []
+    assert "第7次补充" in first["text"] and "Showing 9–11 of 11" in first["text"]
+    assert agent.buttons(first) == ["◀ Previous page"]
+    assert await agent.press("Previous page", first) == []
+    assert "Showing 1–8 of 11" in first["text"] and agent.buttons(first) == ["Next page ▶"]

@@ -92,7 +92,7 @@ async def test_the_worker_reports_his_job_done_from_his_own_card_and_the_lead_is
     await manager.press("批准费用")
     own_card = (await worker.press("接单"))[-1]
     assert worker.buttons(own_card) == ["⏳ 请业主同意延期", "✔️ 登记完工"]
-    assert "刘师傅 已接单" in lead.texts()[-1] and number in lead.texts()[-1]
+    assert "刘师傅已接单" in lead.texts()[-1] and number in lead.texts()[-1]
 
     await worker.press("请业主同意延期", own_card)
     await worker.say("2026-11-30")
@@ -107,7 +107,7 @@ async def test_the_worker_reports_his_job_done_from_his_own_card_and_the_lead_is
     await worker.say("300")
     await worker.press("跳过")
     await worker.press("确认")
-    assert "刘师傅 已登记" in lead.texts()[-1] and "完工" in lead.texts()[-1]
+    assert "刘师傅已登记" in lead.texts()[-1] and "完工" in lead.texts()[-1]
     assert "请验收" in agent.texts()[-1]
     ticket = await _ticket(harness, number)
     worker_id = (await _staff_ids(harness))[crew.worker]
@@ -146,7 +146,7 @@ async def test_the_builder_countersigns_the_survey_from_his_card(harness: BotHar
     assert (survey.countersign, survey.countersigned_by) == ("signed", (await _staff_ids(harness))[crew.builder])
     assert survey.countersigned_at is not None
     ticket = await _ticket(harness, number)
-    assert "施工方老黄 已会签" in (await _view(lead, ticket.id))["text"]
+    assert "施工方老黄已会签" in (await _view(lead, ticket.id))["text"]
     await builder.press("会签", request)  # answered already
     assert _refused(harness)
     assert (await _events(harness, number)).count("survey_countersigned") == 1
@@ -183,7 +183,7 @@ async def test_the_builder_objects_with_a_reason_and_a_redone_survey_withdraws_t
     assert [(s.countersign, s.countersign_note) for s in surveys] == [("withdrawn", None), ("objected", OBJECTION)]
     ticket = await _ticket(harness, number)
     assert "builder" not in ticket.assisting_departments  # nothing left for the builder to answer
-    assert f"施工方老黄 有异议：{OBJECTION}" in (await _view(manager, ticket.id))["text"]
+    assert f"施工方老黄有异议：{OBJECTION}" in (await _view(manager, ticket.id))["text"]
     events = await _events(harness, number)
     assert events.count("countersign_withdrawn") == 1 and events.count("survey_objected") == 1
 

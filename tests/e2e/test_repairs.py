@@ -87,7 +87,7 @@ async def test_class_a_repair_from_photo_to_rated_close(harness: BotHarness, cre
     agent, lead = harness.person(TEAM.agent), harness.person(crew.lead)
     card = lead.texts()[-1]
     assert "新报修" in card and "A类（施工单位保修）" in card
-    assert "有防水要求的卫生间、房间：2023-06-30 竣工验收，施工单位保修期 5 年（至 2028-06-30）" in card
+    assert "有防水要求的卫生间、房间：2023年6月30日 竣工验收，施工单位保修期 5 年（至 2028年6月30日）" in card
     assert "138****1234" in card and WANG_PHONE[3:] not in card
     assert "登记现场勘察" in " ".join(agent.buttons())
     assert harness.person(crew.worker).texts() == []  # workers get the work order, not the survey

@@ -61,8 +61,8 @@ async def test_a_part_without_a_statutory_owners_warranty_reads_as_a_sentence(
     wang = harness.person(WANG)
     await request_repair(wang, "电气", "客厅", "客厅插座没有电，跳闸后无法复位。")
     card = harness.person(crew.lead).texts()[-1]
-    assert "电气管线：2023-06-30 竣工验收，施工单位保修期 2 年（至 2025-06-30）" in card
-    assert "2024-01-15 交付；该部位无法定业主保修期" in card
+    assert "电气管线：2023年6月30日 竣工验收，施工单位保修期 2 年（至 2025年6月30日）" in card
+    assert "2024年1月15日 交付；该部位无法定业主保修期" in card
     assert "业主保修期 该部位" not in card
 
 
