@@ -20,6 +20,8 @@ from services.cases.statuses import STATUS_LABELS
 from services.cases.visibility import may_see
 from services.common.actor import Actor
 from services.common.pages import next_page, page_note
+from services.pushes import outbox
+from services.pushes.purposes import Purpose
 from storage.models import Staff, Ticket
 from storage.uow import UnitOfWork
 
@@ -49,7 +51,19 @@ async def find_for_staff(uow: UnitOfWork, staff: Staff, number: str, now: dateti
     ticket = await uow.tickets.by_number(number)
     if ticket is None or not may_see(staff, ticket):  # the same answer: nothing about its existence
         return Reply(Msg(N_("No case {number} among the cases you may see."), {"number": number}))
+    await _send_photos(uow, staff, ticket, now)
     return await staff_view(uow, staff, ticket, now)
+
+
+async def _send_photos(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> None:
+    """Opened by its number, a case's photos and files come again, right after its card (notices
+    bring them only once per chat, ``notify.send_card``)."""
+    if not ticket.attachments or staff.chat_id is None:
+        return
+    await outbox.enqueue(
+        uow, key=f"ticket:{ticket.id}:photos:staff:{staff.id}:{now.isoformat()}", purpose=Purpose.CASE,
+        chat_id=staff.chat_id, reply=Reply(Msg(N_("📎 The photos and files of {number}"), {"number": ticket.number})),
+        now=now, not_before=now, staff_id=staff.id, media=ticket.attachments, ticket_id=ticket.id)
 
 
 async def staff_view(uow: UnitOfWork, staff: Staff, ticket: Ticket, now: datetime) -> Reply:

@@ -41,6 +41,11 @@ async def test_a_chat_gets_a_cases_photos_once_and_new_photos_only(harness: BotH
     assert _photos(lead) == [first_photo], "no second copy of the same photo"
     assert _photos(worker) == [first_photo], "the worker's first card about the case brings it"
 
+    # Asked for: the lead opens the case by its number and gets its photo again, with the card.
+    await lead.say(number)
+    assert _photos(lead) == [first_photo, first_photo]
+    assert any("案件详情" in text for text in lead.texts()[-3:]) and f"📎 {number} 的照片和文件" in lead.texts()
+
     # The owner adds a photo: only that one goes out, once.
     await wang.say(number)
     await wang.press("补充信息")
@@ -48,7 +53,7 @@ async def test_a_chat_gets_a_cases_photos_once_and_new_photos_only(harness: BotH
     await wang.send_photo(b"\x89PNG\r\n\x1a\n-second-photo")
     await wang.press("完成")
     assert "补充了信息" in lead.texts()[-1]
-    added = _photos(lead)[1:]
+    added = _photos(lead)[2:]
     assert len(added) == 1 and added[0] != first_photo
 
 
