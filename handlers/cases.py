@@ -38,7 +38,7 @@ def _pressed(
             if staff_card and not result.used and button.message_id is not None:
                 context = {**context, PRESSED_CARD: button.message_id}
             replies.extend(await conversation.begin(ctx, name, context))
-        edits = ([await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, result.done)]
+        edits = (await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, result.done, result.left)
                  if result.used and button.message_id is not None else [])
         if result.in_place and button.message_id is not None and replies:
             edits.append(Edit(button.message_id, replies.pop(0)))

@@ -27,8 +27,7 @@ async def _choose(ctx: Context, press: LanguagePress, button: ButtonIn) -> Respo
     reply = Reply(Msg(N_("Language set: {language}."), {"language": LANGUAGE_NAMES[press.locale]}))
     # The picker shows the choice and loses its buttons (redrawn in the language just chosen).
     chosen = Msg(N_("Your answer: {answer}"), {"answer": Plain(LANGUAGE_NAMES[press.locale])})
-    edits = ([await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, chosen)]
-             if button.message_id is not None else [])
+    edits = await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, chosen) if button.message_id else []
     return Response([reply], locale=press.locale, edits=edits)
 
 

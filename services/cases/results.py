@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogs.engine import Reply
+from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Text
 from services.common.actor import Completion
 
@@ -19,6 +19,9 @@ class ActionResult:
     # buttons, and shows ``done`` under its text when given ("Your answer: ✅ Yes, resolved").
     used: bool = False
     done: Text | None = None
+    # What the presser may still do from that message when no new card with buttons came back
+    # (e.g. a worker's card after asking for more time still offers ✔️ 登记完工); empty: nothing.
+    left: tuple[tuple[Button, ...], ...] = ()
     # Paging through a list: the first reply takes the pressed message's place (text and buttons)
     # instead of coming as a new message.
     in_place: bool = False

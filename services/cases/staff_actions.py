@@ -42,8 +42,11 @@ async def staff_press(uow: UnitOfWork, actor: Actor, press: StaffCasePress, now:
         result = await kind_of(ticket).staff_press(uow, staff, ticket, press.action, now)
     # A press that recorded something on the case did what its button offered: the card it was
     # on loses its buttons (a press that only shows something, or is refused, records nothing).
+    # When no new card came back, the card keeps what the presser may still do on the case.
     if result.refusal is None and await last_event_id(uow, ticket.id) != before:
         result.used = True
+        if not any(reply.buttons for reply in result.replies):
+            result.left = await kind_of(ticket).staff_buttons(uow, staff, ticket)
     return result
 
 

@@ -226,8 +226,9 @@ class Conversations:
                 # Answers win over the context they started from (e.g. a corrected phone number).
                 completion = await completer(uow, actor, {**outcome.context, **outcome.answers}, now)
                 turn.replies.extend(completion.replies)
-                if isinstance(card, int) and await last_event_id(uow, outcome.context.get("ticket")) != before:
-                    turn.edits.append(Edit(card))  # the card that began it did what it offered
+                if (isinstance(card, int) and any(reply.buttons for reply in completion.replies)
+                        and await last_event_id(uow, outcome.context.get("ticket")) != before):
+                    turn.edits.append(Edit(card))  # a new card took over from the one that began it
                 if completion.then is not None:
                     name, context = completion.then
                     follow = engine.start(await self._dialog(name), context, today=_today(actor, now),

@@ -5,7 +5,7 @@ nothing looks actionable that is not. View-only presses (history, paging) leave 
 from __future__ import annotations
 
 from dialogs import engine
-from dialogs.engine import Reply
+from dialogs.engine import Button, Reply
 from dialogs.text import Lines, Text
 from services.pushes.transport import Edit, one_keyboard_each
 from storage.uow import UnitOfWork
@@ -15,26 +15,29 @@ from storage.uow import UnitOfWork
 _LOOK_BACK = 200
 
 
-async def used_message(uow: UnitOfWork, chat_id: int, message_id: int, done: Text | None = None) -> Edit:
-    """The pressed message redrawn with ``done`` under its text and no buttons; without ``done``,
-    or when the message is not found among what the bot sent, its buttons are only taken away."""
-    if done is None:
-        return Edit(message_id)
+async def used_message(uow: UnitOfWork, chat_id: int, message_id: int, done: Text | None = None,
+                       left: tuple[tuple[Button, ...], ...] = ()) -> list[Edit]:
+    """The pressed message redrawn with ``done`` under its text and only the buttons ``left`` (what
+    the presser may still do from it); without either, its buttons are only taken away. When the
+    message is not found among what the bot sent: its buttons go, unless some are left (then it
+    stays as it was — its other buttons still work)."""
+    if done is None and not left:
+        return [Edit(message_id)]
     payload = await uow.outbox.sent_as(chat_id, message_id, within=_LOOK_BACK)
     stored = payload.get("reply") if payload is not None else None
-    if not isinstance(stored, dict):
-        return Edit(message_id)
     try:
-        reply = engine.reply_from_json(stored)
+        reply = engine.reply_from_json(stored) if isinstance(stored, dict) else None
     except (KeyError, TypeError, ValueError):
-        return Edit(message_id)
+        reply = None
+    if reply is None:
+        return [] if left else [Edit(message_id)]
     shown = one_keyboard_each(reply)[-1]  # the message that carried the inline buttons
-    return Edit(message_id, Reply(Lines((shown.text, done))))
+    return [Edit(message_id, Reply(Lines((shown.text, done)) if done is not None else shown.text, left))]
 
 
 # A dialog begun from a staff card's button (a reason to give, a form to fill) carries the card's
-# message id in its context under this key: once the dialog completes and records something on
-# the case, the card loses its buttons (the completion sends a new card with what is left to do).
+# message id in its context under this key: once the dialog completes, records something on the
+# case and sends a new card (with what is left to do), the old card loses its buttons.
 PRESSED_CARD = "pressed_card"
 
 

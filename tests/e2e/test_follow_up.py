@@ -51,7 +51,9 @@ async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHa
     assert list(harness.emulator.callback_answers.values())[-1]["text"] == "只有客户服务部经理可以登记回访。"
 
     # The first call does not reach the owner: recorded, still open, reminded the next working day.
-    [not_reached] = await manager.press("未联系上", from_queue)
+    _, not_reached_data = manager.find_button("未联系上", from_queue)
+    [not_reached] = await manager.press_data(not_reached_data, from_queue)
+    assert manager.buttons(from_queue) == []  # recorded: its reply carries the buttons now
     assert "未联系上 " + number + " 的业主（第 1 次）" in not_reached["text"]
     await run_planner_at(harness, datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # the same day: no reminder
     assert not any("回访尚未完成" in text for text in manager.texts())
@@ -70,7 +72,7 @@ async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHa
     await run_planner_at(harness, datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
     assert len([text for text in manager.texts() if "回访尚未完成" in text]) == 1
     # Its buttons now say it is done; the case shows the outcome in its history.
-    await manager.press("未联系上", from_queue)
+    await manager.press_data(not_reached_data, from_queue)  # an old press
     assert list(harness.emulator.callback_answers.values())[-1]["text"] == "该回访已完成。"
     events = await _events(harness, number)
     assert events[-3:] == ["follow_up_opened", "follow_up_attempt", "follow_up_closed"]

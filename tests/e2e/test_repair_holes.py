@@ -102,7 +102,8 @@ async def test_the_worker_reports_his_job_done_from_his_own_card_and_the_lead_is
     await wang.press("同意")
     assert "业主同意延期" in lead.texts()[-1] and "2026年11月30日" in lead.texts()[-1]
 
-    await worker.press("登记完工", own_card)
+    assert worker.buttons(own_card) == []  # the answer to the request carries the card's buttons now
+    await worker.press("登记完工", worker.last_with_buttons())
     await worker.say("更换厨房插座回路及空开，通电测试正常。")
     await worker.say("300")
     await worker.press("跳过")
@@ -139,7 +140,8 @@ async def test_the_builder_countersigns_the_survey_from_his_card(harness: BotHar
     await builder.say("/queue")
     assert number in builder.texts()[-1]  # what waits for the builder
 
-    replies = await builder.press("会签", request)
+    _, countersign = builder.find_button("会签", request)
+    replies = await builder.press_data(countersign, request)
     assert f"您已会签 {number}" in replies[-1]["text"]
     assert "施工单位已会签" in lead.texts()[-1]
     [survey] = await _surveys(harness, number)
@@ -147,7 +149,8 @@ async def test_the_builder_countersigns_the_survey_from_his_card(harness: BotHar
     assert survey.countersigned_at is not None
     ticket = await _ticket(harness, number)
     assert "施工方老黄已会签" in (await _view(lead, ticket.id))["text"]
-    await builder.press("会签", request)  # answered already
+    assert builder.buttons(request) == []  # answered: nothing left to press on it
+    await builder.press_data(countersign, request)  # an old press all the same
     assert _refused(harness)
     assert (await _events(harness, number)).count("survey_countersigned") == 1
 
