@@ -3,9 +3,10 @@
 Both bots poll the same Bot API emulator over HTTP on 127.0.0.1. Each simulated person
 waits for the bot's answer before the next step (as people do), many people at once.
 The echo bot answers every message with its text. The mirror bot makes, for each step, the same
-Bot API calls estatebot makes (a button press: answerCallbackQuery, an edit that takes the
-answered question's buttons away, the next question; the phone question's two messages; the two
-messages after the confirmation) with no database and no logic: the floor a chat framework sets.
+Bot API calls estatebot makes (a button press: answerCallbackQuery; an answered question redrawn
+with its answer and no buttons, editMessageText, after a press or a typed answer; the next
+question; the phone question's two messages, the second deleted once answered; the two messages
+after the confirmation) with no database and no logic: the floor a chat framework sets.
 estatebot runs the whole guided conversation with the database (an inquiry: menu → type → text →
 name → skip phone → confirm).
 
@@ -78,6 +79,11 @@ ECHO: list[Step] = [_text(f"message {n}") for n in range(len(INQUIRY))]
 # The messages estatebot sends at each step of INQUIRY (the phone question is two: the contact
 # keyboard and "Or choose:" with the inline buttons; the confirmation is answered by two).
 MIRROR_SENDS = (1, 1, 1, 1, 2, 1, 2)
+# Whether estatebot redraws the answered question at each step (it shows the answer and loses its
+# buttons, editMessageText; the menu is no question), and deletes the phone question's "Or choose:"
+# line once answered (deleteMessage).
+MIRROR_EDITS = (False, False, True, True, True, True, True)
+MIRROR_DELETES = (False, False, False, False, False, True, False)
 MIRROR_BUTTONS = ("留言", "咨询", "跳过", "确认")
 
 
@@ -174,6 +180,7 @@ async def mirror_bot(emulator: BotAPIEmulator, people: int) -> Run:
     dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.update.outer_middleware(UpdateDoneMiddleware(done))
     steps: dict[int, int] = {}
+    sent: dict[int, list[int]] = {}  # the message ids of each chat's last answer
     keyboard = InlineKeyboardMarkup(inline_keyboard=[
         [InlineKeyboardButton(text=label, callback_data=f"d1:1:c:{n}") for n, label in enumerate(MIRROR_BUTTONS)],
         [InlineKeyboardButton(text="◀ 返回", callback_data="d1:1:<"), InlineKeyboardButton(text="✖ 取消",
@@ -181,10 +188,15 @@ async def mirror_bot(emulator: BotAPIEmulator, people: int) -> Run:
     ])
 
     async def answer(bot: Bot, chat_id: int) -> None:
-        step = steps.get(chat_id, 0)
+        step = steps.get(chat_id, 0) % len(MIRROR_SENDS)
         steps[chat_id] = step + 1
-        for _ in range(MIRROR_SENDS[step % len(MIRROR_SENDS)]):
-            await bot.send_message(chat_id, "请问您想告诉我们什么？", reply_markup=keyboard)
+        previous = sent.get(chat_id, [])
+        if MIRROR_EDITS[step] and previous:
+            await bot.edit_message_text("请问您想告诉我们什么？\n您的回答：咨询", chat_id=chat_id, message_id=previous[0])
+        if MIRROR_DELETES[step] and len(previous) > 1:
+            await bot.delete_message(chat_id, previous[-1])
+        sent[chat_id] = [(await bot.send_message(chat_id, "请问您想告诉我们什么？", reply_markup=keyboard)).message_id
+                         for _ in range(MIRROR_SENDS[step])]
 
     @dispatcher.message()
     async def on_message(message: Message, bot: Bot) -> None:
@@ -194,7 +206,6 @@ async def mirror_bot(emulator: BotAPIEmulator, people: int) -> Run:
     async def on_press(query: CallbackQuery, bot: Bot) -> None:
         await query.answer()
         assert query.message is not None
-        await bot.edit_message_reply_markup(chat_id=query.message.chat.id, message_id=query.message.message_id)
         await answer(bot, query.message.chat.id)
 
     settings = Settings(_env_file=None, telegram_api_base=emulator.base_url)

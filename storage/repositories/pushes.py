@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -86,14 +86,17 @@ class OutboxRepository(Repository):
     async def answers_carrying(self, chat_id: int, rev: int, *, within: int) -> list[tuple[dict[str, Any], list[int]]]:
         """Of the chat's last ``within`` answers, those sent with a dialog's buttons of revision
         ``rev``, oldest first: (payload, Telegram's message ids) — the messages that asked a question,
-        to redraw them once it is answered. The revision is read in SQL, so only those rows are decoded."""
-        query = (
-            select(OutboxMessage.payload, OutboxMessage.message_ids)
-            .where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)), OutboxMessage.status == "sent",
-                   _answer_rev == rev)
-            .order_by(OutboxMessage.id)
-        )
-        return [(dict(payload), [int(i) for i in ids]) for payload, ids in (await self.session.execute(query)).all()
+        to redraw them once it is answered. The revision is read in SQL, so only those rows are decoded.
+        Every dialog step runs it: prebuilt, and on SQLite straight to sqlite3 (a third of a step's
+        own work through the ORM's statement building)."""
+        rows: list[tuple[Any, Any]]
+        if (raw := await self.sqlite3()) is not None:
+            rows = [(json.loads(payload), json.loads(ids)) for payload, ids in raw.execute(
+                _ANSWERS_CARRYING_SQLITE, (chat_id, within, rev)).fetchall() if payload and ids]
+        else:
+            found = await self.core(_ANSWERS_CARRYING, {"chat": chat_id, "within": within, "rev": rev})
+            rows = [cast(tuple[Any, Any], tuple(row)) for row in found.all()]
+        return [(dict(payload), [int(i) for i in ids]) for payload, ids in rows
                 if isinstance(payload, dict) and isinstance(ids, list) and ids]
 
     async def sent_as(self, chat_id: int, message_id: int, *, within: int) -> dict[str, Any] | None:
@@ -109,13 +112,10 @@ class OutboxRepository(Repository):
 
     async def highest_answer_rev(self, chat_id: int, *, within: int) -> int:
         """The highest dialog revision the chat's last ``within`` answers carried (0: none)."""
-        query = select(func.max(_answer_rev)).where(OutboxMessage.id.in_(self._recent_answer_ids(chat_id, within)))
-        return int(await self.session.scalar(query) or 0)
-
-    @staticmethod
-    def _recent_answer_ids(chat_id: int, within: int) -> Select[int]:
-        return (select(OutboxMessage.id).where(OutboxMessage.chat_id == chat_id, OutboxMessage.purpose == "answer")
-                .order_by(OutboxMessage.id.desc()).limit(within))
+        if (raw := await self.sqlite3()) is not None:
+            row = raw.execute(_HIGHEST_ANSWER_REV_SQLITE, (chat_id, within)).fetchone()
+            return int(row[0] or 0) if row is not None else 0
+        return int((await self.core(_HIGHEST_ANSWER_REV, {"chat": chat_id, "within": within})).scalar() or 0)
 
     async def media_sent(self, chat_id: int, ticket_id: int) -> set[str]:
         """The file ids of the photos and files about a case in the chat's rows that went out or
@@ -259,6 +259,23 @@ _RECORD_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("row")).values(
 _answer_rev = OutboxMessage.payload[("reply", "rev")].as_integer()
 # The case a card is about (``outbox.enqueue(ticket_id=…)``), read from the JSON payload.
 _payload_ticket = OutboxMessage.payload["ticket"].as_integer()
+# The chat's last ``within`` answers (``answers_carrying``, ``highest_answer_rev``), prebuilt.
+_RECENT_ANSWER_IDS = (select(OutboxMessage.id)
+                      .where(OutboxMessage.chat_id == bindparam("chat"), OutboxMessage.purpose == "answer")
+                      .order_by(OutboxMessage.id.desc()).limit(bindparam("within")))
+_ANSWERS_CARRYING = (select(OutboxMessage.payload, OutboxMessage.message_ids)
+                     .where(OutboxMessage.id.in_(_RECENT_ANSWER_IDS), OutboxMessage.status == "sent",
+                            _answer_rev == bindparam("rev"))
+                     .order_by(OutboxMessage.id))
+_HIGHEST_ANSWER_REV = select(func.max(_answer_rev)).where(OutboxMessage.id.in_(_RECENT_ANSWER_IDS))
+_RECENT_ANSWER_IDS_SQLITE = "SELECT id FROM outbox WHERE chat_id = ? AND purpose = 'answer' ORDER BY id DESC LIMIT ?"
+_ANSWERS_CARRYING_SQLITE = (
+    f"SELECT payload, message_ids FROM outbox WHERE id IN ({_RECENT_ANSWER_IDS_SQLITE}) AND status = 'sent' "
+    "AND json_extract(payload, '$.reply.rev') = ? ORDER BY id"
+)
+_HIGHEST_ANSWER_REV_SQLITE = (
+    f"SELECT max(json_extract(payload, '$.reply.rev')) FROM outbox WHERE id IN ({_RECENT_ANSWER_IDS_SQLITE})"
+)
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
