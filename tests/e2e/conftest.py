@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, RepairTeam, bind_owner, seed_repair_team
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, RepairTeam, Team, bind_owner, seed_repair_team, seed_team
 from tests.harness import BotHarness
 
 # The Telegram user ids of the three owners most tests play.
@@ -20,3 +20,14 @@ async def crew(harness: BotHarness) -> RepairTeam:
         await bind_owner(uow, LI_PHONE, LI)
         await bind_owner(uow, CHAN_PHONE, CHAN)
     return crew
+
+
+@pytest.fixture
+async def team(harness: BotHarness) -> Team:
+    """The complaint team (every department and role); three owners bound."""
+    async with harness.uow() as uow:
+        team = await seed_team(uow, harness.clock.now())
+        await bind_owner(uow, WANG_PHONE, WANG)
+        await bind_owner(uow, LI_PHONE, LI)
+        await bind_owner(uow, CHAN_PHONE, CHAN)
+    return team

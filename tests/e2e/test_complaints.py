@@ -5,24 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-import pytest
-
 from services.pushes.planner import plan
 from storage.models import Ticket
-from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team, bind_owner, seed_team
+from tests.factories import WANG_PHONE, Team, bind_owner, seed_team
 from tests.harness import BotHarness, Person
 
 WANG, LI, CHAN = 7101, 7102, 7103
-
-
-@pytest.fixture
-async def team(harness: BotHarness) -> Team:
-    async with harness.uow() as uow:
-        team = await seed_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-        await bind_owner(uow, LI_PHONE, LI)
-        await bind_owner(uow, CHAN_PHONE, CHAN)
-    return team
 
 
 async def run_planner_at(harness: BotHarness, at: datetime) -> None:

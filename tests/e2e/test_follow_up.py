@@ -7,19 +7,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
-from tests.e2e.test_complaints import WANG, _events, _ticket, resolved_complaint, run_planner_at
-from tests.factories import WANG_PHONE, Team, bind_owner, seed_team
+from tests.e2e.test_complaints import _events, _ticket, resolved_complaint, run_planner_at
+from tests.factories import Team
 from tests.harness import BotHarness
-
-
-@pytest.fixture
-async def team(harness: BotHarness) -> Team:
-    async with harness.uow() as uow:
-        team = await seed_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-    return team
 
 
 async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHarness, team: Team) -> None:

@@ -4,20 +4,9 @@ they may not see exists."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.test_complaints import LI, WANG, _ticket, file_complaint
-from tests.factories import LI_PHONE, WANG_PHONE, Team, bind_owner, seed_team
+from tests.factories import Team
 from tests.harness import BotHarness
-
-
-@pytest.fixture
-async def team(harness: BotHarness) -> Team:
-    async with harness.uow() as uow:
-        team = await seed_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-        await bind_owner(uow, LI_PHONE, LI)
-    return team
 
 
 async def test_staff_my_lists_the_cases_they_handle_instead_of_the_bind_prompt(harness: BotHarness, team: Team) -> None:

@@ -9,16 +9,8 @@ import pytest
 from services.calendar.workdays import package_schedule_until
 from services.complaints.routing import set_override
 from tests.e2e.test_complaints import WANG, _ticket, file_complaint, run_planner_at
-from tests.factories import WANG_PHONE, Team, bind_owner, seed_team
+from tests.factories import WANG_PHONE, Team
 from tests.harness import BotHarness
-
-
-@pytest.fixture
-async def team(harness: BotHarness) -> Team:
-    async with harness.uow() as uow:
-        team = await seed_team(uow, harness.clock.now())
-        await bind_owner(uow, WANG_PHONE, WANG)
-    return team
 
 
 async def test_managers_are_warned_weekly_from_november_about_a_missing_schedule(
