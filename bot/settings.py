@@ -32,11 +32,18 @@ class Settings(BaseSettings):
     # An overdue case is escalated every working day; one level up (department and customer-service
     # managers → company leadership in charge → general manager) after this many working days.
     escalate_after_working_days: int = Field(default=3, ge=1, le=30)
+    # Until owners' consent is recorded per kind, survey invitations go to every sampled owner (True)
+    # or to nobody (False).
+    survey_invitations_without_consent: bool = True
+    # An item scored 1–2 by this many owners of one project in a campaign opens a topic investigation.
+    survey_topic_threshold: int = Field(default=3, ge=1, le=1000)
 
     @property
     def rule_settings(self) -> RuleSettings:
         """What the push rules read from these settings (services never import ``bot``)."""
-        return RuleSettings(escalate_after_working_days=self.escalate_after_working_days)
+        return RuleSettings(escalate_after_working_days=self.escalate_after_working_days,
+                            survey_invitations_without_consent=self.survey_invitations_without_consent,
+                            survey_topic_threshold=self.survey_topic_threshold)
 
     @field_validator("default_locale")
     @classmethod

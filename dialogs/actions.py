@@ -158,3 +158,33 @@ class ReplyPress(Action):
 
     tag: ClassVar[str] = "c1"
     entry: int
+
+
+@register
+@dataclass(frozen=True)
+class SurveyPress(Action):
+    """An owner's button on a survey invitation (``start`` …), by invitation id."""
+
+    tag: ClassVar[str] = "s1"
+    invitation: int
+    action: str
+
+
+@register
+@dataclass(frozen=True)
+class CampaignPress(Action):
+    """A customer-service manager's button on a survey campaign (start it, its report …)."""
+
+    tag: ClassVar[str] = "s2"
+    campaign: int
+    action: str
+
+
+@register
+@dataclass(frozen=True)
+class FollowUpPress(Action):
+    """Customer service's button on a follow-up that is not about a case (a survey answer)."""
+
+    tag: ClassVar[str] = "f1"
+    follow_up: int
+    action: str

@@ -18,6 +18,10 @@ from storage.repositories.inquiries import CommunicationRepository
 from storage.repositories.people import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
 from storage.repositories.pushes import OutboxRepository
 from storage.repositories.repairs import RepairRepository
+from storage.repositories.survey_campaigns import SurveyCampaignRepository
+from storage.repositories.survey_metrics import SurveyMetricsRepository
+from storage.repositories.survey_responses import SurveyResponseRepository
+from storage.repositories.survey_templates import SurveyTemplateRepository
 
 
 class UnitOfWork:
@@ -42,6 +46,10 @@ class UnitOfWork:
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
+        self.survey_templates = SurveyTemplateRepository(self.session)
+        self.survey_campaigns = SurveyCampaignRepository(self.session)
+        self.survey_responses = SurveyResponseRepository(self.session)
+        self.survey_metrics = SurveyMetricsRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         self._committed = False
         return self

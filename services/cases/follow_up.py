@@ -172,7 +172,7 @@ async def complete_outcome(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
     """The call reached the owner: what was agreed and whether they are satisfied now close the follow-up."""
     staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
     follow_up = await uow.follow_ups.get(int(answers["follow_up"]), lock=True) if answers.get("follow_up") else None
-    ticket = await uow.tickets.get(follow_up.ticket_id, lock=True) if follow_up is not None else None
+    ticket = await uow.tickets.get(follow_up.ticket_id, lock=True) if follow_up and follow_up.ticket_id else None
     if staff is None or follow_up is None or ticket is None or follow_up.status != OPEN or not may_follow_up(staff, ticket):
         return STALE
     satisfied = str(answers["satisfied"]) == "yes"
@@ -193,7 +193,7 @@ async def queue_entries(uow: UnitOfWork, staff: Staff, now: datetime) -> list[tu
     entries: list[tuple[Text, Button]] = []
     zones: dict[int | None, str] = {}
     for follow_up in await uow.follow_ups.open_for(staff.project_id):
-        ticket = await uow.tickets.get(follow_up.ticket_id)
+        ticket = await uow.tickets.get(follow_up.ticket_id) if follow_up.ticket_id else None
         if ticket is None or not may_follow_up(staff, ticket):
             continue
         late = await local_date(uow, ticket, now, zones) > follow_up.due

@@ -196,7 +196,7 @@ class FollowUpRule:
     async def plan(self, round_: PlanRound) -> None:
         uow, now = round_.uow, round_.now
         for follow_up in await uow.follow_ups.open_for(None):
-            ticket = await uow.tickets.get(follow_up.ticket_id)
+            ticket = await uow.tickets.get(follow_up.ticket_id) if follow_up.ticket_id else None
             if ticket is None:
                 continue
             place = await round_.place(ticket)

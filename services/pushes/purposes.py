@@ -15,6 +15,7 @@ class Purpose(StrEnum):
     CALENDAR = "calendar"  # a holiday schedule is missing (to the office's managers)
     REPLY = "reply"  # customer service's answer to a logged message
     INQUIRY = "inquiry"  # a new message in the communication log, to customer service
+    SURVEY = "survey"  # a survey invitation or its reminder, to an owner (needs consent once it is recorded)
 
 
 # Lower goes first: an answer to what a person just did, then notices, then bulk pushes.

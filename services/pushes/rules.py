@@ -34,6 +34,11 @@ class RuleSettings:
 
     # An overdue deadline goes one escalation level up after this many working days (DOMAIN 4.5).
     escalate_after_working_days: int = 3
+    # Survey invitations go to every sampled owner until consent is recorded per kind (issue 14);
+    # False sends none.
+    survey_invitations_without_consent: bool = True
+    # An item scored 1–2 by this many owners of one project in a campaign opens a topic investigation.
+    survey_topic_threshold: int = 3
 
 
 @dataclass(frozen=True)

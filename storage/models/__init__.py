@@ -13,6 +13,7 @@ from storage.models.inquiries import CommunicationEntry
 from storage.models.people import Building, CodeAttempt, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
 from storage.models.pushes import OutboxMessage
 from storage.models.repairs import CostApproval, Repair, SiteSurvey, WarrantyOverride, WorkOrder
+from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate, SurveyTopic
 
 __all__ = [
     "Base",
@@ -35,6 +36,11 @@ __all__ = [
     "RoutingOverride",
     "SiteSurvey",
     "Staff",
+    "SurveyAnswer",
+    "SurveyCampaign",
+    "SurveyInvitation",
+    "SurveyTemplate",
+    "SurveyTopic",
     "Ticket",
     "TicketEvent",
     "Unit",

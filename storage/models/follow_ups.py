@@ -1,5 +1,7 @@
-"""Follow-ups (回访, DOMAIN 1.6, 2.5, 3.5): a dissatisfied owner's rating opens one for the
-customer-service manager, who calls the owner and records how the call went."""
+"""Follow-ups (回访, DOMAIN 1.6, 2.5, 3.5): a dissatisfied owner's rating of a case, or a survey
+answer of 1–2, opens one for customer service (or the customer-service manager personally), who
+calls the owner and records how the call went. A follow-up is about a case (``ticket_id``) or a
+survey answer (``invitation_id`` and ``question``)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,13 @@ class FollowUp(Base):
     __tablename__ = "follow_ups"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id"), index=True)
+    question: Mapped[str | None] = mapped_column(String(40))  # the survey question answered 1–2
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))
+    assignee: Mapped[str] = mapped_column(String(12), default="manager", server_default="manager")  # manager (personally) | service
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(24))  # low_rating
+    reason: Mapped[str] = mapped_column(String(24))  # low_rating | low_answer
     ratings: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[label msgid, 1–5], …] as the owner gave them
     comment: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
