@@ -14,10 +14,23 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 
-from dialogs.text import DateText, DateTimeText, Field, Lines, ListText, Localized, Money, Msg, Plain, Plural, Text
+from dialogs.text import (
+    DateText,
+    DateTimeText,
+    Field,
+    Lines,
+    ListText,
+    Localized,
+    Money,
+    Msg,
+    Percent,
+    Plain,
+    Plural,
+    Text,
+)
 from services.common.locale import SUPPORTED_LOCALES
 
 DOMAIN = "messages"
@@ -99,6 +112,9 @@ class Translator:
             )
         if isinstance(text, Money):
             return format_currency(Decimal(text.amount), text.currency, locale=self.babel_locale)
+        if isinstance(text, Percent):
+            pattern = "#,##0" + ("." + "0" * text.decimals if text.decimals > 0 else "") + "%"
+            return format_percent(Decimal(text.value), format=pattern, locale=self.babel_locale)
         if isinstance(text, ListText):
             return format_list([self._render(item, markup) for item in text.items], locale=self.babel_locale)
         if isinstance(text, Field):

@@ -91,6 +91,15 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A share as a percentage ("0.456" → 45.6 %), formatted by Babel for the reader's locale. The
+    value is the fraction as a decimal string (exact, like ``Money``); ``decimals`` digits shown."""
+
+    value: str
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
 class ListText:
     """Items joined the reader's way (「甲、乙和丙」, "A, B and C"), by Babel."""
 
@@ -113,7 +122,8 @@ class Lines:
 
 
 Text: TypeAlias = (
-    Msg | Plural | Plain | Localized | DateText | DateTimeText | Money | ListText | Field | Lines | str | int
+    Msg | Plural | Plain | Localized | DateText | DateTimeText | Money | Percent | ListText | Field | Lines | str
+    | int
 )
 Label: TypeAlias = Msg | Localized
 """A name shown before a value (a summary line, an edit button): a msgid, or an administrator's text."""
@@ -143,6 +153,8 @@ def text_to_json(text: Text) -> Any:
         return {"t": "datetime", "v": text.value.isoformat(), "tz": text.timezone, "f": text.format}
     if isinstance(text, Money):
         return {"t": "money", "v": text.amount, "c": text.currency}
+    if isinstance(text, Percent):
+        return {"t": "percent", "v": text.value, "d": text.decimals}
     if isinstance(text, ListText):
         return {"t": "list", "v": [text_to_json(item) for item in text.items]}
     if isinstance(text, Field):
@@ -171,6 +183,8 @@ def text_from_json(data: Any) -> Text:
         return DateTimeText(datetime.fromisoformat(data["v"]), data["tz"], data["f"])
     if kind == "money":
         return Money(str(data["v"]), str(data["c"]))
+    if kind == "percent":
+        return Percent(str(data["v"]), int(data["d"]))
     if kind == "list":
         return ListText(tuple(text_from_json(item) for item in data["v"]))
     if kind == "field":
