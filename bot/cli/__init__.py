@@ -27,6 +27,7 @@ from bot.cli import (
     run,
     schema,
     staff,
+    surveys,
     warranty,
 )
 from bot.settings import Settings
@@ -34,7 +35,8 @@ from bot.settings import Settings
 __all__ = ["main"]
 
 # In the order `estatebot admin --help` lists them.
-ADMIN_GROUPS = (schema, projects, roster, staff, invites, routing, inbox, calendar, warranty, repairs)
+ADMIN_GROUPS = (schema, projects, roster, staff, invites, routing, inbox, calendar, warranty, repairs,
+                surveys)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
