@@ -68,6 +68,8 @@ class SurveyCampaign(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the CS manager was told it will miss its target
+    # Households the sample was drawn from when it started (a target "of households" reads it: yearly).
+    population: Mapped[int | None] = mapped_column(Integer)
 
 
 class SurveyInvitation(Base):

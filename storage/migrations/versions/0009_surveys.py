@@ -54,6 +54,7 @@ def upgrade() -> None:
     sa.Column('started_by', sa.Integer(), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('warned_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('population', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_survey_campaigns_project_id_projects')),
     sa.ForeignKeyConstraint(['started_by'], ['staff.id'], name=op.f('fk_survey_campaigns_started_by_staff')),
     sa.ForeignKeyConstraint(['template_id'], ['survey_templates.id'], name=op.f('fk_survey_campaigns_template_id_survey_templates')),
