@@ -9,18 +9,18 @@ Times, dates, amounts and ratings stay typed (``datetime`` in the project's time
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
-from pathlib import Path
-from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
 from dialogs.phones import mask_phone
 from dialogs.text import N_, Msg, Plain, Text
 from services.cases.statuses import STATUS_LABELS
 from services.cases.units import ticket_unit, unit_label
+from services.common.sheets import Cell as Cell  # the sheet helpers live there now (the survey report's too)
+from services.common.sheets import rendered as rendered
+from services.common.sheets import write_xlsx as write_xlsx
 from services.repairs.rules import TRADE_LABELS, Trade, from_fen
 from services.repairs.warranty_terms import class_label
 from storage.models import Repair, Staff, Ticket, WorkOrder
@@ -34,9 +34,6 @@ COLUMNS: tuple[str, ...] = (
     N_("Quality rating"), N_("Attitude rating"), N_("Comment"), N_("Status"),
 )
 
-Cell: TypeAlias = Text | Decimal | date | None  # ``date`` includes ``datetime`` (local, naive: Excel has no zones)
-SheetValue: TypeAlias = str | int | Decimal | date | None
-DATE_FORMAT, DATETIME_FORMAT, AMOUNT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0.00"
 
 
 def period(spec: str) -> tuple[date, date]:
@@ -115,54 +112,6 @@ def _row(ticket: Ticket, repair: Repair, order: WorkOrder | None, owner: str, un
         ticket.rating_result, ticket.rating_attitude,
         Plain(ticket.rating_comment or ""), Msg(STATUS_LABELS[ticket.status]),
     ]
-
-
-def rendered(rows: Sequence[Sequence[Cell]], label: Callable[[Text], str]) -> list[list[SheetValue]]:
-    """The rows for a sheet: text rendered by ``label`` (the reader's catalog), typed values kept."""
-    return [[cell if cell is None or isinstance(cell, int | Decimal | date) else label(cell) for cell in row]
-            for row in rows]
-
-
-def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[SheetValue]]) -> None:
-    """A title row, a bold header row with a filter, frozen above the data; dates, times and amounts
-    as typed cells with a display format (so they sort, filter and sum), text wrapped."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(headers))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    for column in sheet.iter_cols(min_row=2):
-        width = max(len(_shown(c.value)) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(8, width * 1.6), 50)
-        for cell in column[1:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(cell.value, Decimal):
-                cell.number_format = AMOUNT_FORMAT
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(max(1, len(headers)))}{max(2, sheet.max_row)}"
-    book.save(path)
-
-
-def _shown(value: SheetValue) -> str:
-    """About what a cell shows, for its column's width."""
-    if isinstance(value, datetime):
-        return "2026-01-01 00:00"
-    if isinstance(value, date):
-        return "2026-01-01"
-    return "" if value is None else str(value)
 
 
 # ---------------------------------------------------------------- workers' ratings (DOMAIN 2.7)
