@@ -9,7 +9,7 @@ use case that completes each of its dialogs, and its push rules here (docs/archi
 from __future__ import annotations
 
 from services.calendar.schedule_warning import ScheduleWarningRule
-from services.cases.follow_up import complete_outcome
+from services.cases.follow_up import case_subject, complete_outcome
 from services.cases.history_view import register_event_views
 from services.cases.kinds import register_kind, registered_kinds
 from services.cases.owner_actions import complete_add_info, complete_rating, complete_reopen
@@ -26,6 +26,7 @@ from services.complaints.actions import (
 )
 from services.complaints.filing import file_complaint
 from services.complaints.kind import COMPLAINT
+from services.follow_ups.subject import SubjectLoader, register_subject
 from services.inquiries.log import complete_inquiry, complete_reply
 from services.people.onboarding import complete_invitation
 from services.pushes.rules import register_rule, registered_rules
@@ -44,6 +45,7 @@ from services.repairs.flow import complete_extend as complete_repair_extend
 from services.repairs.history_events import REPAIR_EVENT_VIEWS
 from services.repairs.kind import REPAIR
 from services.repairs.push_rules import RepairRule
+from services.surveys.campaign_rules import CampaignRule
 
 # Which use case runs when a dialog is confirmed, by dialog name.
 COMPLETERS: dict[str, Completer] = {
@@ -79,7 +81,10 @@ CASE_KINDS = (COMPLAINT, REPAIR)
 # How each kind's own events read in a case's history.
 EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 # In the order they plan (the order their rows reach a chat within one round).
-PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule())
+PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
+              CampaignRule())
+# What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).
+FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject,)
 
 
 def install() -> None:
@@ -91,6 +96,8 @@ def install() -> None:
             register_kind(kind)
     for views in EVENT_VIEWS:
         register_event_views(views)
+    for loader in FOLLOW_UP_SUBJECTS:
+        register_subject(loader)
     names = {rule.name for rule in registered_rules()}
     for rule in PUSH_RULES:
         if rule.name not in names:

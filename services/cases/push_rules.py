@@ -18,7 +18,6 @@ from dialogs.text import N_, DateText, Lines, Msg, Plural
 from services.calendar.delivery import delivery_time, working_delivery_time
 from services.calendar.workdays import WorkCalendar
 from services.cases.confirmation import confirmation_buttons, confirmation_request
-from services.cases.follow_up import send_follow_up
 from services.cases.history import latest_resolution, record
 from services.cases.kinds import Deadline, kind_of
 from services.cases.notices import tell_closed
@@ -33,10 +32,13 @@ from services.cases.overdue import (
     owner_late_notice,
 )
 from services.cases.statuses import Status, move
+from services.follow_ups.reminders import FollowUpRule
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from services.pushes.rules import Place, PlanRound
 from storage.models import Ticket
+
+__all__ = ["ConfirmationRule", "DeadlineRule", "FollowUpRule"]  # FollowUpRule: every follow-up's, shared
 
 CONFIRMATION_REMINDERS = 2  # "at most twice", then closed as not confirmed
 
@@ -184,31 +186,3 @@ class ConfirmationRule:
         closed = await record(round_.uow, locked, "closed_without_rating", round_.now)
         await tell_closed(round_.uow, locked, closed, round_.now, confirmed=True)
         round_.report.closed_unconfirmed += 1
-
-
-class FollowUpRule:
-    """An open low-rating follow-up (回访) is reminded to the customer-service managers on every
-    working day from its due day on, until the call is recorded (one reminder a day: the key names
-    the day it is delivered on)."""
-
-    name = "follow_ups"
-
-    async def plan(self, round_: PlanRound) -> None:
-        uow, now = round_.uow, round_.now
-        for follow_up in await uow.follow_ups.open_for(None):
-            ticket = await uow.tickets.get(follow_up.ticket_id) if follow_up.ticket_id else None
-            if ticket is None:
-                continue
-            place = await round_.place(ticket)
-            staff_at = working_delivery_time(now, place.zone, place.calendar)
-            day = staff_at.astimezone(ZoneInfo(place.zone)).date()
-            opened = working_delivery_time(follow_up.opened_at, place.zone, place.calendar)
-            # Not before its day, nor on the morning the opening card itself is delivered.
-            if day < follow_up.due or day <= opened.astimezone(ZoneInfo(place.zone)).date():
-                continue
-            key = f"follow_up:{follow_up.id}:remind:{day.isoformat()}"
-            headline = Msg(N_("⏰ Follow-up on {number} is not done yet: please call the owner (due {date})"),
-                           {"number": ticket.number, "date": DateText(follow_up.due)})
-            if await send_follow_up(uow, follow_up, ticket, key, headline, now, not_before=staff_at):
-                round_.report.reminders += 1
-                round_.planned(key)
