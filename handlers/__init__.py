@@ -9,12 +9,22 @@ case number, and the fallback last. Commands always win (so /cancel works at eve
 
 from __future__ import annotations
 
-from handlers import cases, conversation, fallback, inquiries, language, menu, onboarding, profile
+from handlers import (
+    cases,
+    conversation,
+    fallback,
+    inquiries,
+    language,
+    menu,
+    onboarding,
+    profile,
+    survey_campaigns,
+)
 from handlers.router import Router
 
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, profile, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, profile, language, menu, fallback):
         feature.register(router)
     return router

@@ -11,7 +11,7 @@ from dialogs.text import N_, Lines, Msg, Plain
 from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import Router
 from services.people.identity import Identity, Kind
-from services.people.roles import can_read_communication_log
+from services.people.roles import SUPERVISOR_ROLES, Department, can_read_communication_log
 
 NOT_AVAILABLE = N_("This option is not available to you.")
 
@@ -31,6 +31,8 @@ def menu_items(identity: Identity) -> list[tuple[str, str]]:
         items = [("queue", N_("🗂 My case queue")), ("my", N_("📋 My cases"))]
         if can_read_communication_log(identity.department or "", identity.role or ""):
             items.append(("inbox", N_("📥 Messages from customers")))
+        if identity.department == Department.CUSTOMER_SERVICE and identity.role in SUPERVISOR_ROLES:
+            items.append(("surveys", N_("📊 Survey campaigns")))
         items.append(("lang", N_("🌐 Language")))
         return items
     return [
@@ -86,6 +88,9 @@ def help_text(identity: Identity) -> Reply:
         lines.insert(2, N_("/my — the open cases you handle; type a case number to open any case"))
     if identity.kind is Kind.STAFF and can_read_communication_log(identity.department or "", identity.role or ""):
         lines.insert(3, N_("/inbox — open messages from customers"))
+    if identity.kind is Kind.STAFF and identity.department == Department.CUSTOMER_SERVICE \
+            and identity.role in SUPERVISOR_ROLES:
+        lines.insert(-3, N_("/surveys — survey campaigns"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
 
 
