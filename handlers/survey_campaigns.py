@@ -15,7 +15,7 @@ async def _surveys(ctx: Context) -> Response:
 
 
 async def _press(ctx: Context, press: CampaignPress, button: ButtonIn) -> Response:
-    result = await campaign_chat.press(ctx.uow, ctx.actor, press, ctx.now)
+    result = await campaign_chat.press(ctx.uow, ctx.actor, press, ctx.now, label=ctx.label)
     if result.refusal is not None:
         return Response(alert=result.refusal)
     edits = (await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, result.done, result.left)

@@ -29,7 +29,8 @@ ONLY_MANAGERS = N_("Only the customer-service manager can manage survey campaign
 ALREADY_STARTED = N_("This campaign has already started.")
 REPORT_MODULE = "services.surveys.report_chat"  # the report helper's; its button shows once it exists
 
-ReportReplies = Callable[[UnitOfWork, SurveyCampaign, Staff, datetime], Awaitable[ActionResult]]
+# The files are rendered for the presser with ``label`` (their catalog; the handler's ``ctx.label``).
+ReportReplies = Callable[..., Awaitable[ActionResult]]  # (uow, campaign, staff, now, *, label)
 
 
 def may_manage(staff: Staff | None) -> bool:
@@ -85,7 +86,8 @@ async def campaign_list(uow: UnitOfWork, actor: Actor) -> Reply:
     return Reply(Lines(tuple(lines)), tuple(buttons))
 
 
-async def press(uow: UnitOfWork, actor: Actor, action: CampaignPress, now: datetime) -> ActionResult:
+async def press(uow: UnitOfWork, actor: Actor, action: CampaignPress, now: datetime, *,
+                label: Callable[[Text], str] | None = None) -> ActionResult:
     staff = await _manager(uow, actor)
     if staff is None:
         return ActionResult(refusal=ONLY_MANAGERS)
@@ -99,7 +101,7 @@ async def press(uow: UnitOfWork, actor: Actor, action: CampaignPress, now: datet
     if action.action == "view":
         return ActionResult([await card(uow, campaign)])
     if action.action == "report" and campaign.status != DRAFT and (report := report_replies()) is not None:
-        return await report(uow, campaign, staff, now)
+        return await report(uow, campaign, staff, now, label=label)
     return ActionResult(refusal=NOT_VALID)
 
 
