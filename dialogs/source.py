@@ -53,6 +53,9 @@ class DialogSource:
             raise ValueError(f"a loader for {prefix!r} is already registered")
         self._loaders[prefix] = loader
 
+    def has_loader(self, prefix: str) -> bool:
+        return prefix in self._loaders
+
     async def resolve(self, name: str) -> Dialog | None:
         """The dialog of ``name``: one added here first, else from the loader of its prefix."""
         found = self.get(name)

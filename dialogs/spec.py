@@ -6,15 +6,22 @@ A spec looks like::
         "name": "survey:12",
         "steps": [
             {"key": "overall", "type": "rating",
-             "prompt": {"text": {"zh_Hans_CN": "您对本季度的服务满意吗？", "en": "How satisfied are you?"}}},
+             "prompt": {"text": {"zh_Hans_CN": "您对本季度的服务满意吗？", "en": "How satisfied are you?"}},
+             "scale_labels": true, "optional": true},
             {"key": "topics", "type": "multi", "prompt": {"msgid": "Which topics?"},
              "options": [{"code": "garden", "label": {"text": {"en": "Garden"}}}, ...]},
             {"key": "why", "type": "text", "optional": true, "max_len": 500,
              "when": {"kind": "answer_in", "key": "overall", "values": [1, 2]}, ...},
             {"key": "confirm", "type": "confirm", "prompt": {"msgid": "Please check and confirm:"}}
         ],
-        "done_text": {"msgid": "Thank you for your feedback."}
+        "done_text": {"msgid": "Thank you for your feedback."},
+        "pause_text": {"msgid": "Saved. Send /survey to continue."}
     }
+
+``scale_labels`` on a rating: ``true`` for the scale's words (5 · 非常满意 … 1 · 非常不满意), or
+five texts. ``optional`` on a choice or rating adds a Skip button (the answer is None).
+``pause_text`` makes Cancel a "⏸ Continue later" (``Dialog.pause_text``); ``title`` names the
+dialog when another one is asked for while it is unfinished.
 
 Texts are a gettext msgid of the catalogs (``{"msgid": ..., "params": {...}}``) or literals per
 locale (``{"text": {locale: literal}}``, see ``Localized``). Conditions are the JSON form of
@@ -48,6 +55,7 @@ from dialogs.engine import (
 )
 from dialogs.engine.codec import MAX_REV
 from dialogs.engine.conditions import Condition, answer_keys
+from dialogs.engine.steps import SCALE_LABELS
 from dialogs.text import Label, Localized, Msg, Text
 
 NAME = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
@@ -78,19 +86,19 @@ _FIELDS: dict[str, frozenset[str]] = {
     "photos": _COMMON | {"max_items", "accept_documents"},
     "phone": _COMMON | {"allow_typed", "prefill_from"},
     "date": _COMMON | {"min_offset_days", "max_offset_days"},
-    "rating": _COMMON,
+    "rating": _COMMON | {"scale_labels"},
     "amount": _COMMON | {"min_value", "max_value"},
     "confirm": _COMMON - {"optional"},
 }
-# Choices and ratings are answered with buttons only, and their prompts offer no Skip.
-_NOT_OPTIONAL = frozenset({"choice", "rating", "confirm"})
+# A confirmation is never skipped (an optional choice or rating offers a Skip button).
+_NOT_OPTIONAL = frozenset({"confirm"})
 
 
 def dialog_from_data(spec: Mapping[str, Any]) -> Dialog:
     """The dialog a spec describes; ``DialogSpecError`` for anything invalid."""
     if not isinstance(spec, Mapping):
         raise DialogSpecError(None, "spec", "a dialog spec is an object")
-    _only(None, spec, frozenset({"name", "steps", "done_text"}))
+    _only(None, spec, frozenset({"name", "steps", "done_text", "pause_text", "title"}))
     name = spec.get("name")
     if not isinstance(name, str) or not NAME.fullmatch(name):
         raise DialogSpecError(None, "name", "1 to 64 letters, digits or _ . : -")
@@ -103,7 +111,9 @@ def dialog_from_data(spec: Mapping[str, Any]) -> Dialog:
     if all(isinstance(s, ConfirmStep) for s in steps):
         raise DialogSpecError(None, "steps", "there is no question, only a confirmation")
     done_text = _text(None, "done_text", spec["done_text"]) if spec.get("done_text") is not None else None
-    return Dialog(name=name, steps=tuple(steps), done_text=done_text)
+    pause_text = _text(None, "pause_text", spec["pause_text"]) if spec.get("pause_text") is not None else None
+    title = _text(None, "title", spec["title"]) if spec.get("title") is not None else None
+    return Dialog(name=name, steps=tuple(steps), done_text=done_text, pause_text=pause_text, title=title)
 
 
 def _step(raw: Any, index: int, earlier: list[Step]) -> Step:
@@ -188,7 +198,7 @@ def _date(read: _Reader, common: dict[str, Any]) -> Step:
 
 
 def _rating(read: _Reader, common: dict[str, Any]) -> Step:
-    return RatingStep(**common)
+    return RatingStep(**common, labels=read.scale_labels())
 
 
 def _amount(read: _Reader, common: dict[str, Any]) -> Step:
@@ -274,6 +284,17 @@ class _Reader:
         if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
             raise self.fail(field, "a non-negative amount to the fen")
         return amount
+
+    def scale_labels(self) -> tuple[Label, ...] | None:
+        """``true``: the scale's own words (非常不满意 … 非常满意); a list: five texts, for 1 … 5."""
+        value = self.raw.get("scale_labels")
+        if value is None or value is False:
+            return None
+        if value is True:
+            return SCALE_LABELS
+        if not isinstance(value, list) or len(value) != 5:
+            raise self.fail("scale_labels", "true, or a list of five texts (for 1 … 5)")
+        return tuple(_text(self.step, f"scale_labels[{n}]", entry) for n, entry in enumerate(value, start=1))
 
     def context_key(self, field: str) -> str | None:
         value = self.raw.get(field)

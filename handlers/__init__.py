@@ -19,12 +19,13 @@ from handlers import (
     onboarding,
     profile,
     survey_campaigns,
+    surveys,
 )
 from handlers.router import Router
 
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, profile, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, profile, language, menu, fallback):
         feature.register(router)
     return router

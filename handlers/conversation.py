@@ -15,10 +15,10 @@ from dialogs.source import DIALOGS_SOURCE
 from dialogs.text import N_, Msg
 from handlers.inbound import ButtonIn, Context, MessageIn, Response
 from handlers.router import Router
-from services.capabilities import COMPLETERS
+from services.capabilities import COMPLETERS, STEP_HOOKS
 from services.chats.conversations import Conversations
 
-CONVERSATIONS = Conversations(DIALOGS_SOURCE, COMPLETERS)
+CONVERSATIONS = Conversations(DIALOGS_SOURCE, COMPLETERS, STEP_HOOKS)
 NO_LONGER_VALID = N_("This button is no longer valid.")
 
 
@@ -39,10 +39,12 @@ def message_event(message: MessageIn, sender_id: int | None) -> Event:
     return engine.UnsupportedEvent(message.kind)
 
 
-async def begin(ctx: Context, name: str, context: dict[str, object]) -> list[Reply]:
+async def begin(ctx: Context, name: str, context: dict[str, object],
+                answers: dict[str, object] | None = None) -> list[Reply]:
     """Start a dialog for the person; its first question. With another dialog unfinished, the
-    question whether to drop it instead; the same dialog just started: nothing (no question twice)."""
-    turn = await CONVERSATIONS.begin(ctx.uow, ctx.actor, name, context, ctx.now)
+    question whether to drop it instead; the same dialog just started: nothing (no question twice).
+    ``answers`` given earlier: it starts at its first unanswered question (a survey resumed)."""
+    turn = await CONVERSATIONS.begin(ctx.uow, ctx.actor, name, context, ctx.now, answers=answers)
     ctx.edits.extend(turn.edits)
     return turn.replies
 
@@ -67,6 +69,8 @@ async def _press(ctx: Context, press: DialogPress, button: ButtonIn) -> Response
 
 async def _cancel(ctx: Context, message: MessageIn, args: str) -> Response:
     dropped = await CONVERSATIONS.abandon(ctx.uow, ctx.actor.chat_id, ctx.now)
+    if dropped is not None and dropped.replies:  # paused, not dropped (a survey: "Continue later")
+        return Response(dropped.replies, edits=dropped.edits)
     text = N_("Cancelled. Nothing was saved.") if dropped is not None else N_("There is nothing to cancel.")
     return Response([Reply(Msg(text), remove_keyboard=True)], edits=dropped.edits if dropped is not None else [])
 

@@ -8,12 +8,14 @@ use case that completes each of its dialogs, and its push rules here (docs/archi
 
 from __future__ import annotations
 
+from dialogs.source import DIALOGS_SOURCE, Loader
 from services.calendar.schedule_warning import ScheduleWarningRule
 from services.cases.follow_up import case_subject, complete_outcome
 from services.cases.history_view import register_event_views
 from services.cases.kinds import register_kind, registered_kinds
 from services.cases.owner_actions import complete_add_info, complete_rating, complete_reopen
 from services.cases.push_rules import ConfirmationRule, DeadlineRule, FollowUpRule
+from services.chats.conversations import StepHook
 from services.common.actor import Completer
 from services.complaints.actions import (
     complete_assist,
@@ -45,7 +47,10 @@ from services.repairs.flow import complete_extend as complete_repair_extend
 from services.repairs.history_events import REPAIR_EVENT_VIEWS
 from services.repairs.kind import REPAIR
 from services.repairs.push_rules import RepairRule
+from services.surveys.answering import PREFIX as SURVEY_PREFIX
+from services.surveys.answering import complete_answers, keep_answers, load_dialog
 from services.surveys.campaign_rules import CampaignRule
+from services.surveys.push_rules import SurveyInvitationRule
 
 # Which use case runs when a dialog is confirmed, by dialog name.
 COMPLETERS: dict[str, Completer] = {
@@ -75,14 +80,20 @@ COMPLETERS: dict[str, Completer] = {
     "repair_object": complete_objection,
     "repair_rating": complete_rating,
     "follow_up_outcome": complete_outcome,
+    # By prefix: every dialog named "survey:<invitation>" (services/chats/conversations.py).
+    SURVEY_PREFIX + ":": complete_answers,
 }
+# Run after each answer of a dialog of the prefix (a survey keeps its answers as they are given).
+STEP_HOOKS: dict[str, StepHook] = {SURVEY_PREFIX + ":": keep_answers}
+# Dialogs built from stored data, by name prefix (a survey: its invitation's questionnaire).
+DIALOG_LOADERS: dict[str, Loader] = {SURVEY_PREFIX: load_dialog}
 
 CASE_KINDS = (COMPLAINT, REPAIR)
 # How each kind's own events read in a case's history.
 EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 # In the order they plan (the order their rows reach a chat within one round).
 PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
-              CampaignRule())
+              CampaignRule(), SurveyInvitationRule())
 # What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).
 FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject,)
 
@@ -98,6 +109,9 @@ def install() -> None:
         register_event_views(views)
     for loader in FOLLOW_UP_SUBJECTS:
         register_subject(loader)
+    for prefix, dialog_loader in DIALOG_LOADERS.items():
+        if not DIALOGS_SOURCE.has_loader(prefix):
+            DIALOGS_SOURCE.register_loader(prefix, dialog_loader)
     names = {rule.name for rule in registered_rules()}
     for rule in PUSH_RULES:
         if rule.name not in names:

@@ -56,6 +56,7 @@ from dialogs.engine.run import (
 )
 from dialogs.engine.state import DialogState, Outcome, Status
 from dialogs.engine.steps import (
+    SCALE_LABELS,
     AmountStep,
     ChoiceStep,
     ConfirmStep,
@@ -78,6 +79,7 @@ __all__ = [
     "DONE",
     "EDIT",
     "PREFILL",
+    "SCALE_LABELS",
     "SKIP",
     "SUMMARY",
     "All",

@@ -54,18 +54,34 @@ ANSWER_SHOWN_CHARS = 60  # a typed answer repeated on its question is cut here
 # ---------------------------------------------------------------- public API
 
 
-def start(dialog: Dialog, context: Mapping[str, Any] | None = None, *, today: date, first_rev: int = 1) -> Outcome:
+def start(
+    dialog: Dialog, context: Mapping[str, Any] | None = None, *, today: date, first_rev: int = 1,
+    answers: Mapping[str, Any] | None = None,
+) -> Outcome:
     """The dialog's first question. ``first_rev``: the revision its buttons carry — the caller
-    makes it differ from any earlier dialog's in the same chat, so their old buttons stay stale."""
+    makes it differ from any earlier dialog's in the same chat, so their old buttons stay stale.
+
+    ``answers`` given earlier (a survey resumed): the steps they answer are passed over and kept,
+    in the history (so Back reaches them), and the dialog asks its first unanswered question."""
     ctx = dict(context or {})
-    first = _next_applicable(dialog, -1, {}, ctx)
-    answers: dict[str, Any] = {}
-    while first is not None and _auto_answer(dialog.step(first), ctx) is not None:
-        answers[first] = _auto_answer(dialog.step(first), ctx)
-        first = _next_applicable(dialog, dialog.index(first), answers, ctx)
+    given = {key: value for key, value in (answers or {}).items() if key in {s.key for s in dialog.steps}}
+    kept: dict[str, Any] = {}
+    history: list[str] = []
+    first = _next_applicable(dialog, -1, kept, ctx)
+    while first is not None:
+        step = dialog.step(first)
+        if first in given and not isinstance(step, ConfirmStep):
+            kept[first] = given[first]
+            history.append(first)
+        elif _auto_answer(step, ctx) is not None:
+            kept[first] = _auto_answer(step, ctx)
+        else:
+            break
+        first = _next_applicable(dialog, dialog.index(first), kept, ctx)
     if first is None:
-        return _finish(dialog, DialogState(dialog.name, "", answers, ctx, rev=first_rev))
-    state = DialogState(dialog=dialog.name, step=first, answers=answers, context=ctx, rev=first_rev)
+        return _finish(dialog, DialogState(dialog.name, "", kept, ctx, rev=first_rev))
+    state = DialogState(dialog=dialog.name, step=first, answers=kept, context=ctx, history=tuple(history),
+                        rev=first_rev)
     return Outcome("continue", state, (prompt(dialog, state, today=today),))
 
 
@@ -78,6 +94,9 @@ def advance(dialog: Dialog, state: DialogState, event: Event, *, today: date) ->
     if isinstance(event, CancelEvent) or (isinstance(event, ButtonEvent) and event.code == CANCEL):
         if isinstance(event, ButtonEvent) and event.rev != state.rev:
             return _stale(state)
+        if dialog.pause_text is not None:
+            return Outcome("paused", None, (Reply(dialog.pause_text, remove_keyboard=True),), dict(state.answers),
+                           dialog.name, state.context, answered=Msg(N_("⏸ Paused")))
         return Outcome("cancelled", None, (Reply(Msg(N_("Cancelled. Nothing was saved.")), remove_keyboard=True),),
                        answered=Msg(N_("✖ Cancelled")))
     if isinstance(event, RepeatEvent):
@@ -106,7 +125,7 @@ def advance(dialog: Dialog, state: DialogState, event: Event, *, today: date) ->
 def prompt(dialog: Dialog, state: DialogState, *, today: date) -> Reply:
     """The message that asks the current step's question, with its buttons."""
     step = dialog.step(state.step)
-    nav = _nav_row(state)
+    nav = _nav_row(dialog, state)
     if isinstance(step, MultiChoiceStep):
         chosen = set(state.answers.get(step.key) or ())
         buttons = [Button(Msg(N_("✅ {label}"), {"label": o.label}) if o.code in chosen else o.label, "c:" + o.code)
@@ -115,12 +134,16 @@ def prompt(dialog: Dialog, state: DialogState, *, today: date) -> Reply:
         if step.optional and not chosen:
             done = [(Button(Msg(N_("Skip")), SKIP),)]
         return Reply(step.prompt, (*_chunk(buttons, step.columns), *done, nav), rev=state.rev)
+    skip = [(Button(Msg(N_("Skip")), SKIP),)] if step.optional else []
     if isinstance(step, ChoiceStep):
         buttons = [Button(o.label, "c:" + o.code) for o in options_of(step, state.context)]
-        return Reply(step.prompt, (*_chunk(buttons, step.columns), nav), rev=state.rev)
+        return Reply(step.prompt, (*_chunk(buttons, step.columns), *skip, nav), rev=state.rev)
     if isinstance(step, RatingStep):
-        stars = tuple(Button(str(n), f"r:{n}") for n in range(1, 6))
-        return Reply(step.prompt, (stars, nav), rev=state.rev)
+        if step.labels is None:
+            return Reply(step.prompt, (tuple(Button(str(n), f"r:{n}") for n in range(1, 6)), *skip, nav), rev=state.rev)
+        # Worded: one per row, best first (read top down on a phone), the number always visible.
+        scale = [(Button(_scored(n, step.labels), f"r:{n}"),) for n in range(5, 0, -1)]
+        return Reply(step.prompt, (*scale, *skip, nav), rev=state.rev)
     if isinstance(step, PhoneStep):
         rows: list[tuple[Button, ...]] = []
         prefill = normalize_phone(str(state.context.get(step.prefill_from) or "")) if step.prefill_from else None
@@ -214,8 +237,13 @@ def display_answer(step: Step, value: Any, context: Mapping[str, Any]) -> Text:
     if isinstance(step, DateStep):
         return DateText(date.fromisoformat(str(value)))
     if isinstance(step, RatingStep):
-        return Msg(N_("{n} / 5"), {"n": int(value)})
+        return _scored(int(value), step.labels) if step.labels is not None else Msg(N_("{n} / 5"), {"n": int(value)})
     return Plain(str(value))
+
+
+def _scored(n: int, labels: Sequence[Label]) -> Msg:
+    """A score with its word: "5 · Very satisfied"."""
+    return Msg(N_("{n} · {label}"), {"n": n, "label": labels[n - 1]})
 
 
 def options_of(step: ChoiceStep, context: Mapping[str, Any]) -> tuple[Option, ...]:
@@ -363,7 +391,7 @@ def _photos(dialog: Dialog, state: DialogState, step: PhotosStep, event: Event, 
     # Collecting within a step keeps the revision: the question stays open. What arrived is
     # confirmed in a short line that carries the buttons (Done now), not the question again.
     new_state = replace(state, answers={**state.answers, step.key: items})
-    return Outcome("continue", new_state, (Reply(_received(items), (*_photo_rows(step, items), _nav_row(state)),
+    return Outcome("continue", new_state, (Reply(_received(items), (*_photo_rows(step, items), _nav_row(dialog, state)),
                                                  rev=state.rev),))
 
 
@@ -451,7 +479,7 @@ def _edit_list(dialog: Dialog, state: DialogState) -> Reply:
                  if s.label is not None and _editable(s, state))
     back = (Button(Msg(N_("↩ Back to the summary")), SUMMARY),)
     text = Lines((step.prompt, summarize(dialog, state), Msg(N_("Which item do you want to change?"))))
-    return Reply(text, (*rows, back, _nav_row(state)), rev=state.rev)
+    return Reply(text, (*rows, back, _nav_row(dialog, state)), rev=state.rev)
 
 
 def _confirm_rows() -> tuple[tuple[Button, ...], ...]:
@@ -472,9 +500,10 @@ def _label_key(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
 
 
-def _nav_row(state: DialogState) -> tuple[Button, ...]:
+def _nav_row(dialog: Dialog, state: DialogState) -> tuple[Button, ...]:
     back = (Button(Msg(N_("◀ Back")), BACK),) if state.history else ()
-    return (*back, Button(Msg(N_("✖ Cancel")), CANCEL))
+    leave = Msg(N_("⏸ Continue later")) if dialog.pause_text is not None else Msg(N_("✖ Cancel"))
+    return (*back, Button(leave, CANCEL))
 
 
 def _chunk(buttons: Sequence[Button], size: int) -> list[tuple[Button, ...]]:

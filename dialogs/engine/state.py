@@ -49,7 +49,7 @@ class DialogState:
         )
 
 
-Status = Literal["continue", "done", "cancelled"]
+Status = Literal["continue", "done", "cancelled", "paused"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ class Outcome:
     is the line to show on it ("Your answer: …"). ``refresh`` redraws the question in place instead
     of sending anything (a toggled option, the edit list). ``notice`` is a short note for the
     pressed button's alert when nothing is sent (a double tap on an answered question).
+
+    "paused" (a dialog with ``pause_text`` left with its Cancel, "⏸ Continue later"): like "done",
+    no state, but ``answers`` are the answers so far, for the caller to keep aside.
     """
 
     status: Status

@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dialogs.engine.conditions import CONDITION_TYPES, Condition
-from dialogs.text import Label, Text
+from dialogs.text import N_, Label, Msg, Text
+
+# The 5-point scale's words, worst first (the same msgids as services/surveys/vocabulary.py SCALE).
+SCALE_LABELS: tuple[Label, ...] = (
+    Msg(N_("Very dissatisfied")),
+    Msg(N_("Dissatisfied")),
+    Msg(N_("Neutral")),
+    Msg(N_("Satisfied")),
+    Msg(N_("Very satisfied")),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,7 +87,15 @@ class DateStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class RatingStep(Step):
-    pass
+    """A score from 1 to 5. With ``labels`` (five words, for 1 … 5) each button reads "5 · Very
+    satisfied", one per row, best first; without, the bare numbers in one row."""
+
+    labels: tuple[Label, ...] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.labels is not None and len(self.labels) != 5:
+            raise ValueError(f"step {self.key}: a rating has five labels, one per score")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +109,9 @@ class Dialog:
     steps: tuple[Step, ...]
     done_text: Text | None = None
     title: Label | None = None  # what the person is doing ("filing a complaint"), named when it is left unfinished
+    # Set: its Cancel is "⏸ Continue later" and ends the dialog with this text, status "paused" (the
+    # answers so far are the caller's to keep, e.g. a survey resumed later); None: an ordinary Cancel.
+    pause_text: Text | None = None
 
     def __post_init__(self) -> None:
         keys = [s.key for s in self.steps]

@@ -12,7 +12,9 @@ first (continue it, or drop it and go on); that choice is kept beside the state 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +34,36 @@ SWITCH_GO = "sw:go"  # it is dropped, and the one asked for starts
 _SWITCH = "switch"  # the chat row's key for the dialog waiting on that choice
 _LOOK_BACK = 40  # answers searched for a question's messages (a question and its re-asks)
 _REV_SPAN = 900_000_000  # first revisions from the clock stay below this (nine digits on the wire)
+
+StepHook = Callable[[UnitOfWork, Actor, str, Mapping[str, Any], datetime], Awaitable[None]]
+"""``async (uow, actor, dialog name, answers so far, now)``: run after an answer of a dialog whose
+name has the hook's prefix (``survey:`` → each answer kept as it is given), and when it is paused."""
+
+_TURN_UOW: ContextVar[UnitOfWork | None] = ContextVar("turn_uow", default=None)
+
+
+def turn_uow() -> UnitOfWork | None:
+    """The unit of work of the turn being handled, for a dialog loader that reads its dialog from
+    the database (``DialogSource`` loaders take only the name; a second session would wait for the
+    one connection SQLite has)."""
+    return _TURN_UOW.get()
+
+
+@contextmanager
+def _turn(uow: UnitOfWork) -> Iterator[None]:
+    token = _TURN_UOW.set(uow)
+    try:
+        yield
+    finally:
+        _TURN_UOW.reset(token)
+
+
+def _by_name(table: Mapping[str, Any], name: str) -> Any:
+    """The entry for a dialog: by its full name, else by its prefix (``survey:12`` → ``survey:``)."""
+    found = table.get(name)
+    if found is None and ":" in name:
+        found = table.get(name.partition(":")[0] + ":")
+    return found
 
 
 @dataclass
@@ -55,11 +87,15 @@ async def active_state(uow: UnitOfWork, chat_id: int, *, lock: bool = False) -> 
 
 
 class Conversations:
-    """Dialogs from ``source``; when one is confirmed, the use case ``completers[name]`` runs."""
+    """Dialogs from ``source``; when one is confirmed, the use case ``completers[name]`` runs (or
+    ``completers["prefix:"]`` for a dialog named ``prefix:…``); ``step_hooks["prefix:"]`` after
+    each of its answers."""
 
-    def __init__(self, source: DialogSource, completers: Mapping[str, Completer]) -> None:
+    def __init__(self, source: DialogSource, completers: Mapping[str, Completer],
+                 step_hooks: Mapping[str, StepHook] | None = None) -> None:
         self._source = source
         self._completers = completers
+        self._step_hooks = dict(step_hooks or {})
 
     async def _dialog(self, name: str) -> Dialog:
         dialog = await self._source.resolve(name)
@@ -68,19 +104,25 @@ class Conversations:
         return dialog
 
     async def begin(
-        self, uow: UnitOfWork, actor: Actor, dialog_name: str, context: Mapping[str, Any], now: datetime
+        self, uow: UnitOfWork, actor: Actor, dialog_name: str, context: Mapping[str, Any], now: datetime,
+        answers: Mapping[str, Any] | None = None,
     ) -> Turn:
         """Start a dialog — unless another one is unfinished: then ask first (an old menu button
         pressed in the middle of a dialog must not drop it silently). Pressing again what was just
-        started (a double tap on a menu entry) asks nothing twice: the open question stands."""
-        current = await active_state(uow, actor.chat_id, lock=True)
-        unfinished = await self._source.resolve(current.dialog) if current is not None else None
-        if current is None or unfinished is None:
-            return await self._start(uow, actor, dialog_name, context, now)
-        same = current.dialog == dialog_name and dict(current.context) == dict(context)
-        if same and not current.history:
-            return Turn(state=current, moved=False)
-        return await self._ask_to_switch(uow, actor, current, unfinished, dialog_name, context, now, same=same)
+        started (a double tap on a menu entry) asks nothing twice: the open question stands.
+        ``answers``: given earlier (a survey resumed); it starts at its first unanswered question."""
+        with _turn(uow):
+            current = await active_state(uow, actor.chat_id, lock=True)
+            unfinished = await self._source.resolve(current.dialog) if current is not None else None
+            if current is None or unfinished is None:
+                return await self._start(uow, actor, dialog_name, context, now, answers=answers)
+            same = current.dialog == dialog_name and dict(current.context) == dict(context)
+            if same and (not current.history or answers is not None):
+                # Resumed while it is still open: the open question stands, asked again.
+                again = engine.advance(unfinished, current, engine.RepeatEvent(), today=_today(actor, now))
+                return Turn(replies=list(again.replies) if answers is not None else [], state=current, moved=False)
+            return await self._ask_to_switch(uow, actor, current, unfinished, dialog_name, context, now, same=same,
+                                             answers=answers)
 
     async def handle_event(
         self, uow: UnitOfWork, actor: Actor, event: Event, now: datetime, *,
@@ -89,6 +131,12 @@ class Conversations:
         """Feed an event to the chat's dialog; None when no dialog is in progress. ``label`` renders a
         button label in the reader's locale: a typed message that is a current button's label is
         that button's press."""
+        with _turn(uow):
+            return await self._handle_event(uow, actor, event, now, label)
+
+    async def _handle_event(
+        self, uow: UnitOfWork, actor: Actor, event: Event, now: datetime, label: Callable[[Text], str] | None,
+    ) -> Turn | None:
         # Locked: a double tap delivered to two instances must not complete a dialog twice.
         chat = await uow.chats.state(actor.chat_id, lock=True)
         state = await active_state(uow, actor.chat_id, lock=True)
@@ -111,6 +159,10 @@ class Conversations:
             event = engine.press_for_label(dialog, state, event.text, label, today=today) or event
         outcome = engine.advance(dialog, state, event, today=today)
         turn = await self._settle(uow, actor, outcome, now, previous_rev=state.rev)
+        hook: StepHook | None = _by_name(self._step_hooks, state.dialog)
+        kept = outcome.state.answers if outcome.state is not None else outcome.answers
+        if hook is not None and outcome.status in ("continue", "paused") and dict(kept) != dict(state.answers):
+            await hook(uow, actor, state.dialog, kept, now)
         turn.moved = outcome.status != "continue" or (outcome.state is not None and outcome.state.rev != state.rev)
         turn.notice = outcome.notice.msgid if outcome.notice is not None else None
         await self._redraw(uow, actor.chat_id, state.rev, outcome, turn)
@@ -118,33 +170,43 @@ class Conversations:
 
     async def abandon(self, uow: UnitOfWork, chat_id: int, now: datetime) -> Turn | None:
         """Drop the dialog in progress (e.g. /cancel); None if there was none. Its open question
-        says it was cancelled and loses its buttons."""
+        says it was cancelled and loses its buttons; a dialog that pauses instead (``pause_text``)
+        says that, and its answers so far stay where its step hook kept them."""
         state = await active_state(uow, chat_id)
         if state is None:
             return None
         await uow.chats.save_dialog(chat_id, None, now)
-        turn = Turn(status="cancelled")
-        await self._redraw(uow, chat_id, state.rev, Outcome("cancelled", None, (), answered=Msg(N_("✖ Cancelled"))),
-                           turn)
+        with _turn(uow):
+            dialog = await self._source.resolve(state.dialog)
+        if dialog is not None and dialog.pause_text is not None:
+            turn = Turn(replies=[Reply(dialog.pause_text, remove_keyboard=True)], status="paused")
+            ended = Outcome("paused", None, (), answered=Msg(N_("⏸ Paused")))
+        else:
+            turn = Turn(status="cancelled")
+            ended = Outcome("cancelled", None, (), answered=Msg(N_("✖ Cancelled")))
+        await self._redraw(uow, chat_id, state.rev, ended, turn)
         return turn
 
     # ------------------------------------------------------------ starting, and switching
 
     async def _start(
         self, uow: UnitOfWork, actor: Actor, dialog_name: str, context: Mapping[str, Any], now: datetime,
-        previous_rev: int = 0,
+        previous_rev: int = 0, answers: Mapping[str, Any] | None = None,
     ) -> Turn:
         first_rev = await _first_rev(uow, actor.chat_id, now, previous_rev)
-        outcome = engine.start(await self._dialog(dialog_name), context, today=_today(actor, now), first_rev=first_rev)
+        outcome = engine.start(await self._dialog(dialog_name), context, today=_today(actor, now), first_rev=first_rev,
+                               answers=answers)
         return await self._settle(uow, actor, outcome, now, previous_rev=first_rev)
 
     async def _ask_to_switch(
         self, uow: UnitOfWork, actor: Actor, current: DialogState, unfinished: Dialog, dialog_name: str,
-        context: Mapping[str, Any], now: datetime, *, same: bool,
+        context: Mapping[str, Any], now: datetime, *, same: bool, answers: Mapping[str, Any] | None = None,
     ) -> Turn:
         wanted = await self._dialog(dialog_name)
         question = _switch_question(current, unfinished, wanted, same=same)
-        waiting = {"dialog": dialog_name, "context": dict(context)}
+        waiting: dict[str, Any] = {"dialog": dialog_name, "context": dict(context)}
+        if answers:
+            waiting["answers"] = dict(answers)
         await uow.chats.save_dialog(actor.chat_id, {**current.to_json(), _SWITCH: waiting}, now)
         turn = Turn(replies=[question], state=current, moved=False)
         # The question's buttons now hang on this message: the earlier copy loses them.
@@ -172,8 +234,9 @@ class Conversations:
             await uow.chats.save_dialog(actor.chat_id, state.to_json(), now)  # forget the dialog that waited
             again = engine.advance(dialog, state, engine.RepeatEvent(), today=_today(actor, now))
             return Turn(replies=list(again.replies), state=state, moved=False, edits=closed)
+        earlier = waiting.get("answers")
         turn = await self._start(uow, actor, str(waiting.get("dialog")), waiting["context"], now,
-                                 previous_rev=state.rev)
+                                 previous_rev=state.rev, answers=earlier if isinstance(earlier, dict) else None)
         turn.edits[:0] = closed
         return turn
 
@@ -218,7 +281,7 @@ class Conversations:
     ) -> Turn:
         turn = Turn(replies=list(outcome.replies), state=outcome.state, status=outcome.status)
         if outcome.status == "done" and outcome.state is None:
-            completer = self._completers.get(outcome.dialog)
+            completer: Completer | None = _by_name(self._completers, outcome.dialog)
             await uow.chats.save_dialog(actor.chat_id, None, now)
             if completer is not None:
                 card = outcome.context.get(PRESSED_CARD)

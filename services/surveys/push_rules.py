@@ -1,0 +1,118 @@
+"""The owner's side of a running campaign in the outbox: the invitation, at most two polite
+reminders, and the expiry (DOMAIN 4.5, 4.6: owners are pushed 09:00–20:00 in the project's time
+zone and reminded of an unanswered survey a polite few times at most).
+
+- A sampled household whose owner is bound (and has not blocked the bot) is invited — while
+  ``RuleSettings.survey_invitations_without_consent`` holds, until consent is recorded per purpose
+  (issue 14). The invitation names the questionnaire and how many questions it has; it expires
+  ``campaign.expires_after_days`` after it was sent.
+- Not answered (or left half-way) after ``REMIND_AFTER_DAYS`` (3, then 7 days): a reminder each,
+  no more.
+- Expired unanswered: status "expired"; what was answered by then is written as answer rows and
+  its low answers followed up like any other (every dissatisfied answer is handled), but the
+  household does not count as a response.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from dialogs.actions import SurveyPress, encode
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, Lines, Localized, Msg, Plural
+from services.calendar.delivery import delivery_time
+from services.pushes import outbox
+from services.pushes.purposes import Purpose
+from services.pushes.rules import PlanRound
+from services.surveys.answering import close, dialog_name, progress, questionnaire_of
+from storage.repositories.survey_responses import Invited
+
+REMIND_AFTER_DAYS = (3, 7)  # after the invitation; at most these two reminders
+SECONDS_PER_QUESTION = 20  # what the invitation says it takes
+
+START, LATER = "start", "later"
+
+
+class SurveyInvitationRule:
+    name = "survey_invitations"
+
+    async def plan(self, round_: PlanRound) -> None:
+        if round_.settings.survey_invitations_without_consent:
+            for invited in await round_.uow.survey_responses.to_invite():
+                await self._invite(round_, invited)
+        for invited in await round_.uow.survey_responses.unanswered():
+            await self._remind_or_expire(round_, invited)
+
+    async def _invite(self, round_: PlanRound, invited: Invited) -> None:
+        invitation, campaign, owner = invited.invitation, invited.campaign, invited.owner
+        assert owner.chat_id is not None  # to_invite: bound owners only
+        questions = len(questionnaire_of(invited.template.id, invited.template.spec).questions)
+        minutes = max(1, math.ceil(questions * SECONDS_PER_QUESTION / 60))
+        text = Lines((
+            Msg(N_("📝 {title}"), {"title": _title(invited)}),
+            Plural("We would like to know how satisfied you are with your home and our service. The survey has "
+                   "{n} question and takes about {minutes} minutes. You can stop at any time and continue later "
+                   "with /survey.",
+                   "We would like to know how satisfied you are with your home and our service. The survey has "
+                   "{n} questions and takes about {minutes} minutes. You can stop at any time and continue later "
+                   "with /survey.",
+                   questions, {"minutes": minutes}),
+        ))
+        key = f"{dialog_name(invitation.id)}:invite"
+        await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,
+                             reply=Reply(text, _buttons(invitation.id, N_("📝 Start the survey"))), now=round_.now,
+                             not_before=delivery_time(round_.now, invited.timezone), owner_id=owner.id)
+        invitation.status = "invited"
+        invitation.invited_at = round_.now
+        invitation.expires_at = round_.now + timedelta(days=campaign.expires_after_days)
+        round_.planned(key)
+
+    async def _remind_or_expire(self, round_: PlanRound, invited: Invited) -> None:
+        invitation, owner = invited.invitation, invited.owner
+        now = round_.now
+        if invitation.expires_at is not None and now >= invitation.expires_at:
+            await close(round_.uow, invitation, dict(invitation.answers or {}), now, status="expired")
+            round_.planned(f"{dialog_name(invitation.id)}:expired")
+            return
+        if invitation.invited_at is None or invitation.reminders >= len(REMIND_AFTER_DAYS):
+            return
+        if now < invitation.invited_at + timedelta(days=REMIND_AFTER_DAYS[invitation.reminders]):
+            return
+        if owner.chat_id is None or owner.blocked:
+            return
+        number = invitation.reminders + 1
+        key = f"{dialog_name(invitation.id)}:remind:{number}"
+        await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,
+                             reply=Reply(_reminder(invited), _buttons(invitation.id, _continue_label(invited))),
+                             now=now, not_before=delivery_time(now, invited.timezone), owner_id=owner.id)
+        invitation.reminders = number
+        invitation.last_reminded_at = now
+        round_.report.reminders += 1
+        round_.planned(key)
+
+
+def _title(invited: Invited) -> Localized:
+    title = dict(invited.template.title or {}) or dict(invited.template.spec.get("title") or {})
+    return Localized(title or {"zh_Hans_CN": invited.campaign.name})
+
+
+def _reminder(invited: Invited) -> Lines:
+    answers = dict(invited.invitation.answers or {})
+    title = Msg(N_("📝 {title}"), {"title": _title(invited)})
+    if not answers:
+        return Lines((title, Msg(N_("A gentle reminder: your opinion matters to us. The survey takes only a few "
+                                    "minutes; you can start it with the button below or with /survey."))))
+    done, asked = progress(questionnaire_of(invited.template.id, invited.template.spec), answers)
+    return Lines((title, Msg(N_("A gentle reminder: you have answered {done} of {asked} questions. Your answers are "
+                                "kept; continue with the button below or with /survey."),
+                             {"done": done, "asked": asked})))
+
+
+def _continue_label(invited: Invited) -> str:
+    return N_("📝 Continue the survey") if invited.invitation.answers else N_("📝 Start the survey")
+
+
+def _buttons(invitation_id: int, start_label: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(Msg(start_label), encode(SurveyPress(invitation_id, START))),),
+            (Button(Msg(N_("Not now")), encode(SurveyPress(invitation_id, LATER))),))
