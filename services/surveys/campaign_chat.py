@@ -24,7 +24,7 @@ from storage.models import Staff
 from storage.models.surveys import SurveyCampaign
 from storage.uow import UnitOfWork
 
-STATUS_LABELS = {DRAFT: N_("Draft"), RUNNING: N_("Running"), CLOSED: N_("Closed")}
+STATUS_LABELS = {DRAFT: N_("Not started"), RUNNING: N_("Running"), CLOSED: N_("Ended")}
 ONLY_MANAGERS = N_("Only the customer-service manager can manage survey campaigns.")
 ALREADY_STARTED = N_("This campaign has already started.")
 REPORT_MODULE = "services.surveys.report_chat"  # the report helper's; its button shows once it exists
