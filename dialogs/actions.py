@@ -188,3 +188,13 @@ class FollowUpPress(Action):
     tag: ClassVar[str] = "f1"
     follow_up: int
     action: str
+
+
+@register
+@dataclass(frozen=True)
+class TopicPress(Action):
+    """A customer-service manager's button on a topic investigation (record its findings)."""
+
+    tag: ClassVar[str] = "f2"
+    topic: int
+    action: str

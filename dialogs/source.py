@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dialogs.case_steps import TICKET_DIALOGS
 from dialogs.complaint import COMPLAINT
 from dialogs.engine import Dialog
-from dialogs.follow_up import FOLLOW_UP_OUTCOME
+from dialogs.follow_up import FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS
 from dialogs.inquiry import INQUIRY, REPLY
 from dialogs.invitation import INVITATION
 from dialogs.repair import REPAIR_DIALOGS
@@ -23,7 +23,7 @@ Loader = Callable[[str], Awaitable[Dialog | None]]
 """``async (name) -> Dialog | None``: the dialog of a full name such as ``survey:12``."""
 
 BUILT_IN: tuple[Dialog, ...] = (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS, *REPAIR_DIALOGS,
-                                 FOLLOW_UP_OUTCOME)
+                                 FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS)
 
 
 class DialogSource:

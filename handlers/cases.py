@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
-from dialogs.actions import Action, OwnerCasePress, StaffCasePress
+from dialogs.actions import Action, FollowUpPress, OwnerCasePress, StaffCasePress, TopicPress
 from dialogs.engine import Reply
 from handlers import conversation
 from handlers.inbound import ButtonIn, Context, MessageIn, Response
@@ -19,6 +19,7 @@ from services.cases.units import filing_context
 from services.chats.pressed import PRESSED_CARD, used_message
 from services.common.actor import Actor
 from services.pushes.transport import Edit
+from services.surveys import follow_up as survey_follow_up
 from storage.uow import UnitOfWork
 
 P = TypeVar("P", bound=Action)
@@ -96,6 +97,9 @@ def register(router: Router) -> None:
     router.plain_command("queue", _queue)
     router.button(StaffCasePress, _pressed(staff_actions.staff_press, staff_card=True))
     router.button(OwnerCasePress, _pressed(owner_actions.owner_press))
+    # The follow-up of survey answers and its topic investigations (the case's ride on StaffCasePress).
+    router.button(FollowUpPress, _pressed(survey_follow_up.follow_up_press, staff_card=True))
+    router.button(TopicPress, _pressed(survey_follow_up.topic_press, staff_card=True))
     router.message(_typed_number)
     router.menu_item("my", _my)
     router.menu_item("queue", _queue)

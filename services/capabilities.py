@@ -50,6 +50,7 @@ from services.repairs.push_rules import RepairRule
 from services.surveys.answering import PREFIX as SURVEY_PREFIX
 from services.surveys.answering import complete_answers, keep_answers, load_dialog
 from services.surveys.campaign_rules import CampaignRule
+from services.surveys.follow_up import complete_topic, survey_subject
 from services.surveys.push_rules import SurveyInvitationRule
 
 # Which use case runs when a dialog is confirmed, by dialog name.
@@ -80,6 +81,8 @@ COMPLETERS: dict[str, Completer] = {
     "repair_object": complete_objection,
     "repair_rating": complete_rating,
     "follow_up_outcome": complete_outcome,
+    "survey_follow_up_outcome": complete_outcome,
+    "survey_topic_findings": complete_topic,
     # By prefix: every dialog named "survey:<invitation>" (services/chats/conversations.py).
     SURVEY_PREFIX + ":": complete_answers,
 }
@@ -95,7 +98,7 @@ EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
               CampaignRule(), SurveyInvitationRule())
 # What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).
-FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject,)
+FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject, survey_subject)
 
 
 def install() -> None:

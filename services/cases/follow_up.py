@@ -122,7 +122,7 @@ async def follow_up_if_low(
     follow_up = FollowUp(
         ticket_id=ticket.id, project_id=ticket.project_id, owner_id=ticket.owner_id, assignee="manager",
         reason="low_rating", ratings=[[label, value] for label, value in ratings], comment=comment, opened_at=now,
-        status=OPEN, attempts=0, due=await flow.due_day(uow, subject, now),
+        status=OPEN, attempts=0, due=await flow.due_day(uow, subject.zone, subject.region, now),
     )
     uow.follow_ups.add(follow_up)
     await uow.flush()

@@ -39,9 +39,10 @@ ALREADY_CLOSED = N_("This follow-up is already closed.")
 STALE = N_("This follow-up changed meanwhile; nothing was recorded.")
 
 
-async def due_day(uow: UnitOfWork, subject: Subject, now: datetime) -> date:
-    calendar = await calendar_for(uow, subject.region)
-    return calendar.add_working_days(now.astimezone(ZoneInfo(subject.zone)).date(), DUE_WORKING_DAYS)
+async def due_day(uow: UnitOfWork, zone: str, region: str, now: datetime) -> date:
+    """The working day a follow-up opened ``now`` is due, in its project's zone and calendar."""
+    calendar = await calendar_for(uow, region)
+    return calendar.add_working_days(now.astimezone(ZoneInfo(zone)).date(), DUE_WORKING_DAYS)
 
 
 async def send_follow_up(

@@ -1,27 +1,308 @@
 """Follow-up of unhappy survey answers (DOMAIN 3.5): every answer of 1–2 opens a follow-up for
 customer service, an overall score of 1 goes to the customer-service manager personally, and an item
-scored 1–2 by many owners of one project in a campaign opens a topic investigation.
+scored 1–2 by many owners of one project in a campaign opens a topic investigation (专题调查).
 
-The follow-up itself (card, buttons, outcome dialog, reminders, queue) is the case follow-up's
-(``services/follow_ups``); this module only decides what to open."""
+One follow-up per household's answers, listing every low item (less noise than one per item).
+The follow-up itself — card, buttons, outcome dialog, reminders, queue entry — is the shared one
+(``services/follow_ups``); this module is the survey answer as its subject, what opens it, and the
+topic investigations. The share handled (done / all follow-ups of a campaign; goal 100 %) is
+``handled_share``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from storage.models.surveys import SurveyAnswer, SurveyInvitation
+from dialogs.actions import FollowUpPress, TopicPress, encode
+from dialogs.engine import Button, Reply
+from dialogs.phones import display_phone, mask_phone
+from dialogs.text import N_, Field, Label, Localized, Msg, Plain, Text
+from services.calendar.delivery import working_delivery_time
+from services.calendar.workdays import calendar_for
+from services.cases.results import NOT_VALID, ActionResult
+from services.cases.units import unit_label
+from services.common.actor import Actor, Completion
+from services.follow_ups import flow
+from services.follow_ups.flow import CODES, NOT_REACHED, OPEN, REACHED, VIEW
+from services.follow_ups.subject import CASE_TEXTS, Buttons, FollowUpTexts
+from services.people.roles import SUPERVISOR_ROLES, Department
+from services.pushes import outbox
+from services.pushes.purposes import Purpose
+from services.surveys.vocabulary import LOW_UP_TO, SCALE, Loyalty
+from storage.models import FollowUp, Owner, Staff
+from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate, SurveyTopic
 from storage.uow import UnitOfWork
+
+MANAGER, SERVICE = "manager", "service"  # follow_ups.assignee: the CS manager personally | customer service
+REASON = "low_answer"
+OUTCOME_DIALOG = "survey_follow_up_outcome"
+TOPIC_DIALOG = "survey_topic_findings"
+FINDINGS = "find"  # TopicPress action: record the findings
+COMMENT_SUFFIX = "__comment"  # the free-text comment asked after a rating of 1–2
+DONE = "done"
+
+_SCALE_LABELS = dict(SCALE)
+
+SURVEY_TEXTS = FollowUpTexts(
+    opened=N_("⚠️ Dissatisfied survey answers from {number}: please re-visit"),
+    reminder=N_("⏰ Follow-up of the survey answers from {number} is not done yet: please call the owner (due {date})"),
+    view=N_("📞 Follow-up of the survey answers from {number}"),
+    not_reached=CASE_TEXTS.not_reached,
+    closed_satisfied=N_("The follow-up of the survey answers from {number} is closed: the owner is satisfied now."),
+    closed_unsatisfied=N_("The follow-up of the survey answers from {number} is closed: the owner is still not "
+                          "satisfied. It is recorded with the survey answers."),
+    queue=CASE_TEXTS.queue,
+    queue_late=CASE_TEXTS.queue_late,
+    refusal=N_("Only customer service records this follow-up."),
+    stale=flow.STALE,
+)
+# An overall score of 1: the customer-service manager re-visits personally.
+MANAGER_TEXTS = replace(SURVEY_TEXTS, refusal=CASE_TEXTS.refusal)
+
+
+# ---------------------------------------------------------------- the survey answer as a subject
+
+
+class SurveySubject:
+    """A household's low survey answers as the subject of their follow-up."""
+
+    outcome_dialog = OUTCOME_DIALOG
+
+    def __init__(self, follow_up: FollowUp, invitation: SurveyInvitation, campaign: SurveyCampaign,
+                 template: SurveyTemplate | None, owner: Owner | None, unit: str, zone: str, region: str) -> None:
+        self.follow_up, self.invitation, self.campaign = follow_up, invitation, campaign
+        self.template, self.owner = template, owner
+        self.reference = unit
+        self.category: Text = Plain(campaign.name)
+        self.project_id = invitation.project_id
+        self.zone, self.region = zone, region
+        self.texts = MANAGER_TEXTS if follow_up.assignee == MANAGER else SURVEY_TEXTS
+
+    def may_see(self, staff: Staff) -> bool:
+        """Customer service of the owner's project (or company-wide)."""
+        return (staff.active and staff.department == Department.CUSTOMER_SERVICE
+                and (staff.project_id is None or self.project_id in (None, staff.project_id)))
+
+    def may_act(self, staff: Staff) -> bool:
+        """Anyone of customer service; the managers only, when it is theirs personally."""
+        return self.may_see(staff) and (self.follow_up.assignee != MANAGER or staff.role in SUPERVISOR_ROLES)
+
+    async def people(self, uow: UnitOfWork) -> list[Staff]:
+        roles = list(SUPERVISOR_ROLES) if self.follow_up.assignee == MANAGER else []
+        people = await uow.staff.reachable(self.project_id, departments=[Department.CUSTOMER_SERVICE], roles=roles)
+        return [person for person in people if self.may_act(person)]
+
+    async def card_lines(self, uow: UnitOfWork, follow_up: FollowUp, viewer: Staff, now: datetime) -> list[Text]:
+        """The owner (the full number only to whoever calls, DOMAIN 5.2), each low item with its
+        score and comment, and the other free-text answers."""
+        phone = self.owner.phone if self.owner is not None else None
+        shown = "—" if not phone else display_phone(phone) if self.may_act(viewer) else mask_phone(phone)
+        lines: list[Text] = [
+            Field(Msg(N_("Survey")), self.category),
+            Field(Msg(N_("Owner")), Plain(self.owner.name if self.owner is not None else "—")),
+            Field(Msg(N_("Unit")), Plain(self.reference)),
+            Field(Msg(N_("Phone")), Plain(shown)),
+        ]
+        if follow_up.assignee == MANAGER:
+            lines.append(Msg(N_("Overall satisfaction 1: the customer-service manager re-visits personally.")))
+        answers = await uow.follow_ups.survey_answers(self.invitation.id)
+        low = {str(name) for name, _score in follow_up.ratings}
+        comments = {row.question.removesuffix(COMMENT_SUFFIX): row.text for row in answers
+                    if row.question.endswith(COMMENT_SUFFIX) and row.text}
+        for name, score in follow_up.ratings:
+            rated = next((row for row in answers if row.question == name), None)
+            lines.append(Field(self.label(str(name)), score_text(int(score))))
+            comment = comments.get(str(name)) or (rated.text if rated is not None else None)
+            if comment:
+                lines.append(Field(Msg(N_("Comment")), Plain(comment)))
+        for row in answers:  # what else the owner wrote
+            if row.text and row.score is None and not row.question.endswith(COMMENT_SUFFIX) and row.question not in low:
+                lines.append(Field(self.label(row.question), Plain(row.text)))
+        return lines
+
+    def label(self, name: str) -> Label:
+        """A question's label in the reader's locale, from the version the owner answered."""
+        return question_label(self.template, name)
+
+    def buttons(self, follow_up: FollowUp) -> Buttons:
+        return ((Button(Msg(N_("✅ Reached: record the outcome")), encode(FollowUpPress(follow_up.id, REACHED))),
+                 Button(Msg(N_("📵 Not reached")), encode(FollowUpPress(follow_up.id, NOT_REACHED)))),)
+
+    def view_button(self, follow_up: FollowUp) -> Button:
+        return Button(Plain(f"📞 {self.reference}"), encode(FollowUpPress(follow_up.id, VIEW)))
+
+    async def record(self, uow: UnitOfWork, kind: str, now: datetime, **data: Any) -> None:
+        """Nothing more to keep: the follow-up's row holds its attempts and outcome."""
+
+
+def question_label(template: SurveyTemplate | None, name: str) -> Label:
+    for question in (template.spec.get("questions") or []) if template is not None else []:
+        if isinstance(question, dict) and question.get("name") == name:
+            texts = {locale: text for locale, text in (question.get("label") or {}).items()
+                     if isinstance(text, str) and text.strip()}
+            if texts:
+                return Localized(texts)
+    return Localized({"en": name})
+
+
+def score_text(score: int) -> Text:
+    label = _SCALE_LABELS.get(score)
+    return Msg(N_("{score} · {label}"), {"score": score, "label": Msg(label)}) if label else score
+
+
+async def survey_subject(uow: UnitOfWork, follow_up: FollowUp, lock: bool = False) -> SurveySubject | None:
+    """The subject loader of follow-ups about survey answers (registered in ``services/capabilities.py``)."""
+    if follow_up.invitation_id is None:
+        return None
+    invitation = await uow.follow_ups.invitation(follow_up.invitation_id)
+    campaign = await uow.follow_ups.campaign(invitation.campaign_id) if invitation is not None else None
+    if invitation is None or campaign is None:
+        return None
+    template = await uow.follow_ups.template(invitation.template_id)
+    owner = await uow.owners.get(invitation.owner_id)
+    unit = next((unit_label(u) for u in await uow.units.units_of_owner(invitation.owner_id)
+                 if u.id == invitation.unit_id), "—")
+    zone, region = await _place(uow, invitation.project_id)
+    return SurveySubject(follow_up, invitation, campaign, template, owner, unit, zone, region)
+
+
+async def _place(uow: UnitOfWork, project_id: int | None) -> tuple[str, str]:
+    project = await uow.projects.get(project_id) if project_id else None
+    return (project.timezone, project.region) if project else ("Asia/Shanghai", "CN")
+
+
+# ---------------------------------------------------------------- opening follow-ups and topics
+
+
+def low_rows(rows: Sequence[SurveyAnswer]) -> list[SurveyAnswer]:
+    return [row for row in rows if row.score is not None and 1 <= row.score <= LOW_UP_TO]
 
 
 async def follow_up_answers(
     uow: UnitOfWork, invitation: SurveyInvitation, rows: Sequence[SurveyAnswer], now: datetime, *,
     topic_threshold: int,
 ) -> None:
-    """Open the follow-up (and flag topics) for a household's finished answers. Idempotent."""
-    return None
+    """A household's finished answers: one follow-up listing every item answered 1–2 (the CS
+    manager's personally when overall satisfaction is 1), and a topic investigation for an item
+    that reaches ``topic_threshold`` low households of the project in the campaign. Idempotent."""
+    low = low_rows(rows)
+    if not low:
+        return
+    await uow.flush()  # the answers just added count for the topics
+    if await uow.follow_ups.of_invitation(invitation.id) is None:
+        await _open(uow, invitation, low, rows, now)
+    for question in dict.fromkeys(row.question for row in low):
+        await _flag_topic(uow, invitation, question, now, topic_threshold)
+
+
+async def _open(uow: UnitOfWork, invitation: SurveyInvitation, low: list[SurveyAnswer],
+                rows: Sequence[SurveyAnswer], now: datetime) -> None:
+    overall = next((row for row in low if row.loyalty == Loyalty.OVERALL), None)
+    assignee = MANAGER if overall is not None and overall.score == 1 else SERVICE
+    comments = [row.text for row in rows if row.text and row.score is None] + [row.text for row in low if row.text]
+    zone, region = await _place(uow, invitation.project_id)
+    follow_up = FollowUp(
+        invitation_id=invitation.id, question=(overall or low[0]).question, owner_id=invitation.owner_id,
+        assignee=assignee, project_id=invitation.project_id, reason=REASON,
+        ratings=[[row.question, int(row.score or 0)] for row in low], comment="\n".join(comments) or None,
+        opened_at=now, status=OPEN, attempts=0, due=await flow.due_day(uow, zone, region, now),
+    )
+    uow.follow_ups.add(follow_up)
+    await uow.flush()
+    subject = await survey_subject(uow, follow_up)
+    if subject is None:
+        return
+    headline = Msg(subject.texts.opened, {"number": subject.reference})
+    calendar = await calendar_for(uow, region)
+    await flow.send_follow_up(uow, follow_up, subject, f"follow_up:{follow_up.id}:opened", headline, now,
+                              not_before=working_delivery_time(now, zone, calendar))
+
+
+async def _flag_topic(uow: UnitOfWork, invitation: SurveyInvitation, question: str, now: datetime,
+                      threshold: int) -> None:
+    count = await uow.follow_ups.low_households(invitation.campaign_id, invitation.project_id, question)
+    if count < threshold:
+        return
+    topic = await uow.follow_ups.add_topic_once(invitation.campaign_id, invitation.project_id, question, count, now)
+    if topic is not None:
+        await _tell_topic(uow, topic, invitation, now)
+
+
+async def _tell_topic(uow: UnitOfWork, topic: SurveyTopic, invitation: SurveyInvitation, now: datetime) -> None:
+    """The customer-service managers of the project hear of it once (``topic:<id>``), with a button
+    to record the findings."""
+    campaign = await uow.follow_ups.campaign(topic.campaign_id)
+    template = await uow.follow_ups.template(invitation.template_id)
+    project = await uow.projects.get(topic.project_id) if topic.project_id else None
+    zone, region = (project.timezone, project.region) if project else ("Asia/Shanghai", "CN")
+    text = Msg(N_("🔎 Topic investigation: «{question}» was scored 1–2 by {n} owners of {project} in {campaign}. "
+                  "Please investigate and record the findings."),
+               {"question": question_label(template, topic.question), "n": topic.low_count,
+                "project": Plain(project.name if project else "—"), "campaign": Plain(campaign.name if campaign else "—")})
+    buttons = ((Button(Msg(N_("📝 Record the findings")), encode(TopicPress(topic.id, FINDINGS))),),)
+    not_before = working_delivery_time(now, zone, await calendar_for(uow, region))
+    people = await uow.staff.reachable(topic.project_id, departments=[Department.CUSTOMER_SERVICE],
+                                       roles=list(SUPERVISOR_ROLES))
+    for person in people:
+        if person.chat_id is not None:
+            await outbox.enqueue(uow, key=f"topic:{topic.id}:staff:{person.id}", purpose=Purpose.REMINDER,
+                                 chat_id=person.chat_id, reply=Reply(text, buttons), now=now, not_before=not_before,
+                                 staff_id=person.id)
 
 
 async def handled_share(uow: UnitOfWork, campaign_id: int) -> tuple[int, int]:
     """(done, all) follow-ups of a campaign's answers: the share handled (goal 100 %)."""
-    return 0, 0
+    return await uow.follow_ups.handled_share(campaign_id)
+
+
+# ---------------------------------------------------------------- buttons and dialogs
+
+
+async def follow_up_press(uow: UnitOfWork, actor: Actor, press: FollowUpPress, now: datetime) -> ActionResult:
+    """A button on a survey follow-up's card; forged, foreign or stale presses change nothing."""
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    follow_up = await uow.follow_ups.get(press.follow_up, lock=True) if staff is not None else None
+    if staff is None or follow_up is None or follow_up.invitation_id is None or press.action not in CODES:
+        return ActionResult(refusal=NOT_VALID)
+    subject = await survey_subject(uow, follow_up)
+    if subject is None or not subject.may_see(staff):
+        return ActionResult(refusal=NOT_VALID)
+    if press.action == VIEW:
+        return await flow.press(uow, staff, subject, follow_up, VIEW, now)
+    if not subject.may_act(staff):
+        return ActionResult(refusal=subject.texts.refusal)
+    if follow_up.status != OPEN:
+        return ActionResult(refusal=flow.ALREADY_CLOSED)
+    result = await flow.press(uow, staff, subject, follow_up, press.action, now)
+    result.used = press.action == NOT_REACHED  # recorded: its reply carries the buttons now
+    return result
+
+
+def _may_investigate(staff: Staff, topic: SurveyTopic) -> bool:
+    return (staff.active and staff.department == Department.CUSTOMER_SERVICE and staff.role in SUPERVISOR_ROLES
+            and (staff.project_id is None or topic.project_id in (None, staff.project_id)))
+
+
+async def topic_press(uow: UnitOfWork, actor: Actor, press: TopicPress, now: datetime) -> ActionResult:
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    topic = await uow.follow_ups.topic(press.topic) if staff is not None else None
+    if staff is None or topic is None or press.action != FINDINGS:
+        return ActionResult(refusal=NOT_VALID)
+    if not _may_investigate(staff, topic):
+        return ActionResult(refusal=N_("Only the customer-service manager records the findings."))
+    if topic.status != OPEN:
+        return ActionResult(refusal=N_("This topic investigation is already closed."))
+    return ActionResult(begin=(TOPIC_DIALOG, {"topic": topic.id}))
+
+
+async def complete_topic(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
+    """The findings close the topic investigation."""
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    topic = await uow.follow_ups.topic(int(answers["topic"]), lock=True) if answers.get("topic") else None
+    if staff is None or topic is None or topic.status != OPEN or not _may_investigate(staff, topic):
+        return Completion((Reply(Msg(N_("This topic investigation changed meanwhile; nothing was recorded."))),))
+    topic.status, topic.findings, topic.closed_at, topic.closed_by = DONE, str(answers["findings"]), now, staff.id
+    return Completion((Reply(Msg(N_("The topic investigation is closed; its findings are recorded."))),))
