@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +39,7 @@ from services.pushes.transport import (
     RetryAfter,
     Transient,
     Transport,
+    Upload,
     messages_in,
     one_keyboard_each,
 )
@@ -474,21 +475,36 @@ class OutboxDrain:
     def _parts(self, job: _Job, locale: str) -> list[_Part]:
         """Media first (by file_id), then the text with its buttons (a message per keyboard),
         rendered for ``locale``."""
-        parts: list[Part] = []
+        parts: list[Part | int] = []  # an int: a generated file's id (outbox_files), read when sent
         for item in job.payload.get("media") or ():
-            kind, file_id = item.get("kind"), item.get("file_id")
-            if not isinstance(file_id, str) or not file_id:
-                raise ValueError("media without a file_id")
+            kind, file_id, upload = item.get("kind"), item.get("file_id"), item.get("upload")
             if kind not in ("photo", "document"):
                 raise ValueError(f"unknown media kind {kind!r}")
+            if upload is not None:
+                parts.append(int(upload))
+                continue
+            if not isinstance(file_id, str) or not file_id:
+                raise ValueError("media without a file_id")
             parts.append(Media(kind, file_id))
         if job.payload.get("reply") is not None:
             parts.extend(one_keyboard_each(reply_from_json(job.payload["reply"])))
         if not parts:
             raise ValueError("nothing to send")
         timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease
-        return [_Part(partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout),
-                      messages_in(part), isinstance(part, Media)) for part in parts]
+        return [_Part(partial(self._upload, job.chat_id, part, locale, timeout), 1, True) if isinstance(part, int)
+                else _Part(partial(self.transport.send, job.chat_id, part, locale, request_timeout=timeout),
+                           messages_in(part), isinstance(part, Media)) for part in parts]
+
+    async def _upload(self, chat_id: int, file_id: int, locale: str, request_timeout: int) -> int:
+        """Upload a generated file; its bytes are read from the database only now (a claimed row
+        does not carry them)."""
+        async with UnitOfWork(self.sessionmaker) as uow:
+            stored = await uow.outbox.file(file_id)
+        if stored is None or stored.kind not in ("photo", "document"):
+            raise Permanent(f"outbox file {file_id} is missing")
+        kind: Literal["photo", "document"] = "photo" if stored.kind == "photo" else "document"
+        return await self.transport.send(chat_id, Upload(kind, stored.name, stored.content), locale,
+                                         request_timeout=request_timeout)
 
     # ------------------------------------------------------------ database writes
 

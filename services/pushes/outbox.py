@@ -99,6 +99,16 @@ async def enqueue(
     return added
 
 
+async def store_upload(uow: UnitOfWork, kind: str, name: str, content: bytes, now: datetime) -> dict[str, str]:
+    """Keep a generated file (a report) in the caller's transaction, for an outbox row to upload:
+    the media item to pass to ``enqueue``. Its bytes live in the database, so nothing is lost if
+    the process stops before the drain sends it."""
+    if kind not in ("photo", "document"):
+        raise ValueError(f"unknown media kind {kind!r}")
+    file_id = await uow.outbox.add_file(kind, name, content, now)
+    return {"kind": kind, "upload": str(file_id), "name": name}
+
+
 async def media_sent(uow: UnitOfWork, chat_id: int, ticket_id: int) -> set[str]:
     """The file ids of a case's photos and files a chat already has, or will get from a row
     waiting to go: a photo goes to a chat once."""

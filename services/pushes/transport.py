@@ -7,7 +7,7 @@ four below, so nothing above the adapter knows a chat framework's exception type
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from dialogs.engine import Reply
@@ -22,7 +22,16 @@ class Media:
     file_id: str
 
 
-Part = Reply | Media
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot made (a report's chart or spreadsheet), uploaded with its name."""
+
+    kind: Literal["photo", "document"]
+    name: str
+    data: bytes = field(repr=False)
+
+
+Part = Reply | Media | Upload
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from storage.models.complaints import RoutingOverride
 from storage.models.follow_ups import FollowUp
 from storage.models.inquiries import CommunicationEntry
 from storage.models.people import Building, CodeAttempt, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
-from storage.models.pushes import OutboxMessage
+from storage.models.pushes import OutboxFile, OutboxMessage
 from storage.models.repairs import CostApproval, Repair, SiteSurvey, WarrantyOverride, WorkOrder
 from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate, SurveyTopic
 
@@ -27,6 +27,7 @@ __all__ = [
     "FollowUp",
     "InvitationCode",
     "NumberSequence",
+    "OutboxFile",
     "OutboxMessage",
     "Owner",
     "OwnerUnit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UtcDateTime
@@ -34,3 +34,17 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     message_ids: Mapped[list[int] | None] = mapped_column(JSON)  # what Telegram returned
+
+
+class OutboxFile(Base):
+    """A file the bot generated (a report's spreadsheet or chart) for an outbox row to upload: its
+    bytes wait here, in the same transaction as the row, until the drain sends them (an outbox
+    payload's media item ``{"kind", "upload": id, "name"}``)."""
+
+    __tablename__ = "outbox_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # photo | document
+    name: Mapped[str] = mapped_column(String(200))  # the file name the chat shows
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

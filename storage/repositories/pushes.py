@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, s
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import OutboxMessage
+from storage.models import OutboxFile, OutboxMessage
 from storage.repositories.base import Repository, sqlite_time
 
 
@@ -52,6 +52,16 @@ class OutboxRepository(Repository):
 
     async def get(self, message_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, message_id)
+
+    async def add_file(self, kind: str, name: str, content: bytes, now: datetime) -> int:
+        """Keep a generated file's bytes for an outbox row to upload; its id."""
+        stored = OutboxFile(kind=kind, name=name, content=content, created_at=now)
+        self.session.add(stored)
+        await self.session.flush()
+        return stored.id
+
+    async def file(self, file_id: int) -> OutboxFile | None:
+        return await self.session.get(OutboxFile, file_id)
 
     async def by_key(self, key: str) -> OutboxMessage | None:
         return await self.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))

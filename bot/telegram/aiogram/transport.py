@@ -19,12 +19,21 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot.i18n import Catalogs, Translator
 from bot.telegram.aiogram.markup import contact_keyboard, inline_markup
 from dialogs.engine import Reply
-from services.pushes.transport import Blocked, Media, Part, Permanent, RetryAfter, Transient, one_keyboard_each
+from services.pushes.transport import (
+    Blocked,
+    Media,
+    Part,
+    Permanent,
+    RetryAfter,
+    Transient,
+    Upload,
+    one_keyboard_each,
+)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 log = logging.getLogger(__name__)
@@ -57,6 +66,11 @@ class AiogramTransport:
             send_media = self.bot.send_photo if part.kind == "photo" else self.bot.send_document
             async with mapped_errors():
                 return (await send_media(chat_id, part.file_id, request_timeout=timeout)).message_id
+        if isinstance(part, Upload):  # a file the bot made: its bytes go up with the request
+            upload = BufferedInputFile(part.data, filename=part.name)
+            send_upload = self.bot.send_photo if part.kind == "photo" else self.bot.send_document
+            async with mapped_errors():
+                return (await send_upload(chat_id, upload, request_timeout=timeout)).message_id
         messages = self._render(part, locale)
         sent = 0
         async with mapped_errors():

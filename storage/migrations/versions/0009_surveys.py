@@ -20,6 +20,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('outbox_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_files'))
+    )
     op.create_table('survey_templates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('form_id', sa.String(length=64), nullable=False),
@@ -185,3 +193,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_survey_templates_form_id'))
 
     op.drop_table('survey_templates')
+    op.drop_table('outbox_files')
