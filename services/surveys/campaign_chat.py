@@ -153,7 +153,8 @@ async def card(uow: UnitOfWork, campaign: SurveyCampaign) -> Reply:
         Field(Msg(N_("Sampled")), current.sampled),
         Field(Msg(N_("Invited")), current.invited),
         Field(Msg(N_("Answered")), current.answered),
-        Field(Msg(N_("Response rate")), rate_text(current)),
+        Field(Msg(N_("Response rate")), Msg(N_("{rate} (target {target})"), {
+            "rate": percent(current.rate), "target": percent(current.target)})),
     ]
     names = await _project_names(uow, {s.project_id for s in current.strata})
     for stratum in current.strata:
