@@ -37,13 +37,14 @@ def rendered(rows: Sequence[Sequence[Cell]], label: Callable[[Text], str]) -> li
 
 
 def fill_sheet(sheet: Worksheet, title: str, headers: Sequence[str], rows: Sequence[Sequence[SheetValue]], *,
-               autofilter: bool = True) -> None:
+               name: str | None = None, autofilter: bool = True) -> None:
     """A title row, a bold header row (with a filter), frozen above the data; dates, times, amounts,
-    shares and averages as typed cells with a display format, text wrapped."""
+    shares and averages as typed cells with a display format, text wrapped. The sheet is named
+    ``name``, else by its title (Excel keeps 31 characters)."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet.title = title[:31]
+    sheet.title = (name or title)[:31]
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(list(headers))

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from storage.models import Project
-from storage.models.surveys import SurveyCampaign
+from storage.models.surveys import SurveyCampaign, SurveyTemplate
 from storage.repositories.base import Repository
 
 SATISFIED_FROM = 4  # services.surveys.vocabulary.SATISFIED_FROM (storage does not import services)
@@ -125,6 +125,11 @@ class SurveyMetricsRepository(Repository):
                  .order_by(SurveyCampaign.created_at.desc(), SurveyCampaign.id.desc()).limit(1))
         return (await self.session.scalars(query)).first()
 
+    async def template_spec(self, template_id: int) -> dict[str, Any]:
+        """The questionnaire version's normalised spec (its questions' labels)."""
+        template = await self.session.get(SurveyTemplate, template_id)
+        return dict(template.spec) if template is not None else {}
+
     async def project_names(self, ids: set[int]) -> dict[int, str]:
         if not ids:
             return {}
@@ -154,7 +159,8 @@ class SurveyMetricsRepository(Repository):
         connection only: it is read in place)."""
         if self.dialect != "sqlite":
             return None
-        database = self.session.get_bind().url.database
+        bind = self.session.get_bind()
+        database = bind.engine.url.database
         return database if database and database != ":memory:" else None
 
 

@@ -1,0 +1,120 @@
+"""《客户满意度测量结果报告》 on the hand-counted fixture (tests/survey_fixture.py): the workbook read
+back cell by cell (types, number formats, frozen headers, native charts), and the PNG chart drawn
+in all four locales without a missing glyph."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from collections.abc import Callable
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.i18n import Catalogs
+from services.common.locale import SUPPORTED_LOCALES
+from services.surveys.chart import chart_png
+from services.surveys.report import ReportData, report_data, report_xlsx
+from storage.uow import UnitOfWork
+from tests.conftest import NOW
+from tests.survey_fixture import seed_campaigns
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+async def _data(uow_factory: UowFactory) -> ReportData:
+    async with uow_factory() as uow:
+        seeded = await seed_campaigns(uow, NOW)
+    async with uow_factory() as uow:
+        campaign = await uow.survey_metrics.campaign(seeded.current)
+        assert campaign is not None
+        return await report_data(uow, campaign)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_workbook_cell_by_cell(uow_factory: UowFactory, catalogs: Catalogs) -> None:
+    data = await _data(uow_factory)
+    book = load_workbook(io.BytesIO(report_xlsx(data, catalogs.get("en").label)))
+    assert book.sheetnames == ["Monitoring", "Summary", "By owner stage", "By project",
+                               "By service area", "Answers of 1–2"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A3"
+        assert sheet["A2"].font.bold
+
+    summary = book["Summary"]
+    assert summary["A1"].value == "Customer Satisfaction Measurement Report · 2026 mid-year"
+    assert book["Monitoring"]["A1"].value == "Customer Satisfaction Monitoring Information · 2026 mid-year"
+    rows = {row[0].value: row for row in summary.iter_rows(min_row=3)}
+    assert [c.value for c in summary[2]] == ["Measure", "This campaign", "Target", "Previous campaign", "Change"]
+    assert rows["Campaign"][1].value == "2026 mid-year" and rows["Campaign"][3].value == "2025 mid-year"
+    created = rows["Created"][1]
+    assert created.value.date() == NOW.date() and created.number_format == "yyyy-mm-dd"
+    assert rows["Sampled households"][1].value == 10 and rows["Sampled households"][3].value == 4
+    assert rows["Respondents"][1].value == 6 and rows["Respondents"][1].data_type == "n"
+    response = rows["Response rate"]
+    assert [c.value for c in response[1:]] == [pytest.approx(0.7), 0.5, 0.5, pytest.approx(0.2)]
+    assert all(c.number_format == "0.0%" for c in response[1:])
+    satisfaction = rows["Satisfaction rate"]
+    assert satisfaction[1].value == pytest.approx(4 / 6) and satisfaction[1].number_format == "0.0%"
+    assert satisfaction[3].value == 0.5 and satisfaction[4].value == pytest.approx(4 / 6 - 0.5)
+    assert rows["Loyalty rate"][1].value == pytest.approx(2 / 6)
+    assert rows["Follow-ups handled"][1].value is None  # no follow-ups in this fixture: no share
+    assert rows["Follow-ups handled"][2].value == 1 and rows["Follow-ups handled"][2].number_format == "0.0%"
+
+    stages = {row[0].value: [c.value for c in row[1:]] for row in book["By owner stage"].iter_rows(min_row=3)}
+    assert stages["Settling-in owners (under 1 year)"] == [3, 2, pytest.approx(2 / 3), 1, pytest.approx(1 / 3)]
+    assert stages["Settled owners (1–2 years)"] == [1, 0, 0, 0, 0]
+    assert book["By owner stage"]["D3"].number_format == "0.0%"
+    assert len(book["By owner stage"]._charts) == 1
+
+    projects = {row[0].value: [c.value for c in row[1:]] for row in book["By project"].iter_rows(min_row=3)}
+    assert projects == {"翠湖花园": [5, 4, 0.8, 4, 0.75, 0.25], "云山府": [5, 3, 0.6, 2, 0.5, 0.5]}
+
+    areas = book["By service area"]
+    by_area = {row[0].value: [c.value for c in row[1:]] for row in areas.iter_rows(min_row=3)}
+    assert by_area["Planning and design"] == [4, 3.5, 0.5, 1]
+    assert by_area["Construction quality"] == [4, 2.25, 0.25, 3]
+    assert by_area["Sales service"] == [0, None, None, 0]
+    assert areas["C3"].number_format == "0.00" and areas["D3"].number_format == "0.0%"
+    chart = areas._charts[0]
+    assert type(chart).__name__ == "BarChart" and len(chart.series) == 1
+
+    low = [[c.value for c in row] for row in book["Answers of 1–2"].iter_rows(min_row=3, max_row=4)]
+    assert low[0][0] == "build" and low[0][2:5] == [4, 3, 0.75]  # the fixture's spec has no labels
+    monitoring = {row[0].value: row[1].value for row in book["Monitoring"].iter_rows(min_row=3)}
+    assert monitoring["Response rate"] == pytest.approx(0.7) and "Target met" in monitoring
+    assert monitoring["Most dissatisfied item: build"] == 0.75
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+async def test_the_chart_has_every_glyph(uow_factory: UowFactory, catalogs: Catalogs, locale: str,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    data = await _data(uow_factory)
+    caplog.set_level(logging.WARNING)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = chart_png(data.metrics, catalogs.get(locale).label)
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+    assert not missing, missing
+    assert not [r for r in caplog.records if "glyph" in r.getMessage().lower()]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_traditional_labels_have_every_glyph() -> None:
+    """Characters the catalogs may not use yet: Traditional and Simplified forms, digits and %."""
+    from matplotlib.figure import Figure
+
+    from services.surveys.chart import register_font
+
+    family = register_font()
+    figure = Figure()
+    axes = figure.subplots()
+    axes.set_title("客戶滿意度測量結果報告 磨合期業主 穩定期 老業主 準業主 規劃設計 工程質素 物業管理 銷售服務 滿意率 忠誠度 100%",
+                   fontfamily=family)
+    axes.set_xlabel("客户满意度监测信息 规划设计 工程质量 销售服务 满意率 忠诚度 — Satisfaction (1–5)", fontfamily=family)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.savefig(io.BytesIO(), format="png")
+    assert not [str(w.message) for w in caught], [str(w.message) for w in caught]
