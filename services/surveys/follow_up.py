@@ -101,7 +101,7 @@ class SurveySubject:
         phone = self.owner.phone if self.owner is not None else None
         shown = "—" if not phone else display_phone(phone) if self.may_act(viewer) else mask_phone(phone)
         lines: list[Text] = [
-            Field(Msg(N_("Survey")), self.category),
+            Field(Msg(N_("Satisfaction survey")), self.category),
             Field(Msg(N_("Owner")), Plain(self.owner.name if self.owner is not None else "—")),
             Field(Msg(N_("Unit")), Plain(self.reference)),
             Field(Msg(N_("Phone")), Plain(shown)),
