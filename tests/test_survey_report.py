@@ -4,21 +4,26 @@ in all four locales without a missing glyph."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+import shutil
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from bot.cli import main
 from bot.i18n import Catalogs
 from services.common.locale import SUPPORTED_LOCALES
 from services.surveys.chart import chart_png
 from services.surveys.report import ReportData, report_data, report_xlsx
+from storage.db import create_engine, create_sessionmaker
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
-from tests.survey_fixture import seed_campaigns
+from tests.survey_fixture import Seeded, seed_campaigns
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -118,3 +123,40 @@ def test_traditional_labels_have_every_glyph() -> None:
         warnings.simplefilter("always")
         figure.savefig(io.BytesIO(), format="png")
     assert not [str(w.message) for w in caught], [str(w.message) for w in caught]
+
+
+def _seeded_cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> Seeded:
+    path = tmp_path / "cli.db"
+    shutil.copy(sqlite_template, path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+    async def seed() -> Seeded:
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            async with UnitOfWork(create_sessionmaker(engine)) as uow:
+                return await seed_campaigns(uow, NOW)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(seed())
+
+
+def test_the_admin_cli_writes_the_report_and_prints_the_rates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded = _seeded_cli_db(tmp_path, monkeypatch, sqlite_template)
+    assert main(["admin", "survey", "rates", str(seeded.current)]) == 0
+    out = capsys.readouterr().out
+    assert "response rate: 70.0% (7 of 10 households; target 50%)" in out
+    assert "satisfaction rate: 66.7% (4 of 6 respondents answered 4-5 on overall satisfaction)" in out
+    assert "loyalty rate: 33.3% (2 of 6 answered 4-5 on all three loyalty items)" in out
+    assert "previous campaign 1 (2025 mid-year): response 50.0%, satisfaction 50.0%, loyalty 50.0%" in out
+    xlsx, png = tmp_path / "report.xlsx", tmp_path / "chart.png"
+    assert main(["admin", "survey", "report", str(seeded.current), str(xlsx), "--locale", "zh_Hant_TW",
+                 "--png", str(png)]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    book = load_workbook(xlsx)
+    assert len(book.sheetnames) == 6 and book.worksheets[1]["B6"].value == 10  # the summary's sampled households
+    assert main(["admin", "survey", "rates", "999"]) == 1
+    assert "no survey campaign 999" in capsys.readouterr().err
