@@ -26,6 +26,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             settings.webhook_secret and settings.webhook_secret.get_secret_value()):
         raise AdminError(WEBHOOK_NEEDS_SECRET)
     await upgrade(settings.database_url)
+    from bot.cli.surveys import install_shipped_questionnaires
+
+    await install_shipped_questionnaires(settings)
     from bot.runtime import Runtime, freeze_startup_objects
     from bot.telegram.aiogram.app import run_polling, run_webhook
 

@@ -26,6 +26,11 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         print(f"database already at revision {after}; nothing to do")
     else:
         print(f"database upgraded from {before or 'an empty database'} to revision {after}")
+    if args.revision == "head":
+        from bot.cli.surveys import install_shipped_questionnaires
+
+        for questionnaire in await install_shipped_questionnaires(settings):
+            print(f"questionnaire {questionnaire} installed")
     return 0
 
 
