@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from services.complaints.kind import COMPLAINT
 from services.surveys.sampling import Drawn, Household, OwnerOfUnit, draw, households
 from services.surveys.vocabulary import CampaignKind, Stage
 from storage.models import Project
@@ -156,7 +157,7 @@ async def eligible(uow: UnitOfWork, campaign: SurveyCampaign, now: datetime) -> 
         zone = ZoneInfo(project.timezone if project else DEFAULT_ZONE)
         start = datetime.combine(campaign.period_start, datetime.min.time(), zone).astimezone(UTC)
         end = datetime.combine(campaign.period_end + timedelta(days=1), datetime.min.time(), zone).astimezone(UTC)
-        complaints = await uow.survey_campaigns.complaint_counts(start, end, campaign.project_id)
+        complaints = await uow.survey_campaigns.cases_per_owner(COMPLAINT.name, start, end, campaign.project_id)
     population = households(_owner_rows(rows), today, complaints)
     if kind is CampaignKind.FIRST_VISIT:
         population = [h for h in population if h.stage is not Stage.PROSPECTIVE]

@@ -80,11 +80,12 @@ class SurveyCampaignRepository(Repository):
             query = query.where(Building.project_id == project_id)
         return [UnitOwnerRow(*row) for row in (await self.session.execute(query)).all()]
 
-    async def complaint_counts(self, start: datetime, end: datetime, project_id: int | None) -> dict[int, int]:
-        """Complaints each owner filed in [start, end)."""
+    async def cases_per_owner(self, case_kind: str, start: datetime, end: datetime,
+                              project_id: int | None) -> dict[int, int]:
+        """Cases of a kind (complaints) each owner filed in [start, end)."""
         query = (
             select(Ticket.owner_id, func.count())
-            .where(Ticket.kind == "complaint", Ticket.owner_id.is_not(None), Ticket.received_at >= start,
+            .where(Ticket.kind == case_kind, Ticket.owner_id.is_not(None), Ticket.received_at >= start,
                    Ticket.received_at < end)
             .group_by(Ticket.owner_id)
         )
