@@ -8,6 +8,7 @@ import pytest
 
 from dialogs.engine import ChoiceStep, MultiChoiceStep, RatingStep, TextStep
 from dialogs.engine.conditions import All, AnswerIn, AnswerIs, AnyOf, Not
+from dialogs.engine.steps import SCALE_LABELS
 from dialogs.text import Localized, Msg
 from services.surveys.questionnaire import (
     COMMENT_PROMPT,
@@ -64,6 +65,7 @@ def test_the_dialog_asks_each_question_with_a_comment_after_each_rating() -> Non
         "overall", "overall__comment", "property", "property__comment", "why", "channel", "note"]
     overall, comment, prop, _, why, channel, note = dialog.steps
     assert isinstance(overall, RatingStep) and not overall.optional
+    assert overall.labels == SCALE_LABELS
     assert overall.prompt == Localized(_label("overall", "overall"))
     assert isinstance(comment, TextStep) and comment.optional and comment.prompt == Msg(COMMENT_PROMPT)
     assert comment.when == AnswerIn("overall", (1, 2))
@@ -85,9 +87,11 @@ def test_a_comment_after_a_conditional_rating_needs_the_condition_too() -> None:
     assert dialog.step("again__comment").when == All((AnswerIn("overall", (4, 5)), AnswerIn("again", (1, 2))))
 
 
-def test_a_non_required_rating_is_still_asked_until_the_engine_offers_skip() -> None:
-    dialog = Questionnaire.from_json(_spec(_rating("overall", required=False))).dialog("survey:1")
-    assert not dialog.steps[0].optional
+def test_a_question_not_required_may_be_skipped() -> None:
+    spec = _spec(_rating("overall", required=False), _rating("again"),
+                 {**SPEC["questions"][3], "required": False})
+    dialog = Questionnaire.from_json(spec).dialog("survey:1")
+    assert [s.optional for s in dialog.steps] == [True, True, False, True, True]
 
 
 EARLIER = {

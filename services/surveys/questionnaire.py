@@ -9,7 +9,7 @@ The JSON form (the contract between the import, the chat and the metrics)::
 
 ``hint`` is optional; ``choices`` belongs to the select types only. In the dialog a rating is answered
 1–5 as an int, a single choice as its code, a multiple choice as a list of codes, a text as a str; a
-rating answered 1–2 is followed by an optional comment (key ``<name>__comment``); there is no
+rating (buttons with the scale's words) answered 1–2 is followed by an optional comment (key ``<name>__comment``); there is no
 confirmation: the last answer finishes the dialog and the thank-you follows.
 """
 
@@ -38,9 +38,8 @@ FORM_ID = re.compile(r"[A-Za-z0-9_\-]{1,40}")
 MAX_VERSION = 32
 MAX_LABEL = 1000
 
-# Which question types the dialog spec lets an owner skip today. Ratings and single choices are
-# answered with buttons only, so a non-required one is still asked until the engine offers Skip there.
-SKIPPABLE = frozenset({"text", "select_multiple"})
+# A question that is not required offers Skip (a rating or a choice as a button; the answer is None).
+SKIPPABLE = frozenset(TYPES)
 
 THANK_YOU = N_("Thank you for taking part in our survey. Your answers help us serve you better.")
 COMMENT_PROMPT = N_("We are sorry to hear that. What disappointed you? "
@@ -180,6 +179,8 @@ def _step(question: Question) -> dict[str, Any]:
     }
     if not question.required and question.type in SKIPPABLE:
         step["optional"] = True
+    if question.type == "rating":
+        step["scale_labels"] = True  # 5 · 非常满意 … 1 · 非常不满意
     if question.condition is not None:
         step["when"] = condition_to_json(question.condition)
     if question.type in SELECT_TYPES:
