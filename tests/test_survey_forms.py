@@ -117,6 +117,24 @@ def test_headers_are_read_in_any_case_and_label_alone_is_simplified_chinese() ->
     assert reading.questionnaire.question("overall").label["zh_Hant_HK"] == "整體滿意嗎？"
 
 
+
+def test_hints_are_read_and_a_missing_hint_column_is_reported() -> None:
+    def change(sheets: Sheets) -> None:
+        for row, (zh, en) in zip(sheets["survey"], [("hint", "hint::en"), ("1 分最低", "1 is the lowest")]
+                                 + [(None, None)] * 7, strict=False):
+            row.extend([zh, en])
+    reading = read_xlsform(_changed(change))
+    assert reading.questionnaire is not None
+    assert reading.questionnaire.question("overall").hint == {"zh_Hans_CN": "1 分最低", "en": "1 is the lowest"}
+    assert [str(w) for w in reading.warnings] == [
+        "sheet 'survey', column hint::zh_Hant_HK: no column: Hong Kong Chinese readers will see the Simplified "
+        "Chinese hint",
+        "sheet 'survey', column hint::zh_Hant_TW: no column: Taiwan Chinese readers will see the Simplified "
+        "Chinese hint",
+    ]
+    again = read_xlsform(write_xlsform(reading.questionnaire))
+    assert again.questionnaire == reading.questionnaire
+
 BAD_FILES: list[tuple[str, Callable[[Sheets], object], list[str]]] = [
     ("missing sheet", lambda s: s.pop("survey"), [
         "sheet 'survey': the workbook has no sheet 'survey' (it needs 'survey', 'settings' and, for choice "

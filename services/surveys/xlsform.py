@@ -16,7 +16,7 @@ for the administrator at the command line, in English.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -314,6 +314,7 @@ def _read_survey(sheet: _Sheet, lists: Mapping[str, _List],
     if not any(key.startswith("label::") for key in sheet.columns):
         collector.problems.append(Problem(SURVEY, "the sheet has no label column", header="label::<locale>"))
     _missing_locale_columns(sheet, "label", collector, "label")
+    _missing_locale_columns(sheet, "hint", collector, "hint")
     if not sheet.rows:
         collector.problems.append(Problem(SURVEY, "no questions: the sheet has no rows under its header"))
     rows_of = _names(sheet)
@@ -557,7 +558,7 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-        for column in _column_cells(sheet):
+        for column in sheet.iter_cols():
             width = max(len(str(c.value or "")) * (2 if _wide(str(c.value or "")) else 1) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
         for row in sheet.iter_rows():
@@ -566,10 +567,6 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _column_cells(sheet: Any) -> Iterator[Any]:
-    yield from sheet.iter_cols()
 
 
 def _wide(text: str) -> bool:
