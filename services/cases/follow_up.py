@@ -94,8 +94,11 @@ class CaseSubject:
     def view_button(self, follow_up: FollowUp) -> Button:
         return Button(Plain(f"📞 {self.ticket.number}"), encode(StaffCasePress(self.ticket.id, VIEW)))
 
-    async def record(self, uow: UnitOfWork, kind: str, now: datetime, **data: Any) -> None:
-        await record(uow, self.ticket, kind, now, **data)
+    async def record_attempt(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
+        await record(uow, self.ticket, "follow_up_attempt", now, **data)
+
+    async def record_closed(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
+        await record(uow, self.ticket, "follow_up_closed", now, **data)
 
 
 async def case_subject(uow: UnitOfWork, follow_up: FollowUp, lock: bool = False) -> CaseSubject | None:

@@ -90,7 +90,7 @@ async def press(
     if code == NOT_REACHED:
         follow_up.attempts += 1
         follow_up.last_attempt_at = now
-        await subject.record(uow, "follow_up_attempt", now, actor="staff", staff_id=staff.id, follow_up=follow_up.id,
+        await subject.record_attempt(uow, now, actor="staff", staff_id=staff.id, follow_up=follow_up.id,
                              attempt=follow_up.attempts)
         text = Msg(subject.texts.not_reached, {"number": subject.reference, "n": follow_up.attempts})
         return ActionResult([Reply(text, subject.buttons(follow_up))])
@@ -112,7 +112,7 @@ async def complete_outcome(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
     satisfied = str(answers["satisfied"]) == "yes"
     follow_up.status, follow_up.closed_at, follow_up.closed_by = DONE, now, staff.id
     follow_up.agreed, follow_up.satisfied = str(answers["agreed"]), satisfied
-    await subject.record(uow, "follow_up_closed", now, actor="staff", staff_id=staff.id, follow_up=follow_up.id,
+    await subject.record_closed(uow, now, actor="staff", staff_id=staff.id, follow_up=follow_up.id,
                          agreed=follow_up.agreed, satisfied=satisfied)
     text = subject.texts.closed_satisfied if satisfied else subject.texts.closed_unsatisfied
     return Completion((Reply(Msg(text, {"number": subject.reference})),))

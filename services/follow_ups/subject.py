@@ -4,7 +4,7 @@ A subject is built per follow-up by the loader its kind registers (``register_su
 follow-up registers one for ``ticket_id``, the survey follow-up one for ``invitation_id``. The card,
 the buttons, the outcome, the queue and the reminders (``flow.py``, ``reminders.py``) ask the
 subject only what differs: its reference and category, who may see and act, what the owner rated
-and said, the buttons' data, where history is recorded, and the wording.
+and said, the buttons' data, where its attempts and outcome are recorded, and the wording.
 """
 
 from __future__ import annotations
@@ -85,8 +85,11 @@ class Subject(Protocol):
     def view_button(self, follow_up: FollowUp) -> Button:
         """The queue entry's button: opens the follow-up's card."""
 
-    async def record(self, uow: UnitOfWork, kind: str, now: datetime, **data: Any) -> None:
-        """Keep an event of the follow-up where the subject keeps its history."""
+    async def record_attempt(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
+        """Keep a call that did not reach the owner where the subject keeps its history."""
+
+    async def record_closed(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
+        """Keep the outcome of the call that reached the owner where the subject keeps its history."""
 
 
 SubjectLoader = Callable[[UnitOfWork, FollowUp, bool], Awaitable[Subject | None]]

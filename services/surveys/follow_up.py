@@ -134,8 +134,11 @@ class SurveySubject:
     def view_button(self, follow_up: FollowUp) -> Button:
         return Button(Plain(f"📞 {self.reference}"), encode(FollowUpPress(follow_up.id, VIEW)))
 
-    async def record(self, uow: UnitOfWork, kind: str, now: datetime, **data: Any) -> None:
-        """Nothing more to keep: the follow-up's row holds its attempts and outcome."""
+    async def record_attempt(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
+        """Nothing more to keep: the follow-up's row holds its attempts (and when the last was)."""
+
+    async def record_closed(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
+        """Nothing more to keep: the follow-up's row holds who closed it, when, and the outcome."""
 
 
 def question_label(template: SurveyTemplate | None, name: str) -> Label:
