@@ -192,10 +192,12 @@ BAD_FILES: list[tuple[str, Callable[[Sheets], object], list[str]]] = [
         "relevant, area, loyalty, label::<locale>, hint::<locale> (locales: zh_Hans_CN, zh_Hant_HK, zh_Hant_TW, "
         "en)"]),
     ("several problems at once", lambda s: (_set("survey", 3, 7, "maybe")(s), _set("survey", 5, 9, "garden")(s),
+                                            _set("choices", 3, 2, "noise")(s),
                                             _set("settings", 2, 1, "has space")(s)), [
         "sheet 'survey', row 3, column G (required): 'maybe': write yes or no (or true/false, 1/0)",
         "sheet 'survey', row 5, column I (area): unknown service area 'garden'; write one of planning (规划设计), "
         "construction (工程质量), sales (销售服务), customer_service (客户服务), property (物业管理)",
+        "sheet 'choices', row 3, column B (name): 'noise' is already a choice of list 'issues' on row 2",
         "sheet 'settings', row 2, column A (form_id): 'has space': 1 to 40 letters, digits, _ or -"]),
 ]
 
@@ -225,14 +227,14 @@ def test_a_missing_translation_is_a_warning_saying_what_readers_see() -> None:
     reading = read_xlsform(_changed(change))
     assert reading.questionnaire is not None
     assert [str(w) for w in reading.warnings] == [
-        "sheet 'choices', column label::zh_Hant_HK: no column: Hong Kong Chinese readers will see the Taiwan "
-        "Chinese label",
         "sheet 'survey', row 2, column F (label::en): no English label: its readers will see the Simplified "
         "Chinese one",
         "sheet 'survey', row 3, column D (label::zh_Hant_HK): no Hong Kong Chinese label: its readers will see "
         "the Simplified Chinese one",
         "sheet 'survey', row 3, column E (label::zh_Hant_TW): no Taiwan Chinese label: its readers will see the "
         "Simplified Chinese one",
+        "sheet 'choices', column label::zh_Hant_HK: no column: Hong Kong Chinese readers will see the Taiwan "
+        "Chinese label",
     ]
     assert "en" not in reading.questionnaire.question("overall").label
 

@@ -122,13 +122,19 @@ class _Collector:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
+    def in_sheet_order(self) -> tuple[tuple[Problem, ...], tuple[Problem, ...]]:
+        """Problems and warnings as the workbook's sheets come (choices are read before the survey)."""
+        order = {SURVEY: 1, CHOICES: 2, SETTINGS: 3}
+        return (tuple(sorted(self.problems, key=lambda p: order.get(p.sheet, 0))),
+                tuple(sorted(self.warnings, key=lambda p: order.get(p.sheet, 0))))
+
 
 def read_xlsform(data: bytes) -> Reading:
     """The questionnaire of an .xlsx workbook, or every problem found in it."""
     collector = _Collector()
     sheets = _load(data, collector)
     if sheets is None:
-        return Reading(None, tuple(collector.problems), ())
+        return Reading(None, *collector.in_sheet_order())
     for name in (SURVEY, SETTINGS):
         if name not in sheets:
             collector.problems.append(Problem(name, f"the workbook has no sheet '{name}' (it needs "
@@ -137,15 +143,15 @@ def read_xlsform(data: bytes) -> Reading:
     questions, rows = _read_survey(sheets[SURVEY], choices, collector) if SURVEY in sheets else ([], {})
     settings = _read_settings(sheets[SETTINGS], collector) if SETTINGS in sheets else None
     if collector.problems or settings is None:
-        return Reading(None, tuple(collector.problems), tuple(collector.warnings))
+        return Reading(None, *collector.in_sheet_order())
     spec = {**settings.spec, "questions": questions}
     try:
         questionnaire = Questionnaire.from_json(spec)
     except QuestionnaireError as error:  # a guard: the rows were checked one by one above
         row = rows.get(error.question or "")
         collector.problems.append(Problem(SURVEY if row else SETTINGS, f"{error.field}: {error.problem}", row))
-        return Reading(None, tuple(collector.problems), tuple(collector.warnings))
-    return Reading(questionnaire, (), tuple(collector.warnings), settings.version_cell)
+        return Reading(None, *collector.in_sheet_order())
+    return Reading(questionnaire, (), collector.in_sheet_order()[1], settings.version_cell)
 
 
 def _load(data: bytes, collector: _Collector) -> dict[str, _Sheet] | None:
