@@ -16,10 +16,13 @@ from services.people.roles import SUPERVISOR_ROLES, Department, can_read_communi
 NOT_AVAILABLE = N_("This option is not available to you.")
 
 
-def menu_items(identity: Identity) -> list[tuple[str, str]]:
-    """(item code, label msgid) the person may use, in display order."""
+def menu_items(identity: Identity, *, pending_survey: bool = False) -> list[tuple[str, str]]:
+    """(item code, label msgid) the person may use, in display order; an owner invited to a survey
+    not yet answered sees it first."""
     if identity.kind is Kind.OWNER:
+        survey = [("survey", N_("📝 Answer the satisfaction survey"))] if pending_survey else []
         return [
+            *survey,
             ("repair", N_("🛠 Request a repair")),
             ("complaint", N_("📣 File a complaint")),
             ("my", N_("📋 My cases")),
@@ -43,8 +46,9 @@ def menu_items(identity: Identity) -> list[tuple[str, str]]:
     ]
 
 
-def main_menu(identity: Identity) -> Reply:
-    rows = tuple((Button(Msg(label), encode(MenuPress(code))),) for code, label in menu_items(identity))
+def main_menu(identity: Identity, *, pending_survey: bool = False) -> Reply:
+    rows = tuple((Button(Msg(label), encode(MenuPress(code))),)
+                 for code, label in menu_items(identity, pending_survey=pending_survey))
     return Reply(Msg(N_("What would you like to do?")), rows)
 
 
@@ -83,6 +87,7 @@ def help_text(identity: Identity) -> Reply:
     ]
     if identity.kind is Kind.OWNER:
         lines.insert(1, N_("/my — your cases"))
+        lines.insert(2, N_("/survey — answer or continue a satisfaction survey"))
     if identity.kind is Kind.STAFF:
         lines.insert(1, N_("/queue — open cases, oldest deadline first"))
         lines.insert(2, N_("/my — the open cases you handle; type a case number to open any case"))
@@ -94,15 +99,20 @@ def help_text(identity: Identity) -> Reply:
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
 
 
+async def _pending_survey(ctx: Context) -> bool:
+    owner_id = ctx.actor.identity.owner_id
+    return owner_id is not None and await ctx.uow.survey_responses.has_open(owner_id, ctx.now)
+
+
 def register(router: Router) -> None:
     async def menu_command(ctx: Context) -> Response:
-        return Response([main_menu(ctx.actor.identity)])
+        return Response([main_menu(ctx.actor.identity, pending_survey=await _pending_survey(ctx))])
 
     async def help_command(ctx: Context) -> Response:
         return Response([help_text(ctx.actor.identity)])
 
     async def menu_press(ctx: Context, press: MenuPress, button: ButtonIn) -> Response:
-        allowed = {code for code, _label in menu_items(ctx.actor.identity)}
+        allowed = {code for code, _label in menu_items(ctx.actor.identity, pending_survey=await _pending_survey(ctx))}
         handler = router.menu_items.get(press.item)
         if press.item not in allowed or handler is None:
             return Response(alert=NOT_AVAILABLE)

@@ -1,0 +1,236 @@
+"""Owners answer a satisfaction survey in chat (issue 13, item 3), through the real bot on both
+databases: four owners in the four locales are invited by the planner, answer with buttons (a
+skip, a back, a low score with a comment), one stops half-way and resumes with /survey after a
+restart, the one who never answers is reminded twice and no more, then the invitation expires.
+The last answer is followed by the thank-you and nothing else."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from dialogs.actions import SurveyPress, encode
+from dialogs.text import Msg
+from services.surveys.questionnaire import THANK_YOU
+from storage.models import Owner, OwnerUnit, Unit
+from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate
+from tests.e2e.conftest import CHAN, LI, WANG
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
+from tests.harness import BotHarness, Person
+
+EMILY = 7104
+EMILY_PHONE = "+85261234567"
+
+
+def _texts(zh_hans: str, zh_hant: str, en: str) -> dict[str, str]:
+    return {"zh_Hans_CN": zh_hans, "zh_Hant_HK": zh_hant, "zh_Hant_TW": zh_hant, "en": en}
+
+
+SPEC: dict[str, Any] = {
+    "form_id": "satisfaction",
+    "version": "2026.1",
+    "title": _texts("客户满意度调查表", "客戶滿意度調查表", "Customer satisfaction survey"),
+    "questions": [
+        {"name": "overall", "type": "rating", "label": _texts("总体满意度", "總體滿意度", "Overall satisfaction"),
+         "required": True, "relevant": None, "area": None, "loyalty": "overall"},
+        {"name": "rebuy", "type": "rating", "label": _texts("再次购买", "再次購買", "Would buy again"),
+         "required": True, "relevant": None, "area": None, "loyalty": "rebuy"},
+        {"name": "property", "type": "rating", "label": _texts("物业管理", "物業管理", "Property management"),
+         "required": False, "relevant": None, "area": "property", "loyalty": None},
+        {"name": "suggestion", "type": "text", "label": _texts("您的建议", "您的建議", "Your suggestions"),
+         "required": False, "relevant": None, "area": None, "loyalty": None},
+    ],
+}
+LOCALES = {WANG: "zh_Hans_CN", CHAN: "zh_Hant_HK", LI: "zh_Hant_TW", EMILY: "en"}
+
+
+@pytest.fixture
+async def invited(harness: BotHarness, team: Team) -> dict[int, int]:
+    """A running campaign with one sampled household per owner (sampling is the campaigns' own
+    test): Telegram user id → invitation id."""
+    now = harness.clock.now()
+    async with harness.uow() as uow:
+        chan_unit = await _unit_of(uow, CHAN_PHONE)
+        unit = Unit(building_id=chan_unit.building_id, number="0803")
+        uow.session.add(unit)
+        await uow.session.flush()
+        emily = Owner(name="Emily Carter", phone=EMILY_PHONE, locale="en", telegram_user_id=EMILY, chat_id=EMILY,
+                      created_at=now)
+        uow.session.add(emily)
+        await uow.session.flush()
+        uow.session.add(OwnerUnit(owner_id=emily.id, unit_id=unit.id))
+        li = await uow.owners.by_phone(LI_PHONE)
+        assert li is not None
+        li.locale = "zh_Hant_TW"
+        template = SurveyTemplate(form_id="satisfaction", version="2026.1", title=SPEC["title"], spec=SPEC,
+                                  warnings=[], imported_at=now)
+        uow.session.add(template)
+        await uow.session.flush()
+        project = await uow.projects.by_code("HY")
+        assert project is not None
+        campaign = SurveyCampaign(name="2026 年中满意度调查", kind="mid_year", template_id=template.id,
+                                  project_id=project.id, status="running", sample_percent=50, complainer_percent=20,
+                                  target_percent=50, seed=7, expires_after_days=14, created_at=now, started_at=now)
+        uow.session.add(campaign)
+        await uow.session.flush()
+        ids: dict[int, int] = {}
+        for user, phone in ((WANG, WANG_PHONE), (CHAN, CHAN_PHONE), (LI, LI_PHONE), (EMILY, EMILY_PHONE)):
+            owner = await uow.owners.by_phone(phone)
+            assert owner is not None
+            household = unit if user == EMILY else await _unit_of(uow, phone)
+            invitation = SurveyInvitation(campaign_id=campaign.id, owner_id=owner.id, unit_id=household.id,
+                                          project_id=project.id, template_id=template.id, stage="settling",
+                                          stratum="HY/settling", status="sampled", answers={})
+            uow.session.add(invitation)
+            await uow.session.flush()
+            ids[user] = invitation.id
+        await uow.commit()
+    return ids
+
+
+async def _unit_of(uow: Any, phone: str) -> Unit:
+    owner = await uow.owners.by_phone(phone)
+    assert owner is not None
+    found = await uow.session.execute(select(Unit).join(OwnerUnit, OwnerUnit.unit_id == Unit.id)
+                                      .where(OwnerUnit.owner_id == owner.id).order_by(Unit.id))
+    return found.scalars().first()  # type: ignore[no-any-return]
+
+
+async def plan_at(harness: BotHarness, at: datetime) -> None:
+    harness.clock.set(at)
+    assert harness.runtime is not None
+    await harness.runtime.planner_loop().run_once()
+    await harness.settle()
+
+
+async def _invitation(harness: BotHarness, invitation_id: int) -> dict[str, Any]:
+    """What the invitation holds now (read in a unit of work of its own)."""
+    async with harness.uow() as uow:
+        found = await uow.survey_responses.invitation(invitation_id)
+        assert found is not None
+        return {"status": found.status, "answers": found.answers, "reminders": found.reminders,
+                "answered_at": found.answered_at, "template_id": found.template_id}
+
+
+async def _scores(harness: BotHarness, invitation_id: int) -> dict[str, tuple[int | None, Any, str | None]]:
+    async with harness.uow() as uow:
+        rows = await uow.survey_responses.answers_of(invitation_id)
+        return {row.question: (row.score, row.choice, row.text) for row in rows}
+
+
+def _thanks(harness: BotHarness, user: int) -> str:
+    return harness.catalogs.get(LOCALES[user]).render(Msg(THANK_YOU))
+
+
+def _last_alert(harness: BotHarness, user: int) -> str:
+    return str(harness.emulator.answers_to_presses(user)[-1]["text"])
+
+
+def _survey_messages(person: Person, title: str) -> list[str]:
+    return [text for text in person.texts() if text.startswith(f"📝 {title}")]
+
+
+async def test_owners_answer_a_survey_in_chat_in_four_locales(harness: BotHarness, invited: dict[int, int]) -> None:
+    start = harness.clock.now()  # 10:00 in Shanghai
+    wang, chan, li, emily = (harness.person(WANG), harness.person(CHAN, "陳大文", "zh-hant"),
+                             harness.person(LI, "李伟", "zh-hant"), harness.person(EMILY, "Emily", "en"))
+    await plan_at(harness, start)
+    # Each is invited once, in their language, with the title and how many questions it has.
+    [to_wang] = _survey_messages(wang, "客户满意度调查表")
+    assert "问卷共 4 题" in to_wang and "/survey" in to_wang
+    [to_chan] = _survey_messages(chan, "客戶滿意度調查表")
+    assert "問卷共 4 題" in to_chan
+    [to_li] = _survey_messages(li, "客戶滿意度調查表")
+    assert "問卷共 4 題" in to_li
+    [to_emily] = _survey_messages(emily, "Customer satisfaction survey")
+    assert "The survey has 4 questions" in to_emily
+    assert emily.buttons() == ["📝 Start the survey", "Not now"]
+    await plan_at(harness, start + timedelta(minutes=5))  # planning again sends nothing more
+    assert len(_survey_messages(wang, "客户满意度调查表")) == 1
+    assert (await _invitation(harness, invited[WANG]))["status"] == "invited"
+
+    # 王芳 (zh_Hans_CN): a worded scale, best first; back to change an answer; a skip; a comment typed.
+    await wang.press("开始填写问卷")
+    assert wang.buttons() == ["5 · 非常满意", "4 · 满意", "3 · 一般", "2 · 不满意", "1 · 非常不满意", "⏸ 稍后继续"]
+    await wang.press("5 ·")
+    await wang.press("◀")
+    assert "总体满意度" in wang.received()[-1]["text"]
+    await wang.press("4 ·")
+    await wang.press("5 ·")
+    assert "跳过" in wang.buttons()  # the property question is not required
+    await wang.press("跳过")
+    last = await wang.say("希望增加充电桩")
+    assert [m["text"] for m in last] == [_thanks(harness, WANG)]  # the thank-you, and nothing else
+    assert await _scores(harness, invited[WANG]) == {
+        "overall": (4, None, None), "rebuy": (5, None, None), "suggestion": (None, None, "希望增加充电桩")}
+    done = await _invitation(harness, invited[WANG])
+    assert done["status"] == "done" and done["answered_at"] is not None
+    # Someone else's invitation, or one already answered: refused, clearly.
+    invitation_message = next(m for m in wang.received() if m.get("text", "").startswith("📝 客户满意度调查表"))
+    await wang.press_data(encode(SurveyPress(invited[CHAN], "start")), invitation_message)
+    assert _last_alert(harness, WANG) == "此问卷是发给其他业主的。"
+    await wang.press_data(encode(SurveyPress(invited[WANG], "start")), invitation_message)
+    assert _last_alert(harness, WANG) == "您已填写过此问卷，谢谢！"
+    await wang.say("/survey")
+    assert wang.texts()[-1] == "您目前没有需要填写的问卷。"
+
+    # 陳大文 (zh_Hant_HK): a low score with a comment, a low score without one, the last question skipped.
+    await chan.press("開始填寫問卷")
+    await chan.press("2 ·")
+    await chan.say("電梯經常故障")
+    await chan.press("3 ·")
+    await chan.press("1 ·")
+    await chan.press("跳過")  # no comment on this one
+    last = await chan.press("跳過")  # nor a suggestion: the last answer
+    assert [m["text"] for m in last] == [_thanks(harness, CHAN)]
+    assert await _scores(harness, invited[CHAN]) == {
+        "overall": (2, None, "電梯經常故障"), "rebuy": (3, None, None), "property": (1, None, None)}
+    async with harness.uow() as uow:
+        rows = await uow.survey_responses.answers_of(invited[CHAN])
+        assert {row.question: (row.loyalty, row.area) for row in rows} == {
+            "overall": ("overall", None), "rebuy": ("rebuy", None), "property": (None, "property")}
+        assert all(row.stage == "prospective" and row.template_id == done["template_id"] for row in rows)
+
+    # 李伟 (zh_Hant_TW) stops after the first answer; the bot restarts; /survey goes on from there.
+    await li.press("開始填寫問卷")
+    await li.press("4 ·")
+    paused = await li.press("稍後繼續")
+    assert paused[-1]["text"] == "已儲存。您可以隨時從中斷的地方繼續：傳送 /survey 即可。"
+    kept = await _invitation(harness, invited[LI])
+    assert (kept["status"], kept["answers"]) == ("started", {"overall": 4})
+    await harness.stop()
+    await harness.start()
+    await li.say("/menu")
+    assert li.buttons()[0] == "📝 填寫滿意度問卷"
+    resumed = await li.say("/survey")
+    assert "再次購買" in resumed[-1]["text"]
+    assert li.buttons() == ["5 · 非常滿意", "4 · 滿意", "3 · 普通", "2 · 不滿意", "1 · 非常不滿意", "◀ 返回",
+                            "⏸ 稍後繼續"]
+    await li.press("5 ·")
+    await li.press("3 ·")
+    last = await li.press("跳過")
+    assert [m["text"] for m in last] == [_thanks(harness, LI)]
+    assert await _scores(harness, invited[LI]) == {
+        "overall": (4, None, None), "rebuy": (5, None, None), "property": (3, None, None)}
+
+    # Emily (en) never answers: two polite reminders at most, then the invitation expires.
+    await emily.say("/menu")
+    assert emily.buttons()[0] == "📝 Answer the satisfaction survey"
+    for days in (1, 3, 3, 5, 7, 10, 13):
+        await plan_at(harness, start + timedelta(days=days))
+    reminders = [text for text in emily.texts() if "A gentle reminder" in text]
+    assert len(reminders) == 2
+    assert not any("reminder" in text or "温馨" in text or "溫馨" in text
+                   for person in (wang, chan, li) for text in person.texts())
+    assert (await _invitation(harness, invited[EMILY]))["status"] == "invited"
+    await plan_at(harness, start + timedelta(days=14))
+    expired = await _invitation(harness, invited[EMILY])
+    assert (expired["status"], expired["reminders"]) == ("expired", 2)
+    await emily.press("Start the survey")
+    assert _last_alert(harness, EMILY) == "This survey has closed. Thank you all the same."
+    async with harness.uow() as uow:
+        answered = (await uow.session.execute(select(SurveyAnswer.invitation_id))).scalars().all()
+        assert set(answered) == {invited[WANG], invited[CHAN], invited[LI]}
