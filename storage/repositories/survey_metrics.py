@@ -1,11 +1,12 @@
 """Satisfaction surveys: the rates of DOMAIN 3.1, set-based.
 
-Three grouped queries per campaign, each one pass over its rows (no per-answer Python):
+Four grouped queries per campaign, each one pass over its rows (no per-answer Python):
 
 * respondents: a household's three loyalty answers folded into one row by conditional aggregates
   (``GROUP BY invitation_id``), then counted by owner stage and project — who answered, who is
   satisfied (overall 4–5), who is loyal (4–5 on each of the three items);
-* items: every rated question's count, score sum, satisfied and low answers (``GROUP BY question``);
+* items: every rated answer counted by question and score (``GROUP BY question, score``), less the
+  answers of households that did not finish;
 * the sample: invitations by project and status (the response rate).
 
 On SQLite the statements run on a connection of their own in a worker thread (the bot's connection
@@ -29,23 +30,22 @@ from storage.repositories.base import Repository
 
 SATISFIED_FROM = 4  # services.surveys.vocabulary.SATISFIED_FROM (storage does not import services)
 LOW_UP_TO = 2
-LOYALTY_ITEMS = ("overall", "rebuy", "recommend")
 
-# One row per respondent: a done invitation with a score on the overall item. Its stage and project
-# are those of its overall answer (the owner stage at the answer date). A respondent without an
-# answer on rebuy or recommend has fewer than three high items: not loyal.
+# One row per respondent: a done invitation with a score on the overall item, its answers on the
+# three loyalty items folded into one row (read from the partial index ix_survey_answers_loyalty,
+# in invitation order). Loyal: three loyalty answers (one question per item), the lowest 4 or more —
+# a respondent who left one out has fewer than three: not loyal. The stage and project are the
+# answer rows' (all of one household's rows carry the owner stage at the answer date).
 _RESPONDENTS = f"""
 SELECT r.stage, r.project_id, COUNT(*) AS respondents,
        SUM(CASE WHEN r.overall >= {SATISFIED_FROM} THEN 1 ELSE 0 END) AS satisfied,
-       SUM(CASE WHEN r.high_items = 3 THEN 1 ELSE 0 END) AS loyal
+       SUM(r.loyal) AS loyal
 FROM (
-    SELECT a.invitation_id,
-           MAX(CASE WHEN a.loyalty = 'overall' THEN a.score END) AS overall,
-           MAX(CASE WHEN a.loyalty = 'overall' THEN a.stage END) AS stage,
-           MAX(CASE WHEN a.loyalty = 'overall' THEN a.project_id END) AS project_id,
-           COUNT(DISTINCT CASE WHEN a.score >= {SATISFIED_FROM} THEN a.loyalty END) AS high_items
+    SELECT a.invitation_id, MAX(CASE WHEN a.loyalty = 'overall' THEN a.score END) AS overall,
+           MAX(a.stage) AS stage, MAX(a.project_id) AS project_id,
+           CASE WHEN COUNT(*) = 3 AND MIN(a.score) >= {SATISFIED_FROM} THEN 1 ELSE 0 END AS loyal
     FROM survey_answers a
-    WHERE a.campaign_id = :campaign AND a.loyalty IN ('overall', 'rebuy', 'recommend')
+    WHERE a.campaign_id = :campaign AND a.loyalty IS NOT NULL AND a.score IS NOT NULL
     GROUP BY a.invitation_id
 ) r
 JOIN survey_invitations i ON i.id = r.invitation_id AND i.status = 'done'
@@ -53,15 +53,29 @@ WHERE r.overall IS NOT NULL
 GROUP BY r.stage, r.project_id
 """
 
-# Every rated question of the done households: count, score sum, satisfied (4–5) and low (1–2).
-_ITEMS = f"""
-SELECT a.question, MAX(a.area) AS area, MAX(a.loyalty) AS loyalty, COUNT(*) AS answers, SUM(a.score) AS score_sum,
-       SUM(CASE WHEN a.score >= {SATISFIED_FROM} THEN 1 ELSE 0 END) AS satisfied,
-       SUM(CASE WHEN a.score <= {LOW_UP_TO} THEN 1 ELSE 0 END) AS low
-FROM survey_answers a
-JOIN survey_invitations i ON i.id = a.invitation_id AND i.status = 'done'
-WHERE a.campaign_id = :campaign AND a.score IS NOT NULL
-GROUP BY a.question
+# Every rated answer of the campaign by question and score: one pass over the index
+# (campaign_id, question, score), no table row read; each question's area and loyalty item from one
+# of its rows (a seek per question).
+_ITEMS = """
+SELECT g.question, g.score, g.answers,
+       (SELECT x.area FROM survey_answers x WHERE x.campaign_id = :campaign AND x.question = g.question LIMIT 1),
+       (SELECT x.loyalty FROM survey_answers x WHERE x.campaign_id = :campaign AND x.question = g.question LIMIT 1)
+FROM (
+    SELECT question, score, COUNT(*) AS answers
+    FROM survey_answers
+    WHERE campaign_id = :campaign AND score IS NOT NULL
+    GROUP BY question, score
+) g
+"""
+
+# The same for the households not done (a survey expired half-way keeps its answers): subtracted,
+# so the items count the done households only — far cheaper than checking every answer's household.
+_ITEMS_NOT_DONE = """
+SELECT a.question, a.score, COUNT(*) AS answers
+FROM survey_invitations i
+JOIN survey_answers a ON a.invitation_id = i.id
+WHERE i.campaign_id = :campaign AND i.status <> 'done' AND a.score IS NOT NULL
+GROUP BY a.question, a.score
 """
 
 # The sample by project: sampled and done households (the response rate).
@@ -139,17 +153,16 @@ class SurveyMetricsRepository(Repository):
     async def groups(self, campaign_id: int) -> CampaignGroups:
         """The campaign's grouped counts (see the module's docstring)."""
         params = {"campaign": campaign_id}
-        queries = (_RESPONDENTS, _ITEMS, _SAMPLE)
+        queries = (_RESPONDENTS, _ITEMS, _ITEMS_NOT_DONE, _SAMPLE)
         database = self._sqlite_file()
         if database is not None:
             results = await asyncio.to_thread(_read_sqlite, database, queries, params)
         else:
             results = [[tuple(row) for row in await self.session.execute(text(query), params)] for query in queries]
-        respondents, items, sample = results
+        respondents, scores, not_done, sample = results
         return CampaignGroups(
             [RespondentGroup(str(r[0]), r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0)) for r in respondents],
-            [ItemGroup(str(r[0]), r[1], r[2], int(r[3]), int(r[4] or 0), int(r[5] or 0), int(r[6] or 0))
-             for r in items],
+            _items(scores, not_done),
             [SampleGroup(r[0], int(r[1]), int(r[2] or 0)) for r in sample],
         )
 
@@ -164,9 +177,26 @@ class SurveyMetricsRepository(Repository):
         return database if database and database != ":memory:" else None
 
 
+def _items(scores: list[tuple[Any, ...]], not_done: list[tuple[Any, ...]]) -> list[ItemGroup]:
+    """Per question: (question, score) counts of every household less those not done (at most five
+    groups per question: no per-answer work)."""
+    left = {(str(question), int(score)): int(count) for question, score, count in not_done}
+    totals: dict[str, dict[str, Any]] = {}
+    for question, score, count, area, loyalty in scores:
+        n = int(count) - left.get((str(question), int(score)), 0)
+        item = totals.setdefault(str(question), {"area": area, "loyalty": loyalty, "answers": 0, "sum": 0,
+                                                 "satisfied": 0, "low": 0})
+        item["answers"] += n
+        item["sum"] += n * int(score)
+        item["satisfied"] += n if int(score) >= SATISFIED_FROM else 0
+        item["low"] += n if int(score) <= LOW_UP_TO else 0
+    return [ItemGroup(question, t["area"], t["loyalty"], t["answers"], t["sum"], t["satisfied"], t["low"])
+            for question, t in totals.items() if t["answers"]]
+
+
 def _read_sqlite(database: str, queries: tuple[str, ...], params: Mapping[str, Any]) -> list[list[tuple[Any, ...]]]:
     """The queries on a read-only connection of this thread's own, in one read transaction (one
-    snapshot for all three)."""
+    snapshot for all of them)."""
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
     try:
         connection.execute("BEGIN")

@@ -144,6 +144,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
         batch_op.create_index('ix_survey_answers_campaign_question', ['campaign_id', 'question', 'score'], unique=False)
+        batch_op.create_index('ix_survey_answers_loyalty', ['campaign_id', 'invitation_id', 'loyalty', 'score', 'stage', 'project_id'], unique=False, sqlite_where=sa.text('loyalty IS NOT NULL'), postgresql_where=sa.text('loyalty IS NOT NULL'))
 
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.add_column(sa.Column('invitation_id', sa.Integer(), nullable=True))
@@ -174,6 +175,7 @@ def downgrade() -> None:
         batch_op.drop_column('invitation_id')
 
     with op.batch_alter_table('survey_answers', schema=None) as batch_op:
+        batch_op.drop_index('ix_survey_answers_loyalty', sqlite_where=sa.text('loyalty IS NOT NULL'), postgresql_where=sa.text('loyalty IS NOT NULL'))
         batch_op.drop_index('ix_survey_answers_campaign_question')
 
     op.drop_table('survey_answers')
