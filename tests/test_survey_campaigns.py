@@ -46,7 +46,7 @@ async def test_each_kind_gets_its_defaults_and_its_refusals(
         mid = await create(uow, kind="mid_year", form_id="satisfaction", project=hy, now=NOW)
         assert (mid.status, mid.sample_percent, mid.complainer_percent, mid.target_percent) == ("draft", 50, 20, 50)
         assert (mid.period_start, mid.period_end) == (date(2025, 1, 1), date(2025, 12, 31))
-        template = await uow.survey_campaigns.template("satisfaction")
+        template = await uow.survey_templates.latest("satisfaction")
         assert template is not None and template.version == "2" and mid.template_id == template.id  # the latest
         old = await create(uow, kind="year_end", form_id="satisfaction", version="1", now=NOW, seed=7)
         assert (old.sample_percent, old.target_percent, old.seed, old.project_id) == (100, 30, 7, None)

@@ -4,11 +4,9 @@ size; a campaign's card shows its sample per project and owner stage."""
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
-from typing import cast
 
 from dialogs.actions import CampaignPress, encode
 from dialogs.engine import Button, Reply
@@ -18,6 +16,7 @@ from services.common.actor import Actor
 from services.people.roles import SUPERVISOR_ROLES, Department
 from services.surveys.campaign_rules import percent
 from services.surveys.campaigns import CLOSED, DRAFT, RUNNING, CampaignError, Stats, preview, start, stats
+from services.surveys.report_chat import report_replies
 from services.surveys.sampling import Drawn
 from services.surveys.vocabulary import CAMPAIGN_LABELS, STAGE_LABELS, CampaignKind, Stage
 from storage.models import Staff
@@ -27,10 +26,6 @@ from storage.uow import UnitOfWork
 STATUS_LABELS = {DRAFT: N_("Not started"), RUNNING: N_("Running"), CLOSED: N_("Ended")}
 ONLY_MANAGERS = N_("Only the customer-service manager can manage survey campaigns.")
 ALREADY_STARTED = N_("This campaign has already started.")
-REPORT_MODULE = "services.surveys.report_chat"  # the report helper's; its button shows once it exists
-
-# The files are rendered for the presser with ``label`` (their catalog; the handler's ``ctx.label``).
-ReportReplies = Callable[..., Awaitable[ActionResult]]  # (uow, campaign, staff, now, *, label)
 
 
 def may_manage(staff: Staff | None) -> bool:
@@ -46,16 +41,6 @@ def in_reach(staff: Staff, campaign: SurveyCampaign) -> bool:
 async def _manager(uow: UnitOfWork, actor: Actor) -> Staff | None:
     staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
     return staff if may_manage(staff) else None
-
-
-def report_replies() -> ReportReplies | None:
-    """The report helper's chat entry, when it is installed."""
-    try:
-        module = importlib.import_module(REPORT_MODULE)
-    except ModuleNotFoundError:
-        return None
-    found = getattr(module, "report_replies", None)
-    return cast(ReportReplies, found) if callable(found) else None
 
 
 def rate_text(current: Stats) -> Text:
@@ -100,8 +85,9 @@ async def press(uow: UnitOfWork, actor: Actor, action: CampaignPress, now: datet
         return await _start(uow, campaign, staff, now)
     if action.action == "view":
         return ActionResult([await card(uow, campaign)])
-    if action.action == "report" and campaign.status != DRAFT and (report := report_replies()) is not None:
-        return await report(uow, campaign, staff, now, label=label)
+    if action.action == "report" and campaign.status != DRAFT:
+        # The files are rendered for the presser with ``label`` (the handler's ``ctx.label``).
+        return await report_replies(uow, campaign, staff, now, label=label)
     return ActionResult(refusal=NOT_VALID)
 
 
@@ -163,7 +149,7 @@ async def card(uow: UnitOfWork, campaign: SurveyCampaign) -> Reply:
                                            "stage": Msg(STAGE_LABELS[Stage(stratum.stage)])}),
             Msg(N_("{answered} of {sampled} answered"), {"answered": stratum.answered, "sampled": stratum.sampled})))
     buttons: tuple[tuple[Button, ...], ...] = ()
-    if campaign.status != DRAFT and report_replies() is not None:
+    if campaign.status != DRAFT:
         buttons = ((Button(Msg(N_("📈 Report")), encode(CampaignPress(campaign.id, "report"))),),)
     elif campaign.status == DRAFT:
         buttons = ((Button(Msg(N_("▶ Start")), encode(CampaignPress(campaign.id, "start"))),),)

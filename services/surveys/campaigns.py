@@ -82,7 +82,8 @@ async def create(
     except ValueError:
         raise CampaignError(f"kind must be one of {', '.join(k.value for k in CampaignKind)}") from None
     rule = KIND_RULES[which]
-    template = await uow.survey_campaigns.template(form_id, version)
+    template = (await uow.survey_templates.by_version(form_id, version) if version is not None
+                else await uow.survey_templates.latest(form_id))
     if template is None:
         raise CampaignError(f"no questionnaire {form_id!r}" + (f" version {version!r}" if version else "")
                             + "; import it with: estatebot admin survey import FILE.xlsx")

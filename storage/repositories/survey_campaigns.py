@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 
 from storage.models import Building, Owner, OwnerUnit, Ticket, Unit
-from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
+from storage.models.surveys import SurveyCampaign, SurveyInvitation
 from storage.repositories.base import Repository
 
 OPEN_STATUSES = ("sampled", "invited", "started")  # an invitation not answered and not expired
@@ -54,17 +54,6 @@ class SurveyCampaignRepository(Repository):
     async def running(self) -> Sequence[SurveyCampaign]:
         query = select(SurveyCampaign).where(SurveyCampaign.status == "running").order_by(SurveyCampaign.id)
         return (await self.session.scalars(query)).all()
-
-    async def template(self, form_id: str, version: str | None = None) -> SurveyTemplate | None:
-        """A questionnaire's given version, or its latest (the last imported)."""
-        query = select(SurveyTemplate).where(SurveyTemplate.form_id == form_id)
-        if version is not None:
-            query = query.where(SurveyTemplate.version == version)
-        query = query.order_by(SurveyTemplate.imported_at.desc(), SurveyTemplate.id.desc()).limit(1)
-        return (await self.session.scalars(query)).first()
-
-    async def template_by_id(self, template_id: int) -> SurveyTemplate | None:
-        return await self.session.get(SurveyTemplate, template_id)
 
     async def unit_owners(self, project_id: int | None) -> list[UnitOwnerRow]:
         """Every owner of every unit (of a project, or all), by unit and owner id."""

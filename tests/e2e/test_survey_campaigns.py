@@ -5,12 +5,11 @@ changes nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from services.surveys.campaigns import create
-from storage.models.surveys import SurveyInvitation, SurveyTemplate
+from services.surveys.templates import install_shipped
+from storage.models.surveys import SurveyInvitation
 from tests.factories import Team
 from tests.harness import BotHarness
 
@@ -22,9 +21,7 @@ def _last_alert(harness: BotHarness) -> str:
 async def test_the_cs_manager_starts_a_campaign_in_chat(harness: BotHarness, team: Team) -> None:
     now = harness.clock.now()
     async with harness.uow() as uow:
-        uow.session.add(SurveyTemplate(form_id="satisfaction", version="1", title={"zh_Hans_CN": "满意度调查"},
-                                       spec={}, warnings=[], imported_at=now - timedelta(days=1)))
-        await uow.flush()
+        await install_shipped(uow, now)  # the company's 《客户满意度调查表》 among them
         project = await uow.projects.by_code("HY")
         campaign = await create(uow, kind="mid_year", form_id="satisfaction", project=project, now=now,
                                 name="2026年中调查", seed=5)
@@ -71,3 +68,4 @@ async def test_the_cs_manager_starts_a_campaign_in_chat(harness: BotHarness, tea
     [card] = await manager.press("📊 2026年中调查", listing)
     assert "<b>抽样户数</b>：2\n<b>已邀请</b>：0\n<b>已回复</b>：0\n<b>回复率</b>：0%（目标 50%）" in card["text"]
     assert card["text"].endswith("<b>华苑 · 准业主（未入住）</b>：2 户中 0 户已回复")
+    assert manager.buttons(card) == ["📈 报告"]  # the report (services/surveys/report_chat.py)
