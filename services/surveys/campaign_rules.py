@@ -1,6 +1,7 @@
 """The planner's campaign rule: rolling campaigns take in newly eligible households, the CS manager
 is warned once when a campaign will miss its response target, and a campaign whose every invitation
-is answered or expired closes itself.
+is answered or expired closes itself (a household never invited — its owner is not on the bot —
+does not hold it open once the invitations' life has gone).
 
 The warning: once more than half the invitations' life (``expires_after_days`` from the start) has
 gone, the rate so far divided by the share of time gone (a straight-line projection) is compared
@@ -52,8 +53,13 @@ class CampaignRule:
             await self._warn_if_behind(round_, campaign)
 
     async def _close_when_settled(self, round_: PlanRound, campaign: SurveyCampaign) -> bool:
-        current = await stats(round_.uow, campaign)
-        if current.sampled == 0 or await round_.uow.survey_campaigns.open_invitations(campaign.id):
+        """Every invitation answered or expired. A household still "sampled" once the invitations'
+        life has gone was never reachable (its owner is not on the bot): it does not hold the
+        campaign open."""
+        counts = await round_.uow.survey_campaigns.status_counts(campaign.id)
+        if not counts or counts.get("invited", 0) or counts.get("started", 0):
+            return False
+        if counts.get("sampled", 0) and elapsed_share(campaign, round_.now) < 1:
             return False
         campaign.status, campaign.closed_at = CLOSED, round_.now
         round_.planned(f"survey_campaign:{campaign.id}:closed")

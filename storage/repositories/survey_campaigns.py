@@ -12,8 +12,6 @@ from storage.models import Building, Owner, OwnerUnit, Ticket, Unit
 from storage.models.surveys import SurveyCampaign, SurveyInvitation
 from storage.repositories.base import Repository
 
-OPEN_STATUSES = ("sampled", "invited", "started")  # an invitation not answered and not expired
-
 
 @dataclass(frozen=True)
 class UnitOwnerRow:
@@ -108,7 +106,8 @@ class SurveyCampaignRepository(Repository):
         return [StratumCount(s, p, stage, int(n), int(i or 0), int(a or 0), int(e or 0), int(c or 0))
                 for s, p, stage, n, i, a, e, c in (await self.session.execute(query)).all()]
 
-    async def open_invitations(self, campaign_id: int) -> int:
-        query = select(func.count()).where(SurveyInvitation.campaign_id == campaign_id,
-                                           SurveyInvitation.status.in_(OPEN_STATUSES))
-        return int(await self.session.scalar(query) or 0)
+    async def status_counts(self, campaign_id: int) -> dict[str, int]:
+        """Invitations per status (sampled, invited, started, done, expired)."""
+        query = (select(SurveyInvitation.status, func.count()).where(SurveyInvitation.campaign_id == campaign_id)
+                 .group_by(SurveyInvitation.status))
+        return {str(status): int(count) for status, count in (await self.session.execute(query)).all()}
