@@ -22,6 +22,7 @@ from dialogs.actions import SurveyPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Lines, Localized, Msg, Plural
 from services.calendar.delivery import delivery_time
+from services.chats.conversations import active_state
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from services.pushes.rules import PlanRound
@@ -73,6 +74,10 @@ class SurveyInvitationRule:
         now = round_.now
         if invitation.expires_at is not None and now >= invitation.expires_at:
             await close(round_.uow, invitation, dict(invitation.answers or {}), now, status="expired")
+            if owner.chat_id is not None:  # a question still open in the chat no longer answers anything
+                state = await active_state(round_.uow, owner.chat_id)
+                if state is not None and state.dialog == dialog_name(invitation.id):
+                    await round_.uow.chats.save_dialog(owner.chat_id, None, now)
             round_.planned(f"{dialog_name(invitation.id)}:expired")
             return
         if invitation.invited_at is None or invitation.reminders >= len(REMIND_AFTER_DAYS):

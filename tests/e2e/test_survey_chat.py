@@ -16,7 +16,7 @@ from dialogs.actions import SurveyPress, encode
 from dialogs.text import Msg
 from services.surveys.questionnaire import THANK_YOU
 from storage.models import Owner, OwnerUnit, Unit
-from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate
+from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
 from tests.e2e.conftest import CHAN, LI, WANG
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
 from tests.harness import BotHarness, Person
@@ -216,21 +216,30 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(harness: BotHarnes
     assert await _scores(harness, invited[LI]) == {
         "overall": (4, None, None), "rebuy": (5, None, None), "property": (3, None, None)}
 
-    # Emily (en) never answers: two polite reminders at most, then the invitation expires.
+    # Emily (en) puts it off, starts after the first reminder, stops after one low answer: two polite
+    # reminders at most, then the invitation expires with that answer kept (and followed up).
+    later = await emily.press("Not now")
+    assert later[-1]["text"] == "All right. You can answer it later: send /survey at any time."
     await emily.say("/menu")
     assert emily.buttons()[0] == "📝 Answer the satisfaction survey"
-    for days in (1, 3, 3, 5, 7, 10, 13):
+    await plan_at(harness, start + timedelta(days=1))
+    await plan_at(harness, start + timedelta(days=3))
+    [first] = [text for text in emily.texts() if "A gentle reminder" in text]
+    assert "your opinion matters to us" in first
+    await emily.press("Start the survey")
+    await emily.press("1 ·")
+    assert "What disappointed you" in emily.texts()[-1]
+    for days in (3, 5, 7, 10, 13):
         await plan_at(harness, start + timedelta(days=days))
     reminders = [text for text in emily.texts() if "A gentle reminder" in text]
-    assert len(reminders) == 2
-    assert not any("reminder" in text or "温馨" in text or "溫馨" in text
-                   for person in (wang, chan, li) for text in person.texts())
-    assert (await _invitation(harness, invited[EMILY]))["status"] == "invited"
+    assert len(reminders) == 2 and "you have answered 1 of 4 questions" in reminders[1]
+    assert not any("温馨" in text or "溫馨" in text for person in (wang, chan, li) for text in person.texts())
+    assert (await _invitation(harness, invited[EMILY]))["status"] == "started"
     await plan_at(harness, start + timedelta(days=14))
     expired = await _invitation(harness, invited[EMILY])
-    assert (expired["status"], expired["reminders"]) == ("expired", 2)
-    await emily.press("Start the survey")
+    assert (expired["status"], expired["reminders"], expired["answered_at"]) == ("expired", 2, None)
+    assert await _scores(harness, invited[EMILY]) == {"overall": (1, None, None)}
+    await emily.press("Continue the survey")  # on the last reminder
     assert _last_alert(harness, EMILY) == "This survey has closed. Thank you all the same."
-    async with harness.uow() as uow:
-        answered = (await uow.session.execute(select(SurveyAnswer.invitation_id))).scalars().all()
-        assert set(answered) == {invited[WANG], invited[CHAN], invited[LI]}
+    await emily.say("/survey")
+    assert emily.texts()[-1] == "You have no survey to answer at the moment."

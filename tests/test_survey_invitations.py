@@ -1,0 +1,93 @@
+"""The survey invitation rule on its own: the consent setting, owners who cannot be reached, keys
+that make a second round add nothing, the delivery window; and the answer rows a finished survey
+writes (``services/surveys/answering.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from services.pushes.rules import PlanRound, RuleSettings
+from services.surveys.answering import answer_rows, questionnaire_of, survey_dialog
+from services.surveys.push_rules import SurveyInvitationRule
+from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
+from storage.uow import UnitOfWork
+from tests.e2e.test_survey_chat import SPEC
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, seed_roster
+
+EVENING = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 21:00 in Shanghai: after the delivery window
+
+
+async def _seed(uow: UnitOfWork) -> dict[str, int]:
+    """Three sampled households: 王芳 bound, 李伟 bound but has blocked the bot, 陳大文 not bound."""
+    roster = await seed_roster(uow, EVENING)
+    template = SurveyTemplate(form_id="satisfaction", version="2026.1", title=SPEC["title"], spec=SPEC, warnings=[],
+                              imported_at=EVENING)
+    uow.session.add(template)
+    await uow.session.flush()
+    campaign = SurveyCampaign(name="年中", kind="mid_year", template_id=template.id, project_id=roster.project_id,
+                              status="running", sample_percent=50, target_percent=50, seed=1, expires_after_days=5,
+                              created_at=EVENING, started_at=EVENING)
+    uow.session.add(campaign)
+    await uow.session.flush()
+    ids: dict[str, int] = {}
+    for unit_id, (who, phone) in enumerate((("wang", WANG_PHONE), ("li", LI_PHONE), ("chan", CHAN_PHONE)), start=1):
+        owner = await uow.owners.by_phone(phone)
+        assert owner is not None
+        if who != "chan":
+            owner.chat_id = owner.telegram_user_id = 8000 + unit_id
+        owner.blocked = who == "li"
+        invitation = SurveyInvitation(campaign_id=campaign.id, owner_id=owner.id, unit_id=unit_id,
+                                      project_id=roster.project_id, template_id=template.id, stage="settling",
+                                      stratum="HY/settling", status="sampled", answers={})
+        uow.session.add(invitation)
+        await uow.session.flush()
+        ids[who] = invitation.id
+    await uow.commit()
+    return ids
+
+
+async def _plan(uow_factory: Callable[[], UnitOfWork], now: datetime, settings: RuleSettings) -> list[str]:
+    async with uow_factory() as uow:
+        round_ = PlanRound(uow, now, settings)
+        await SurveyInvitationRule().plan(round_)
+        await uow.commit()
+        return round_.report.keys
+
+
+async def test_only_reachable_owners_are_invited_once_and_only_with_the_setting(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    async with uow_factory() as uow:
+        ids = await _seed(uow)
+    assert await _plan(uow_factory, EVENING, RuleSettings(survey_invitations_without_consent=False)) == []
+    assert await _plan(uow_factory, EVENING, RuleSettings()) == [f"survey:{ids['wang']}:invite"]
+    assert await _plan(uow_factory, EVENING + timedelta(minutes=1), RuleSettings()) == []
+    async with uow_factory() as uow:
+        wang = await uow.survey_responses.invitation(ids["wang"])
+        li = await uow.survey_responses.invitation(ids["li"])
+        assert wang is not None and li is not None
+        assert (wang.status, wang.expires_at) == ("invited", EVENING + timedelta(days=5))
+        assert li.status == "sampled"  # blocked the bot: never pushed
+        row = await uow.outbox.by_key(f"survey:{ids['wang']}:invite")
+        assert row is not None and row.chat_id == 8001
+        # Sent at 09:00 the next morning in Shanghai, not at 21:00.
+        assert row.not_before == datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    # Reminders on day 3 and 5 would be one at most before the 5-day expiry; then it expires.
+    keys = [key for day in (3, 4, 5) for key in await _plan(uow_factory, EVENING + timedelta(days=day), RuleSettings())]
+    assert keys == [f"survey:{ids['wang']}:remind:1", f"survey:{ids['wang']}:expired"]
+
+
+def test_answer_rows_keep_the_question_s_area_loyalty_and_comment_and_skip_what_was_skipped() -> None:
+    questionnaire = questionnaire_of(-1, SPEC)
+    invitation = SurveyInvitation(id=5, campaign_id=2, template_id=3, project_id=4, owner_id=6)
+    rows = answer_rows(questionnaire, invitation, {"overall": 2, "overall__comment": "漏水", "rebuy": 4,
+                                                   "property": None, "suggestion": "多种树"}, "stable", EVENING)
+    assert [(r.question, r.score, r.text, r.area, r.loyalty, r.stage) for r in rows] == [
+        ("overall", 2, "漏水", None, "overall", "stable"),
+        ("rebuy", 4, None, None, "rebuy", "stable"),
+        ("suggestion", None, "多种树", None, None, "stable"),
+    ]
+    dialog = survey_dialog(questionnaire, "survey:5")
+    assert dialog.pause_text is not None and dialog.title is not None
+    assert dialog.step("property").optional and not dialog.step("overall").optional
