@@ -179,7 +179,7 @@ async def preview(uow: UnitOfWork, campaign: SurveyCampaign, now: datetime) -> l
 
 async def start(uow: UnitOfWork, campaign: SurveyCampaign, now: datetime, staff_id: int | None = None) -> list[Drawn]:
     """Draw the sample and write its invitations ("sampled": the survey chat invites them)."""
-    if campaign.status != DRAFT:
+    if campaign.status != DRAFT or not await uow.survey_campaigns.claim_start(campaign.id):
         raise CampaignError(f"campaign {campaign.id} is {campaign.status}, not a draft")
     population = await eligible(uow, campaign, now)
     drawn = draw(population, campaign.sample_percent, campaign.seed, complainer_percent=campaign.complainer_percent)

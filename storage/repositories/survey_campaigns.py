@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 
 from storage.models import Building, Owner, OwnerUnit, Ticket, Unit
 from storage.models.surveys import SurveyCampaign, SurveyInvitation
@@ -48,6 +48,15 @@ class SurveyCampaignRepository(Repository):
         if not everything:
             query = query.where(SurveyCampaign.project_id == project_id)
         return (await self.session.scalars(query.order_by(SurveyCampaign.id.desc()))).all()
+
+    async def claim_start(self, campaign_id: int) -> bool:
+        """Mark a draft as running, once: a second press (another manager, at the same moment) gets
+        False. On PostgreSQL the second UPDATE waits for the first transaction and then finds no draft."""
+        statement = (update(SurveyCampaign)
+                     .where(SurveyCampaign.id == campaign_id, SurveyCampaign.status == "draft")
+                     .values(status="running").execution_options(synchronize_session=False))
+        result = await self.core(statement)
+        return bool(result.rowcount)
 
     async def running(self) -> Sequence[SurveyCampaign]:
         query = select(SurveyCampaign).where(SurveyCampaign.status == "running").order_by(SurveyCampaign.id)
