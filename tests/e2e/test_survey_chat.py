@@ -133,7 +133,9 @@ def _survey_messages(person: Person, title: str) -> list[str]:
     return [text for text in person.texts() if text.startswith(f"📝 {title}")]
 
 
-async def test_owners_answer_a_survey_in_chat_in_four_locales(harness: BotHarness, invited: dict[int, int]) -> None:
+async def test_owners_answer_a_survey_in_chat_in_four_locales(
+    harness: BotHarness, team: Team, invited: dict[int, int]
+) -> None:
     start = harness.clock.now()  # 10:00 in Shanghai
     wang, chan, li, emily = (harness.person(WANG), harness.person(CHAN, "陳大文", "zh-hant"),
                              harness.person(LI, "李伟", "zh-hant"), harness.person(EMILY, "Emily", "en"))
@@ -243,3 +245,20 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(harness: BotHarnes
     assert _last_alert(harness, EMILY) == "This survey has closed. Thank you all the same."
     await emily.say("/survey")
     assert emily.texts()[-1] == "You have no survey to answer at the moment."
+    await _follow_up_and_report(harness, team)
+
+
+async def _follow_up_and_report(harness: BotHarness, team: Team) -> None:
+    """Every answer of 1–2 is followed up (an overall 1 by the CS manager personally), and the
+    campaign's report reaches the CS manager in chat."""
+    manager, agent = harness.person(team.cs_manager), harness.person(team.agent)
+    [chan_card] = [text for text in agent.texts() if text.startswith("⚠️ 华苑 2栋-0802 的满意度调查")]
+    assert "電梯經常故障" in chan_card and "2 · 不满意" in chan_card and "1 · 非常不满意" in chan_card
+    [emily_card] = [text for text in manager.texts() if text.startswith("⚠️ 华苑 2栋-0803 的满意度调查")]
+    assert "须由客户服务部经理亲自回访" in emily_card  # an overall 1, though the survey expired half-way
+    [listing] = await manager.say("/surveys")
+    [card] = await manager.press("2026 年中满意度调查", listing)
+    await manager.press("📈 报告", card)
+    photo, document, rates = manager.received()[-3:]
+    assert photo.get("photo") and document.get("document")
+    assert "回复率</b>：75.0%" in rates["text"] and "满意率</b>：66.7%" in rates["text"]
