@@ -20,6 +20,7 @@ from services.chats.pressed import PRESSED_CARD, used_message
 from services.common.actor import Actor
 from services.pushes.transport import Edit
 from services.surveys import follow_up as survey_follow_up
+from services.surveys import topics as survey_topics
 from storage.uow import UnitOfWork
 
 P = TypeVar("P", bound=Action)
@@ -99,7 +100,7 @@ def register(router: Router) -> None:
     router.button(OwnerCasePress, _pressed(owner_actions.owner_press))
     # The follow-up of survey answers and its topic investigations (the case's ride on StaffCasePress).
     router.button(FollowUpPress, _pressed(survey_follow_up.follow_up_press, staff_card=True))
-    router.button(TopicPress, _pressed(survey_follow_up.topic_press, staff_card=True))
+    router.button(TopicPress, _pressed(survey_topics.topic_press, staff_card=True))
     router.message(_typed_number)
     router.menu_item("my", _my)
     router.menu_item("queue", _queue)

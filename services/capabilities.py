@@ -50,8 +50,9 @@ from services.repairs.push_rules import RepairRule
 from services.surveys.answering import PREFIX as SURVEY_PREFIX
 from services.surveys.answering import complete_answers, keep_answers, load_dialog
 from services.surveys.campaign_rules import CampaignRule
-from services.surveys.follow_up import complete_topic, survey_subject
+from services.surveys.follow_up import survey_subject
 from services.surveys.push_rules import SurveyInvitationRule
+from services.surveys.topics import complete_topic
 
 # Which use case runs when a dialog is confirmed, by dialog name.
 COMPLETERS: dict[str, Completer] = {

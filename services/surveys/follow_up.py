@@ -1,50 +1,45 @@
 """Follow-up of unhappy survey answers (DOMAIN 3.5): every answer of 1–2 opens a follow-up for
 customer service, an overall score of 1 goes to the customer-service manager personally, and an item
-scored 1–2 by many owners of one project in a campaign opens a topic investigation (专题调查).
+scored 1–2 by many owners of one project in a campaign opens a topic investigation (专题调查,
+``topics.py``).
 
 One follow-up per household's answers, listing every low item (less noise than one per item).
 The follow-up itself — card, buttons, outcome dialog, reminders, queue entry — is the shared one
-(``services/follow_ups``); this module is the survey answer as its subject, what opens it, and the
-topic investigations. The share handled (done / all follow-ups of a campaign; goal 100 %) is
-``handled_share``.
+(``services/follow_ups``); this module is the survey answer as its subject and what opens it. The
+share handled (done / all follow-ups of a campaign; goal 100 %) is ``handled_share``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from dialogs.actions import FollowUpPress, TopicPress, encode
-from dialogs.engine import Button, Reply
+from dialogs.actions import FollowUpPress, encode
+from dialogs.engine import Button
 from dialogs.phones import display_phone, mask_phone
-from dialogs.text import N_, Field, Label, Localized, Msg, Plain, Text
+from dialogs.text import N_, Field, Label, Msg, Plain, Text
 from services.calendar.delivery import working_delivery_time
 from services.calendar.workdays import calendar_for
 from services.cases.results import NOT_VALID, ActionResult
 from services.cases.units import unit_label
-from services.common.actor import Actor, Completion
+from services.common.actor import Actor
 from services.follow_ups import flow
 from services.follow_ups.flow import CODES, NOT_REACHED, OPEN, REACHED, VIEW
 from services.follow_ups.subject import CASE_TEXTS, Buttons, FollowUpTexts
 from services.people.roles import SUPERVISOR_ROLES, Department
-from services.pushes import outbox
-from services.pushes.purposes import Purpose
-from services.surveys.vocabulary import LOW_UP_TO, SCALE, Loyalty
+from services.surveys.answer_text import question_label, score_text
+from services.surveys.topics import flag_topic
+from services.surveys.vocabulary import LOW_UP_TO, Loyalty
 from storage.models import FollowUp, Owner, Staff
-from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate, SurveyTopic
+from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate
 from storage.uow import UnitOfWork
 
 MANAGER, SERVICE = "manager", "service"  # follow_ups.assignee: the CS manager personally | customer service
 REASON = "low_answer"
 OUTCOME_DIALOG = "survey_follow_up_outcome"
-TOPIC_DIALOG = "survey_topic_findings"
-FINDINGS = "find"  # TopicPress action: record the findings
 COMMENT_SUFFIX = "__comment"  # the free-text comment asked after a rating of 1–2
-DONE = "done"
-
-_SCALE_LABELS = dict(SCALE)
 
 SURVEY_TEXTS = FollowUpTexts(
     opened=N_("⚠️ Dissatisfied survey answers from {number}: please re-visit"),
@@ -141,21 +136,6 @@ class SurveySubject:
         """Nothing more to keep: the follow-up's row holds who closed it, when, and the outcome."""
 
 
-def question_label(template: SurveyTemplate | None, name: str) -> Label:
-    for question in (template.spec.get("questions") or []) if template is not None else []:
-        if isinstance(question, dict) and question.get("name") == name:
-            texts = {locale: text for locale, text in (question.get("label") or {}).items()
-                     if isinstance(text, str) and text.strip()}
-            if texts:
-                return Localized(texts)
-    return Localized({"en": name})
-
-
-def score_text(score: int) -> Text:
-    label = _SCALE_LABELS.get(score)
-    return Msg(N_("{score} · {label}"), {"score": score, "label": Msg(label)}) if label else score
-
-
 async def survey_subject(uow: UnitOfWork, follow_up: FollowUp, lock: bool = False) -> SurveySubject | None:
     """The subject loader of follow-ups about survey answers (registered in ``services/capabilities.py``)."""
     if follow_up.invitation_id is None:
@@ -198,7 +178,7 @@ async def follow_up_answers(
     if await uow.follow_ups.of_invitation(invitation.id) is None:
         await _open(uow, invitation, low, rows, now)
     for question in dict.fromkeys(row.question for row in low):
-        await _flag_topic(uow, invitation, question, now, topic_threshold)
+        await flag_topic(uow, invitation, question, now, topic_threshold)
 
 
 async def _open(uow: UnitOfWork, invitation: SurveyInvitation, low: list[SurveyAnswer],
@@ -222,38 +202,6 @@ async def _open(uow: UnitOfWork, invitation: SurveyInvitation, low: list[SurveyA
     calendar = await calendar_for(uow, region)
     await flow.send_follow_up(uow, follow_up, subject, f"follow_up:{follow_up.id}:opened", headline, now,
                               not_before=working_delivery_time(now, zone, calendar))
-
-
-async def _flag_topic(uow: UnitOfWork, invitation: SurveyInvitation, question: str, now: datetime,
-                      threshold: int) -> None:
-    count = await uow.follow_ups.low_households(invitation.campaign_id, invitation.project_id, question)
-    if count < threshold:
-        return
-    topic = await uow.follow_ups.add_topic_once(invitation.campaign_id, invitation.project_id, question, count, now)
-    if topic is not None:
-        await _tell_topic(uow, topic, invitation, now)
-
-
-async def _tell_topic(uow: UnitOfWork, topic: SurveyTopic, invitation: SurveyInvitation, now: datetime) -> None:
-    """The customer-service managers of the project hear of it once (``topic:<id>``), with a button
-    to record the findings."""
-    campaign = await uow.follow_ups.campaign(topic.campaign_id)
-    template = await uow.follow_ups.template(invitation.template_id)
-    project = await uow.projects.get(topic.project_id) if topic.project_id else None
-    zone, region = (project.timezone, project.region) if project else ("Asia/Shanghai", "CN")
-    text = Msg(N_("🔎 Topic investigation: «{question}» was scored 1–2 by {n} owners of {project} in {campaign}. "
-                  "Please investigate and record the findings."),
-               {"question": question_label(template, topic.question), "n": topic.low_count,
-                "project": Plain(project.name if project else "—"), "campaign": Plain(campaign.name if campaign else "—")})
-    buttons = ((Button(Msg(N_("📝 Record the findings")), encode(TopicPress(topic.id, FINDINGS))),),)
-    not_before = working_delivery_time(now, zone, await calendar_for(uow, region))
-    people = await uow.staff.reachable(topic.project_id, departments=[Department.CUSTOMER_SERVICE],
-                                       roles=list(SUPERVISOR_ROLES))
-    for person in people:
-        if person.chat_id is not None:
-            await outbox.enqueue(uow, key=f"topic:{topic.id}:staff:{person.id}", purpose=Purpose.REMINDER,
-                                 chat_id=person.chat_id, reply=Reply(text, buttons), now=now, not_before=not_before,
-                                 staff_id=person.id)
 
 
 async def handled_share(uow: UnitOfWork, campaign_id: int) -> tuple[int, int]:
@@ -282,30 +230,3 @@ async def follow_up_press(uow: UnitOfWork, actor: Actor, press: FollowUpPress, n
     result = await flow.press(uow, staff, subject, follow_up, press.action, now)
     result.used = press.action == NOT_REACHED  # recorded: its reply carries the buttons now
     return result
-
-
-def _may_investigate(staff: Staff, topic: SurveyTopic) -> bool:
-    return (staff.active and staff.department == Department.CUSTOMER_SERVICE and staff.role in SUPERVISOR_ROLES
-            and (staff.project_id is None or topic.project_id in (None, staff.project_id)))
-
-
-async def topic_press(uow: UnitOfWork, actor: Actor, press: TopicPress, now: datetime) -> ActionResult:
-    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
-    topic = await uow.follow_ups.topic(press.topic) if staff is not None else None
-    if staff is None or topic is None or press.action != FINDINGS:
-        return ActionResult(refusal=NOT_VALID)
-    if not _may_investigate(staff, topic):
-        return ActionResult(refusal=N_("Only the customer-service manager records the findings."))
-    if topic.status != OPEN:
-        return ActionResult(refusal=N_("This topic investigation is already closed."))
-    return ActionResult(begin=(TOPIC_DIALOG, {"topic": topic.id}))
-
-
-async def complete_topic(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
-    """The findings close the topic investigation."""
-    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
-    topic = await uow.follow_ups.topic(int(answers["topic"]), lock=True) if answers.get("topic") else None
-    if staff is None or topic is None or topic.status != OPEN or not _may_investigate(staff, topic):
-        return Completion((Reply(Msg(N_("This topic investigation changed meanwhile; nothing was recorded."))),))
-    topic.status, topic.findings, topic.closed_at, topic.closed_by = DONE, str(answers["findings"]), now, staff.id
-    return Completion((Reply(Msg(N_("The topic investigation is closed; its findings are recorded."))),))
