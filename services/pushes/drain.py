@@ -500,11 +500,11 @@ class OutboxDrain:
         does not carry them)."""
         async with UnitOfWork(self.sessionmaker) as uow:
             stored = await uow.outbox.file(file_id)
-        if stored is None or stored.kind not in ("photo", "document"):
-            raise Permanent(f"outbox file {file_id} is missing")
-        kind: Literal["photo", "document"] = "photo" if stored.kind == "photo" else "document"
-        return await self.transport.send(chat_id, Upload(kind, stored.name, stored.content), locale,
-                                         request_timeout=request_timeout)
+            if stored is None or stored.kind not in ("photo", "document"):
+                raise Permanent(f"outbox file {file_id} is missing")
+            kind: Literal["photo", "document"] = "photo" if stored.kind == "photo" else "document"
+            upload = Upload(kind, stored.name, stored.content)
+        return await self.transport.send(chat_id, upload, locale, request_timeout=request_timeout)
 
     # ------------------------------------------------------------ database writes
 

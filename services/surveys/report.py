@@ -31,7 +31,7 @@ SUMMARY, MONITORING = N_("Summary"), N_("Monitoring")
 BY_STAGE, BY_PROJECT, BY_AREA, LOW_ANSWERS = N_("By owner stage"), N_("By project"), N_("By service area"), \
     N_("Answers of 1–2")
 SUMMARY_HEADERS = (N_("Measure"), N_("This campaign"), N_("Target"), N_("Previous campaign"), N_("Change"))
-STAGE_HEADERS = (N_("Owner stage"), N_("Respondents"), N_("Satisfied"), N_("Satisfaction rate"), N_("Loyal"),
+STAGE_HEADERS = (N_("Owner stage"), N_("Respondents"), N_("Satisfied owners"), N_("Satisfaction rate"), N_("Loyal owners"),
                  N_("Loyalty rate"))
 PROJECT_HEADERS = (N_("Project"), N_("Sampled households"), N_("Surveys done"), N_("Response rate"),
                    N_("Respondents"), N_("Satisfaction rate"), N_("Loyalty rate"))

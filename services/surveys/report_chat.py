@@ -1,10 +1,11 @@
 """The campaign report in chat (DOMAIN 3.6): the customer-service manager presses 📈 Report on a
-campaign's card and gets the rates at once, then the PNG chart and the 《客户满意度测量结果报告》
-workbook as files.
+campaign's card and gets the PNG chart, the 《客户满意度测量结果报告》 workbook, and the rates under
+them (for a mid-year campaign the 《客户满意度监测信息》: response against target, most dissatisfied
+items).
 
-The files are rendered for the presser (``label``, their catalog) and kept in the database with an
+The files are rendered for the presser (``label``, their catalog) and kept in the database with the
 outbox row that uploads them, in the press's own transaction: a restart before they are sent loses
-nothing, and they reach the chat after the rates, in order."""
+nothing, and the three messages arrive in order."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from dialogs.engine import Reply
-from dialogs.text import N_, Msg, Plain, Text
+from dialogs.text import N_, Text
 from services.cases.results import ActionResult
 from services.pushes.outbox import enqueue, store_upload
 from services.pushes.purposes import Purpose
@@ -24,7 +25,6 @@ from storage.models.surveys import SurveyCampaign
 from storage.uow import UnitOfWork
 
 NO_CHAT = N_("The report cannot be sent: this chat is not known to the bot.")
-FILES_SENT = N_("📎 {name}: the chart and the report workbook.")
 
 
 def file_names(campaign: SurveyCampaign) -> tuple[str, str]:
@@ -34,7 +34,7 @@ def file_names(campaign: SurveyCampaign) -> tuple[str, str]:
 
 async def report_replies(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff, now: datetime, *,
                          label: Callable[[Text], str] | None = None) -> ActionResult:
-    """The rates as the answer; the chart and the workbook queued for the staff member's chat."""
+    """The chart, the workbook and the rates, queued for the staff member's chat as one outbox row."""
     if staff.chat_id is None or label is None:
         return ActionResult(refusal=NO_CHAT)
     data = await report_data(uow, campaign)
@@ -46,5 +46,5 @@ async def report_replies(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff
              await store_upload(uow, "document", xlsx_name, xlsx, now)]
     await enqueue(uow, key=f"survey-report:{campaign.id}:{staff.id}:{now.isoformat()}", purpose=Purpose.ANSWER,
                   chat_id=staff.chat_id, staff_id=staff.id, now=now, media=media,
-                  reply=Reply(Msg(FILES_SENT, {"name": Plain(campaign.name)})))
-    return ActionResult([Reply(report_summary(data))])
+                  reply=Reply(report_summary(data)))
+    return ActionResult()
