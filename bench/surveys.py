@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import sqlite3
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ def _load_sqlite(path: Path, respondents: int, campaigns: Sequence[int]) -> int:
 
 
 async def _load_postgresql(url: str, respondents: int, campaigns: Sequence[int]) -> int:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     answers = 0
@@ -137,26 +138,27 @@ async def _load_postgresql(url: str, respondents: int, campaigns: Sequence[int])
     return answers
 
 
+async def _ticker(ticks: list[float], stop: asyncio.Event) -> None:
+    """The event loop's heartbeat: a gap between two ticks is a stall (every chat waits that long)."""
+    while not stop.is_set():
+        ticks.append(time.perf_counter())
+        await asyncio.sleep(0.005)
+
+
 async def _best(runs: int, call: Callable[[], Awaitable[Any]]) -> tuple[float, float, Any]:
     """The fastest of ``runs`` calls (seconds), the event loop's longest stall meanwhile, the result."""
     best, stall, result = float("inf"), 0.0, None
     for _ in range(runs):
         ticks: list[float] = []
         stop = asyncio.Event()
-
-        async def tick() -> None:
-            while not stop.is_set():
-                ticks.append(time.perf_counter())
-                await asyncio.sleep(0.005)
-
-        ticker = asyncio.create_task(tick())
+        ticker = asyncio.create_task(_ticker(ticks, stop))
         await asyncio.sleep(0.02)
         started = time.perf_counter()
         result = await call()
         seconds = time.perf_counter() - started
         stop.set()
         await ticker
-        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b >= started]
+        gaps = [b - a for a, b in itertools.pairwise(ticks) if b >= started]
         best, stall = min(best, seconds), max(stall, max(gaps, default=0.0))
     return best, stall, result
 
