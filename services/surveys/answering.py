@@ -34,6 +34,8 @@ PAUSED = N_("Saved. You can continue where you stopped at any time: send /survey
 
 _settings = RuleSettings()
 _questionnaires: dict[int, Questionnaire] = {}  # by template id: a stored version never changes
+_dialogs: dict[tuple[int, str], Dialog] = {}  # by template id and dialog name, built once per process
+_MAX_DIALOGS = 2048  # one per invitation being answered; forgotten all at once when full
 
 
 def use_settings(settings: RuleSettings) -> None:
@@ -81,7 +83,12 @@ async def load_dialog(name: str) -> Dialog | None:
     template = await uow.survey_responses.template(invitation.template_id) if invitation is not None else None
     if template is None:
         return None
-    return survey_dialog(questionnaire_of(template.id, template.spec), name)
+    found = _dialogs.get((template.id, name))
+    if found is None:
+        if len(_dialogs) >= _MAX_DIALOGS:
+            _dialogs.clear()
+        found = _dialogs[(template.id, name)] = survey_dialog(questionnaire_of(template.id, template.spec), name)
+    return found
 
 
 async def keep_answers(uow: UnitOfWork, actor: Actor, name: str, answers: Mapping[str, Any], now: datetime) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dialogs.actions import SurveyPress, encode
 from dialogs.text import Msg
-from services.surveys.questionnaire import THANK_YOU
+from services.surveys.questionnaire import COMMENT_PROMPT, THANK_YOU
 from storage.models import Owner, OwnerUnit, Unit
 from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
 from tests.e2e.conftest import CHAN, LI, WANG
@@ -182,6 +182,10 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(
     # 陳大文 (zh_Hant_HK): a low score with a comment, a low score without one, the last question skipped.
     await chan.press("開始填寫問卷")
     await chan.press("2 ·")
+    stopped = await chan.say("/cancel")  # /cancel keeps the answers too
+    assert [m["text"] for m in stopped] == ["已儲存。您可以隨時從中斷的地方繼續：傳送 /survey 即可。"]
+    again = await chan.say("/survey")  # the comment on the 2 is the first question left
+    assert [m["text"] for m in again] == [harness.catalogs.get("zh_Hant_HK").render(Msg(COMMENT_PROMPT))]
     await chan.say("電梯經常故障")
     await chan.press("3 ·")
     await chan.press("1 ·")
