@@ -25,7 +25,33 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator import BotAPIEmulator
     from tests.harness import BotHarness
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _per_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (test → test_gw1), made
+    on first use: the tests empty and migrate theirs freely."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    address, _, query = url.partition("?")
+    server, _, name = address.rpartition("/")
+    return f"{server}/{name}_{worker}" + (f"?{query}" if query else "")
+
+
+async def _create_database(url: str) -> None:
+    import asyncpg  # type: ignore[import-untyped]
+
+    address = url.split("?", 1)[0]
+    server, _, name = address.rpartition("/")
+    connection = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://") + "/postgres")
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+POSTGRES_URL = _per_worker(os.environ.get("TEST_DATABASE_URL"))
 BACKENDS = ["sqlite", "postgresql"]
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a Monday
 
@@ -43,6 +69,8 @@ async def postgres_ready() -> str | None:
     """The PostgreSQL test database, migrated from scratch once per session (None if not configured)."""
     if not POSTGRES_URL:
         return None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        await _create_database(POSTGRES_URL)
     await downgrade(POSTGRES_URL, "base")
     await upgrade(POSTGRES_URL)
     return POSTGRES_URL

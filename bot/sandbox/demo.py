@@ -106,6 +106,24 @@ async def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
     return True
 
 
+DEMO_CAMPAIGN = "2026年终客户满意度调查"
+
+
+async def seed_demo_survey(uow: UnitOfWork, now: datetime) -> bool:
+    """A draft year-end survey of the demo community, for 孙经理 (the customer-service manager) to
+    start from /surveys — once, and only when the shipped questionnaire is installed. The caller commits."""
+    from services.surveys import campaigns
+
+    project = await uow.projects.by_code(DEMO_PROJECT)
+    if project is None or await uow.survey_campaigns.listing(project.id, everything=False):
+        return False
+    if await uow.survey_templates.latest("satisfaction") is None:
+        return False
+    await campaigns.create(uow, kind="year_end", form_id="satisfaction", now=now, project=project,
+                           name=DEMO_CAMPAIGN, expires_after_days=14)
+    return True
+
+
 def personas() -> list[Persona]:
     """Everyone the sandbox's web chat can be, in a stable order."""
     people = [
