@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.cli import main
 from bot.i18n import Catalogs
@@ -21,6 +22,8 @@ from services.common.locale import SUPPORTED_LOCALES
 from services.surveys.chart import chart_png
 from services.surveys.report import ReportData, report_data, report_xlsx
 from storage.db import create_engine, create_sessionmaker
+from storage.models import FollowUp
+from storage.models.surveys import SurveyInvitation
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
 from tests.survey_fixture import Seeded, seed_campaigns
@@ -90,6 +93,25 @@ async def test_the_workbook_cell_by_cell(uow_factory: UowFactory, catalogs: Cata
     monitoring = {row[0].value: row[1].value for row in book["Monitoring"].iter_rows(min_row=3)}
     assert monitoring["Response rate"] == pytest.approx(0.7) and "Target met" in monitoring
     assert monitoring["Most dissatisfied item: build"] == 0.75
+
+
+async def test_the_share_of_follow_ups_handled(uow_factory: UowFactory, catalogs: Catalogs) -> None:
+    async with uow_factory() as uow:
+        seeded = await seed_campaigns(uow, NOW)
+        invitations = (await uow.session.scalars(select(SurveyInvitation.id).where(
+            SurveyInvitation.campaign_id == seeded.current).order_by(SurveyInvitation.id))).all()
+        for invitation, status in ((invitations[0], "done"), (invitations[2], "done"), (invitations[4], "open")):
+            uow.session.add(FollowUp(invitation_id=invitation, question="build", reason="low_answer", ratings=[],
+                                     opened_at=NOW, due=NOW.date(), status=status, assignee="service"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        campaign = await uow.survey_metrics.campaign(seeded.current)
+        assert campaign is not None
+        data = await report_data(uow, campaign)
+    assert (data.handled.done, data.handled.total) == (2, 3)
+    book = load_workbook(io.BytesIO(report_xlsx(data, catalogs.get("zh_Hant_HK").label)))
+    handled = {row[0].value: row[1] for row in book["匯總"].iter_rows(min_row=3)}["跟進已處理"]
+    assert handled.value == pytest.approx(2 / 3) and handled.number_format == "0.0%"
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
