@@ -193,8 +193,11 @@ async def main(database: str, respondents: int, runs: int) -> None:
                 async with UnitOfWork(sessionmaker) as uow:
                     if database == "sqlite":  # the same way the metrics read: a connection of its own, a thread
                         def scan() -> Any:
-                            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+                            connection = sqlite3.connect(path)
+                            try:
                                 return connection.execute(BASELINE, {"campaign": campaigns[-1]}).fetchone()
+                            finally:
+                                connection.close()
                         return await asyncio.to_thread(scan)
                     return (await uow.session.execute(text(BASELINE), {"campaign": campaigns[-1]})).one()
 

@@ -195,10 +195,13 @@ def _items(scores: list[tuple[Any, ...]], not_done: list[tuple[Any, ...]]) -> li
 
 
 def _read_sqlite(database: str, queries: tuple[str, ...], params: Mapping[str, Any]) -> list[list[tuple[Any, ...]]]:
-    """The queries on a read-only connection of this thread's own, in one read transaction (one
+    """The queries on a reading connection of this thread's own, in one read transaction (one
     snapshot for all of them)."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+    # Not ``mode=ro``: a read-only connection cannot create the WAL index when no other process has
+    # the database open (the admin CLI). ``query_only`` keeps it from writing all the same.
+    connection = sqlite3.connect(database, timeout=30, isolation_level=None)
     try:
+        connection.execute("PRAGMA query_only = ON")
         connection.execute("BEGIN")
         return [connection.execute(query, dict(params)).fetchall() for query in queries]
     finally:
