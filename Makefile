@@ -24,8 +24,11 @@ locales: $(MO)
 run: $(STAMP) locales
 	$(BIN)/estatebot run
 
+# Two workers (one per core here): each has its own PostgreSQL database (tests/conftest.py).
+TEST_WORKERS ?= 2
+
 test: $(STAMP) locales
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -57,7 +57,7 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
 
     # The topic investigation: "rebuy" scored 1–2 by two households, told to the manager once.
     [topic] = [m for m in manager.received() if "专题调查" in (m.get("text") or "")]
-    assert "「是否会再次购买」" in topic["text"] and "2 户业主" in topic["text"]
+    assert "“是否会再次购买”" in topic["text"] and "2 户业主" in topic["text"]
     assert not any("专题调查" in text for text in agent.texts())
 
     # Forged and stale presses change nothing.
