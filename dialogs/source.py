@@ -8,6 +8,7 @@ dialogs are always there; a name like ``survey:12`` goes to the loader registere
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from dialogs.case_steps import TICKET_DIALOGS
 from dialogs.complaint import COMPLAINT
@@ -19,8 +20,11 @@ from dialogs.repair import REPAIR_DIALOGS
 from dialogs.spec import DialogSpecError as DialogSpecError
 from dialogs.spec import dialog_from_data as dialog_from_data
 
-Loader = Callable[[str], Awaitable[Dialog | None]]
-"""``async (name) -> Dialog | None``: the dialog of a full name such as ``survey:12``."""
+Loader = Callable[[str, Any], Awaitable[Dialog | None]]
+"""``async (name, reader) -> Dialog | None``: the dialog of a full name such as ``survey:12``.
+``reader`` is whatever the caller of ``resolve`` reads with — the chat turn's unit of work — passed
+through untouched (dialogs know no storage); a loader must not open a session of its own, since
+SQLite has one connection and the turn holds it."""
 
 BUILT_IN: tuple[Dialog, ...] = (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS, *REPAIR_DIALOGS,
                                  FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS)
@@ -56,8 +60,9 @@ class DialogSource:
     def has_loader(self, prefix: str) -> bool:
         return prefix in self._loaders
 
-    async def resolve(self, name: str) -> Dialog | None:
-        """The dialog of ``name``: one added here first, else from the loader of its prefix."""
+    async def resolve(self, name: str, reader: Any = None) -> Dialog | None:
+        """The dialog of ``name``: one added here first, else from the loader of its prefix, which
+        reads with ``reader``."""
         found = self.get(name)
         if found is not None:
             return found
@@ -65,7 +70,7 @@ class DialogSource:
         loader = self._loaders.get(prefix) if colon and rest else None
         if loader is None:
             return None
-        dialog = await loader(name)
+        dialog = await loader(name, reader)
         if dialog is not None and dialog.name != name:
             # A state saved under one name could never find its dialog again.
             raise ValueError(f"the {prefix!r} loader returned the dialog {dialog.name!r} for {name!r}")

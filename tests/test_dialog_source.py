@@ -428,7 +428,7 @@ def test_the_default_source_serves_every_built_in_dialog() -> None:
 async def test_resolve_prefers_built_in_dialogs_then_asks_the_loader_of_the_prefix() -> None:
     asked: list[str] = []
 
-    async def surveys(name: str) -> Dialog | None:
+    async def surveys(name: str, reader: object) -> Dialog | None:
         asked.append(name)
         return dialog_from_data({**QUESTIONNAIRE, "name": name}) if name in ("survey:12", "survey:inquiry") else None
 
@@ -453,7 +453,7 @@ async def test_resolve_prefers_built_in_dialogs_then_asks_the_loader_of_the_pref
 
 
 async def test_a_resolved_dialog_continues_a_saved_state() -> None:
-    async def surveys(name: str) -> Dialog | None:
+    async def surveys(name: str, reader: object) -> Dialog | None:
         return dialog_from_data({**QUESTIONNAIRE, "name": name})
 
     source = DialogSource()
@@ -473,7 +473,7 @@ async def test_a_resolved_dialog_continues_a_saved_state() -> None:
 
 
 async def test_a_loader_must_return_the_dialog_it_was_asked_for() -> None:
-    async def confused(name: str) -> Dialog | None:
+    async def confused(name: str, reader: object) -> Dialog | None:
         return dialog_from_data(QUESTIONNAIRE)  # always survey:12
 
     source = DialogSource()
@@ -484,7 +484,7 @@ async def test_a_loader_must_return_the_dialog_it_was_asked_for() -> None:
 
 
 async def test_loader_prefixes_and_names_are_unique() -> None:
-    async def nothing(name: str) -> Dialog | None:
+    async def nothing(name: str, reader: object) -> Dialog | None:
         return None
 
     source = DialogSource((INQUIRY,))
@@ -559,3 +559,19 @@ def test_the_dialogs_package_imports_only_its_own_modules() -> None:
                 if top in OURS and top != "dialogs":
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
     assert not offenders, offenders
+
+
+async def test_a_loader_reads_with_what_the_caller_hands_it() -> None:
+    """The chat turn's unit of work reaches the loader untouched: a loader never opens a session of
+    its own (SQLite's one connection is the turn's)."""
+    seen: list[object] = []
+
+    async def surveys(name: str, reader: object) -> Dialog | None:
+        seen.append(reader)
+        return dialog_from_data({**QUESTIONNAIRE, "name": name})
+
+    source = DialogSource()
+    source.register_loader("survey", surveys)
+    turn = object()
+    assert await source.resolve("survey:12", turn) is not None
+    assert seen == [turn]

@@ -12,9 +12,7 @@ first (continue it, or drop it and go on); that choice is kept beside the state 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,25 +36,6 @@ _REV_SPAN = 900_000_000  # first revisions from the clock stay below this (nine 
 StepHook = Callable[[UnitOfWork, Actor, str, Mapping[str, Any], datetime], Awaitable[None]]
 """``async (uow, actor, dialog name, answers so far, now)``: run after an answer of a dialog whose
 name has the hook's prefix (``survey:`` → each answer kept as it is given), and when it is paused."""
-
-_TURN_UOW: ContextVar[UnitOfWork | None] = ContextVar("turn_uow", default=None)
-
-
-def turn_uow() -> UnitOfWork | None:
-    """The unit of work of the turn being handled, for a dialog loader that reads its dialog from
-    the database (``DialogSource`` loaders take only the name; a second session would wait for the
-    one connection SQLite has)."""
-    return _TURN_UOW.get()
-
-
-@contextmanager
-def _turn(uow: UnitOfWork) -> Iterator[None]:
-    token = _TURN_UOW.set(uow)
-    try:
-        yield
-    finally:
-        _TURN_UOW.reset(token)
-
 
 def _by_name(table: Mapping[str, Any], name: str) -> Any:
     """The entry for a dialog: by its full name, else by its prefix (``survey:12`` → ``survey:``)."""
@@ -97,8 +76,8 @@ class Conversations:
         self._completers = completers
         self._step_hooks = dict(step_hooks or {})
 
-    async def _dialog(self, name: str) -> Dialog:
-        dialog = await self._source.resolve(name)
+    async def _dialog(self, uow: UnitOfWork, name: str) -> Dialog:
+        dialog = await self._source.resolve(name, uow)
         if dialog is None:
             raise KeyError(name)
         return dialog
@@ -111,18 +90,17 @@ class Conversations:
         pressed in the middle of a dialog must not drop it silently). Pressing again what was just
         started (a double tap on a menu entry) asks nothing twice: the open question stands.
         ``answers``: given earlier (a survey resumed); it starts at its first unanswered question."""
-        with _turn(uow):
-            current = await active_state(uow, actor.chat_id, lock=True)
-            unfinished = await self._source.resolve(current.dialog) if current is not None else None
-            if current is None or unfinished is None:
-                return await self._start(uow, actor, dialog_name, context, now, answers=answers)
-            same = current.dialog == dialog_name and dict(current.context) == dict(context)
-            if same and (not current.history or answers is not None):
-                # Resumed while it is still open: the open question stands, asked again.
-                again = engine.advance(unfinished, current, engine.RepeatEvent(), today=_today(actor, now))
-                return Turn(replies=list(again.replies) if answers is not None else [], state=current, moved=False)
-            return await self._ask_to_switch(uow, actor, current, unfinished, dialog_name, context, now, same=same,
-                                             answers=answers)
+        current = await active_state(uow, actor.chat_id, lock=True)
+        unfinished = await self._source.resolve(current.dialog, uow) if current is not None else None
+        if current is None or unfinished is None:
+            return await self._start(uow, actor, dialog_name, context, now, answers=answers)
+        same = current.dialog == dialog_name and dict(current.context) == dict(context)
+        if same and (not current.history or answers is not None):
+            # Resumed while it is still open: the open question stands, asked again.
+            again = engine.advance(unfinished, current, engine.RepeatEvent(), today=_today(actor, now))
+            return Turn(replies=list(again.replies) if answers is not None else [], state=current, moved=False)
+        return await self._ask_to_switch(uow, actor, current, unfinished, dialog_name, context, now, same=same,
+                                         answers=answers)
 
     async def handle_event(
         self, uow: UnitOfWork, actor: Actor, event: Event, now: datetime, *,
@@ -131,18 +109,12 @@ class Conversations:
         """Feed an event to the chat's dialog; None when no dialog is in progress. ``label`` renders a
         button label in the reader's locale: a typed message that is a current button's label is
         that button's press."""
-        with _turn(uow):
-            return await self._handle_event(uow, actor, event, now, label)
-
-    async def _handle_event(
-        self, uow: UnitOfWork, actor: Actor, event: Event, now: datetime, label: Callable[[Text], str] | None,
-    ) -> Turn | None:
         # Locked: a double tap delivered to two instances must not complete a dialog twice.
         chat = await uow.chats.state(actor.chat_id, lock=True)
         state = await active_state(uow, actor.chat_id, lock=True)
         if state is None:
             return None
-        dialog = await self._source.resolve(state.dialog)
+        dialog = await self._source.resolve(state.dialog, uow)
         if dialog is None:  # a dialog that no longer exists (removed questionnaire, renamed dialog)
             await uow.chats.save_dialog(actor.chat_id, None, now)
             return None
@@ -150,7 +122,7 @@ class Conversations:
         waiting = (chat.dialog or {}).get(_SWITCH) if chat is not None else None
         if isinstance(event, TextEvent) and label is not None and isinstance(waiting, dict):
             # "继续填写" typed while asked whether to drop the dialog answers that question.
-            asked = await self._switch_question(state, dialog, waiting)
+            asked = await self._switch_question(uow, state, dialog, waiting)
             named = engine.button_named([b for row in asked.buttons for b in row], event.text, label) if asked else None
             event = ButtonEvent(state.rev, named.code) if named is not None else event
         if isinstance(event, ButtonEvent) and event.code in (SWITCH_KEEP, SWITCH_GO):
@@ -176,8 +148,7 @@ class Conversations:
         if state is None:
             return None
         await uow.chats.save_dialog(chat_id, None, now)
-        with _turn(uow):
-            dialog = await self._source.resolve(state.dialog)
+        dialog = await self._source.resolve(state.dialog, uow)
         if dialog is not None and dialog.pause_text is not None:
             turn = Turn(replies=[Reply(dialog.pause_text, remove_keyboard=True)], status="paused")
             ended = Outcome("paused", None, (), answered=Msg(N_("⏸ Paused")))
@@ -194,7 +165,7 @@ class Conversations:
         previous_rev: int = 0, answers: Mapping[str, Any] | None = None,
     ) -> Turn:
         first_rev = await _first_rev(uow, actor.chat_id, now, previous_rev)
-        outcome = engine.start(await self._dialog(dialog_name), context, today=_today(actor, now), first_rev=first_rev,
+        outcome = engine.start(await self._dialog(uow, dialog_name), context, today=_today(actor, now), first_rev=first_rev,
                                answers=answers)
         return await self._settle(uow, actor, outcome, now, previous_rev=first_rev)
 
@@ -202,7 +173,7 @@ class Conversations:
         self, uow: UnitOfWork, actor: Actor, current: DialogState, unfinished: Dialog, dialog_name: str,
         context: Mapping[str, Any], now: datetime, *, same: bool, answers: Mapping[str, Any] | None = None,
     ) -> Turn:
-        wanted = await self._dialog(dialog_name)
+        wanted = await self._dialog(uow, dialog_name)
         question = _switch_question(current, unfinished, wanted, same=same)
         waiting: dict[str, Any] = {"dialog": dialog_name, "context": dict(context)}
         if answers:
@@ -213,9 +184,11 @@ class Conversations:
         await self._redraw(uow, actor.chat_id, current.rev, Outcome("continue", current, (question,)), turn)
         return turn
 
-    async def _switch_question(self, current: DialogState, unfinished: Dialog, waiting: dict[str, Any]) -> Reply | None:
+    async def _switch_question(
+        self, uow: UnitOfWork, current: DialogState, unfinished: Dialog, waiting: dict[str, Any],
+    ) -> Reply | None:
         """The question asked when ``waiting`` (a dialog and its context) was asked for."""
-        wanted = await self._source.resolve(str(waiting.get("dialog")))
+        wanted = await self._source.resolve(str(waiting.get("dialog")), uow)
         if wanted is None:
             return None
         same = wanted.name == current.dialog and waiting.get("context") == dict(current.context)
@@ -294,7 +267,7 @@ class Conversations:
                     turn.edits.append(Edit(card))  # a new card took over from the one that began it
                 if completion.then is not None:
                     name, context = completion.then
-                    follow = engine.start(await self._dialog(name), context, today=_today(actor, now),
+                    follow = engine.start(await self._dialog(uow, name), context, today=_today(actor, now),
                                           first_rev=await _first_rev(uow, actor.chat_id, now, previous_rev))
                     turn.replies.extend(follow.replies)
                     turn.state = follow.state

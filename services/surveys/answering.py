@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from dialogs.engine import Dialog
 from dialogs.spec import dialog_from_data
 from dialogs.text import N_
-from services.chats.conversations import turn_uow
 from services.common.actor import Actor, Completion
 from services.pushes.rules import RuleSettings
 from services.surveys.follow_up import follow_up_answers
@@ -74,10 +73,11 @@ def survey_dialog(questionnaire: Questionnaire, name: str) -> Dialog:
     return dialog_from_data(spec)
 
 
-async def load_dialog(name: str) -> Dialog | None:
-    """The dialog loader for ``survey:<invitation id>`` (``DIALOGS_SOURCE``), inside a chat turn."""
-    uow, invitation_id = turn_uow(), invitation_of(name)
-    if uow is None or invitation_id is None:
+async def load_dialog(name: str, uow: Any) -> Dialog | None:
+    """The dialog loader for ``survey:<invitation id>`` (``DIALOGS_SOURCE``): ``uow`` is the chat
+    turn's unit of work."""
+    invitation_id = invitation_of(name)
+    if not isinstance(uow, UnitOfWork) or invitation_id is None:
         return None
     invitation = await uow.survey_responses.invitation(invitation_id)
     template = await uow.survey_responses.template(invitation.template_id) if invitation is not None else None
