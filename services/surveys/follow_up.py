@@ -95,6 +95,8 @@ class SurveySubject:
         score and comment, and the other free-text answers."""
         phone = self.owner.phone if self.owner is not None else None
         shown = "—" if not phone else display_phone(phone) if self.may_act(viewer) else mask_phone(phone)
+        if phone and self.may_act(viewer):
+            _record_phone_shown(follow_up, viewer, now)
         lines: list[Text] = [
             Field(Msg(N_("Satisfaction survey")), self.category),
             Field(Msg(N_("Owner")), Plain(self.owner.name if self.owner is not None else "—")),
@@ -134,6 +136,14 @@ class SurveySubject:
 
     async def record_closed(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
         """Nothing more to keep: the follow-up's row holds who closed it, when, and the outcome."""
+
+
+def _record_phone_shown(follow_up: FollowUp, viewer: Staff, now: datetime) -> None:
+    """The first time a person is shown the full number of this follow-up's owner, it is kept with
+    the time (once per person, as a case's ``phone_shown`` event)."""
+    shown = list(follow_up.phone_shown or [])
+    if all(entry[0] != viewer.id for entry in shown):
+        follow_up.phone_shown = [*shown, [viewer.id, now.isoformat()]]
 
 
 async def survey_subject(uow: UnitOfWork, follow_up: FollowUp, lock: bool = False) -> SurveySubject | None:

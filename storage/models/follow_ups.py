@@ -23,6 +23,9 @@ class FollowUp(Base):
     question: Mapped[str | None] = mapped_column(String(40))  # the survey question answered 1–2
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))
     assignee: Mapped[str] = mapped_column(String(12), default="manager", server_default="manager")  # manager (personally) | service
+    # Who was shown the owner's full number, when ([[staff id, ISO time], …]; DOMAIN 5.2): a case
+    # records it in its history, a survey answer has none.
+    phone_shown: Mapped[list[Any] | None] = mapped_column(JSON)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
     reason: Mapped[str] = mapped_column(String(24))  # low_rating | low_answer
     ratings: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[label msgid, 1–5], …] as the owner gave them

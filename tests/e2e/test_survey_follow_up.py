@@ -115,3 +115,12 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
         assert await handled_share(uow, survey.campaign_id) == (2, 2)
         topic_row = await uow.follow_ups.topic_of(survey.campaign_id, survey.project_id, "rebuy")
         assert topic_row is not None and topic_row.status == "done" and "车位配比" in (topic_row.findings or "")
+        # DOMAIN 5.2: who was shown the full number is kept, once per person.
+        wang_row, li_row = await uow.follow_ups.get(wang_id), await uow.follow_ups.get(li_id)
+        assert wang_row is not None and li_row is not None
+        manager_row, agent_row = await uow.staff.by_telegram_user(team.cs_manager), await uow.staff.by_telegram_user(team.agent)
+        assert manager_row is not None and agent_row is not None
+        manager_id, agent_id = manager_row.id, agent_row.id
+        assert [entry[0] for entry in wang_row.phone_shown or []] == [manager_id]
+        assert agent_id in [entry[0] for entry in li_row.phone_shown or []]
+        assert len({entry[0] for entry in li_row.phone_shown or []}) == len(li_row.phone_shown or [])

@@ -151,6 +151,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('question', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('owner_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('assignee', sa.String(length=12), nullable=False, server_default='manager'))
+        batch_op.add_column(sa.Column('phone_shown', sa.JSON(), nullable=True))
         batch_op.alter_column('ticket_id',
                existing_type=sa.INTEGER(),
                nullable=True)
@@ -169,6 +170,7 @@ def downgrade() -> None:
         batch_op.alter_column('ticket_id',
                existing_type=sa.INTEGER(),
                nullable=False)
+        batch_op.drop_column('phone_shown')
         batch_op.drop_column('assignee')
         batch_op.drop_column('owner_id')
         batch_op.drop_column('question')
