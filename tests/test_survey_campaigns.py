@@ -14,7 +14,7 @@ from sqlalchemy import select
 from services.pushes.planner import plan
 from services.surveys.campaign_rules import CampaignRule
 from services.surveys.campaigns import CampaignError, create, start, stats
-from storage.models import Owner, Project
+from storage.models import OutboxMessage, Owner, Project
 from storage.models.surveys import SurveyCampaign, SurveyInvitation
 from storage.uow import UnitOfWork
 from tests.campaign_fixture import Community, seed_community
@@ -201,3 +201,7 @@ async def test_a_campaign_closes_when_every_invitation_is_settled(
         assert found is not None and found.closed_at is not None
         current = await stats(uow, found)
         assert (current.sampled, current.answered, current.expired) == (10, 4, 5)
+        # Its managers (LK's and the company-wide one) are told the final rates once, with 📈 Report.
+        rows = (await uow.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.key.like(f"survey_campaign:{campaign.id}:closed:staff:%")))).all()
+        assert len(rows) == 2

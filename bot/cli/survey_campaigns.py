@@ -100,13 +100,17 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
 async def _close(settings: Settings, args: argparse.Namespace) -> int:
     from services.common.clock import SystemClock
     from services.surveys.campaigns import CampaignError, close
+    from services.surveys.report_chat import announce_closed
 
     async with admin_session(settings) as uow:
         campaign = await uow.survey_campaigns.get(args.id)
         if campaign is None:
             raise AdminError(f"no campaign {args.id}")
+        now = SystemClock().now()
         with admin_errors(CampaignError):
-            await close(uow, campaign, SystemClock().now())
+            await close(uow, campaign, now)
+        told = await announce_closed(uow, campaign, now) if campaign.started_at is not None else 0
         await uow.commit()
-        print(f"campaign {campaign.id} closed")
+        print(f"campaign {campaign.id} closed" + (f"; its final rates go to {told} customer-service manager(s)"
+                                                    if told else ""))
     return 0

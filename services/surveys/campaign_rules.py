@@ -30,6 +30,7 @@ from services.surveys.campaigns import (
     rule_of,
     stats,
 )
+from services.surveys.report_chat import announce_closed
 from storage.models import Staff
 from storage.models.surveys import SurveyCampaign
 
@@ -62,6 +63,8 @@ class CampaignRule:
         if counts.get("sampled", 0) and elapsed_share(campaign, round_.now) < 1:
             return False
         campaign.status, campaign.closed_at = CLOSED, round_.now
+        await round_.uow.flush()
+        await announce_closed(round_.uow, campaign, round_.now)
         round_.planned(f"survey_campaign:{campaign.id}:closed")
         return True
 

@@ -13,9 +13,13 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
-from dialogs.engine import Reply
-from dialogs.text import N_, Text
+from dialogs.actions import CampaignPress, encode
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, Lines, Msg, Plain, Text
+from services.calendar.delivery import working_delivery_time
+from services.calendar.workdays import calendar_for
 from services.cases.results import ActionResult
+from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes.outbox import enqueue, store_upload
 from services.pushes.purposes import Purpose
 from services.surveys.chart import chart_png
@@ -24,6 +28,7 @@ from storage.models import Staff
 from storage.models.surveys import SurveyCampaign
 from storage.uow import UnitOfWork
 
+DEFAULT_ZONE, DEFAULT_REGION = "Asia/Shanghai", "CN"
 NO_CHAT = N_("The report cannot be sent: this chat is not known to the bot.")
 
 
@@ -48,3 +53,29 @@ async def report_replies(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff
                   chat_id=staff.chat_id, staff_id=staff.id, now=now, media=media,
                   reply=Reply(report_summary(data)))
     return ActionResult()
+
+
+async def announce_closed(uow: UnitOfWork, campaign: SurveyCampaign, now: datetime) -> int:
+    """A campaign has closed: its customer-service managers (the company-wide ones for a company-wide
+    campaign) get the final rates in working hours, with 📈 Report for the chart and the workbook in
+    their own language. Once per campaign and person (the key); how many were queued."""
+    project = await uow.projects.get(campaign.project_id) if campaign.project_id else None
+    zone, region = (project.timezone, project.region) if project else (DEFAULT_ZONE, DEFAULT_REGION)
+    not_before = working_delivery_time(now, zone, await calendar_for(uow, region))
+    people = await uow.staff.reachable(campaign.project_id, departments=[Department.CUSTOMER_SERVICE],
+                                       roles=list(SUPERVISOR_ROLES))
+    managers = [p for p in people if p.chat_id is not None and (campaign.project_id is not None or p.project_id is None)]
+    if not managers:
+        return 0
+    data = await report_data(uow, campaign)
+    text = Lines((Msg(N_("🏁 The survey campaign {name} has closed. Its final rates:"), {"name": Plain(campaign.name)}),
+                  report_summary(data)))
+    buttons = ((Button(Msg(N_("📈 Report")), encode(CampaignPress(campaign.id, "report"))),),)
+    queued = 0
+    for person in managers:
+        assert person.chat_id is not None
+        if await enqueue(uow, key=f"survey_campaign:{campaign.id}:closed:staff:{person.id}", purpose=Purpose.REMINDER,
+                         chat_id=person.chat_id, staff_id=person.id, now=now, not_before=not_before,
+                         reply=Reply(text, buttons)):
+            queued += 1
+    return queued
