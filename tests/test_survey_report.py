@@ -110,7 +110,7 @@ async def test_the_share_of_follow_ups_handled(uow_factory: UowFactory, catalogs
         data = await report_data(uow, campaign)
     assert (data.handled.done, data.handled.total) == (2, 3)
     book = load_workbook(io.BytesIO(report_xlsx(data, catalogs.get("zh_Hant_HK").label)))
-    handled = {row[0].value: row[1] for row in book["匯總"].iter_rows(min_row=3)}["跟進已處理"]
+    handled = {row[0].value: row[1] for row in book["匯總"].iter_rows(min_row=3)}["回訪完成率"]
     assert handled.value == pytest.approx(2 / 3) and handled.number_format == "0.0%"
 
 

@@ -23,7 +23,7 @@ from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes.outbox import enqueue, store_upload
 from services.pushes.purposes import Purpose
 from services.surveys.chart import chart_png
-from services.surveys.report import report_data, report_summary, report_xlsx
+from services.surveys.report import REPORT_TITLE, report_data, report_summary, report_xlsx
 from storage.models import Staff
 from storage.models.surveys import SurveyCampaign
 from storage.uow import UnitOfWork
@@ -32,9 +32,16 @@ DEFAULT_ZONE, DEFAULT_REGION = "Asia/Shanghai", "CN"
 NO_CHAT = N_("The report cannot be sent: this chat is not known to the bot.")
 
 
-def file_names(campaign: SurveyCampaign) -> tuple[str, str]:
-    """The chart's and the workbook's file names (ASCII: every client keeps them)."""
-    return f"survey-{campaign.id}-chart.png", f"survey-{campaign.id}-report.xlsx"
+def file_names(campaign: SurveyCampaign, label: Callable[[Text], str]) -> tuple[str, str]:
+    """The chart's and the workbook's file names, in the reader's language: the report's title and
+    the campaign ("客户满意度测量结果报告 2026年终客户满意度调查.xlsx"); characters a file name cannot
+    hold become "_"."""
+    title = f"{label(Msg(REPORT_TITLE))} {campaign.name}"
+    safe = "".join("_" if ch in _NOT_IN_FILE_NAMES or ord(ch) < 32 else ch for ch in title).strip(" .")[:120]
+    return f"{safe}.png", f"{safe}.xlsx"
+
+
+_NOT_IN_FILE_NAMES = frozenset('/\\:*?"<>|')
 
 
 async def report_replies(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff, now: datetime, *,
@@ -43,7 +50,7 @@ async def report_replies(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff
     if staff.chat_id is None or label is None:
         return ActionResult(refusal=NO_CHAT)
     data = await report_data(uow, campaign)
-    png_name, xlsx_name = file_names(campaign)
+    png_name, xlsx_name = file_names(campaign, label)
     # Drawing and writing take a few hundred ms of CPU: off the event loop, which serves every chat.
     png = await asyncio.to_thread(chart_png, data.metrics, label)
     xlsx = await asyncio.to_thread(report_xlsx, data, label)

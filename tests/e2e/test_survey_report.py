@@ -38,9 +38,9 @@ async def test_the_cs_manager_gets_the_chart_and_the_workbook(harness: BotHarnes
     photo, document, rates = manager.received()[-3:]
     assert rates["text"] == (
         "客户满意度监测信息\n2026 mid-year\n<b>回复率</b>：70.0%（目标 50.0%）\n<b>满意率</b>：66.7%\n"
-        "<b>忠诚度</b>：33.3%\n<b>跟进已处理</b>：—\n<b>最不满意的项目</b>：build：75.0%评1–2分\n"
+        "<b>忠诚度</b>：33.3%\n<b>回访完成率</b>：—\n<b>最不满意的项目</b>：build：75.0%评1–2分\n"
         "<b>最不满意的项目</b>：service：33.3%评1–2分\n<b>最不满意的项目</b>：design：25.0%评1–2分")
-    assert document["document"]["file_name"] == f"survey-{seeded.current}-report.xlsx"
+    assert document["document"]["file_name"] == "客户满意度测量结果报告 2026 mid-year.xlsx"
     png = harness.emulator.files[photo["photo"][-1]["file_id"]][0]
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     book = load_workbook(io.BytesIO(harness.emulator.files[document["document"]["file_id"]][0]))
