@@ -94,3 +94,11 @@ def test_a_household_is_asked_through_its_bound_owner_else_the_lowest_id() -> No
     found = households(rows, date(2026, 6, 1), {9: 4})
     assert [(h.unit_id, h.owner_id, h.stage, h.complaints) for h in found] == [
         (5, 7, Stage.STABLE, 4), (6, 8, Stage.PROSPECTIVE, 0)]
+
+
+def test_an_owner_of_several_units_is_one_household_asked_once() -> None:
+    rows = [OwnerOfUnit(11, 4, 1, True, None), OwnerOfUnit(12, 4, 1, True, date(2020, 1, 1)),
+            OwnerOfUnit(13, 5, 1, True, None)]
+    found = households(rows, date(2026, 6, 1))
+    assert [(h.unit_id, h.owner_id) for h in found] == [(11, 4), (13, 5)]
+    assert len({d.household.owner_id for d in draw(found, 100, seed=1)}) == 2

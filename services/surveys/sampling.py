@@ -1,7 +1,7 @@
 """The stratified, seeded sample of a campaign (DOMAIN 3.3): pure, so the same households and the
 same seed always give the same sample.
 
-A household is a unit; it is asked through one of its owners (``asked_owner``). Strata are project
+A household is a unit; it is asked through one of its owners (``asked_owner``), and an owner\nasked for several units is one household. Strata are project
 × owner stage. The sample size is ``share`` of the households, rounded half up; each stratum gets
 its proportional quota with largest-remainder rounding, so the quotas add up to exactly that size
 and each is within one household of proportional. A mid-year sample first takes ``complainers`` per
@@ -62,17 +62,24 @@ def asked_owner(owners: Iterable[OwnerOfUnit]) -> OwnerOfUnit:
 
 def households(rows: Iterable[OwnerOfUnit], day: date, complaints: dict[int, int] | None = None) -> list[Household]:
     """One household per unit, sorted by unit id. Its stage is the stage of its earliest move-in
-    (a household has moved in once any of its owners has)."""
+    (a household has moved in once any of its owners has). An owner asked for several units is one
+    household — nobody gets the same questionnaire twice in a campaign —, counted by the lowest of
+    those units."""
     complaints = complaints or {}
     by_unit: dict[int, list[OwnerOfUnit]] = defaultdict(list)
     for row in rows:
         by_unit[row.unit_id].append(row)
     result = []
+    asked: set[int] = set()
     for unit_id in sorted(by_unit):
         owners = by_unit[unit_id]
+        owner_id = asked_owner(owners).owner_id
+        if owner_id in asked:
+            continue
+        asked.add(owner_id)
         moved = [o.move_in_date for o in owners if o.move_in_date is not None]
         result.append(Household(
-            unit_id, asked_owner(owners).owner_id, owners[0].project_id, stage_on(min(moved) if moved else None, day),
+            unit_id, owner_id, owners[0].project_id, stage_on(min(moved) if moved else None, day),
             max(complaints.get(o.owner_id, 0) for o in owners),
         ))
     return result

@@ -49,13 +49,15 @@ async def test_the_cs_manager_starts_a_campaign_in_chat(harness: BotHarness, tea
         found = await uow.survey_campaigns.get(campaign_id)
         assert found is not None and found.status == "draft"
 
-    # Start: a confirmation with the sample size (half of the project's 4 households), then the sample.
+    # Start: a confirmation with the sample size (half of the project's 3 households — 李伟 owns two
+    # units and is asked once —, rounded up), then the sample.
     [confirm] = await manager.press("▶ 启动", listing)
     assert confirm["text"] == "现在启动2026年中调查吗？将抽取并邀请 2 户。"
     replies = await manager.press("✅ 立即启动", confirm)
     started = replies[-1]["text"]
-    # Seeded: the same two households every run (the project's 4: 1 moved in long ago, 3 not yet).
-    assert started == "2026年中调查已启动：抽取 2 户。\n<b>华苑 · 准业主（未入住）</b>：2"
+    # Seeded and stratified: the same two households every run, one of each stage.
+    assert started == ("2026年中调查已启动：抽取 2 户。\n<b>华苑 · 准业主（未入住）</b>：1\n"
+                       "<b>华苑 · 老业主（入住两年以上）</b>：1")
     async with harness.uow() as uow:
         invitations = (await uow.session.scalars(
             select(SurveyInvitation).where(SurveyInvitation.campaign_id == campaign_id))).all()
@@ -67,5 +69,6 @@ async def test_the_cs_manager_starts_a_campaign_in_chat(harness: BotHarness, tea
     assert "2026年中调查 · 年中抽样调查 · 进行中 · 已回复 0%（目标 50%）" in listing["text"]
     [card] = await manager.press("📊 2026年中调查", listing)
     assert "<b>抽样户数</b>：2\n<b>已邀请</b>：0\n<b>已回复</b>：0\n<b>回复率</b>：0%（目标 50%）" in card["text"]
-    assert card["text"].endswith("<b>华苑 · 准业主（未入住）</b>：2 户中 0 户已回复")
+    assert card["text"].endswith("<b>华苑 · 准业主（未入住）</b>：1 户中 0 户已回复\n"
+                                 "<b>华苑 · 老业主（入住两年以上）</b>：1 户中 0 户已回复")
     assert manager.buttons(card) == ["📈 报告"]  # the report (services/surveys/report_chat.py)
