@@ -1,5 +1,6 @@
 """Owners answer a satisfaction survey in chat (issue 13, item 3), through the real bot on both
-databases: four owners in the four locales are invited by the planner, answer with buttons (a
+databases: the customer-service manager starts a year-end campaign in chat; four owners in the four
+locales are invited by the planner, answer with buttons (a
 skip, a back, a low score with a comment), one stops half-way and resumes with /survey after a
 restart, the one who never answers is reminded twice and no more, then the invitation expires.
 The last answer is followed by the thank-you and nothing else."""
@@ -14,9 +15,10 @@ from sqlalchemy import select
 
 from dialogs.actions import SurveyPress, encode
 from dialogs.text import Msg
+from services.surveys import campaigns
 from services.surveys.questionnaire import COMMENT_PROMPT, THANK_YOU
 from storage.models import Owner, OwnerUnit, Unit
-from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
+from storage.models.surveys import SurveyInvitation, SurveyTemplate
 from tests.e2e.conftest import CHAN, LI, WANG
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
 from tests.harness import BotHarness, Person
@@ -45,12 +47,14 @@ SPEC: dict[str, Any] = {
     ],
 }
 LOCALES = {WANG: "zh_Hans_CN", CHAN: "zh_Hant_HK", LI: "zh_Hant_TW", EMILY: "en"}
+CAMPAIGN = "2026年终满意度调查"
 
 
 @pytest.fixture
 async def invited(harness: BotHarness, team: Team) -> dict[int, int]:
-    """A running campaign with one sampled household per owner (sampling is the campaigns' own
-    test): Telegram user id → invitation id."""
+    """A year-end campaign started in chat by the customer-service manager, which samples every
+    household of the project — 王芳's, 李伟's two units as one, 陳大文's and Emily's (sampling has its
+    own tests): Telegram user id → invitation id."""
     now = harness.clock.now()
     async with harness.uow() as uow:
         chan_unit = await _unit_of(uow, CHAN_PHONE)
@@ -65,29 +69,28 @@ async def invited(harness: BotHarness, team: Team) -> dict[int, int]:
         li = await uow.owners.by_phone(LI_PHONE)
         assert li is not None
         li.locale = "zh_Hant_TW"
-        template = SurveyTemplate(form_id="satisfaction", version="2026.1", title=SPEC["title"], spec=SPEC,
-                                  warnings=[], imported_at=now)
-        uow.session.add(template)
+        uow.session.add(SurveyTemplate(form_id="satisfaction", version="2026.1", title=SPEC["title"], spec=SPEC,
+                                       warnings=[], imported_at=now))
         await uow.session.flush()
         project = await uow.projects.by_code("HY")
         assert project is not None
-        campaign = SurveyCampaign(name="2026 年中满意度调查", kind="mid_year", template_id=template.id,
-                                  project_id=project.id, status="running", sample_percent=50, complainer_percent=20,
-                                  target_percent=50, seed=7, expires_after_days=14, created_at=now, started_at=now)
-        uow.session.add(campaign)
-        await uow.session.flush()
-        ids: dict[int, int] = {}
+        campaign = await campaigns.create(uow, kind="year_end", form_id="satisfaction", project=project,
+                                          name=CAMPAIGN, now=now, expires_after_days=14)
+        await uow.commit()
+    manager = harness.person(team.cs_manager)
+    [listing] = await manager.say("/surveys")
+    [confirm] = await manager.press("▶ 启动", listing)
+    assert confirm["text"] == f"现在启动{CAMPAIGN}吗？将抽取并邀请 4 户。"
+    await manager.press("✅ 立即启动", confirm)
+    ids: dict[int, int] = {}
+    async with harness.uow() as uow:
         for user, phone in ((WANG, WANG_PHONE), (CHAN, CHAN_PHONE), (LI, LI_PHONE), (EMILY, EMILY_PHONE)):
             owner = await uow.owners.by_phone(phone)
             assert owner is not None
-            household = unit if user == EMILY else await _unit_of(uow, phone)
-            invitation = SurveyInvitation(campaign_id=campaign.id, owner_id=owner.id, unit_id=household.id,
-                                          project_id=project.id, template_id=template.id, stage="settling",
-                                          stratum="HY/settling", status="sampled", answers={})
-            uow.session.add(invitation)
-            await uow.session.flush()
+            [invitation] = (await uow.session.scalars(select(SurveyInvitation).where(
+                SurveyInvitation.campaign_id == campaign.id, SurveyInvitation.owner_id == owner.id))).all()
+            assert invitation.status == "sampled"
             ids[user] = invitation.id
-        await uow.commit()
     return ids
 
 
@@ -256,12 +259,15 @@ async def _follow_up_and_report(harness: BotHarness, team: Team) -> None:
     """Every answer of 1–2 is followed up (an overall 1 by the CS manager personally), and the
     campaign's report reaches the CS manager in chat."""
     manager, agent = harness.person(team.cs_manager), harness.person(team.agent)
+    await plan_at(harness, harness.clock.now() + timedelta(minutes=1))  # every household settled: closed
+    [closed] = [text for text in manager.texts() if text.startswith(f"🏁 调查活动“{CAMPAIGN}”已结束")]
+    assert "回复率</b>：75.0%" in closed and manager.buttons(manager.last_with_buttons()) == ["📈 报告"]
     [chan_card] = [text for text in agent.texts() if text.startswith("⚠️ 华苑 2栋-0802 的满意度调查")]
     assert "電梯經常故障" in chan_card and "2 · 不满意" in chan_card and "1 · 非常不满意" in chan_card
     [emily_card] = [text for text in manager.texts() if text.startswith("⚠️ 华苑 2栋-0803 的满意度调查")]
     assert "须由客户服务部经理亲自回访" in emily_card  # an overall 1, though the survey expired half-way
     [listing] = await manager.say("/surveys")
-    [card] = await manager.press("2026 年中满意度调查", listing)
+    [card] = await manager.press(CAMPAIGN, listing)
     await manager.press("📈 报告", card)
     photo, document, rates = manager.received()[-3:]
     assert photo.get("photo") and document.get("document")
