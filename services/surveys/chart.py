@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from dialogs.text import N_, Msg, Text
+from dialogs.text import N_, Msg, Plural, Text
 from services.surveys.metrics import CampaignMetrics
 from services.surveys.vocabulary import AREA_LABELS, STAGE_LABELS
 
@@ -38,39 +38,48 @@ def register_font() -> str:
 
 
 def chart_png(metrics: CampaignMetrics, label: Callable[[Text], str]) -> bytes:
-    """Two bar charts side by side, as PNG bytes."""
+    """Two horizontal bar charts, one above the other (a phone shows a tall picture best, and long
+    category names read on the left instead of colliding under the bars), as PNG bytes. A stage
+    without respondents shows "—" instead of a bar of zero."""
     family = register_font()
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(11, 4.8), dpi=110, layout="constrained")
+    figure = Figure(figsize=(7.2, 8.4), dpi=110, layout="constrained")
     figure.suptitle(metrics.name, fontfamily=family, fontsize=14)
-    areas, stages = figure.subplots(1, 2)
+    areas, stages = figure.subplots(2, 1, height_ratios=(5, 4))
+
     area_names = [label(Msg(AREA_LABELS[area])) for area in metrics.by_area]
-    area_scores = [score.average or 0.0 for score in metrics.by_area.values()]
-    bars = areas.bar(area_names, area_scores, color="#4472c4")
-    areas.bar_label(bars, labels=[f"{v:.2f}" if v else "" for v in area_scores], fontfamily=family)
-    areas.set_ylim(0, 5)
+    area_scores = [score.average for score in metrics.by_area.values()]
+    rows = list(range(len(area_names)))[::-1]  # the first area on top
+    bars = areas.barh(rows, [v or 0.0 for v in area_scores], color="#4472c4", height=0.6)
+    areas.bar_label(bars, labels=[f"{v:.2f}" if v is not None else "—" for v in area_scores], padding=3,
+                    fontfamily=family)
+    areas.set_yticks(rows, area_names)
+    areas.set_xlim(0, 5.4)
+    areas.set_xticks(range(6))
     areas.set_title(label(Msg(AREAS)), fontfamily=family)
-    stage_names = [label(Msg(STAGE_LABELS[stage])) for stage in metrics.by_stage]
-    positions = list(range(len(stage_names)))
-    width = 0.38
+
+    stage_names = [label(Msg(STAGE_LABELS[stage])) + "\n" + label(Plural("{n} respondent", "{n} respondents",
+                                                                         rates.respondents))
+                   for stage, rates in metrics.by_stage.items()]
+    rows = list(range(len(stage_names)))[::-1]
+    height = 0.38
     for offset, (name, values, color) in enumerate((
-        (SATISFACTION, [r.satisfaction or 0.0 for r in metrics.by_stage.values()], "#70ad47"),
-        (LOYALTY, [r.loyalty or 0.0 for r in metrics.by_stage.values()], "#ed7d31"),
+        (SATISFACTION, [r.satisfaction for r in metrics.by_stage.values()], "#70ad47"),
+        (LOYALTY, [r.loyalty for r in metrics.by_stage.values()], "#ed7d31"),
     )):
-        drawn = stages.bar([p + (offset - 0.5) * width for p in positions], [v * 100 for v in values], width,
-                           label=label(Msg(name)), color=color)
-        stages.bar_label(drawn, labels=[f"{v:.0%}" for v in values], fontfamily=family, fontsize=8)
-    stages.set_xticks(positions, stage_names)
-    stages.set_ylim(0, 110)
-    stages.set_ylabel("%")
+        drawn = stages.barh([r + (0.5 - offset) * height for r in rows], [(v or 0.0) * 100 for v in values], height,
+                            label=label(Msg(name)), color=color)
+        stages.bar_label(drawn, labels=[f"{v:.0%}" if v is not None else "—" for v in values], padding=3,
+                         fontfamily=family, fontsize=9)
+    stages.set_yticks(rows, stage_names)
+    stages.set_xlim(0, 115)
+    stages.xaxis.set_major_formatter("{x:.0f}%")
     stages.set_title(label(Msg(STAGES)), fontfamily=family)
-    stages.legend(prop={"family": family})
+    stages.legend(prop={"family": family}, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=2, frameon=False)
     for axes in (areas, stages):
-        for tick in axes.get_xticklabels():
+        for tick in (*axes.get_yticklabels(), *axes.get_xticklabels()):
             tick.set_fontfamily(family)
-            tick.set_wrap(True)
-        axes.tick_params(axis="x", labelsize=8)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
