@@ -231,10 +231,11 @@ class Pipeline:
             await self._best_effort(inbound, "clear the buttons", transport.clear_buttons(
                 inbound.chat_id, response.clear_buttons))
         for edit in response.edits:  # answered questions show their answer, their buttons gone
-            await self._best_effort(inbound, "edit a question", transport.delete(inbound.chat_id, edit.message_id)
+            chat_id = edit.chat_id if edit.chat_id is not None else inbound.chat_id  # or a colleague's copy
+            await self._best_effort(inbound, "edit a question", transport.delete(chat_id, edit.message_id)
                                     if edit.delete else transport.edit(
-                inbound.chat_id, edit.message_id, edit.reply, locale) if edit.reply is not None
-                else transport.clear_buttons(inbound.chat_id, edit.message_id))
+                chat_id, edit.message_id, edit.reply, edit.locale or locale) if edit.reply is not None
+                else transport.clear_buttons(chat_id, edit.message_id))
         if sender is not None:
             # Durable: the replies are outbox rows. The leased ones go now (what fails stays for the
             # drain); the rest are the drain's already.

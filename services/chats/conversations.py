@@ -262,6 +262,7 @@ class Conversations:
                 # Answers win over the context they started from (e.g. a corrected phone number).
                 completion = await completer(uow, actor, {**outcome.context, **outcome.answers}, now)
                 turn.replies.extend(completion.replies)
+                turn.edits.extend(completion.edits)
                 if (isinstance(card, int) and any(reply.buttons for reply in completion.replies)
                         and await last_event_id(uow, outcome.context.get("ticket")) != before):
                     turn.edits.append(Edit(card))  # a new card took over from the one that began it

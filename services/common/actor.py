@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dialogs.engine import Reply
 from services.people.identity import Identity
+from services.pushes.transport import Edit
 
 if TYPE_CHECKING:
     from storage.uow import UnitOfWork
@@ -26,10 +27,12 @@ class Actor:
 
 @dataclass(frozen=True)
 class Completion:
-    """What a finished dialog did: more replies, and optionally a dialog to start next."""
+    """What a finished dialog did: more replies, and optionally a dialog to start next; ``edits``:
+    messages sent before that it changed (a card whose follow-up it closed, in every chat)."""
 
     replies: tuple[Reply, ...] = ()
     then: tuple[str, Mapping[str, Any]] | None = None
+    edits: tuple[Edit, ...] = ()
 
 
 Completer = Callable[["UnitOfWork", Actor, Mapping[str, Any], datetime], Awaitable[Completion]]

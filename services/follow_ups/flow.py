@@ -19,11 +19,13 @@ from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.calendar.workdays import calendar_for
 from services.cases.results import ActionResult
+from services.chats.pressed import PRESSED_CARD
 from services.common.actor import Actor, Completion
 from services.follow_ups.subject import Subject, subject_of
 from services.people.roles import Department
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
+from services.pushes.transport import Edit
 from storage.models import FollowUp, Staff
 from storage.uow import UnitOfWork
 
@@ -115,7 +117,40 @@ async def complete_outcome(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
     await subject.record_closed(uow, now, actor="staff", staff_id=staff.id, follow_up=follow_up.id,
                          agreed=follow_up.agreed, satisfied=satisfied)
     text = subject.texts.closed_satisfied if satisfied else subject.texts.closed_unsatisfied
-    return Completion((Reply(Msg(text, {"number": subject.reference})),))
+    edits = await closed_cards(uow, follow_up, subject, staff, actor.chat_id, answers.get(PRESSED_CARD), now)
+    return Completion((Reply(Msg(text, {"number": subject.reference})),), edits=tuple(edits))
+
+
+CARD_KEYS = (":opened:", ":remind:")  # the outbox rows that carried a follow-up's card and buttons
+
+
+async def closed_cards(
+    uow: UnitOfWork, follow_up: FollowUp, subject: Subject, presser: Staff, chat_id: int, pressed: object,
+    now: datetime,
+) -> list[Edit]:
+    """Once a follow-up is closed, every card of it that was sent — the one pressed and each
+    colleague's copy, openings and reminders — shows the outcome, without buttons and with the
+    phone as each reader may see it now; the copies not yet sent are not sent at all."""
+    prefix = f"follow_up:{follow_up.id}:"
+    for kind in CARD_KEYS:
+        await uow.outbox.cancel_pending(prefix + kind.strip(":"), "follow-up closed")
+    headline = Msg(subject.texts.view, {"number": subject.reference})
+    edits: list[Edit] = []
+    drawn: dict[int, Reply] = {}  # per staff member, in their own chat
+    for key, chat, staff_id, message_ids in await uow.outbox.sent_with_prefix(prefix):
+        viewer = presser if chat == chat_id else await uow.staff.get(staff_id) if staff_id else None
+        if not any(kind in key for kind in CARD_KEYS) or viewer is None:
+            continue
+        if viewer.id not in drawn:
+            drawn[viewer.id] = Reply(await follow_up_card(uow, follow_up, subject, viewer, headline, now))
+        own = chat == chat_id
+        saved = None if own or viewer.locale else await uow.chats.get(chat)
+        edits.append(Edit(message_ids[-1], drawn[viewer.id], chat_id=None if own else chat,
+                          locale=None if own else viewer.locale or (saved.locale if saved else None)))
+    if isinstance(pressed, int) and not any(e.chat_id is None and e.message_id == pressed for e in edits):
+        card = drawn.get(presser.id) or Reply(await follow_up_card(uow, follow_up, subject, presser, headline, now))
+        edits.append(Edit(pressed, card))  # a card from the queue, or a "not reached" reply
+    return edits
 
 
 async def queue_entries(uow: UnitOfWork, staff: Staff, now: datetime) -> list[tuple[Text, Button]]:

@@ -42,6 +42,10 @@ class Edit:
     message_id: int
     reply: Reply | None = None
     delete: bool = False  # the message goes altogether (an "Or choose:" line whose question was answered)
+    # A message in another chat (a colleague's copy of a card), rendered in ``locale``; None: the
+    # chat of the update, in its reader's locale.
+    chat_id: int | None = None
+    locale: str | None = None
 
 
 OR_CHOOSE = Msg(N_("Or choose:"))

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.actions import FollowUpPress, encode
-from dialogs.engine import Button
+from dialogs.engine import Button, Reply
 from dialogs.phones import display_phone, mask_phone
 from dialogs.text import N_, Field, Label, Msg, Plain, Text
 from services.calendar.delivery import working_delivery_time
@@ -29,9 +29,11 @@ from services.follow_ups import flow
 from services.follow_ups.flow import CODES, NOT_REACHED, OPEN, REACHED, VIEW
 from services.follow_ups.subject import CASE_TEXTS, Buttons, FollowUpTexts
 from services.people.roles import SUPERVISOR_ROLES, Department
-from services.surveys.answer_text import question_label, score_text
+from services.pushes import outbox
+from services.pushes.purposes import Purpose
+from services.surveys.answer_text import question_label, question_spec, score_text
 from services.surveys.topics import flag_topic
-from services.surveys.vocabulary import LOW_UP_TO, Loyalty
+from services.surveys.vocabulary import AREA_LABELS, LOW_UP_TO, Area, Loyalty
 from storage.models import FollowUp, Owner, Staff
 from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate
 from storage.uow import UnitOfWork
@@ -54,6 +56,8 @@ SURVEY_TEXTS = FollowUpTexts(
     refusal=N_("Only customer service records this follow-up."),
     stale=flow.STALE,
 )
+UNSATISFIED = N_("😟 {number} is still not satisfied after the follow-up of the survey answers ({campaign}) by "
+                 "{name}: please re-visit the owner. Agreed: {agreed}")
 # An overall score of 1: the customer-service manager re-visits personally.
 MANAGER_TEXTS = replace(SURVEY_TEXTS, refusal=CASE_TEXTS.refusal)
 
@@ -91,11 +95,12 @@ class SurveySubject:
         return [person for person in people if self.may_act(person)]
 
     async def card_lines(self, uow: UnitOfWork, follow_up: FollowUp, viewer: Staff, now: datetime) -> list[Text]:
-        """The owner (the full number only to whoever calls, DOMAIN 5.2), each low item with its
+        """The owner (the full number only to whoever calls while it is open, DOMAIN 5.2), each low item with its
         score and comment, and the other free-text answers."""
         phone = self.owner.phone if self.owner is not None else None
-        shown = "—" if not phone else display_phone(phone) if self.may_act(viewer) else mask_phone(phone)
-        if phone and self.may_act(viewer):
+        calls = self.may_act(viewer) and follow_up.status == OPEN  # masked for observers and once closed
+        shown = "—" if not phone else display_phone(phone) if calls else mask_phone(phone)
+        if phone and calls:
             _record_phone_shown(follow_up, viewer, now)
         lines: list[Text] = [
             Field(Msg(N_("Satisfaction survey")), self.category),
@@ -111,14 +116,23 @@ class SurveySubject:
                     if row.question.endswith(COMMENT_SUFFIX) and row.text}
         for name, score in follow_up.ratings:
             rated = next((row for row in answers if row.question == name), None)
-            lines.append(Field(self.label(str(name)), score_text(int(score))))
+            lines.append(self.answer_line(str(name), score_text(int(score), self.template, str(name))))
             comment = comments.get(str(name)) or (rated.text if rated is not None else None)
             if comment:
                 lines.append(Field(Msg(N_("Comment")), Plain(comment)))
         for row in answers:  # what else the owner wrote
             if row.text and row.score is None and not row.question.endswith(COMMENT_SUFFIX) and row.question not in low:
-                lines.append(Field(self.label(row.question), Plain(row.text)))
+                lines.append(self.answer_line(row.question, Plain(row.text)))
         return lines
+
+    def answer_line(self, name: str, answer: Text) -> Text:
+        """"【工程质量】您对房屋的工程质量满意吗？ — 2 · 不满意": the question as asked (a "label: value"
+        line would add a colon to its question mark), its service area in brackets when it has one."""
+        area = _area((question_spec(self.template, name) or {}).get("area"))
+        if area is None:
+            return Msg(N_("{question} — {answer}"), {"question": self.label(name), "answer": answer})
+        return Msg(N_("[{area}] {question} — {answer}"),
+                   {"area": Msg(AREA_LABELS[area]), "question": self.label(name), "answer": answer})
 
     def label(self, name: str) -> Label:
         """A question's label in the reader's locale, from the version the owner answered."""
@@ -135,7 +149,28 @@ class SurveySubject:
         """Nothing more to keep: the follow-up's row holds its attempts (and when the last was)."""
 
     async def record_closed(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
-        """Nothing more to keep: the follow-up's row holds who closed it, when, and the outcome."""
+        """The follow-up's row holds who closed it, when, and the outcome. An owner customer service
+        left still unhappy is the manager's to re-visit (DOMAIN 3.5): each CS manager of the project
+        is told in a line, with what was agreed, in working hours — not the one who recorded it."""
+        if data.get("satisfied") or self.follow_up.assignee != SERVICE:
+            return
+        recorder = await uow.staff.get(int(data["staff_id"])) if data.get("staff_id") else None
+        line = Msg(UNSATISFIED, {"number": self.reference, "campaign": self.category,
+                                 "name": Plain(recorder.name if recorder is not None else "—"),
+                                 "agreed": Plain(str(data.get("agreed") or "—"))})
+        not_before = working_delivery_time(now, self.zone, await calendar_for(uow, self.region))
+        managers = await uow.staff.reachable(self.project_id, departments=[Department.CUSTOMER_SERVICE],
+                                             roles=list(SUPERVISOR_ROLES))
+        for manager in managers:
+            if manager.chat_id is None or manager.id == data.get("staff_id") or not self.may_see(manager):
+                continue
+            await outbox.enqueue(uow, key=f"follow_up:{self.follow_up.id}:unsatisfied:staff:{manager.id}",
+                                 purpose=Purpose.REMINDER, chat_id=manager.chat_id, reply=Reply(line), now=now,
+                                 not_before=not_before, staff_id=manager.id)
+
+
+def _area(code: Any) -> Area | None:
+    return next((area for area in Area if area.value == code), None)
 
 
 def _record_phone_shown(follow_up: FollowUp, viewer: Staff, now: datetime) -> None:

@@ -120,6 +120,15 @@ class OutboxRepository(Repository):
                 return dict(payload)
         return None
 
+    async def sent_with_prefix(self, key_prefix: str) -> list[tuple[str, int, int | None, list[int]]]:
+        """(key, chat, staff, Telegram message ids) of the sent rows whose key starts with
+        ``key_prefix``, oldest first (every copy of a card, to redraw them all once it is used)."""
+        query = (select(OutboxMessage.key, OutboxMessage.chat_id, OutboxMessage.staff_id, OutboxMessage.message_ids)
+                 .where(OutboxMessage.status == "sent", OutboxMessage.key.startswith(key_prefix))
+                 .order_by(OutboxMessage.id))
+        return [(key, chat_id, staff_id, [int(i) for i in ids]) for key, chat_id, staff_id, ids
+                in (await self.session.execute(query)).all() if isinstance(ids, list) and ids]
+
     async def highest_answer_rev(self, chat_id: int, *, within: int) -> int:
         """The highest dialog revision the chat's last ``within`` answers carried (0: none)."""
         if (raw := await self.sqlite3()) is not None:

@@ -53,14 +53,19 @@ async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHa
     assert len(reminders) == 1 and "未联系上业主的次数：1" in reminders[0]
 
     # The second call reaches the owner: what was agreed, and whether they are satisfied now.
+    [reminder] = [m for m in manager.received() if "回访尚未完成" in (m.get("text") or "")]
     await manager.press("已联系上", manager.last_with_buttons())
     await manager.say("经理已致歉，维修工下周一再次上门检查。")
     replies = await manager.press("否，仍不满意")
     assert replies[-1]["text"] == f"{number} 的回访已完成：业主仍不满意，已记录在案。"
     [queue] = await manager.say("/queue")
     assert "回访" not in queue["text"]
+    # The card, its reminder and the reply the press came from show the outcome, without buttons.
+    for copy in (card, reminder):
+        assert "✅ 回访已完成：业主仍不满意。" in copy["text"] and "维修工下周一再次上门检查" in copy["text"]
+        assert manager.buttons(copy) == []
     await run_planner_at(harness, datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
-    assert len([text for text in manager.texts() if "回访尚未完成" in text]) == 1
+    assert not any("回访尚未完成" in text for text in manager.texts())  # not reminded again
     # Its buttons now say it is done; the case shows the outcome in its history.
     await manager.press_data(not_reached_data, from_queue)  # an old press
     assert list(harness.emulator.callback_answers.values())[-1]["text"] == "该回访已完成。"

@@ -54,6 +54,8 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
     # A 2: customer service's, the assistant included.
     agent_card = next(m for m in agent.received() if "华苑 1栋-1202" in (m.get("text") or ""))
     assert "13900001111" in agent_card["text"] and "2 · 不满意" in agent_card["text"]
+    manager_copy = next(m for m in manager.received() if "华苑 1栋-1202" in (m.get("text") or ""))
+    assert "13900001111" in manager_copy["text"]  # the managers may record it too
 
     # The topic investigation: "rebuy" scored 1–2 by two households, told to the manager once.
     [topic] = [m for m in manager.received() if "专题调查" in (m.get("text") or "")]
@@ -78,6 +80,10 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
     await manager.say("经理已上门致歉，约定每月通报交房进度。")
     replies = await manager.press("是，已满意")
     assert replies[-1]["text"] == "华苑 1栋-1201 的满意度调查回访已完成：业主现已满意。"
+    # The card it came from shows the outcome, without buttons; the number is masked now (DOMAIN 5.2).
+    assert manager.buttons(card) == []
+    assert "✅ 回访已完成：业主现已满意。" in card["text"] and "每月通报交房进度" in card["text"]
+    assert "13812341234" not in card["text"] and "138****1234" in card["text"]
     await manager.press_data(f"f1:{wang_id}:fn", card)  # an old card
     assert _alert(harness) == "该回访已完成。"
 
@@ -97,10 +103,19 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
     assert not any("1201" in text and "尚未完成" in text for text in manager.texts())  # done: not reminded
 
     # The second call reaches the owner.
+    [reminder] = [m for m in agent.received() if "满意度调查回访尚未完成" in (m.get("text") or "")]
     await agent.press("已联系上", agent.last_with_buttons())
     await agent.say("已解释车位政策，业主表示仍考虑。")
     replies = await agent.press("否，仍不满意")
     assert replies[-1]["text"] == "华苑 1栋-1202 的满意度调查回访已完成：业主仍不满意，已与答卷一并记录。"
+    # Every copy of its card — the opening one, the reminder, the manager's — is closed.
+    for copy in (agent_card, manager_copy, reminder):
+        assert "✅ 回访已完成：业主仍不满意。" in copy["text"], copy["text"]
+        assert agent.buttons(copy) == [] and "13900001111" not in copy["text"]
+    # Still unhappy after customer service called: the manager is told, to re-visit (DOMAIN 3.5).
+    assert manager.texts()[-1] == ("😟 华苑 1栋-1202 的业主经张敏回访（2026年中满意度调查）后仍不满意，"
+                                   "请经理再次回访。商定：已解释车位政策，业主表示仍考虑。")
+    assert not any("请经理再次回访" in text for text in agent.texts())
     [queue] = await agent.say("/queue")
     assert "回访" not in queue["text"]
 
