@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 
 from dialogs.actions import CampaignPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, Field, Lines, Msg, Plain, Plural, Text
+from dialogs.text import N_, Field, Lines, Msg, Percent, Plain, Plural, Text
 from services.cases.results import NOT_VALID, ActionResult
 from services.common.actor import Actor
 from services.people.roles import SUPERVISOR_ROLES, Department
-from services.surveys.campaign_rules import percent
-from services.surveys.campaigns import CLOSED, DRAFT, RUNNING, CampaignError, Stats, preview, start, stats
+from services.surveys.campaigns import CLOSED, DRAFT, RUNNING, CampaignError, Stats, preview, rule_of, start, stats
 from services.surveys.report_chat import report_replies
 from services.surveys.sampling import Drawn
 from services.surveys.vocabulary import CAMPAIGN_LABELS, STAGE_LABELS, CampaignKind, Stage
@@ -43,6 +43,11 @@ async def _manager(uow: UnitOfWork, actor: Actor) -> Staff | None:
     return staff if may_manage(staff) else None
 
 
+def percent(value: Decimal) -> Percent:
+    """A rate with one decimal, as the report gives it (33.3 %)."""
+    return Percent(str(value.quantize(Decimal("0.0001"))), 1)
+
+
 def rate_text(current: Stats) -> Text:
     return Msg(N_("{rate} answered (target {target})"), {"rate": percent(current.rate), "target": percent(current.target)})
 
@@ -58,10 +63,13 @@ async def campaign_list(uow: UnitOfWork, actor: Actor) -> Reply:
     lines: list[Text] = [Msg(N_("Survey campaigns:"))]
     buttons: list[tuple[Button, ...]] = []
     for campaign in campaigns:
-        current = await stats(uow, campaign)
-        lines.append(Msg(N_("{name} · {kind} · {status} · {rate}"), {
-            "name": Plain(campaign.name), "kind": Msg(CAMPAIGN_LABELS[CampaignKind(campaign.kind)]),
-            "status": Msg(STATUS_LABELS[campaign.status]), "rate": rate_text(current)}))
+        head: dict[str, Text] = {"name": Plain(campaign.name), "kind": Msg(CAMPAIGN_LABELS[CampaignKind(campaign.kind)]),
+                "status": Msg(STATUS_LABELS[campaign.status])}
+        if campaign.status == DRAFT:  # nobody asked yet: no rate to show
+            lines.append(Msg(N_("{name} · {kind} · {status}"), head))
+        else:
+            lines.append(Msg(N_("{name} · {kind} · {status} · {rate}"),
+                             {**head, "rate": rate_text(await stats(uow, campaign))}))
         if campaign.status == DRAFT:
             buttons.append((Button(Msg(N_("▶ Start {name}"), {"name": Plain(campaign.name)}),
                                    encode(CampaignPress(campaign.id, "start"))),))
@@ -83,6 +91,8 @@ async def press(uow: UnitOfWork, actor: Actor, action: CampaignPress, now: datet
         return await _confirm(uow, campaign, now)
     if action.action == "go":
         return await _start(uow, campaign, staff, now)
+    if action.action == "cancel":  # "not now" on the confirmation: nothing changes, the question goes
+        return ActionResult(used=True, done=Msg(N_("✖ Not started")))
     if action.action == "view":
         return ActionResult([await card(uow, campaign)])
     if action.action == "report" and campaign.status != DRAFT:
@@ -95,10 +105,15 @@ async def _confirm(uow: UnitOfWork, campaign: SurveyCampaign, now: datetime) -> 
     if campaign.status != DRAFT:
         return ActionResult(refusal=ALREADY_STARTED)
     size = len(await preview(uow, campaign, now))
-    text = Plural("Start {name} now? {n} household will be sampled and invited.",
-                  "Start {name} now? {n} households will be sampled and invited.", size,
-                  {"name": Plain(campaign.name)})
-    return ActionResult([Reply(text, ((Button(Msg(N_("✅ Start now")), encode(CampaignPress(campaign.id, "go"))),),))])
+    name = {"name": Plain(campaign.name)}
+    if rule_of(campaign).fixed_sample:  # a full survey: nobody is drawn
+        text = Plural("Start “{name}” now? All {n} household will be invited.",
+                      "Start “{name}” now? All {n} households will be invited.", size, name)
+    else:
+        text = Plural("Start “{name}” now? {n} household will be sampled and invited.",
+                      "Start “{name}” now? {n} households will be sampled and invited.", size, name)
+    return ActionResult([Reply(text, ((Button(Msg(N_("✅ Start now")), encode(CampaignPress(campaign.id, "go"))),
+                                       Button(Msg(N_("✖ Not now")), encode(CampaignPress(campaign.id, "cancel")))),))])
 
 
 async def _start(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff, now: datetime) -> ActionResult:
@@ -108,9 +123,20 @@ async def _start(uow: UnitOfWork, campaign: SurveyCampaign, staff: Staff, now: d
         drawn = await start(uow, campaign, now, staff.id)
     except CampaignError:
         return ActionResult(refusal=ALREADY_STARTED)
-    lines: list[Text] = [Plural("{name} started: {n} household sampled.", "{name} started: {n} households sampled.",
-                                len(drawn), {"name": Plain(campaign.name)})]
+    name = {"name": Plain(campaign.name)}
+    lines: list[Text] = [
+        Plural("“{name}” started: all {n} household will be invited.",
+               "“{name}” started: all {n} households will be invited.", len(drawn), name)
+        if rule_of(campaign).fixed_sample else
+        Plural("“{name}” started: {n} household sampled.", "“{name}” started: {n} households sampled.",
+               len(drawn), name)]
+    if campaign.complainer_percent:  # DOMAIN 3.3: the mid-year sample includes the top complainers
+        complainers = sum(1 for d in drawn if d.from_complainers)
+        lines.append(Plural("{n} of them chosen among the owners with the most complaints last year.",
+                            "{n} of them chosen among the owners with the most complaints last year.", complainers))
     lines.extend(await _per_stratum(uow, drawn))
+    lines.append(Msg(N_("The invitations go out in working hours; owners not on the bot cannot be invited "
+                        "(the campaign card counts them).")))
     return ActionResult([Reply(Lines(tuple(lines)))], used=True,
                         done=Msg(N_("✅ Started")))
 
@@ -142,6 +168,10 @@ async def card(uow: UnitOfWork, campaign: SurveyCampaign) -> Reply:
         Field(Msg(N_("Response rate")), Msg(N_("{rate} (target {target})"), {
             "rate": percent(current.rate), "target": percent(current.target)})),
     ]
+    unbound = await uow.survey_metrics.unbound_sampled(campaign.id) if campaign.status != DRAFT else 0
+    if unbound:
+        lines.append(Plural("Not invited yet: {n} household whose owner is not on the bot.",
+                            "Not invited yet: {n} households whose owners are not on the bot.", unbound))
     names = await _project_names(uow, {s.project_id for s in current.strata})
     for stratum in current.strata:
         lines.append(Field(

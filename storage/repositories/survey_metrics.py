@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
-from storage.models import Project
-from storage.models.surveys import SurveyCampaign, SurveyTemplate
+from storage.models import Owner, Project
+from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
 from storage.repositories.base import Repository
 
 SATISFIED_FROM = 4  # services.surveys.vocabulary.SATISFIED_FROM (storage does not import services)
@@ -138,6 +138,15 @@ class SurveyMetricsRepository(Repository):
                         SurveyCampaign.created_at < campaign.created_at)
                  .order_by(SurveyCampaign.created_at.desc(), SurveyCampaign.id.desc()).limit(1))
         return (await self.session.scalars(query)).first()
+
+    async def unbound_sampled(self, campaign_id: int) -> int:
+        """Households of the campaign still waiting for their invitation whose owner has no chat
+        with the bot: the survey cannot reach them."""
+        query = (select(func.count()).select_from(SurveyInvitation)
+                 .join(Owner, Owner.id == SurveyInvitation.owner_id)
+                 .where(SurveyInvitation.campaign_id == campaign_id, SurveyInvitation.status == "sampled",
+                        Owner.chat_id.is_(None)))
+        return int((await self.session.execute(query)).scalar_one())
 
     async def template_spec(self, template_id: int) -> dict[str, Any]:
         """The questionnaire version's normalised spec (its questions' labels)."""
