@@ -17,6 +17,7 @@ from handlers.inbound import ButtonIn, Context, MessageIn, Response
 from handlers.router import Router
 from services.capabilities import COMPLETERS, STEP_HOOKS
 from services.chats.conversations import Conversations
+from services.chats.ended import ended_notice
 
 CONVERSATIONS = Conversations(DIALOGS_SOURCE, COMPLETERS, STEP_HOOKS)
 NO_LONGER_VALID = N_("This button is no longer valid.")
@@ -59,6 +60,9 @@ async def _answer(ctx: Context, message: MessageIn) -> Response | None:
 async def _press(ctx: Context, press: DialogPress, button: ButtonIn) -> Response:
     turn = await CONVERSATIONS.handle_event(ctx.uow, ctx.actor, engine.ButtonEvent(press.rev, press.code), ctx.now)
     if turn is None:  # the dialog ended (a double tap on its last button, an old message)
+        why = await ended_notice(ctx.uow, ctx.actor.chat_id, press.rev)  # ended from outside (expired)
+        if why is not None:
+            return Response(alert=why, clear_buttons=button.message_id)
         return Response(notice=NO_LONGER_VALID, clear_buttons=button.message_id)
     # The pressed message is redrawn with the rest; where its answer row was not found (answers sent
     # without the outbox), a question that moved on still loses its buttons.

@@ -20,7 +20,7 @@ def menu_items(identity: Identity, *, pending_survey: bool = False) -> list[tupl
     """(item code, label msgid) the person may use, in display order; an owner invited to a survey
     not yet answered sees it first."""
     if identity.kind is Kind.OWNER:
-        survey = [("survey", N_("📝 Answer the satisfaction survey"))] if pending_survey else []
+        survey = [("survey", N_("⭐ Answer the satisfaction survey"))] if pending_survey else []
         return [
             *survey,
             ("repair", N_("🛠 Request a repair")),
@@ -50,6 +50,14 @@ def main_menu(identity: Identity, *, pending_survey: bool = False) -> Reply:
     rows = tuple((Button(Msg(label), encode(MenuPress(code))),)
                  for code, label in menu_items(identity, pending_survey=pending_survey))
     return Reply(Msg(N_("What would you like to do?")), rows)
+
+
+async def menu_for(ctx: Context, identity: Identity | None = None) -> Reply:
+    """The menu as the person may use it now — the one builder of /menu, the fallback and /start,
+    so that an owner with a survey open sees its entry wherever the menu is shown. ``identity``: the
+    person as just linked, when that changed during the update."""
+    identity = identity or ctx.actor.identity
+    return main_menu(identity, pending_survey=await _pending_survey(ctx, identity))
 
 
 def welcome(identity: Identity) -> Reply:
@@ -99,20 +107,21 @@ def help_text(identity: Identity) -> Reply:
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
 
 
-async def _pending_survey(ctx: Context) -> bool:
-    owner_id = ctx.actor.identity.owner_id
+async def _pending_survey(ctx: Context, identity: Identity) -> bool:
+    owner_id = identity.owner_id if identity.kind is Kind.OWNER else None
     return owner_id is not None and await ctx.uow.survey_responses.has_open(owner_id, ctx.now)
 
 
 def register(router: Router) -> None:
     async def menu_command(ctx: Context) -> Response:
-        return Response([main_menu(ctx.actor.identity, pending_survey=await _pending_survey(ctx))])
+        return Response([await menu_for(ctx)])
 
     async def help_command(ctx: Context) -> Response:
         return Response([help_text(ctx.actor.identity)])
 
     async def menu_press(ctx: Context, press: MenuPress, button: ButtonIn) -> Response:
-        allowed = {code for code, _label in menu_items(ctx.actor.identity, pending_survey=await _pending_survey(ctx))}
+        pending = await _pending_survey(ctx, ctx.actor.identity)
+        allowed = {code for code, _label in menu_items(ctx.actor.identity, pending_survey=pending)}
         handler = router.menu_items.get(press.item)
         if press.item not in allowed or handler is None:
             return Response(alert=NOT_AVAILABLE)

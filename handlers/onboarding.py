@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers import conversation
 from handlers.inbound import Context, MessageIn, Response
-from handlers.menu import contact_request, main_menu, welcome
+from handlers.menu import contact_request, menu_for, welcome
 from handlers.router import Router
 from services.people import onboarding
 from services.people.identity import resolve_identity
@@ -19,9 +19,9 @@ async def _start(ctx: Context, message: MessageIn, args: str) -> Response:
             now=ctx.now,
         )
         identity = await resolve_identity(ctx.uow, actor.identity.user_id)
-        return Response([onboarding.bind_reply(outcome), main_menu(identity)])
+        return Response([onboarding.bind_reply(outcome), await menu_for(ctx, identity)])
     replies = [welcome(actor.identity)]
-    replies.extend(await conversation.repeat(ctx) or [main_menu(actor.identity)])
+    replies.extend(await conversation.repeat(ctx) or [await menu_for(ctx)])
     return Response(replies)
 
 
@@ -35,7 +35,7 @@ async def _contact(ctx: Context, message: MessageIn) -> Response | None:
         contact_user_id=message.contact_user_id, locale=actor.locale, now=ctx.now,
     )
     identity = await resolve_identity(ctx.uow, actor.identity.user_id)
-    return Response([onboarding.bind_reply(outcome), main_menu(identity)])
+    return Response([onboarding.bind_reply(outcome), await menu_for(ctx, identity)])
 
 
 async def _code(ctx: Context) -> Response:

@@ -1,5 +1,6 @@
-"""An owner's survey in chat: the invitation's buttons (start, not now) and /survey, which resumes
-the latest open survey at its first unanswered question with the earlier answers kept."""
+"""An owner's survey in chat: the invitation's buttons (start, not now, don't ask me again) and
+/survey, which resumes the latest open survey at its first unanswered question with the earlier
+answers kept."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from handlers.conversation import begin
 from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import Router
 from services.surveys import answering
-from services.surveys.push_rules import LATER, START
+from services.surveys.push_rules import DECLINE, LATER, START
 
 NOT_NOW = N_("All right. You can answer it later: send /survey at any time.")
 
@@ -25,13 +26,16 @@ async def _survey(ctx: Context) -> Response:
 
 
 async def _press(ctx: Context, press: SurveyPress, button: ButtonIn) -> Response:
-    if press.action not in (START, LATER):
+    if press.action not in (START, LATER, DECLINE):
         return Response(alert=answering.NOT_YOURS)
     found = await answering.openable(ctx.uow, ctx.actor, press.invitation, ctx.now)
     if isinstance(found, str):
         return Response(alert=found)
     if press.action == LATER:
         return Response([Reply(Msg(NOT_NOW))], clear_buttons=button.message_id)
+    if press.action == DECLINE:
+        await answering.decline(ctx.uow, found, ctx.actor.chat_id, ctx.now)
+        return Response([Reply(Msg(answering.DECLINED_REPLY))], clear_buttons=button.message_id)
     name, context, answers = answering.start_of(found)
     return Response(await begin(ctx, name, context, answers), clear_buttons=button.message_id)
 

@@ -1,14 +1,17 @@
 """The survey invitation rule on its own: the consent setting, owners who cannot be reached, keys
-that make a second round add nothing, the delivery window; and the answer rows a finished survey
-writes (``services/surveys/answering.py``)."""
+that make a second round add nothing, the delivery window, what the invitation and the two
+reminders say (the campaign's kind, the closing date, the last one says so), an invitation
+declined; and the answer rows a finished survey writes (``services/surveys/answering.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.i18n import Catalogs
+from dialogs.engine.codec import reply_from_json
 from services.pushes.rules import PlanRound, RuleSettings
-from services.surveys.answering import answer_rows, questionnaire_of, survey_dialog
+from services.surveys.answering import answer_rows, decline, questionnaire_of, survey_dialog
 from services.surveys.push_rules import SurveyInvitationRule
 from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
 from storage.uow import UnitOfWork
@@ -18,7 +21,7 @@ from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, seed_roster
 EVENING = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 21:00 in Shanghai: after the delivery window
 
 
-async def _seed(uow: UnitOfWork) -> dict[str, int]:
+async def _seed(uow: UnitOfWork, expires_after_days: int = 5) -> dict[str, int]:
     """Three sampled households: 王芳 bound, 李伟 bound but has blocked the bot, 陳大文 not bound."""
     roster = await seed_roster(uow, EVENING)
     template = SurveyTemplate(form_id="satisfaction", version="2026.1", title=SPEC["title"], spec=SPEC, warnings=[],
@@ -26,7 +29,8 @@ async def _seed(uow: UnitOfWork) -> dict[str, int]:
     uow.session.add(template)
     await uow.session.flush()
     campaign = SurveyCampaign(name="年中", kind="mid_year", template_id=template.id, project_id=roster.project_id,
-                              status="running", sample_percent=50, target_percent=50, seed=1, expires_after_days=5,
+                              status="running", sample_percent=50, target_percent=50, seed=1,
+                              expires_after_days=expires_after_days,
                               created_at=EVENING, started_at=EVENING)
     uow.session.add(campaign)
     await uow.session.flush()
@@ -76,6 +80,54 @@ async def test_only_reachable_owners_are_invited_once_and_only_with_the_setting(
     # Reminders on day 3 and 5 would be one at most before the 5-day expiry; then it expires.
     keys = [key for day in (3, 4, 5) for key in await _plan(uow_factory, EVENING + timedelta(days=day), RuleSettings())]
     assert keys == [f"survey:{ids['wang']}:remind:1", f"survey:{ids['wang']}:expired"]
+
+
+async def _sent(uow_factory: Callable[[], UnitOfWork], catalogs: Catalogs, key: str) -> str:
+    """An outbox row's text as 王芳 (zh_Hans_CN) reads it."""
+    async with uow_factory() as uow:
+        row = await uow.outbox.by_key(key)
+        assert row is not None
+        return catalogs.get("zh_Hans_CN").render(reply_from_json(row.payload["reply"]).text)
+
+
+async def test_the_invitation_names_the_campaign_and_the_reminders_the_closing_date_the_second_as_the_last(
+    uow_factory: Callable[[], UnitOfWork], catalogs: Catalogs,
+) -> None:
+    async with uow_factory() as uow:
+        ids = await _seed(uow, expires_after_days=14)
+    wang = f"survey:{ids['wang']}"
+    assert await _plan(uow_factory, EVENING, RuleSettings()) == [f"{wang}:invite"]
+    invitation = await _sent(uow_factory, catalogs, f"{wang}:invite")
+    # 21:00 on 11-23 in Shanghai + 14 days: it closes on 12-07 there.
+    assert invitation.startswith("📝 客户满意度调查表 · 年中抽样调查\n")
+    assert invitation.endswith("\n问卷将于 2026年12月7日 截止。")
+    for day in (3, 7):
+        await _plan(uow_factory, EVENING + timedelta(days=day), RuleSettings())
+    first, second = [await _sent(uow_factory, catalogs, f"{wang}:remind:{n}") for n in (1, 2)]
+    assert first.startswith("📝 客户满意度调查表 · 年中抽样调查\n温馨提示")
+    assert first.endswith("\n问卷将于 2026年12月7日 截止。")
+    assert second.endswith("\n这是最后一次提醒：问卷将于 2026年12月7日 截止。")
+
+
+async def test_a_declined_invitation_is_not_reminded_nor_expired_and_is_no_response(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    async with uow_factory() as uow:
+        ids = await _seed(uow)
+    await _plan(uow_factory, EVENING, RuleSettings())
+    async with uow_factory() as uow:
+        invitation = await uow.survey_responses.invitation(ids["wang"])
+        assert invitation is not None
+        await decline(uow, invitation, 8001, EVENING + timedelta(hours=12))
+        await uow.commit()
+    keys = [key for day in (3, 4, 5, 6) for key in await _plan(uow_factory, EVENING + timedelta(days=day),
+                                                               RuleSettings())]
+    assert keys == []
+    async with uow_factory() as uow:
+        invitation = await uow.survey_responses.invitation(ids["wang"])
+        assert invitation is not None
+        assert (invitation.status, invitation.reminders, invitation.answered_at) == ("declined", 0, None)
+        assert await uow.survey_responses.latest_open(invitation.owner_id, EVENING + timedelta(days=1)) is None
 
 
 def test_answer_rows_keep_the_question_s_area_loyalty_and_comment_and_skip_what_was_skipped() -> None:

@@ -5,7 +5,11 @@ the first unanswered question, and the finished answers written as ``SurveyAnswe
 The dialog is the questionnaire's (``Questionnaire.dialog_spec``), with the owner's way out: its
 Cancel reads "⏸ Continue later", ratings show their words (5 · 非常满意 … 1 · 非常不满意), and a
 question that is not required can be skipped. There is no confirmation: the last answer ends it,
-and the thank-you is the only reply.
+and the thank-you is the only reply — the completer's, so that an owner whose answers opened a
+follow-up is told in the same message who will contact them.
+
+An owner may also decline (🚫 Don't ask me again): status "declined", no more reminders, not a
+response; what was answered by then is kept and followed up, as at expiry.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dialogs.engine import Dialog
+from dialogs.engine import Dialog, Reply
 from dialogs.spec import dialog_from_data
-from dialogs.text import N_
+from dialogs.text import N_, Lines, Msg, Text
+from services.chats.ended import end_from_outside
 from services.common.actor import Actor, Completion
 from services.pushes.rules import RuleSettings
-from services.surveys.follow_up import follow_up_answers
-from services.surveys.questionnaire import Question, Questionnaire
+from services.surveys.follow_up import MANAGER, follow_up_answers
+from services.surveys.questionnaire import THANK_YOU, Question, Questionnaire
 from services.surveys.vocabulary import stage_on
 from storage.models.surveys import SurveyAnswer, SurveyInvitation
 from storage.uow import UnitOfWork
@@ -29,6 +34,7 @@ from storage.uow import UnitOfWork
 PREFIX = "survey"
 INVITATION_KEY = "survey_invitation"  # the dialog's context: which invitation it answers
 ANSWERING = ("invited", "started")
+DECLINED = "declined"  # the owner pressed "Don't ask me again": no more reminders, not a response
 PAUSED = N_("Saved. You can continue where you stopped at any time: send /survey.")
 
 _settings = RuleSettings()
@@ -68,6 +74,7 @@ def survey_dialog(questionnaire: Questionnaire, name: str) -> Dialog:
             step.setdefault("scale_labels", True)
         if step["key"] in skippable:
             step.setdefault("optional", True)
+    spec.pop("done_text", None)  # the completer thanks: with who will call, when a follow-up opened
     spec.setdefault("pause_text", {"msgid": PAUSED})
     spec.setdefault("title", {"text": dict(questionnaire.title)})
     return dialog_from_data(spec)
@@ -103,21 +110,42 @@ async def keep_answers(uow: UnitOfWork, actor: Actor, name: str, answers: Mappin
 
 async def complete_answers(uow: UnitOfWork, actor: Actor, answers: Mapping[str, Any], now: datetime) -> Completion:
     """The last answer: the rows written, the invitation done, its low answers followed up. The
-    dialog's thank-you is the only reply."""
+    thank-you is the only reply; where an answer of 1–2 opened a follow-up it says who will call."""
     invitation_id = answers.get(INVITATION_KEY)
     invitation = await uow.survey_responses.invitation(invitation_id, lock=True) if isinstance(invitation_id, int) \
         else None
-    if invitation is None or invitation.owner_id != actor.identity.owner_id or invitation.status not in ANSWERING:
-        return Completion()  # expired meanwhile (its answers were written then), or answered twice
+    if invitation is None or invitation.owner_id != actor.identity.owner_id:
+        return _only(Msg(NOT_YOURS))
+    if invitation.status == "done":  # answered twice (two instances, a double tap)
+        return _only(Msg(ALREADY_DONE))
+    if invitation.status not in ANSWERING:  # expired or declined meanwhile (its answers were written then)
+        return _only(Msg(DECLINED_BEFORE if invitation.status == DECLINED else CLOSED))
     given = {key: value for key, value in answers.items() if key != INVITATION_KEY}
     await close(uow, invitation, given, now, status="done")
-    return Completion()
+    return _only(await thank_you(uow, invitation.id))
+
+
+SERVICE_WILL_CALL = N_("We are sorry we fell short: our customer service will contact you about it shortly.")
+MANAGER_WILL_CALL = N_("We are sorry we fell short: our customer service manager will call you personally.")
+
+
+async def thank_you(uow: UnitOfWork, invitation_id: int) -> Text:
+    """The thank-you; with who will contact the owner when the answers opened a follow-up (an
+    overall 1: the customer-service manager, as the complaint flow says)."""
+    follow_up = await uow.follow_ups.of_invitation(invitation_id)
+    if follow_up is None:
+        return Msg(THANK_YOU)
+    return Lines((Msg(THANK_YOU), Msg(MANAGER_WILL_CALL if follow_up.assignee == MANAGER else SERVICE_WILL_CALL)))
+
+
+def _only(text: Text) -> Completion:
+    return Completion((Reply(text, remove_keyboard=True),))
 
 
 async def close(
     uow: UnitOfWork, invitation: SurveyInvitation, answers: Mapping[str, Any], now: datetime, *, status: str
 ) -> list[SurveyAnswer]:
-    """End an invitation ("done", or "expired" with what was answered): its answers become rows,
+    """End an invitation ("done"; "expired" or "declined" with what was answered): its answers become rows,
     and the low ones are followed up (every dissatisfied answer is, partial or not)."""
     template = await uow.survey_responses.template(invitation.template_id)
     owner = await uow.survey_responses.owner(invitation.owner_id)
@@ -184,6 +212,7 @@ NOT_YOURS = N_("This survey was sent to someone else.")
 ALREADY_DONE = N_("You have already answered this survey. Thank you!")
 CLOSED = N_("This survey has closed. Thank you all the same.")
 NONE_OPEN = N_("You have no survey to answer at the moment.")
+DECLINED_BEFORE = N_("You chose not to take part in this survey, so it can no longer be answered. Thank you.")
 
 
 async def openable(uow: UnitOfWork, actor: Actor, invitation_id: int, now: datetime) -> SurveyInvitation | str:
@@ -193,11 +222,23 @@ async def openable(uow: UnitOfWork, actor: Actor, invitation_id: int, now: datet
         return NOT_YOURS
     if invitation.status == "done":
         return ALREADY_DONE
+    if invitation.status == DECLINED:
+        return DECLINED_BEFORE
     campaign = await uow.survey_responses.campaign(invitation.campaign_id)
     expired = invitation.expires_at is not None and invitation.expires_at <= now
     if invitation.status not in ANSWERING or expired or campaign is None or campaign.status != "running":
         return CLOSED
     return invitation
+
+
+DECLINED_REPLY = N_("All right, we will not ask you about this survey again. Thank you.")
+
+
+async def decline(uow: UnitOfWork, invitation: SurveyInvitation, chat_id: int, now: datetime) -> None:
+    """The owner will not answer: no more reminders, not a response. Answers given by then are kept
+    and followed up (every dissatisfied answer is); its question still open in the chat ends."""
+    await close(uow, invitation, dict(invitation.answers or {}), now, status=DECLINED)
+    await end_from_outside(uow, chat_id, dialog_name(invitation.id), now, notice=DECLINED_BEFORE)
 
 
 def start_of(invitation: SurveyInvitation) -> tuple[str, dict[str, object], dict[str, object]]:

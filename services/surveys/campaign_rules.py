@@ -54,9 +54,9 @@ class CampaignRule:
             await self._warn_if_behind(round_, campaign)
 
     async def _close_when_settled(self, round_: PlanRound, campaign: SurveyCampaign) -> bool:
-        """Every invitation answered or expired. A household still "sampled" once the invitations'
-        life has gone was never reachable (its owner is not on the bot): it does not hold the
-        campaign open."""
+        """Every invitation answered, declined or expired. A household still "sampled" once the
+        invitations' life has gone was never reachable (its owner is not on the bot): it does not
+        hold the campaign open."""
         counts = await round_.uow.survey_campaigns.status_counts(campaign.id)
         if not counts or counts.get("invited", 0) or counts.get("started", 0):
             return False

@@ -5,9 +5,12 @@ zone and reminded of an unanswered survey a polite few times at most).
 - A sampled household whose owner is bound (and has not blocked the bot) is invited — while
   ``RuleSettings.survey_invitations_without_consent`` holds, until consent is recorded per purpose
   (issue 14). The invitation names the questionnaire and how many questions it has; it expires
-  ``campaign.expires_after_days`` after it was sent.
+  ``campaign.expires_after_days`` after it was sent. Its first line names the questionnaire and
+  the campaign's kind (a mid-year sample must not look like a repeat of the year-end survey), and
+  it says when the survey closes (that date in the project's time zone).
 - Not answered (or left half-way) after ``REMIND_AFTER_DAYS`` (3, then 7 days): a reminder each,
-  no more.
+  no more; each gives the closing date, the second says it is the last.
+- 🚫 Don't ask me again: status "declined" (``answering.decline``); no reminders, not a response.
 - Expired unanswered: status "expired"; what was answered by then is written as answer rows and
   its low answers followed up like any other (every dissatisfied answer is handled), but the
   household does not count as a response.
@@ -16,23 +19,25 @@ zone and reminded of an unanswered survey a polite few times at most).
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dialogs.actions import SurveyPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, Lines, Localized, Msg, Plural
+from dialogs.text import N_, DateText, Lines, Localized, Msg, Plural, Text
 from services.calendar.delivery import delivery_time
-from services.chats.conversations import active_state
+from services.chats.ended import end_from_outside
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from services.pushes.rules import PlanRound
-from services.surveys.answering import close, dialog_name, progress, questionnaire_of
+from services.surveys.answering import CLOSED, close, dialog_name, progress, questionnaire_of
+from services.surveys.vocabulary import CAMPAIGN_LABELS, CampaignKind
 from storage.repositories.survey_responses import Invited
 
 REMIND_AFTER_DAYS = (3, 7)  # after the invitation; at most these two reminders
 SECONDS_PER_QUESTION = 20  # what the invitation says it takes
 
-START, LATER = "start", "later"
+START, LATER, DECLINE = "start", "later", "decline"
 
 
 class SurveyInvitationRule:
@@ -50,8 +55,9 @@ class SurveyInvitationRule:
         assert owner.chat_id is not None  # to_invite: bound owners only
         questions = len(questionnaire_of(invited.template.id, invited.template.spec).questions)
         minutes = max(1, math.ceil(questions * SECONDS_PER_QUESTION / 60))
+        expires_at = round_.now + timedelta(days=campaign.expires_after_days)
         text = Lines((
-            Msg(N_("📝 {title}"), {"title": _title(invited)}),
+            _headline(invited),
             Plural("We would like to know how satisfied you are with your home and our service. The survey has "
                    "{n} question and takes about {minutes} minutes. You can stop at any time and continue later "
                    "with /survey.",
@@ -59,6 +65,7 @@ class SurveyInvitationRule:
                    "{n} questions and takes about {minutes} minutes. You can stop at any time and continue later "
                    "with /survey.",
                    questions, {"minutes": minutes}),
+            Msg(N_("The survey closes on {date}."), {"date": _closing_date(expires_at, invited.timezone)}),
         ))
         key = f"{dialog_name(invitation.id)}:invite"
         await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,
@@ -66,7 +73,7 @@ class SurveyInvitationRule:
                              not_before=delivery_time(round_.now, invited.timezone), owner_id=owner.id)
         invitation.status = "invited"
         invitation.invited_at = round_.now
-        invitation.expires_at = round_.now + timedelta(days=campaign.expires_after_days)
+        invitation.expires_at = expires_at
         round_.planned(key)
 
     async def _remind_or_expire(self, round_: PlanRound, invited: Invited) -> None:
@@ -74,10 +81,8 @@ class SurveyInvitationRule:
         now = round_.now
         if invitation.expires_at is not None and now >= invitation.expires_at:
             await close(round_.uow, invitation, dict(invitation.answers or {}), now, status="expired")
-            if owner.chat_id is not None:  # a question still open in the chat no longer answers anything
-                state = await active_state(round_.uow, owner.chat_id)
-                if state is not None and state.dialog == dialog_name(invitation.id):
-                    await round_.uow.chats.save_dialog(owner.chat_id, None, now)
+            if owner.chat_id is not None:  # a question still open in the chat: its buttons say it closed
+                await end_from_outside(round_.uow, owner.chat_id, dialog_name(invitation.id), now, notice=CLOSED)
             round_.planned(f"{dialog_name(invitation.id)}:expired")
             return
         if invitation.invited_at is None or invitation.reminders >= len(REMIND_AFTER_DAYS):
@@ -89,7 +94,8 @@ class SurveyInvitationRule:
         number = invitation.reminders + 1
         key = f"{dialog_name(invitation.id)}:remind:{number}"
         await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,
-                             reply=Reply(_reminder(invited), _buttons(invitation.id, _continue_label(invited))),
+                             reply=Reply(_reminder(invited, last=number == len(REMIND_AFTER_DAYS)),
+                                         _buttons(invitation.id, _continue_label(invited))),
                              now=now, not_before=delivery_time(now, invited.timezone), owner_id=owner.id)
         invitation.reminders = number
         invitation.last_reminded_at = now
@@ -102,16 +108,37 @@ def _title(invited: Invited) -> Localized:
     return Localized(title or {"zh_Hans_CN": invited.campaign.name})
 
 
-def _reminder(invited: Invited) -> Lines:
+def _headline(invited: Invited) -> Text:
+    """📝 the questionnaire's title · the campaign's kind (客户满意度调查表 · 年中抽样调查)."""
+    title = _title(invited)
+    try:
+        kind = CampaignKind(invited.campaign.kind)
+    except ValueError:
+        return Msg(N_("📝 {title}"), {"title": title})
+    return Msg(N_("📝 {title} · {campaign}"), {"title": title, "campaign": Msg(CAMPAIGN_LABELS[kind])})
+
+
+def _closing_date(expires_at: datetime, zone: str) -> DateText:
+    return DateText(expires_at.astimezone(ZoneInfo(zone)).date())
+
+
+def _reminder(invited: Invited, *, last: bool) -> Lines:
+    """The first and the last reminder differ: the last says so. Both give the closing date."""
     answers = dict(invited.invitation.answers or {})
-    title = Msg(N_("📝 {title}"), {"title": _title(invited)})
     if not answers:
-        return Lines((title, Msg(N_("A gentle reminder: your opinion matters to us. The survey takes only a few "
-                                    "minutes; you can start it with the button below or with /survey."))))
-    done, asked = progress(questionnaire_of(invited.template.id, invited.template.spec), answers)
-    return Lines((title, Msg(N_("A gentle reminder: you have answered {done} of {asked} questions. Your answers are "
-                                "kept; continue with the button below or with /survey."),
-                             {"done": done, "asked": asked})))
+        body = Msg(N_("A gentle reminder: your opinion matters to us. The survey takes only a few "
+                      "minutes; you can start it with the button below or with /survey."))
+    else:
+        done, asked = progress(questionnaire_of(invited.template.id, invited.template.spec), answers)
+        body = Msg(N_("A gentle reminder: you have answered {done} of {asked} questions. Your answers are "
+                      "kept; continue with the button below or with /survey."), {"done": done, "asked": asked})
+    expires_at = invited.invitation.expires_at
+    if expires_at is None:
+        return Lines((_headline(invited), body))
+    closes = {"date": _closing_date(expires_at, invited.timezone)}
+    deadline = Msg(N_("This is our last reminder: the survey closes on {date}."), closes) if last \
+        else Msg(N_("The survey closes on {date}."), closes)
+    return Lines((_headline(invited), body, deadline))
 
 
 def _continue_label(invited: Invited) -> str:
@@ -120,4 +147,5 @@ def _continue_label(invited: Invited) -> str:
 
 def _buttons(invitation_id: int, start_label: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(Msg(start_label), encode(SurveyPress(invitation_id, START))),),
-            (Button(Msg(N_("Not now")), encode(SurveyPress(invitation_id, LATER))),))
+            (Button(Msg(N_("Not now")), encode(SurveyPress(invitation_id, LATER))),),
+            (Button(Msg(N_("🚫 Don't ask me again")), encode(SurveyPress(invitation_id, DECLINE))),))

@@ -91,7 +91,7 @@ class SurveyInvitation(Base):
     stage: Mapped[str] = mapped_column(String(12))  # owner stage when sampled: prospective | settling | stable | veteran
     stratum: Mapped[str] = mapped_column(String(64))  # project/stage the sample was drawn in
     from_complainers: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(12))  # sampled | invited | started | done | expired
+    status: Mapped[str] = mapped_column(String(12))  # sampled | invited | started | done | expired | declined
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # partial answers, kept for /survey
     invited_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reminders: Mapped[int] = mapped_column(Integer, default=0)

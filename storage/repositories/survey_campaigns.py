@@ -116,7 +116,7 @@ class SurveyCampaignRepository(Repository):
                 for s, p, stage, n, i, a, e, c in (await self.session.execute(query)).all()]
 
     async def status_counts(self, campaign_id: int) -> dict[str, int]:
-        """Invitations per status (sampled, invited, started, done, expired)."""
+        """Invitations per status (sampled, invited, started, done, expired, declined)."""
         query = (select(SurveyInvitation.status, func.count()).where(SurveyInvitation.campaign_id == campaign_id)
                  .group_by(SurveyInvitation.status))
         return {str(status): int(count) for status, count in (await self.session.execute(query)).all()}

@@ -2,20 +2,24 @@
 databases: the customer-service manager starts a year-end campaign in chat; four owners in the four
 locales are invited by the planner, answer with buttons (a
 skip, a back, a low score with a comment), one stops half-way and resumes with /survey after a
-restart, the one who never answers is reminded twice and no more, then the invitation expires.
-The last answer is followed by the thank-you and nothing else."""
+restart, the one who never answers is reminded twice and no more (the second says it is the last;
+both give the closing date), then the invitation expires and its buttons say so. The last answer is
+followed by the thank-you and nothing else — with who will call when an answer was 1–2. An owner
+who declines is not asked again."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from dialogs.actions import SurveyPress, encode
-from dialogs.text import Msg
+from dialogs.text import DateText, Lines, Msg
 from services.surveys import campaigns
+from services.surveys.answering import MANAGER_WILL_CALL, SERVICE_WILL_CALL
 from services.surveys.questionnaire import COMMENT_PROMPT, THANK_YOU
 from storage.models import Owner, OwnerUnit, Unit
 from storage.models.surveys import SurveyInvitation, SurveyTemplate
@@ -80,7 +84,7 @@ async def invited(harness: BotHarness, team: Team) -> dict[int, int]:
     manager = harness.person(team.cs_manager)
     [listing] = await manager.say("/surveys")
     [confirm] = await manager.press("▶ 启动", listing)
-    assert confirm["text"] == f"现在启动{CAMPAIGN}吗？将抽取并邀请 4 户。"
+    assert confirm["text"] == f"现在启动“{CAMPAIGN}”吗？将邀请全部 4 户。"
     await manager.press("✅ 立即启动", confirm)
     ids: dict[int, int] = {}
     async with harness.uow() as uow:
@@ -124,8 +128,15 @@ async def _scores(harness: BotHarness, invitation_id: int) -> dict[str, tuple[in
         return {row.question: (row.score, row.choice, row.text) for row in rows}
 
 
-def _thanks(harness: BotHarness, user: int) -> str:
-    return harness.catalogs.get(LOCALES[user]).render(Msg(THANK_YOU))
+def _thanks(harness: BotHarness, user: int, *, follow_up: str | None = None) -> str:
+    """The thank-you; ``follow_up``: the sentence saying who will contact the owner."""
+    text = Lines((Msg(THANK_YOU), Msg(follow_up))) if follow_up else Msg(THANK_YOU)
+    return harness.catalogs.get(LOCALES[user]).render(text)
+
+
+def _date(harness: BotHarness, user: int, at: datetime) -> str:
+    """A day as the owner reads it (Babel, their locale), in Shanghai."""
+    return harness.catalogs.get(LOCALES[user]).render(DateText(at.astimezone(ZoneInfo("Asia/Shanghai")).date()))
 
 
 def _last_alert(harness: BotHarness, user: int) -> str:
@@ -146,13 +157,19 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(
     # Each is invited once, in their language, with the title and how many questions it has.
     [to_wang] = _survey_messages(wang, "客户满意度调查表")
     assert "问卷共 4 题" in to_wang and "/survey" in to_wang
+    closes = start + timedelta(days=14)
+    # The campaign's kind on the first line (a mid-year sample is not the year-end survey again),
+    # and the day it closes.
+    assert to_wang.startswith("📝 客户满意度调查表 · 年末全面调查\n")
+    assert f"问卷将于 {_date(harness, WANG, closes)} 截止。" in to_wang
     [to_chan] = _survey_messages(chan, "客戶滿意度調查表")
     assert "問卷共 4 題" in to_chan
     [to_li] = _survey_messages(li, "客戶滿意度調查表")
     assert "問卷共 4 題" in to_li
     [to_emily] = _survey_messages(emily, "Customer satisfaction survey")
     assert "The survey has 4 questions" in to_emily
-    assert emily.buttons() == ["📝 Start the survey", "Not now"]
+    assert to_emily.startswith("📝 Customer satisfaction survey · Year-end full survey\n")
+    assert emily.buttons() == ["📝 Start the survey", "Not now", "🚫 Don't ask me again"]
     await plan_at(harness, start + timedelta(minutes=5))  # planning again sends nothing more
     assert len(_survey_messages(wang, "客户满意度调查表")) == 1
     assert (await _invitation(harness, invited[WANG]))["status"] == "invited"
@@ -194,7 +211,9 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(
     await chan.press("1 ·")
     await chan.press("跳過")  # no comment on this one
     last = await chan.press("跳過")  # nor a suggestion: the last answer
-    assert [m["text"] for m in last] == [_thanks(harness, CHAN)]
+    # One message: the thank-you, and that customer service will be in touch about the 1 and the 2.
+    assert [m["text"] for m in last] == [_thanks(harness, CHAN, follow_up=SERVICE_WILL_CALL)]
+    assert "客戶服務部會盡快與您聯絡" in last[0]["text"]
     assert await _scores(harness, invited[CHAN]) == {
         "overall": (2, None, "電梯經常故障"), "rebuy": (3, None, None), "property": (1, None, None)}
     async with harness.uow() as uow:
@@ -212,8 +231,11 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(
     assert (kept["status"], kept["answers"]) == ("started", {"overall": 4})
     await harness.stop()
     await harness.start()
-    await li.say("/menu")
-    assert li.buttons()[0] == "📝 填寫滿意度問卷"
+    [menu] = await li.say("/menu")
+    assert li.buttons(menu)[0] == "⭐ 填寫滿意度問卷"
+    hint, fallback_menu = await li.say("你好")  # not understood: the same menu, survey entry first
+    assert hint["text"] == "抱歉，我不太明白您的意思，請從選單中選擇。"
+    assert li.buttons(fallback_menu) == li.buttons(menu)
     resumed = await li.say("/survey")
     assert "再次購買" in resumed[-1]["text"]
     assert li.buttons() == ["5 · 非常滿意", "4 · 滿意", "3 · 普通", "2 · 不滿意", "1 · 非常不滿意", "◀ 返回",
@@ -230,7 +252,7 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(
     later = await emily.press("Not now")
     assert later[-1]["text"] == "All right. You can answer it later: send /survey at any time."
     await emily.say("/menu")
-    assert emily.buttons()[0] == "📝 Answer the satisfaction survey"
+    assert emily.buttons()[0] == "⭐ Answer the satisfaction survey"
     await plan_at(harness, start + timedelta(days=1))
     await plan_at(harness, start + timedelta(days=3))
     [first] = [text for text in emily.texts() if "A gentle reminder" in text]
@@ -242,12 +264,19 @@ async def test_owners_answer_a_survey_in_chat_in_four_locales(
         await plan_at(harness, start + timedelta(days=days))
     reminders = [text for text in emily.texts() if "A gentle reminder" in text]
     assert len(reminders) == 2 and "you have answered 1 of 4 questions" in reminders[1]
+    closing = _date(harness, EMILY, start + timedelta(days=14))
+    assert reminders[0].endswith(f"The survey closes on {closing}.")
+    assert reminders[1].endswith(f"This is our last reminder: the survey closes on {closing}.")
     assert not any("温馨" in text or "溫馨" in text for person in (wang, chan, li) for text in person.texts())
     assert (await _invitation(harness, invited[EMILY]))["status"] == "started"
     await plan_at(harness, start + timedelta(days=14))
     expired = await _invitation(harness, invited[EMILY])
     assert (expired["status"], expired["reminders"], expired["answered_at"]) == ("expired", 2, None)
     assert await _scores(harness, invited[EMILY]) == {"overall": (1, None, None)}
+    # Her open question's buttons, and the reminder's, say the same: the survey has closed.
+    question = next(m for m in reversed(emily.received()) if "What disappointed you" in m.get("text", ""))
+    await emily.press("Skip", question)
+    assert _last_alert(harness, EMILY) == "This survey has closed. Thank you all the same."
     await emily.press("Continue the survey")  # on the last reminder
     assert _last_alert(harness, EMILY) == "This survey has closed. Thank you all the same."
     await emily.say("/survey")
@@ -272,3 +301,53 @@ async def _follow_up_and_report(harness: BotHarness, team: Team) -> None:
     photo, document, rates = manager.received()[-3:]
     assert photo.get("photo") and document.get("document")
     assert "回复率</b>：75.0%" in rates["text"] and "满意率</b>：66.7%" in rates["text"]
+
+
+async def test_an_owner_who_declines_is_not_asked_again_and_an_overall_1_hears_the_manager_will_call(
+    harness: BotHarness, team: Team, invited: dict[int, int]
+) -> None:
+    start = harness.clock.now()
+    wang, chan = harness.person(WANG), harness.person(CHAN, "陳大文", "zh-hant")
+    await plan_at(harness, start)
+    invitation = next(m for m in wang.received() if m.get("text", "").startswith("📝 客户满意度调查表"))
+    await plan_at(harness, start + timedelta(days=3))
+    [first] = [text for text in wang.texts() if "温馨提示" in text]
+    assert f"问卷将于 {_date(harness, WANG, start + timedelta(days=14))} 截止。" in first
+    # 王芳 starts from the reminder, gives a 2, then declines on the invitation still showing its buttons.
+    await wang.press("开始填写问卷")
+    await wang.press("2 ·")
+    question = wang.last_with_buttons()
+    declined = await wang.press("不参加", invitation)
+    assert [m["text"] for m in declined] == ["好的，我们不会再就此问卷打扰您。谢谢！"]
+    kept = await _invitation(harness, invited[WANG])
+    assert (kept["status"], kept["answered_at"]) == ("declined", None)
+    assert await _scores(harness, invited[WANG]) == {"overall": (2, None, None)}  # kept, and followed up
+    refusal = "您已选择不参加此问卷，因此无法再填写。谢谢！"
+    await wang.press("跳过", question)  # the question she left open
+    assert _last_alert(harness, WANG) == refusal
+    await wang.press_data(encode(SurveyPress(invited[WANG], "start")), invitation)
+    assert _last_alert(harness, WANG) == refusal
+    [menu] = await wang.say("/menu")
+    assert "⭐ 填写满意度问卷" not in wang.buttons(menu)
+    await wang.say("/survey")
+    assert wang.texts()[-1] == "您目前没有需要填写的问卷。"
+
+    # 陳大文 gives an overall 1: the thank-you says the customer-service manager will call personally.
+    await chan.press("開始填寫問卷")
+    await chan.press("1 ·")
+    await chan.say("大堂漏水")
+    await chan.press("4 ·")
+    await chan.press("跳過")
+    last = await chan.press("跳過")
+    assert [m["text"] for m in last] == [_thanks(harness, CHAN, follow_up=MANAGER_WILL_CALL)]
+    assert "客戶服務部經理會親自致電與您聯絡" in last[0]["text"]
+
+    # No last reminder for her; the others expire; a declined household does not hold the campaign
+    # open, and is not a response (1 of 4).
+    for days in (7, 14):
+        await plan_at(harness, start + timedelta(days=days))
+    assert len([text for text in wang.texts() if "温馨提示" in text]) == 1
+    await plan_at(harness, start + timedelta(days=14, minutes=1))
+    manager = harness.person(team.cs_manager)
+    [closed] = [text for text in manager.texts() if text.startswith(f"🏁 调查活动“{CAMPAIGN}”已结束")]
+    assert "回复率</b>：25.0%" in closed
