@@ -25,7 +25,7 @@ from dialogs.engine import (
     start,
 )
 from dialogs.spec import dialog_from_data
-from dialogs.text import Localized, Msg
+from dialogs.text import Lines, Localized, Msg, Plain
 
 TODAY = date(2026, 12, 7)
 THANKS = Msg("Thank you for your feedback.")
@@ -93,8 +93,21 @@ def test_starting_with_earlier_answers_asks_the_first_unanswered_and_back_reache
     assert dict(outcome.state.answers) == {"overall": 1, "overall__comment": "Leaks"}
     back = advance(SURVEY, outcome.state, ButtonEvent(outcome.state.rev, BACK), today=TODAY)
     assert back.state is not None and back.state.step == "overall__comment"
+    # The text asked again says what it holds, so the owner need not type it again.
+    assert back.replies[0].text == Lines((Localized({"en": "Why?"}),
+                                          Msg("Your earlier answer: {answer}", {"answer": Plain("Leaks")})))
     again = advance(SURVEY, back.state, TextEvent("Leaks in the roof"), today=TODAY)
     assert again.state is not None and again.state.step == "rebuy"
+    # Asked the first time, a text step has no such line; a long earlier answer is cut short.
+    first = start(SURVEY, today=TODAY).state
+    assert first is not None
+    fresh = advance(SURVEY, first, ButtonEvent(first.rev, "r:1"), today=TODAY)
+    assert fresh.replies[0].text == Localized({"en": "Why?"})
+    long_ago = start(SURVEY, today=TODAY, answers={"overall": 1, "overall__comment": "x" * 400})
+    assert long_ago.state is not None
+    shown = advance(SURVEY, long_ago.state, ButtonEvent(long_ago.state.rev, BACK), today=TODAY).replies[0].text
+    assert shown == Lines((Localized({"en": "Why?"}),
+                           Msg("Your earlier answer: {answer}", {"answer": Plain("x" * 300 + "…")})))
     # Everything answered already: the dialog ends at once.
     done = start(SURVEY, today=TODAY, answers={"overall": 5, "rebuy": 5, "channel": "web"})
     assert done.status == "done" and done.answers == {"overall": 5, "rebuy": 5, "channel": "web"}

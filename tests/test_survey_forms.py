@@ -135,13 +135,61 @@ def test_hints_are_read_and_a_missing_hint_column_is_reported() -> None:
     again = read_xlsform(write_xlsform(reading.questionnaire))
     assert again.questionnaire == reading.questionnaire
 
+LIKELY_ROWS = [["likely", score, cn, hk, tw, en] for score, cn, hk, tw, en in (
+    (1, "肯定不会", "肯定不會", "一定不會", "Definitely not"), (2, "可能不会", "可能不會", "可能不會", "Probably not"),
+    (3, "不确定", "未確定", "不確定", "Not sure"), (4, "可能会", "可能會", "可能會", "Probably yes"),
+    (5, "肯定会", "肯定會", "一定會", "Definitely yes"))]
+
+
+def _likely(sheets: Sheets) -> None:
+    """rebuy and recommend answered with their own words (a list of 1 … 5, given 5 first)."""
+    sheets["survey"][2][0] = "rating likely"
+    sheets["survey"][3][0] = "Rating likely"
+    sheets["choices"].extend(reversed(LIKELY_ROWS))
+
+
+def test_a_rating_list_gives_the_rating_its_own_words() -> None:
+    reading = read_xlsform(_changed(_likely))
+    assert reading.problems == () and reading.warnings == ()
+    questionnaire = reading.questionnaire
+    assert questionnaire is not None
+    rebuy = questionnaire.question("rebuy")
+    assert rebuy.type == "rating" and rebuy.choices == ()
+    assert [words["zh_Hans_CN"] for words in rebuy.scale or ()] == ["肯定不会", "可能不会", "不确定", "可能会", "肯定会"]
+    assert questionnaire.question("recommend").scale == rebuy.scale
+    assert questionnaire.question("overall").scale is None  # plain rating: the satisfaction words
+    again = read_xlsform(write_xlsform(questionnaire))
+    assert again.problems == () and again.warnings == ()
+    assert again.questionnaire == questionnaire
+
+
+def test_a_rating_list_without_a_translation_is_a_warning() -> None:
+    def change(sheets: Sheets) -> None:
+        _likely(sheets)
+        sheets["choices"][-1][5] = None  # "1" of likely (the last row): no English
+    reading = read_xlsform(_changed(change))
+    assert reading.questionnaire is not None
+    assert [str(w) for w in reading.warnings] == [
+        "sheet 'choices', row 10, column F (label::en): no English label: its readers will see the Simplified "
+        "Chinese one"]
+    scale = reading.questionnaire.question("rebuy").scale
+    assert scale is not None and scale[0] == {"zh_Hans_CN": "肯定不会", "zh_Hant_HK": "肯定不會", "zh_Hant_TW": "一定不會"}
+
+
+def _likely_then(change: Callable[[Sheets], object]) -> Callable[[Sheets], object]:
+    def both(sheets: Sheets) -> None:
+        _likely(sheets)
+        change(sheets)
+    return both
+
+
 BAD_FILES: list[tuple[str, Callable[[Sheets], object], list[str]]] = [
     ("missing sheet", lambda s: s.pop("survey"), [
         "sheet 'survey': the workbook has no sheet 'survey' (it needs 'survey', 'settings' and, for choice "
         "questions, 'choices')"]),
     ("unknown type", _set("survey", 8, 1, "note"), [
         "sheet 'survey', row 8, column A (type): unknown type 'note'; a question's type is rating, "
-        "select_one LIST, select_multiple LIST or text"]),
+        "rating LIST, select_one LIST, select_multiple LIST or text"]),
     ("bad required value", _set("survey", 3, 7, "maybe"), [
         "sheet 'survey', row 3, column G (required): 'maybe': write yes or no (or true/false, 1/0)"]),
     ("relevant referring to a later question", _set("survey", 6, 8, "${note} = 'x' and ${property} <= 2"), [
@@ -159,6 +207,15 @@ BAD_FILES: list[tuple[str, Callable[[Sheets], object], list[str]]] = [
         "sheet 'survey', row 4, column B (name): '1st': a letter, then up to 30 letters, digits or _"]),
     ("select list missing", _set("survey", 7, 1, "select_one channel"), [
         "sheet 'survey', row 7, column A (type): no list 'channel' in sheet 'choices' (column list_name)"]),
+    ("rating list missing", _set("survey", 3, 1, "rating likely"), [
+        "sheet 'survey', row 3, column A (type): no list 'likely' in sheet 'choices' (column list_name) for this "
+        "rating's words 1 to 5"]),
+    ("rating list not 1 to 5", _likely_then(lambda s: s["choices"].pop()), [
+        "sheet 'choices', row 6, column B (name): the list 'likely' is a rating's scale: it needs exactly the names "
+        "1, 2, 3, 4 and 5 (one row each), not 5, 4, 3, 2"]),
+    ("rating list of other names", _set("survey", 5, 1, "rating channels"), [
+        "sheet 'choices', row 4, column B (name): the list 'channels' is a rating's scale: it needs exactly the "
+        "names 1, 2, 3, 4 and 5 (one row each), not 1, 2"]),
     ("select without a list", _set("survey", 7, 1, "select_one"), [
         "sheet 'survey', row 7, column A (type): select_one needs the name of its list in sheet 'choices', "
         "e.g. 'select_one channels'"]),
@@ -269,6 +326,13 @@ def test_the_satisfaction_survey_has_the_loyalty_items_then_every_service_area()
     assert [q.loyalty for q in questionnaire.questions[:3]] == [Loyalty.OVERALL, Loyalty.REBUY, Loyalty.RECOMMEND]
     assert [q.area for q in questionnaire.questions[3:8]] == list(Area)
     assert questionnaire.title["zh_Hans_CN"] == "客户满意度调查表"
+    # would buy again / would recommend: answered in their own words, not the satisfaction scale's
+    for item in (Loyalty.REBUY, Loyalty.RECOMMEND):
+        question = questionnaire.loyalty_question(item)
+        assert question is not None and question.scale is not None
+        assert [words["zh_Hans_CN"] for words in question.scale] == ["肯定不会", "可能不会", "不确定", "可能会", "肯定会"]
+        assert [words["en"] for words in question.scale][::4] == ["Definitely not", "Definitely yes"]
+    assert [q.name for q in questionnaire.questions if q.scale is not None] == ["rebuy", "recommend"]
     assert {p.stem for p in shipped_files()} == {"satisfaction", "move_in_3m", "sales_visit"}
 
 

@@ -12,6 +12,7 @@ from dialogs.engine.steps import SCALE_LABELS
 from dialogs.text import Localized, Msg
 from services.surveys.questionnaire import (
     COMMENT_PROMPT,
+    REASON_PROMPT,
     THANK_YOU,
     Questionnaire,
     QuestionnaireError,
@@ -66,19 +67,38 @@ def test_the_dialog_asks_each_question_with_a_comment_after_each_rating() -> Non
     overall, comment, prop, _, why, channel, note = dialog.steps
     assert isinstance(overall, RatingStep) and not overall.optional
     assert overall.labels == SCALE_LABELS
-    assert overall.prompt == Localized(_label("overall", "overall"))
+    assert overall.prompt == Localized(_label("1/5 · overall", "1/5 · overall"))  # its number of the five
     assert isinstance(comment, TextStep) and comment.optional and comment.prompt == Msg(COMMENT_PROMPT)
     assert comment.when == AnswerIn("overall", (1, 2))
     # the hint goes under the label; a locale without a hint gets the one of its script, else Simplified
     assert isinstance(prop.prompt, Localized)
-    assert prop.prompt.texts["en"] == "property\nSecurity, cleaning"
-    assert prop.prompt.texts["zh_Hant_HK"] == "property\n含保安、保洁"
+    assert prop.prompt.texts["en"] == "2/5 · property\nSecurity, cleaning"
+    assert prop.prompt.texts["zh_Hant_HK"] == "2/5 · property\n含保安、保洁"
     assert isinstance(why, MultiChoiceStep) and why.optional and why.when == AnswerIn("property", (1, 2))
     assert isinstance(channel, ChoiceStep) and not isinstance(channel, MultiChoiceStep)
     assert [o.code for o in channel.options] == ["1", "2"]
     assert isinstance(note, TextStep) and note.optional
     assert note.when == AnyOf((AnswerIs("why", "noise"), AnswerIs("channel", "2")))
     assert dialog.done_text == Msg(THANK_YOU)
+
+
+LIKELY = [_label(zh, en) for zh, en in (("肯定不会", "Definitely not"), ("可能不会", "Probably not"),
+                                         ("不确定", "Not sure"), ("可能会", "Probably yes"), ("肯定会", "Definitely yes"))]
+
+
+def test_a_rating_with_its_own_words_asks_with_them_and_a_neutral_comment() -> None:
+    spec = _spec(_rating("overall", loyalty="overall"), _rating("recommend", loyalty="recommend", scale=LIKELY))
+    questionnaire = Questionnaire.from_json(spec)
+    assert questionnaire.to_json() == spec
+    assert Questionnaire.from_json(questionnaire.to_json()) == questionnaire
+    assert questionnaire.question("recommend").scale == tuple(LIKELY)
+    dialog = questionnaire.dialog("survey:3")
+    overall, overall_comment, recommend, recommend_comment = dialog.steps
+    assert isinstance(overall, RatingStep) and overall.labels == SCALE_LABELS
+    assert isinstance(recommend, RatingStep) and recommend.labels == tuple(Localized(words) for words in LIKELY)
+    assert recommend.prompt == Localized(_label("2/2 · recommend", "2/2 · recommend"))
+    assert overall_comment.prompt == Msg(COMMENT_PROMPT)
+    assert recommend_comment.prompt == Msg(REASON_PROMPT)  # not "sorry you are dissatisfied"
 
 
 def test_a_comment_after_a_conditional_rating_needs_the_condition_too() -> None:
@@ -164,6 +184,9 @@ def test_relevant_expressions_refused(expression: str, problem: str) -> None:
     (lambda s: s["questions"][0].update(choices=[]), "overall", "choices"),
     (lambda s: s["questions"][3].pop("choices"), "channel", "choices"),
     (lambda s: s["questions"][3]["choices"].append({"name": "1", "label": {"en": "x"}}), "channel", "choices[3]"),
+    (lambda s: s["questions"][0].update(scale=LIKELY[:4]), "overall", "scale"),
+    (lambda s: s["questions"][0].update(scale=[*LIKELY[:4], {"en": ""}]), "overall", "scale[5]"),
+    (lambda s: s["questions"][3].update(scale=LIKELY), "channel", "scale"),
     (lambda s: s.update(version=""), None, "version"),
     (lambda s: s.update(form_id="a b"), None, "form_id"),
     (lambda s: s.update(questions=[]), None, "questions"),

@@ -50,6 +50,7 @@ from dialogs.phones import display_phone, normalize_phone
 from dialogs.text import N_, DateText, Field, Label, Lines, ListText, Money, Msg, Plain, Plural, Text
 
 ANSWER_SHOWN_CHARS = 60  # a typed answer repeated on its question is cut here
+EARLIER_SHOWN_CHARS = 300  # an earlier typed answer shown when its question is asked again (◀ Back)
 
 # ---------------------------------------------------------------- public API
 
@@ -172,6 +173,12 @@ def prompt(dialog: Dialog, state: DialogState, *, today: date) -> Reply:
         example = Msg(N_("For example: {date}"), {"date": DateText(example_date(step, today))})
         return Reply(Lines((step.prompt, example)), (*rows, nav), rev=state.rev)
     rows = [(Button(Msg(N_("Skip")), SKIP),)] if step.optional else []
+    earlier = state.answers.get(step.key)
+    if isinstance(step, TextStep) and isinstance(earlier, str) and earlier:
+        # Back at a text already answered: say what is kept, so it need not be typed again.
+        shown = _cut(earlier, EARLIER_SHOWN_CHARS)
+        return Reply(Lines((step.prompt, Msg(N_("Your earlier answer: {answer}"), {"answer": shown}))), (*rows, nav),
+                     rev=state.rev)
     return Reply(step.prompt, (*rows, nav), rev=state.rev)
 
 
@@ -489,9 +496,13 @@ def _confirm_rows() -> tuple[tuple[Button, ...], ...]:
 def _answer_line(step: Step, value: Any, context: Mapping[str, Any]) -> Text:
     """What is shown on an answered question: "Your answer: …" (a long typed answer cut short)."""
     shown = display_answer(step, value, context)
-    if isinstance(shown, Plain) and len(shown.text) > ANSWER_SHOWN_CHARS:
-        shown = Plain(shown.text[:ANSWER_SHOWN_CHARS].rstrip() + "…")
+    if isinstance(shown, Plain):
+        shown = _cut(shown.text, ANSWER_SHOWN_CHARS)
     return Msg(N_("Your answer: {answer}"), {"answer": shown})
+
+
+def _cut(text: str, limit: int) -> Plain:
+    return Plain(text[:limit].rstrip() + "…" if len(text) > limit else text)
 
 
 def _label_key(text: str) -> str:

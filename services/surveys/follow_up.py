@@ -19,7 +19,7 @@ from typing import Any
 from dialogs.actions import FollowUpPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.phones import display_phone, mask_phone
-from dialogs.text import N_, Field, Label, Msg, Plain, Text
+from dialogs.text import N_, Field, Label, Localized, Msg, Plain, Text
 from services.calendar.delivery import working_delivery_time
 from services.calendar.workdays import calendar_for
 from services.cases.results import NOT_VALID, ActionResult
@@ -31,9 +31,9 @@ from services.follow_ups.subject import CASE_TEXTS, Buttons, FollowUpTexts
 from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
-from services.surveys.answer_text import question_label, score_text
+from services.surveys.answer_text import question_label, question_spec, score_text
 from services.surveys.topics import flag_topic
-from services.surveys.vocabulary import LOW_UP_TO, Loyalty
+from services.surveys.vocabulary import AREA_LABELS, LOW_UP_TO, Area, Loyalty
 from storage.models import FollowUp, Owner, Staff
 from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate
 from storage.uow import UnitOfWork
@@ -116,14 +116,26 @@ class SurveySubject:
                     if row.question.endswith(COMMENT_SUFFIX) and row.text}
         for name, score in follow_up.ratings:
             rated = next((row for row in answers if row.question == name), None)
-            lines.append(Field(self.label(str(name)), score_text(int(score))))
+            lines.append(self.answer_line(str(name), score_text(int(score), self.template, str(name))))
             comment = comments.get(str(name)) or (rated.text if rated is not None else None)
             if comment:
                 lines.append(Field(Msg(N_("Comment")), Plain(comment)))
         for row in answers:  # what else the owner wrote
             if row.text and row.score is None and not row.question.endswith(COMMENT_SUFFIX) and row.question not in low:
-                lines.append(Field(self.label(row.question), Plain(row.text)))
+                lines.append(self.answer_line(row.question, Plain(row.text)))
         return lines
+
+    def answer_line(self, name: str, answer: Text) -> Text:
+        """"【工程质量】您对房屋的工程质量满意吗？ — 2 · 不满意": the question as asked (a "label: value"
+        line would add a colon to its question mark), its service area in brackets when it has one."""
+        area = _area((question_spec(self.template, name) or {}).get("area"))
+        label = self.label(name)
+        if isinstance(label, Localized):  # "其他建议：" — a colon before the dash says nothing
+            label = Localized({locale: text.rstrip().rstrip(":：") or text for locale, text in label.texts.items()})
+        if area is None:
+            return Msg(N_("{question} — {answer}"), {"question": label, "answer": answer})
+        return Msg(N_("[{area}] {question} — {answer}"),
+                   {"area": Msg(AREA_LABELS[area]), "question": label, "answer": answer})
 
     def label(self, name: str) -> Label:
         """A question's label in the reader's locale, from the version the owner answered."""
@@ -158,6 +170,10 @@ class SurveySubject:
             await outbox.enqueue(uow, key=f"follow_up:{self.follow_up.id}:unsatisfied:staff:{manager.id}",
                                  purpose=Purpose.REMINDER, chat_id=manager.chat_id, reply=Reply(line), now=now,
                                  not_before=not_before, staff_id=manager.id)
+
+
+def _area(code: Any) -> Area | None:
+    return next((area for area in Area if area.value == code), None)
 
 
 def _record_phone_shown(follow_up: FollowUp, viewer: Staff, now: datetime) -> None:

@@ -5,11 +5,14 @@ The JSON form (the contract between the import, the chat and the metrics)::
     {"form_id": "satisfaction", "version": "2026.1", "title": {locale: str},
      "questions": [{"name": "overall", "type": "rating", "label": {locale: str}, "hint": {locale: str},
                     "required": true, "relevant": "${q} <= 2" | null, "area": "property" | null,
-                    "loyalty": "overall" | null, "choices": [{"name": "a", "label": {locale: str}}]}]}
+                    "loyalty": "overall" | null, "choices": [{"name": "a", "label": {locale: str}}],
+                    "scale": [{locale: str}, … five, for 1 … 5]}]}
 
-``hint`` is optional; ``choices`` belongs to the select types only. In the dialog a rating is answered
-1–5 as an int, a single choice as its code, a multiple choice as a list of codes, a text as a str; a
-rating (buttons with the scale's words) answered 1–2 is followed by an optional comment (key ``<name>__comment``); there is no
+``hint`` is optional; ``choices`` belongs to the select types only; ``scale`` (optional, ratings only)
+gives a rating its own five words (肯定不会 … 肯定会) instead of the satisfaction scale's. In the dialog
+each question's prompt starts with its number ("3/9 · …"); a rating is answered 1–5 as an int, a single
+choice as its code, a multiple choice as a list of codes, a text as a str; a rating (buttons with the
+scale's words) answered 1–2 is followed by an optional comment (key ``<name>__comment``); there is no
 confirmation: the last answer finishes the dialog and the thank-you follows.
 """
 
@@ -44,6 +47,10 @@ SKIPPABLE = frozenset(TYPES)
 THANK_YOU = N_("Thank you for taking part in our survey. Your answers help us serve you better.")
 COMMENT_PROMPT = N_("We are sorry to hear that. What disappointed you? "
                     "A few words help us put it right (or skip this).")
+# After a low answer on a rating with its own words ("would you recommend us?": 2 · 可能不会) being
+# sorry for someone's dissatisfaction would misread the answer.
+REASON_PROMPT = N_("What is the main reason for your answer? A few words help us improve (or skip this).")
+SCALE_POINTS = 5
 
 _E = TypeVar("_E", Area, Loyalty)
 
@@ -78,6 +85,8 @@ class Question:
     area: Area | None = None
     loyalty: Loyalty | None = None
     choices: tuple[Choice, ...] = ()
+    # A rating's own words for 1 … 5 (e.g. 肯定不会 … 肯定会); None: the satisfaction scale's.
+    scale: tuple[Mapping[str, str], ...] | None = None
     condition: Condition | None = None  # ``relevant`` read; derived, so not part of the JSON form
 
     @property
@@ -101,6 +110,8 @@ class Question:
         })
         if self.type in SELECT_TYPES:
             data["choices"] = [{"name": c.name, "label": dict(c.label)} for c in self.choices]
+        if self.scale is not None:
+            data["scale"] = [dict(words) for words in self.scale]
         return data
 
 
@@ -157,8 +168,9 @@ class Questionnaire:
     def dialog_spec(self, name: str) -> dict[str, Any]:
         """The dialog spec (``dialogs.spec``) asking this questionnaire, one question at a time."""
         steps: list[dict[str, Any]] = []
-        for question in self.questions:
-            steps.append(_step(question))
+        count = len(self.questions)
+        for number, question in enumerate(self.questions, start=1):
+            steps.append(_step(question, f"{number}/{count} · "))
             if question.type == "rating":
                 steps.append(_comment_step(question))
         return {"name": name, "steps": steps, "done_text": {"msgid": THANK_YOU}}
@@ -170,17 +182,19 @@ class Questionnaire:
 # ---------------------------------------------------------------- the dialog
 
 
-def _step(question: Question) -> dict[str, Any]:
+def _step(question: Question, progress: str) -> dict[str, Any]:
+    """The question's step; ``progress`` ("3/9 · ") starts its prompt in every locale."""
     step: dict[str, Any] = {
         "key": question.name,
         "type": _STEP_TYPES[question.type],
-        "prompt": {"text": _prompt(question)},
+        "prompt": {"text": {locale: progress + text for locale, text in _prompt(question).items()}},
         "label": {"text": dict(question.label)},
     }
     if not question.required and question.type in SKIPPABLE:
         step["optional"] = True
     if question.type == "rating":
-        step["scale_labels"] = True  # 5 · 非常满意 … 1 · 非常不满意
+        # 5 · 非常满意 … 1 · 非常不满意, or the question's own words (5 · 肯定会 … 1 · 肯定不会)
+        step["scale_labels"] = True if question.scale is None else [{"text": dict(w)} for w in question.scale]
     if question.condition is not None:
         step["when"] = condition_to_json(question.condition)
     if question.type in SELECT_TYPES:
@@ -195,7 +209,7 @@ def _comment_step(question: Question) -> dict[str, Any]:
         "key": question.name + COMMENT_SUFFIX,
         "type": "text",
         "optional": True,
-        "prompt": {"msgid": COMMENT_PROMPT},
+        "prompt": {"msgid": COMMENT_PROMPT if question.scale is None else REASON_PROMPT},
         "when": condition_to_json(when),
     }
 
@@ -243,6 +257,8 @@ def _question(raw: Any, index: int, earlier: list[Question]) -> Question:
     if kind not in TYPES:
         raise QuestionnaireError(name, "type", f"one of {', '.join(TYPES)}, not {kind!r}")
     allowed = {"name", "type", "label", "hint", "required", "relevant", "area", "loyalty"}
+    if kind == "rating":
+        allowed.add("scale")
     _only(name, raw, allowed | ({"choices"} if kind in SELECT_TYPES else set()),
           {"name", "type", "label"} | ({"choices"} if kind in SELECT_TYPES else set()))
     required = raw.get("required", True)
@@ -269,7 +285,8 @@ def _question(raw: Any, index: int, earlier: list[Question]) -> Question:
     return Question(
         name=name, type=kind, label=_texts(name, "label", raw["label"]), required=required, hint=hint,
         relevant=relevant, area=area, loyalty=loyalty,
-        choices=_choices(name, raw["choices"]) if kind in SELECT_TYPES else (), condition=condition,
+        choices=_choices(name, raw["choices"]) if kind in SELECT_TYPES else (),
+        scale=_scale(name, raw["scale"]) if raw.get("scale") is not None else None, condition=condition,
     )
 
 
@@ -293,6 +310,12 @@ def _choices(question: str, raw: Any) -> tuple[Choice, ...]:
             raise QuestionnaireError(question, field, f"another choice is named {code!r}")
         choices.append(Choice(code, _texts(question, field, entry["label"])))
     return tuple(choices)
+
+
+def _scale(question: str, raw: Any) -> tuple[dict[str, str], ...]:
+    if not isinstance(raw, list) or len(raw) != SCALE_POINTS:
+        raise QuestionnaireError(question, "scale", "a list of five texts, for 1 … 5 (worst first)")
+    return tuple(_texts(question, f"scale[{score}]", words) for score, words in enumerate(raw, start=1))
 
 
 def _texts(question: str | None, field: str, raw: Any) -> dict[str, str]:

@@ -7,6 +7,9 @@ Sheets and columns::
     choices   list_name | name | label::<locale>
     settings  form_id | form_title (form_title::<locale>) | version
 
+``type`` is rating, ``rating LIST`` (a rating with its own words: LIST in sheet choices has exactly the
+names 1 to 5, e.g. 1 肯定不会 … 5 肯定会), ``select_one LIST``, ``select_multiple LIST`` or text.
+
 Every problem of a file is collected, each naming the sheet, the row as Excel numbers it and the
 column (letter and header); a file with any problem gives no questionnaire. A label missing for a
 locale is not a problem but a warning saying what its readers will see instead. The messages are
@@ -28,6 +31,7 @@ from services.surveys.questionnaire import (
     MAX_LABEL,
     MAX_VERSION,
     NAME,
+    SCALE_POINTS,
     SELECT_TYPES,
     Questionnaire,
     QuestionnaireError,
@@ -52,7 +56,8 @@ LOCALE_NAMES = {
 }
 _YES = {"yes", "true", "1", "y"}
 _NO = {"no", "false", "0", "n", ""}
-_TYPE_HELP = "rating, select_one LIST, select_multiple LIST or text"
+_TYPE_HELP = "rating, rating LIST, select_one LIST, select_multiple LIST or text"
+SCALE_NAMES = tuple(str(score) for score in range(1, SCALE_POINTS + 1))
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,7 @@ def _missing_locale_columns(sheet: _Sheet, base: str, collector: _Collector, wha
 class _List:
     row: int
     choices: list[dict[str, Any]] = field(default_factory=list)
+    name_column: str | None = None  # the letter of the column ``name``, to point at
 
 
 def _read_choices(sheet: _Sheet, collector: _Collector) -> dict[str, _List]:
@@ -300,7 +306,8 @@ def _read_choices(sheet: _Sheet, collector: _Collector) -> dict[str, _List]:
         if not labels:
             collector.problems.append(sheet.at(row, _first_column(sheet, "label"), "no label in any language"))
         if list_name:
-            lists.setdefault(list_name, _List(row)).choices.append({"name": name, "label": labels})
+            column = sheet.letter("name") if "name" in sheet.columns else None
+            lists.setdefault(list_name, _List(row, name_column=column)).choices.append({"name": name, "label": labels})
     return lists
 
 
@@ -329,6 +336,7 @@ def _read_survey(sheet: _Sheet, lists: Mapping[str, _List],
     rows: dict[str, int] = {}
     loyalty_rows: dict[Loyalty, int] = {}
     used_lists: set[str] = set()
+    bad_scales: set[str] = set()  # each told once, however many ratings use it
     for row, values in sheet.rows:
         question = _RowReader(sheet, row, values, collector)
         kind, list_name = question.type(lists)
@@ -343,6 +351,8 @@ def _read_survey(sheet: _Sheet, lists: Mapping[str, _List],
         area = question.area(kind)
         loyalty = question.loyalty(kind, loyalty_rows)
         choices = lists[list_name].choices if list_name and list_name in lists else []
+        scale = _scale(lists[list_name], list_name, collector, bad_scales) \
+            if kind == "rating" and list_name and list_name in lists else None
         if name and kind:
             earlier[name] = Referable(kind, tuple(c["name"] for c in choices))
             rows[name] = row
@@ -353,12 +363,29 @@ def _read_survey(sheet: _Sheet, lists: Mapping[str, _List],
                      "area": area.value if area else None, "loyalty": loyalty.value if loyalty else None})
         if kind in SELECT_TYPES:
             data["choices"] = choices
+        if scale is not None:
+            data["scale"] = scale
         questions.append(data)
     for list_name, unused in lists.items():
         if list_name not in used_lists:
             collector.warnings.append(Problem(CHOICES, f"the list {list_name!r} is not used by any question",
                                               unused.row))
     return questions, rows
+
+
+def _scale(found: _List, list_name: str, collector: _Collector, bad: set[str]) -> list[dict[str, str]] | None:
+    """A rating's own words, 1 … 5, from its list; a list that is not exactly 1 to 5 is a problem."""
+    names = [str(choice["name"]) for choice in found.choices]
+    if sorted(names) != sorted(SCALE_NAMES):
+        if list_name in bad:
+            return None
+        bad.add(list_name)
+        collector.problems.append(Problem(CHOICES, f"the list {list_name!r} is a rating's scale: it needs exactly "
+                                          f"the names 1, 2, 3, 4 and 5 (one row each), not "
+                                          f"{', '.join(names) or 'none'}", found.row, found.name_column, "name"))
+        return None
+    words = {str(choice["name"]): choice["label"] for choice in found.choices}
+    return [words[name] for name in SCALE_NAMES]
 
 
 def _names(sheet: _Sheet) -> dict[str, int]:
@@ -389,6 +416,12 @@ class _RowReader:
         kind = words[0].lower()
         if kind in ("rating", "text") and len(words) == 1:
             return kind, None
+        if kind == "rating" and len(words) == 2:
+            if words[1] not in lists:
+                self.fail("type", f"no list {words[1]!r} in sheet '{CHOICES}' (column list_name) for this "
+                          "rating's words 1 to 5")
+                return None, None
+            return kind, words[1]
         if kind in SELECT_TYPES:
             if len(words) != 2:
                 self.fail("type", f"{kind} needs the name of its list in sheet '{CHOICES}', e.g. '{kind} channels'")
@@ -548,7 +581,7 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
     survey.append(header)
     for q in questionnaire.questions:
         hint = [(q.hint or {}).get(loc, "") for loc in LOCALES] if has_hint else []
-        survey.append([f"{q.type} {q.name}" if q.type in SELECT_TYPES else q.type, q.name,
+        survey.append([f"{q.type} {q.name}" if q.type in SELECT_TYPES or q.scale is not None else q.type, q.name,
                        *(q.label.get(loc, "") for loc in LOCALES), *hint, "yes" if q.required else "no",
                        q.relevant or "", q.area.value if q.area else "", q.loyalty.value if q.loyalty else ""])
     choices = workbook.create_sheet(CHOICES)
@@ -556,6 +589,8 @@ def write_xlsform(questionnaire: Questionnaire) -> bytes:
     for q in questionnaire.questions:
         for choice in q.choices:
             choices.append([q.name, choice.name, *(choice.label.get(loc, "") for loc in LOCALES)])
+        for score, words in enumerate(q.scale or (), start=1):
+            choices.append([q.name, str(score), *(words.get(loc, "") for loc in LOCALES)])
     settings = workbook.create_sheet(SETTINGS)
     settings.append(["form_id", *(f"form_title::{loc}" for loc in LOCALES), "version"])
     settings.append([questionnaire.form_id, *(questionnaire.title.get(loc, "") for loc in LOCALES),
