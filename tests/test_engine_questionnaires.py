@@ -133,3 +133,17 @@ def test_the_spec_builds_worded_optional_ratings_and_the_pause() -> None:
     assert rebuy.labels[4] == Localized({"en": "level 5"})
     assert isinstance(kind, ChoiceStep) and kind.optional
     assert dialog.pause_text == Msg("Later") and dialog.title == Localized({"en": "Survey"})
+
+
+def test_a_rating_in_its_own_words_asks_again_in_them() -> None:
+    likely = tuple(Localized({"en": words}) for words in ("Definitely not", "Probably not", "Not sure", "Probably yes",
+                                                          "Definitely yes"))
+    dialog = Dialog("survey:2", (RatingStep(key="recommend", prompt=Localized({"en": "Recommend us?"}), labels=likely),))
+    state = start(dialog, today=TODAY).state
+    assert state is not None
+    refused = advance(dialog, state, TextEvent("maybe"), today=TODAY).replies[0].text
+    assert refused == Msg("Please rate from 1 ({low}) to 5 ({high}).", {"low": likely[0], "high": likely[4]})
+    satisfied = start(SURVEY, today=TODAY).state
+    assert satisfied is not None
+    refused = advance(SURVEY, satisfied, TextEvent("maybe"), today=TODAY).replies[0].text
+    assert refused == Msg("Please rate from 1 (very dissatisfied) to 5 (very satisfied).")

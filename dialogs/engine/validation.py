@@ -13,7 +13,17 @@ from typing import Any
 from dialogs.engine.events import ButtonEvent, ContactEvent, Event, TextEvent
 from dialogs.engine.replies import PREFILL, SKIP
 from dialogs.engine.state import DialogState
-from dialogs.engine.steps import AmountStep, ChoiceStep, DateStep, Option, PhoneStep, RatingStep, Step, TextStep
+from dialogs.engine.steps import (
+    SCALE_LABELS,
+    AmountStep,
+    ChoiceStep,
+    DateStep,
+    Option,
+    PhoneStep,
+    RatingStep,
+    Step,
+    TextStep,
+)
 from dialogs.phones import normalize_phone
 from dialogs.text import N_, DateText, Money, Msg
 
@@ -187,5 +197,8 @@ def accept(step: Step, state: DialogState, event: Event, today: date, options: S
             typed = unicodedata.normalize("NFKC", event.text).strip()
             if typed in {"1", "2", "3", "4", "5"}:
                 return _Valid(int(typed))
+        if step.labels is not None and step.labels != SCALE_LABELS:  # its own words: 1 (肯定不会) … 5 (肯定会)
+            return _Invalid(Msg(N_("Please rate from 1 ({low}) to 5 ({high})."),
+                                {"low": step.labels[0], "high": step.labels[4]}))
         return _Invalid(Msg(N_("Please rate from 1 (very dissatisfied) to 5 (very satisfied).")))
     return _Invalid(Msg(N_("Please choose one of the buttons.")))
