@@ -10,6 +10,7 @@ import logging
 import shutil
 import warnings
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from services.common.locale import SUPPORTED_LOCALES
 from services.surveys.chart import chart_png
 from services.surveys.report import ReportData, report_data, report_xlsx
 from storage.db import create_engine, create_sessionmaker
-from storage.models import FollowUp
+from storage.models import FollowUp, Staff
 from storage.models.surveys import SurveyInvitation
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
@@ -45,20 +46,27 @@ async def test_the_workbook_cell_by_cell(uow_factory: UowFactory, catalogs: Cata
     data = await _data(uow_factory)
     book = load_workbook(io.BytesIO(report_xlsx(data, catalogs.get("en").label)))
     assert book.sheetnames == ["Monitoring", "Summary", "By owner stage", "By project",
-                               "By service area", "Answers of 1–2"]
-    for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A3"
-        assert sheet["A2"].font.bold
+                               "By service area", "Answers of 1–2", "Follow-up records"]
+    for sheet in book.worksheets:  # the header row frozen above the data (the summary's below its info)
+        header = 7 if sheet.title == "Summary" else 2
+        assert sheet.freeze_panes == f"A{header + 1}"
+        assert sheet[f"A{header}"].font.bold
 
     summary = book["Summary"]
     assert summary["A1"].value == "Customer Satisfaction Measurement Report · 2026 mid-year"
     assert book["Monitoring"]["A1"].value == "Customer Satisfaction Monitoring Information · 2026 mid-year"
-    rows = {row[0].value: row for row in summary.iter_rows(min_row=3)}
-    assert [c.value for c in summary[2]] == ["Measure", "This campaign", "Target", "Previous campaign", "Change"]
-    assert rows["Campaign"][1].value == "2026 mid-year" and rows["Campaign"][3].value == "2025 mid-year"
-    created = rows["Created"][1]
-    assert created.value.date() == NOW.date() and created.number_format == "yyyy-mm-dd"
+    # What the summary is about sits above its table, in a block of its own.
+    info = [[c.value for c in row] for row in summary.iter_rows(min_row=2, max_row=6, max_col=3)]
+    assert info[0] == ["Campaign", "2026 mid-year", None] and info[1] == ["Kind", "Mid-year sample survey", None]
+    assert info[2][0] == "Created" and info[2][1].date() == NOW.date() and summary["B4"].number_format == "yyyy-mm-dd"
+    assert info[3][:2] == ["Previous campaign", "2025 mid-year"] and summary["C5"].number_format == "yyyy-mm-dd"
+    assert info[4] == [None, None, None] and summary["A2"].font.bold
+    rows = {row[0].value: row for row in summary.iter_rows(min_row=8)}
+    assert [c.value for c in summary[7]] == ["Measure", "This campaign", "Target", "Previous campaign", "Change"]
+    assert list(rows)[:4] == ["Sampled households", "Invited", "Surveys done", "Respondents"]
+    assert "Campaign" not in rows and "Created" not in rows
     assert rows["Sampled households"][1].value == 10 and rows["Sampled households"][3].value == 4
+    assert rows["Invited"][1].value == 0 and rows["Invited"][3].value == 0  # the fixture invites nobody
     assert rows["Respondents"][1].value == 6 and rows["Respondents"][1].data_type == "n"
     response = rows["Response rate"]
     assert [c.value for c in response[1:]] == [pytest.approx(0.7), 0.5, 0.5, pytest.approx(0.2)]
@@ -88,8 +96,12 @@ async def test_the_workbook_cell_by_cell(uow_factory: UowFactory, catalogs: Cata
     chart = areas._charts[0]
     assert type(chart).__name__ == "BarChart" and len(chart.series) == 1
 
-    low = [[c.value for c in row] for row in book["Answers of 1–2"].iter_rows(min_row=3, max_row=4)]
+    low = [[c.value for c in row] for row in book["Answers of 1–2"].iter_rows(min_row=3)]
     assert low[0][0] == "build" and low[0][2:5] == [4, 3, 0.75]  # the fixture's spec has no labels
+    assert all(row[3] >= 1 for row in low)  # only the items someone answered 1–2
+    assert {row[0] for row in low} == {"build", "service", "design", "overall", "rebuy", "recommend"}
+    assert [c.value for c in book["Follow-up records"][2]][:4] == ["Unit", "Owner", "Phone", "Items answered 1–2"]
+    assert book["Follow-up records"].max_row == 2  # no follow-ups in this fixture
     monitoring = {row[0].value: row[1].value for row in book["Monitoring"].iter_rows(min_row=3)}
     assert monitoring["Response rate"] == pytest.approx(0.7) and "Target met" in monitoring
     assert monitoring["Most dissatisfied item: build"] == 0.75
@@ -100,7 +112,14 @@ async def test_the_share_of_follow_ups_handled(uow_factory: UowFactory, catalogs
         seeded = await seed_campaigns(uow, NOW)
         invitations = (await uow.session.scalars(select(SurveyInvitation.id).where(
             SurveyInvitation.campaign_id == seeded.current).order_by(SurveyInvitation.id))).all()
-        for invitation, status in ((invitations[0], "done"), (invitations[2], "done"), (invitations[4], "open")):
+        manager = Staff(name="孫經理", department="customer_service", role="manager", active=True, created_at=NOW)
+        uow.session.add(manager)
+        await uow.session.flush()
+        uow.session.add(FollowUp(invitation_id=invitations[0], question="build", reason="low_answer",
+                                 ratings=[["build", 2]], opened_at=NOW, due=NOW.date(), status="done",
+                                 assignee="manager", attempts=1, agreed="約定週三上門", satisfied=False,
+                                 closed_at=NOW, closed_by=manager.id))
+        for invitation, status in ((invitations[2], "done"), (invitations[4], "open")):
             uow.session.add(FollowUp(invitation_id=invitation, question="build", reason="low_answer", ratings=[],
                                      opened_at=NOW, due=NOW.date(), status=status, assignee="service"))
         await uow.commit()
@@ -110,8 +129,22 @@ async def test_the_share_of_follow_ups_handled(uow_factory: UowFactory, catalogs
         data = await report_data(uow, campaign)
     assert (data.handled.done, data.handled.total) == (2, 3)
     book = load_workbook(io.BytesIO(report_xlsx(data, catalogs.get("zh_Hant_HK").label)))
-    handled = {row[0].value: row[1] for row in book["匯總"].iter_rows(min_row=3)}["回訪完成率"]
+    handled = {row[0].value: row[1] for row in book["匯總"].iter_rows(min_row=8)}["回訪完成率"]
     assert handled.value == pytest.approx(2 / 3) and handled.number_format == "0.0%"
+
+    # The follow-ups one by one, for an office's audit (one statement on either database).
+    records = book["回訪記錄"]
+    assert [c.value for c in records[2]] == ["單位", "業主", "電話", "評 1–2 分的項目", "負責人", "狀態",
+                                             "未能聯絡業主次數", "與業主商定", "現已滿意", "完成時間", "完成人"]
+    first, second, third = ([c.value for c in row] for row in records.iter_rows(min_row=3))
+    assert first == ["翠湖花园 1栋-0007", "业主7", "138****0007", "build：2", "客戶服務部經理親自回訪", "回訪已完成", 1,
+                     "約定週三上門", "否", NOW.replace(tzinfo=None) + timedelta(hours=8), "孫經理"]
+    assert records["J3"].number_format == "yyyy-mm-dd hh:mm" and records["G3"].data_type == "n"
+    assert second[:3] == ["翠湖花园 1栋-0009", "业主9", "138****0009"] and second[5:] == [
+        "回訪已完成", 0, None, None, None, None]
+    assert third[:3] == ["云山府 1栋-0011", "业主11", "138****0011"] and third[3:6] == [None, "客戶服務", "待回訪"]
+    # Columns as wide as what they show: a CJK character counts two.
+    assert records.column_dimensions["A"].width == len("翠湖花园 1栋-0001") + 5 + 2  # 5 CJK, 2 to spare
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -179,6 +212,6 @@ def test_the_admin_cli_writes_the_report_and_prints_the_rates(
                  "--png", str(png)]) == 0
     assert png.read_bytes().startswith(b"\x89PNG")
     book = load_workbook(xlsx)
-    assert len(book.sheetnames) == 6 and book.worksheets[1]["B6"].value == 10  # the summary's sampled households
+    assert len(book.sheetnames) == 7 and book.worksheets[1]["B8"].value == 10  # the summary's sampled households
     assert main(["admin", "survey", "rates", "999"]) == 1
     assert "no survey campaign 999" in capsys.readouterr().err

@@ -8,6 +8,7 @@ so a spreadsheet can sort, filter and add them up. A ``Share`` is a fraction sho
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,14 @@ Cell: TypeAlias = Text | int | float | Decimal | date | None  # ``date`` include
 SheetValue: TypeAlias = str | int | float | Decimal | date | None
 DATE_FORMAT, DATETIME_FORMAT, AMOUNT_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0.00"
 PERCENT_FORMAT, AVERAGE_FORMAT = "0.0%", "0.00"
+MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in Excel's units (about one Latin character); longer text wraps
+
+
+def display_width(text: str) -> int:
+    """How wide a cell's text shows, in Latin characters: a wide (CJK, full-width) character takes
+    two; its longest line counts."""
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in text.split("\n")), default=0)
 
 
 def rendered(rows: Sequence[Sequence[Cell]], label: Callable[[Text], str]) -> list[list[SheetValue]]:
@@ -37,18 +46,24 @@ def rendered(rows: Sequence[Sequence[Cell]], label: Callable[[Text], str]) -> li
 
 
 def fill_sheet(sheet: Worksheet, title: str, headers: Sequence[str], rows: Sequence[Sequence[SheetValue]], *,
-               name: str | None = None, autofilter: bool = True) -> None:
-    """A title row, a bold header row (with a filter), frozen above the data; dates, times, amounts,
-    shares and averages as typed cells with a display format, text wrapped. The sheet is named
-    ``name``, else by its title (Excel keeps 31 characters)."""
+               name: str | None = None, autofilter: bool = True, info: Sequence[Sequence[SheetValue]] = ()) -> None:
+    """A title row, ``info`` rows about the whole sheet (a label in bold, then values) and a blank
+    row, a bold header row (with a filter), frozen above the data; dates, times, amounts, shares
+    and averages as typed cells with a display format, text wrapped; each column as wide as what it
+    shows. The sheet is named ``name``, else by its title (Excel keeps 31 characters)."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet.title = (name or title)[:31]
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(list(headers))
-    for cell in sheet[2]:
+    for line in info:
+        sheet.append(list(line))
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    header = 2 + len(info) + (1 if info else 0)  # a blank row between the info and the header
+    for column, text in enumerate(headers, start=1):
+        sheet.cell(header, column, text)
+    for cell in sheet[header]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([float(value) if isinstance(value, Share) else value for value in row])
@@ -58,9 +73,11 @@ def fill_sheet(sheet: Worksheet, title: str, headers: Sequence[str], rows: Seque
             elif isinstance(value, float):
                 cell.number_format = AVERAGE_FORMAT
     for column in sheet.iter_cols(min_row=2):
-        width = max(len(_shown(c.value)) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(8, width * 1.6), 50)
-        for cell in column[1:]:
+        width = max(display_width(_shown(c.value)) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(MIN_WIDTH, width + 2), MAX_WIDTH)
+        for cell in column:
+            if cell.row == header:
+                continue
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(cell.value, datetime):
                 cell.number_format = DATETIME_FORMAT
@@ -68,9 +85,9 @@ def fill_sheet(sheet: Worksheet, title: str, headers: Sequence[str], rows: Seque
                 cell.number_format = DATE_FORMAT
             elif isinstance(cell.value, Decimal):
                 cell.number_format = AMOUNT_FORMAT
-    sheet.freeze_panes = "A3"
+    sheet.freeze_panes = f"A{header + 1}"
     if autofilter:
-        sheet.auto_filter.ref = f"A2:{get_column_letter(max(1, len(headers)))}{max(2, sheet.max_row)}"
+        sheet.auto_filter.ref = f"A{header}:{get_column_letter(max(1, len(headers)))}{max(header, sheet.max_row)}"
 
 
 def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[SheetValue]]) -> None:

@@ -107,6 +107,7 @@ class CampaignMetrics:
     by_area: dict[Area, ItemScore]  # every area
     items: list[ItemScore]  # every rated question, lowest satisfied share first
     previous: CampaignMetrics | None = None
+    invited: int = 0  # households whose invitation went out
 
     @property
     def response(self) -> float | None:
@@ -153,6 +154,7 @@ async def campaign_metrics(uow: UnitOfWork, campaign: SurveyCampaign, *, compare
         {area: _area(area, groups.items) for area in Area},
         items,
         previous,
+        sum(g.invited for g in groups.sample),
     )
 
 

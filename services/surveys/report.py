@@ -1,9 +1,10 @@
 """《客户满意度测量结果报告》 (DOMAIN 3.6) as an .xlsx workbook, and for a mid-year campaign its
 《客户满意度监测信息》 (the monitoring sheet: rates, response against target, most dissatisfied items).
 
-Sheets: summary (the rates against their targets and the previous campaign of the same kind), by
-owner stage, by project, by service area, and the items answered 1–2 with the share of follow-ups
-handled. Numbers are numbers, rates are fractions shown as percentages, dates are dates; headers are
+Sheets: summary (the campaign in a small block above the table, then the rates against their
+targets and the previous campaign of the same kind, the share of follow-ups handled), by owner
+stage, by project, by service area, the items answered 1–2 at least once, and the follow-ups one by
+one (household, phone masked, the low items, who, the outcome: for an office's audit). Numbers are numbers, rates are fractions shown as percentages, dates are dates; headers are
 frozen; the area scores and the stage rates come with native Excel bar charts. Text is locale-free
 until ``workbook_bytes`` renders it with the reader's catalog.
 """
@@ -13,18 +14,23 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from dialogs.phones import mask_phone
 from dialogs.text import N_, Field, Lines, Localized, Msg, Percent, Plain, Text
 from services.common.sheets import Cell, Share, fill_sheet, rendered
 from services.surveys.follow_up import handled_share
 from services.surveys.metrics import CampaignMetrics, ItemScore, campaign_metrics
 from services.surveys.vocabulary import AREA_LABELS, CAMPAIGN_LABELS, STAGE_LABELS, CampaignKind
 from storage.models.surveys import SurveyCampaign
+from storage.repositories.follow_ups import FollowUpRecord
 from storage.uow import UnitOfWork
 
 REPORT_TITLE = N_("Customer Satisfaction Measurement Report")  # 《客户满意度测量结果报告》
 MONITORING_TITLE = N_("Customer Satisfaction Monitoring Information")  # 《客户满意度监测信息》
+DEFAULT_ZONE = "Asia/Shanghai"
 SATISFACTION_TARGET = 1.0  # no rate target is set in DOMAIN 3; the handled share's goal is 100 %
 
 SUMMARY, MONITORING = N_("Summary"), N_("Monitoring")
@@ -38,10 +44,16 @@ PROJECT_HEADERS = (N_("Project"), N_("Sampled households"), N_("Surveys done"), 
 AREA_HEADERS = (N_("Service area"), N_("Answers"), N_("Average score"), N_("Satisfied share"), N_("Answered 1–2"))
 LOW_HEADERS = (N_("Question"), N_("Service area"), N_("Answers"), N_("Answered 1–2"), N_("Share answered 1–2"),
                N_("Average score"))
+FOLLOW_UPS = N_("Follow-up records")
+FOLLOW_UP_HEADERS = (N_("Unit"), N_("Owner"), N_("Phone"), N_("Items answered 1–2"), N_("Assigned to"), N_("Status"),
+                     N_("Calls not reaching the owner"), N_("Agreed with the owner"), N_("Satisfied now"),
+                     N_("Closed at"), N_("Closed by"))
+ASSIGNEES = {"manager": N_("The customer-service manager personally"), "service": N_("Customer service")}
+FOLLOW_UP_STATUS = {"open": N_("Follow-up open"), "done": N_("Follow-up done")}
 MONITORING_HEADERS = (N_("Measure"), N_("Value"), N_("Target"))
 
-CAMPAIGN, KIND, CREATED = N_("Campaign"), N_("Kind"), N_("Created")
-SAMPLED, DONE, RESPONDENTS = N_("Sampled households"), N_("Surveys done"), N_("Respondents")
+CAMPAIGN, KIND, CREATED, PREVIOUS = N_("Campaign"), N_("Kind"), N_("Created"), N_("Previous campaign")
+SAMPLED, INVITED, DONE, RESPONDENTS = N_("Sampled households"), N_("Invited"), N_("Surveys done"), N_("Respondents")
 RESPONSE, SATISFACTION, LOYALTY = N_("Response rate"), N_("Satisfaction rate"), N_("Loyalty rate")
 HANDLED = N_("Follow-ups handled")
 TARGET_MET, TARGET_MISSED = N_("Target met"), N_("Below target")
@@ -79,14 +91,25 @@ def _change(now: float | None, before: float | None) -> Share | None:
     return None if now is None or before is None else Share(now - before)
 
 
-def summary_rows(metrics: CampaignMetrics, handled: Handled) -> list[list[Cell]]:
+def summary_info(metrics: CampaignMetrics) -> list[list[Cell]]:
+    """What the summary is about, above its table: the campaign, its kind, when it was created, and
+    the campaign the "previous" column compares with."""
     before = metrics.previous
     kind = next((text for k, text in CAMPAIGN_LABELS.items() if k.value == metrics.kind), None)
     return [
-        [Msg(CAMPAIGN), Plain(metrics.name), None, Plain(before.name) if before else None, None],
-        [Msg(KIND), Msg(kind) if kind else Plain(metrics.kind), None, None, None],
-        [Msg(CREATED), metrics.created_at.date(), None, before.created_at.date() if before else None, None],
+        [Msg(CAMPAIGN), Plain(metrics.name)],
+        [Msg(KIND), Msg(kind) if kind else Plain(metrics.kind)],
+        [Msg(CREATED), metrics.created_at.date()],
+        [Msg(PREVIOUS), Plain(before.name) if before else Plain("—"), before.created_at.date() if before else None],
+    ]
+
+
+def summary_rows(metrics: CampaignMetrics, handled: Handled) -> list[list[Cell]]:
+    """The measures: this campaign, the target, the previous campaign, the change."""
+    before = metrics.previous
+    return [
         [Msg(SAMPLED), metrics.sampled, None, before.sampled if before else None, None],
+        [Msg(INVITED), metrics.invited, None, before.invited if before else None, None],
         [Msg(DONE), metrics.done, None, before.done if before else None, None],
         [Msg(RESPONDENTS), metrics.rates.respondents, None, before.rates.respondents if before else None, None],
         [Msg(RESPONSE), _share(metrics.response), Share(metrics.target), _share(before.response) if before else None,
@@ -120,8 +143,8 @@ def _area_label(item: ItemScore) -> Text:
 
 
 def low_rows(metrics: CampaignMetrics, labels: Mapping[str, Text]) -> list[list[Cell]]:
-    """Every rated item, the most often answered 1–2 first."""
-    items = sorted(metrics.items, key=lambda i: (-(i.low_share or 0.0), -i.low, i.key))
+    """The items answered 1–2 at least once, the most often first."""
+    items = sorted((i for i in metrics.items if i.low), key=lambda i: (-(i.low_share or 0.0), -i.low, i.key))
     return [[labels.get(i.key, Plain(i.key)), _area_label(i), i.answers, i.low, _share(i.low_share), i.average]
             for i in items]
 
@@ -139,27 +162,52 @@ def monitoring_rows(metrics: CampaignMetrics, labels: Mapping[str, Text]) -> lis
     return rows
 
 
+def follow_up_rows(records: Sequence[FollowUpRecord], labels: Mapping[str, Text], zone: str) -> list[list[Cell]]:
+    """Each follow-up of the campaign's answers: the household (the phone masked: a record, not a
+    call list), what was answered 1–2, who was to call, and how it ended (times in the project's zone)."""
+    def local(moment: datetime | None) -> datetime | None:
+        return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if moment is not None else None
+
+    rows: list[list[Cell]] = []
+    for r in records:
+        unit = f"{r.project} {r.building}-{r.unit}" if r.unit is not None else "—"
+        items = Lines(tuple(Msg(N_("{question}: {score}"), {"question": labels.get(str(name), Plain(str(name))),
+                                                            "score": int(score)})
+                            for name, score in r.ratings))
+        satisfied = None if r.satisfied is None else Msg(N_("Yes") if r.satisfied else N_("No"))
+        rows.append([Plain(unit), Plain(r.owner or "—"), Plain(mask_phone(r.phone) if r.phone else "—"), items,
+                     Msg(ASSIGNEES.get(r.assignee, ASSIGNEES["service"])),
+                     Msg(FOLLOW_UP_STATUS.get(r.status, FOLLOW_UP_STATUS["open"])), r.attempts,
+                     Plain(r.agreed) if r.agreed else None, satisfied, local(r.closed_at),
+                     Plain(r.closed_by) if r.closed_by else None])
+    return rows
+
+
 def workbook_bytes(metrics: CampaignMetrics, handled: Handled, labels: Mapping[str, Text],
-                   label: Callable[[Text], str]) -> bytes:
+                   label: Callable[[Text], str], records: Sequence[FollowUpRecord] = (),
+                   zone: str = DEFAULT_ZONE) -> bytes:
     """The report as an .xlsx file's bytes, rendered with ``label`` (the reader's catalog)."""
     from openpyxl import Workbook
 
     book = Workbook()
-    sheets: list[tuple[str, Text, Sequence[str], list[list[Cell]]]] = []  # name, title row, headers, rows
+    # name, title row, headers, rows, info rows above the headers
+    sheets: list[tuple[str, Text, Sequence[str], list[list[Cell]], list[list[Cell]]]] = []
     if metrics.kind == CampaignKind.MID_YEAR:
         sheets.append((MONITORING, _titled(MONITORING_TITLE, metrics), MONITORING_HEADERS,
-                       monitoring_rows(metrics, labels)))
+                       monitoring_rows(metrics, labels), []))
     sheets += [
-        (SUMMARY, _titled(REPORT_TITLE, metrics), SUMMARY_HEADERS, summary_rows(metrics, handled)),
-        (BY_STAGE, Msg(BY_STAGE), STAGE_HEADERS, stage_rows(metrics)),
-        (BY_PROJECT, Msg(BY_PROJECT), PROJECT_HEADERS, project_rows(metrics)),
-        (BY_AREA, Msg(BY_AREA), AREA_HEADERS, area_rows(metrics)),
-        (LOW_ANSWERS, Msg(LOW_ANSWERS), LOW_HEADERS, low_rows(metrics, labels)),
+        (SUMMARY, _titled(REPORT_TITLE, metrics), SUMMARY_HEADERS, summary_rows(metrics, handled),
+         summary_info(metrics)),
+        (BY_STAGE, Msg(BY_STAGE), STAGE_HEADERS, stage_rows(metrics), []),
+        (BY_PROJECT, Msg(BY_PROJECT), PROJECT_HEADERS, project_rows(metrics), []),
+        (BY_AREA, Msg(BY_AREA), AREA_HEADERS, area_rows(metrics), []),
+        (LOW_ANSWERS, Msg(LOW_ANSWERS), LOW_HEADERS, low_rows(metrics, labels), []),
+        (FOLLOW_UPS, Msg(FOLLOW_UPS), FOLLOW_UP_HEADERS, follow_up_rows(records, labels, zone), []),
     ]
-    for index, (name, title, headers, rows) in enumerate(sheets):
+    for index, (name, title, headers, rows, info) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         fill_sheet(sheet, label(title), [label(Msg(h)) for h in headers], rendered(rows, label),
-                   name=label(Msg(name)), autofilter=name not in (SUMMARY, MONITORING))
+                   name=label(Msg(name)), autofilter=name not in (SUMMARY, MONITORING), info=rendered(info, label))
         if name == BY_STAGE:
             _bar_chart(sheet, label(Msg(BY_STAGE)), columns=(4, 6), rows=len(rows), percent=True)
         elif name == BY_AREA:
@@ -203,8 +251,9 @@ def summary_text(metrics: CampaignMetrics, handled: Handled, labels: Mapping[str
     lines: list[Text] = [
         Msg(MONITORING_TITLE if metrics.kind == CampaignKind.MID_YEAR else REPORT_TITLE),
         Plain(metrics.name),
-        Field(Msg(RESPONSE), Msg(N_("{rate} (target {target})"),
-                                 {"rate": percent(metrics.response), "target": percent(metrics.target)})),
+        Field(Msg(RESPONSE), Msg(N_("{rate} ({done} of {sampled} households, target {target})"),
+                                 {"rate": percent(metrics.response), "done": metrics.done, "sampled": metrics.sampled,
+                                  "target": percent(metrics.target)})),
         Field(Msg(SATISFACTION), percent(metrics.rates.satisfaction)),
         Field(Msg(LOYALTY), percent(metrics.rates.loyalty)),
         Field(Msg(HANDLED), percent(handled.share)),
@@ -225,17 +274,21 @@ class ReportData:
     metrics: CampaignMetrics
     handled: Handled
     labels: Mapping[str, Text]  # the questionnaire's question labels
+    records: Sequence[FollowUpRecord] = ()  # the follow-ups one by one
+    zone: str = DEFAULT_ZONE  # the campaign's project's, for the times in the workbook
 
 
 async def report_data(uow: UnitOfWork, campaign: SurveyCampaign) -> ReportData:
     metrics = await campaign_metrics(uow, campaign)
     done, total = await handled_share(uow, campaign.id)
     spec = await uow.survey_metrics.template_spec(campaign.template_id)
-    return ReportData(metrics, Handled(done, total), question_labels(spec))
+    project = await uow.projects.get(campaign.project_id) if campaign.project_id else None
+    return ReportData(metrics, Handled(done, total), question_labels(spec),
+                      await uow.follow_ups.records_of_campaign(campaign.id), project.timezone if project else DEFAULT_ZONE)
 
 
 def report_xlsx(data: ReportData, label: Callable[[Text], str]) -> bytes:
-    return workbook_bytes(data.metrics, data.handled, data.labels, label)
+    return workbook_bytes(data.metrics, data.handled, data.labels, label, data.records, data.zone)
 
 
 def report_summary(data: ReportData) -> Text:

@@ -4,18 +4,41 @@ investigations (专题调查) that clustered low survey answers open."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storage.models import Building, Owner, Project, Staff, Unit
 from storage.models.follow_ups import FollowUp
 from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate, SurveyTopic
 from storage.repositories.base import Repository
 
 OPEN, DONE = "open", "done"
 LOW_UP_TO = 2  # a survey answer of 1–2 is dissatisfied (DOMAIN 3.5)
+
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    """One follow-up of a campaign's answers as the report lists it (for an office's audit)."""
+
+    project: str | None
+    building: str | None
+    unit: str | None
+    owner: str | None
+    phone: str | None
+    ratings: list[Any]  # [[question, 1–2], …]
+    assignee: str
+    status: str
+    attempts: int
+    agreed: str | None
+    satisfied: bool | None
+    opened_at: datetime
+    closed_at: datetime | None
+    closed_by: str | None
 
 
 class FollowUpRepository(Repository):
@@ -75,6 +98,24 @@ class FollowUpRepository(Repository):
                  .where(SurveyInvitation.campaign_id == campaign_id))
         row = (await self.session.execute(query)).one()
         return int(row[0]), int(row[1])
+
+    async def records_of_campaign(self, campaign_id: int) -> list[FollowUpRecord]:
+        """Every follow-up of a campaign's answers with its household and who closed it, in the
+        order they opened: one statement."""
+        query = (
+            select(FollowUp, Project.name, Building.name, Unit.number, Owner.name, Owner.phone, Staff.name)
+            .join(SurveyInvitation, SurveyInvitation.id == FollowUp.invitation_id)
+            .outerjoin(Owner, Owner.id == SurveyInvitation.owner_id)
+            .outerjoin(Unit, Unit.id == SurveyInvitation.unit_id)
+            .outerjoin(Building, Building.id == Unit.building_id)
+            .outerjoin(Project, Project.id == Building.project_id)
+            .outerjoin(Staff, Staff.id == FollowUp.closed_by)
+            .where(SurveyInvitation.campaign_id == campaign_id)
+            .order_by(FollowUp.opened_at, FollowUp.id)
+        )
+        return [FollowUpRecord(project, building, unit, owner, phone, list(f.ratings or []), f.assignee, f.status,
+                               f.attempts, f.agreed, f.satisfied, f.opened_at, f.closed_at, closer)
+                for f, project, building, unit, owner, phone, closer in (await self.session.execute(query)).all()]
 
     # ------------------------------------------------------------ topic investigations
 

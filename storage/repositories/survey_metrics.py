@@ -80,7 +80,8 @@ GROUP BY a.question, a.score
 
 # The sample by project: sampled and done households (the response rate).
 _SAMPLE = """
-SELECT project_id, COUNT(*) AS sampled, SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done
+SELECT project_id, COUNT(*) AS sampled, SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
+       SUM(CASE WHEN invited_at IS NOT NULL THEN 1 ELSE 0 END) AS invited
 FROM survey_invitations
 WHERE campaign_id = :campaign
 GROUP BY project_id
@@ -116,6 +117,7 @@ class SampleGroup:
     project_id: int | None
     sampled: int
     done: int
+    invited: int = 0
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class SurveyMetricsRepository(Repository):
         return CampaignGroups(
             [RespondentGroup(str(r[0]), r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0)) for r in respondents],
             _items(scores, not_done),
-            [SampleGroup(r[0], int(r[1]), int(r[2] or 0)) for r in sample],
+            [SampleGroup(r[0], int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in sample],
         )
 
     def _sqlite_file(self) -> str | None:
