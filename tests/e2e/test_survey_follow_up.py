@@ -86,6 +86,9 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
     assert "13812341234" not in card["text"] and "138****1234" in card["text"]
     await manager.press_data(f"f1:{wang_id}:fn", card)  # an old card
     assert _alert(harness) == "该回访已完成。"
+    # An assistant may look at the manager's follow-up but does not call: the number masked, not recorded.
+    [observed] = await agent.press_data(f"f1:{wang_id}:fu", agent_card)
+    assert "138****1234" in observed["text"] and "13812341234" not in observed["text"]
 
     # The assistant: it heads their queue; the first call does not reach the owner.
     [queue] = await agent.say("/queue")
