@@ -75,7 +75,9 @@ class CaseSubject:
     async def card_lines(self, uow: UnitOfWork, follow_up: FollowUp, viewer: Staff, now: datetime) -> list[Text]:
         ticket = self.ticket
         owner = await uow.owners.get(ticket.owner_id) if ticket.owner_id else None
-        phone = await owner_phone_for(uow, ticket, viewer.id, acts=self.may_act(viewer), now=now)
+        # The full number only while the call is still to be made (DOMAIN 5.2).
+        calls = self.may_act(viewer) and follow_up.status == OPEN
+        phone = await owner_phone_for(uow, ticket, viewer.id, acts=calls, now=now)
         lines: list[Text] = [
             Field(Msg(N_("No.")), Plain(ticket.number)),
             Field(Msg(N_("Category")), self.category),

@@ -122,6 +122,7 @@ async def complete_outcome(uow: UnitOfWork, actor: Actor, answers: Mapping[str, 
 
 
 CARD_KEYS = (":opened:", ":remind:")  # the outbox rows that carried a follow-up's card and buttons
+COPIES_REDRAWN = 3  # per chat, the newest
 
 
 async def closed_cards(
@@ -137,9 +138,15 @@ async def closed_cards(
     headline = Msg(subject.texts.view, {"number": subject.reference})
     edits: list[Edit] = []
     drawn: dict[int, Reply] = {}  # per staff member, in their own chat
-    for key, chat, staff_id, message_ids in await uow.outbox.sent_with_prefix(prefix):
+    per_chat: dict[int, int] = {}
+    # The newest copies first, at most a few per chat: each is a Bot API call made at once, and a
+    # follow-up reminded for weeks has many; older copies keep buttons that answer "already closed".
+    for key, chat, staff_id, message_ids in reversed(await uow.outbox.sent_with_prefix(prefix)):
         viewer = presser if chat == chat_id else await uow.staff.get(staff_id) if staff_id else None
         if not any(kind in key for kind in CARD_KEYS) or viewer is None:
+            continue
+        per_chat[chat] = per_chat.get(chat, 0) + 1
+        if per_chat[chat] > COPIES_REDRAWN:
             continue
         if viewer.id not in drawn:
             drawn[viewer.id] = Reply(await follow_up_card(uow, follow_up, subject, viewer, headline, now))
