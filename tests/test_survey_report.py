@@ -134,8 +134,8 @@ async def test_the_share_of_follow_ups_handled(uow_factory: UowFactory, catalogs
 
     # The follow-ups one by one, for an office's audit (one statement on either database).
     records = book["回訪記錄"]
-    assert [c.value for c in records[2]] == ["單位", "業主", "電話", "評 1–2 分的項目", "負責人", "狀態",
-                                             "未能聯絡業主次數", "與業主商定", "現已滿意", "完成時間", "完成人"]
+    assert [c.value for c in records[2]] == ["單位", "業主", "電話", "評 1–2 分的題目", "負責人", "狀態",
+                                             "未能聯絡業主次數", "與業主商定", "現已滿意", "完成時間", "經辦人"]
     first, second, third = ([c.value for c in row] for row in records.iter_rows(min_row=3))
     assert first == ["翠湖花园 1栋-0007", "业主7", "138****0007", "build：2", "客戶服務部經理親自回訪", "回訪已完成", 1,
                      "約定週三上門", "否", NOW.replace(tzinfo=None) + timedelta(hours=8), "孫經理"]
