@@ -18,6 +18,7 @@ from dialogs.engine import (
     CANCEL,
     DONE,
     EDIT,
+    KEEP,
     PREFILL,
     SKIP,
     SUMMARY,
@@ -858,7 +859,8 @@ def test_edit_returns_straight_to_the_confirmation() -> None:
     assert editing.step == "description"
     assert editing.editing is True
     assert editing.rev == confirm.rev + 1
-    assert codes(prompt(REPAIR, editing, today=TODAY)) == [BACK, CANCEL]
+    assert codes(prompt(REPAIR, editing, today=TODAY)) == [KEEP, BACK, CANCEL]  # the text held may stay
+    assert moved(editing, ButtonEvent(editing.rev, KEEP)).answers == editing.answers
 
     state = moved(editing, TextEvent("Actually the bathroom tap."))
     assert state.step == "confirm"

@@ -9,9 +9,11 @@ from datetime import date
 from dialogs.engine import (
     BACK,
     CANCEL,
+    KEEP,
     SCALE_LABELS,
     SKIP,
     AnswerIn,
+    Button,
     ButtonEvent,
     ChoiceStep,
     Dialog,
@@ -96,8 +98,13 @@ def test_starting_with_earlier_answers_asks_the_first_unanswered_and_back_reache
     # The text asked again says what it holds, so the owner need not type it again.
     assert back.replies[0].text == Lines((Localized({"en": "Why?"}),
                                           Msg("Your earlier answer: {answer}", {"answer": Plain("Leaks")})))
+    assert back.replies[0].buttons[0] == (Button(Msg("✔ Keep this answer"), KEEP),)
+    kept = advance(SURVEY, back.state, ButtonEvent(back.state.rev, KEEP), today=TODAY)  # not erased, as Skip would
+    assert kept.state is not None and kept.state.step == "rebuy"
+    assert kept.state.answers["overall__comment"] == "Leaks"
     again = advance(SURVEY, back.state, TextEvent("Leaks in the roof"), today=TODAY)
     assert again.state is not None and again.state.step == "rebuy"
+    assert again.state.answers["overall__comment"] == "Leaks in the roof"
     # Asked the first time, a text step has no such line; a long earlier answer is cut short.
     first = start(SURVEY, today=TODAY).state
     assert first is not None

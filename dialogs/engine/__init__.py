@@ -42,7 +42,7 @@ from dialogs.engine.events import (
     TextEvent,
     UnsupportedEvent,
 )
-from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, PREFILL, SKIP, SUMMARY, Button, Reply
+from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, KEEP, PREFILL, SKIP, SUMMARY, Button, Reply
 from dialogs.engine.run import (
     advance,
     button_named,
@@ -78,6 +78,7 @@ __all__ = [
     "CONTROL_EXCEPTIONS",
     "DONE",
     "EDIT",
+    "KEEP",
     "PREFILL",
     "SCALE_LABELS",
     "SKIP",

@@ -14,6 +14,7 @@ SKIP = "-"
 EDIT = "ed"
 SUMMARY = "sm"  # from the edit list back to the confirmation's own buttons
 PREFILL = "pf"
+KEEP = "kp"  # a text step asked again (◀ Back) keeps the answer it already holds
 
 
 @dataclass(frozen=True)

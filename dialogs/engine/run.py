@@ -28,7 +28,7 @@ from dialogs.engine.events import (
     RepeatEvent,
     TextEvent,
 )
-from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, PREFILL, SKIP, SUMMARY, Button, Reply
+from dialogs.engine.replies import BACK, CANCEL, DONE, EDIT, KEEP, PREFILL, SKIP, SUMMARY, Button, Reply
 from dialogs.engine.state import DialogState, Outcome
 from dialogs.engine.steps import (
     AmountStep,
@@ -175,10 +175,12 @@ def prompt(dialog: Dialog, state: DialogState, *, today: date) -> Reply:
     rows = [(Button(Msg(N_("Skip")), SKIP),)] if step.optional else []
     earlier = state.answers.get(step.key)
     if isinstance(step, TextStep) and isinstance(earlier, str) and earlier:
-        # Back at a text already answered: say what is kept, so it need not be typed again.
+        # Back at a text already answered: show it and offer to keep it, so it need not be typed again
+        # (and Skip is not the only way on).
         shown = _cut(earlier, EARLIER_SHOWN_CHARS)
-        return Reply(Lines((step.prompt, Msg(N_("Your earlier answer: {answer}"), {"answer": shown}))), (*rows, nav),
-                     rev=state.rev)
+        keep = [(Button(Msg(N_("✔ Keep this answer")), KEEP),)]
+        return Reply(Lines((step.prompt, Msg(N_("Your earlier answer: {answer}"), {"answer": shown}))),
+                     (*keep, *rows, nav), rev=state.rev)
     return Reply(step.prompt, (*rows, nav), rev=state.rev)
 
 

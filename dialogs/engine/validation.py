@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dialogs.engine.events import ButtonEvent, ContactEvent, Event, TextEvent
-from dialogs.engine.replies import PREFILL, SKIP
+from dialogs.engine.replies import KEEP, PREFILL, SKIP
 from dialogs.engine.state import DialogState
 from dialogs.engine.steps import (
     SCALE_LABELS,
@@ -145,6 +145,9 @@ def accept(step: Step, state: DialogState, event: Event, today: date, options: S
                 return _Valid(code)
         return _Invalid(Msg(N_("Please choose one of the buttons.")))
     if isinstance(step, TextStep):
+        earlier = state.answers.get(step.key)
+        if isinstance(event, ButtonEvent) and event.code == KEEP and isinstance(earlier, str) and earlier:
+            return _Valid(earlier)
         if isinstance(event, TextEvent):
             return validate_text(event.text, step.min_len, step.max_len)
         return _Invalid(Msg(N_("Please answer with a text message.")))
