@@ -40,6 +40,7 @@ from storage.uow import UnitOfWork
 
 MANAGER, SERVICE = "manager", "service"  # follow_ups.assignee: the CS manager personally | customer service
 REASON = "low_answer"
+STILL_UNHAPPY = "still_unhappy"  # customer service's call left the owner unhappy: the manager re-visits
 OUTCOME_DIALOG = "survey_follow_up_outcome"
 COMMENT_SUFFIX = "__comment"  # the free-text comment asked after a rating of 1–2
 
@@ -50,7 +51,7 @@ SURVEY_TEXTS = FollowUpTexts(
     not_reached=CASE_TEXTS.not_reached,
     closed_satisfied=N_("The follow-up of the survey answers from {number} is closed: the owner is satisfied now."),
     closed_unsatisfied=N_("The follow-up of the survey answers from {number} is closed: the owner is still not "
-                          "satisfied. It is recorded with the survey answers."),
+                          "satisfied. The customer-service manager gets it to re-visit the owner."),
     queue=CASE_TEXTS.queue,
     queue_late=CASE_TEXTS.queue_late,
     refusal=N_("Only customer service records this follow-up."),
@@ -58,8 +59,11 @@ SURVEY_TEXTS = FollowUpTexts(
 )
 UNSATISFIED = N_("😟 {number} is still not satisfied after the follow-up of the survey answers ({campaign}) by "
                  "{name}: please re-visit the owner. Agreed: {agreed}")
-# An overall score of 1: the customer-service manager re-visits personally.
-MANAGER_TEXTS = replace(SURVEY_TEXTS, refusal=CASE_TEXTS.refusal)
+# An overall score of 1, or an owner still unhappy after customer service's call: the
+# customer-service manager re-visits personally.
+MANAGER_TEXTS = replace(SURVEY_TEXTS, refusal=CASE_TEXTS.refusal, closed_unsatisfied=N_(
+    "The follow-up of the survey answers from {number} is closed: the owner is still not satisfied. It is "
+    "recorded with the survey answers."))
 
 
 # ---------------------------------------------------------------- the survey answer as a subject
@@ -108,7 +112,7 @@ class SurveySubject:
             Field(Msg(N_("Unit")), Plain(self.reference)),
             Field(Msg(N_("Phone")), Plain(shown)),
         ]
-        if follow_up.assignee == MANAGER:
+        if follow_up.assignee == MANAGER and follow_up.reason == REASON:
             lines.append(Msg(N_("Overall satisfaction 1: the customer-service manager re-visits personally.")))
         answers = await uow.follow_ups.survey_answers(self.invitation.id)
         low = {str(name) for name, _score in follow_up.ratings}
@@ -153,23 +157,29 @@ class SurveySubject:
 
     async def record_closed(self, uow: UnitOfWork, now: datetime, **data: Any) -> None:
         """The follow-up's row holds who closed it, when, and the outcome. An owner customer service
-        left still unhappy is the manager's to re-visit (DOMAIN 3.5): each CS manager of the project
-        is told in a line, with what was agreed, in working hours — not the one who recorded it."""
+        left still unhappy is the manager's to re-visit (DOMAIN 3.5): a follow-up of the CS manager's
+        own opens on the same answers, its card saying who called and what was agreed, with the full
+        number and the buttons to record the re-visit."""
         if data.get("satisfied") or self.follow_up.assignee != SERVICE:
             return
         recorder = await uow.staff.get(int(data["staff_id"])) if data.get("staff_id") else None
-        line = Msg(UNSATISFIED, {"number": self.reference, "campaign": self.category,
-                                 "name": Plain(recorder.name if recorder is not None else "—"),
-                                 "agreed": Plain(str(data.get("agreed") or "—"))})
+        again = FollowUp(
+            invitation_id=self.invitation.id, question=self.follow_up.question, owner_id=self.follow_up.owner_id,
+            assignee=MANAGER, project_id=self.project_id, reason=STILL_UNHAPPY, ratings=list(self.follow_up.ratings),
+            comment=self.follow_up.comment, opened_at=now, status=OPEN, attempts=0,
+            due=await flow.due_day(uow, self.zone, self.region, now),
+        )
+        uow.follow_ups.add(again)
+        await uow.flush()
+        subject = await survey_subject(uow, again)
+        if subject is None:
+            return
+        headline = Msg(UNSATISFIED, {"number": self.reference, "campaign": self.category,
+                                     "name": Plain(recorder.name if recorder is not None else "—"),
+                                     "agreed": Plain(str(data.get("agreed") or "—"))})
         not_before = working_delivery_time(now, self.zone, await calendar_for(uow, self.region))
-        managers = await uow.staff.reachable(self.project_id, departments=[Department.CUSTOMER_SERVICE],
-                                             roles=list(SUPERVISOR_ROLES))
-        for manager in managers:
-            if manager.chat_id is None or manager.id == data.get("staff_id") or not self.may_see(manager):
-                continue
-            await outbox.enqueue(uow, key=f"follow_up:{self.follow_up.id}:unsatisfied:staff:{manager.id}",
-                                 purpose=Purpose.REMINDER, chat_id=manager.chat_id, reply=Reply(line), now=now,
-                                 not_before=not_before, staff_id=manager.id)
+        await flow.send_follow_up(uow, again, subject, f"follow_up:{again.id}:opened", headline, now,
+                                  not_before=not_before)
 
 
 def _area(code: Any) -> Area | None:

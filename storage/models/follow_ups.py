@@ -27,7 +27,7 @@ class FollowUp(Base):
     # records it in its history, a survey answer has none.
     phone_shown: Mapped[list[Any] | None] = mapped_column(JSON)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(24))  # low_rating | low_answer
+    reason: Mapped[str] = mapped_column(String(24))  # low_rating | low_answer | still_unhappy
     ratings: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[label msgid, 1–5], …] as the owner gave them
     comment: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())

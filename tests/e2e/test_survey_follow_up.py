@@ -110,17 +110,25 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
     await agent.press("已联系上", agent.last_with_buttons())
     await agent.say("已解释车位政策，业主表示仍考虑。")
     replies = await agent.press("否，仍不满意")
-    assert replies[-1]["text"] == "华苑 1栋-1202 的满意度调查回访已完成：业主仍不满意，已与答卷一并记录。"
+    assert replies[-1]["text"] == "华苑 1栋-1202 的满意度调查回访已完成：业主仍不满意，已转交客户服务部经理再次回访。"
     # Every copy of its card — the opening one, the reminder, the manager's — is closed.
     for copy in (agent_card, manager_copy, reminder):
         assert "✅ 回访已完成：业主仍不满意。" in copy["text"], copy["text"]
         assert agent.buttons(copy) == [] and "13900001111" not in copy["text"]
-    # Still unhappy after customer service called: the manager is told, to re-visit (DOMAIN 3.5).
-    assert manager.texts()[-1] == ("😟 华苑 1栋-1202 的业主经张敏回访（2026年中满意度调查）后仍不满意，"
-                                   "请经理再次回访。商定：已解释车位政策，业主表示仍考虑。")
+    # Still unhappy after customer service called: a re-visit of the manager's own (DOMAIN 3.5), with
+    # who called, what was agreed, the full number and the buttons to record it.
+    revisit = manager.received()[-1]
+    assert revisit["text"].startswith("😟 华苑 1栋-1202 的业主经张敏回访（2026年中满意度调查）后仍不满意，"
+                                      "请经理再次回访。商定：已解释车位政策，业主表示仍考虑。")
+    assert "13900001111" in revisit["text"] and "须由客户服务部经理亲自回访" not in revisit["text"]
+    assert manager.buttons(revisit) == ["✅ 已联系上：登记回访结果", "📵 未联系上"]
     assert not any("请经理再次回访" in text for text in agent.texts())
     [queue] = await agent.say("/queue")
-    assert "回访" not in queue["text"]
+    assert "回访" not in queue["text"]  # the manager's, not the assistant's
+    await manager.press("已联系上", revisit)
+    await manager.say("经理上门说明车位分配方案，业主接受。")
+    replies = await manager.press("是，已满意")
+    assert replies[-1]["text"] == "华苑 1栋-1202 的满意度调查回访已完成：业主现已满意。"
 
     # The manager records the topic's findings, which closes it.
     await manager.press("登记调查结果", topic)
@@ -130,7 +138,7 @@ async def test_unhappy_survey_answers_are_followed_up_in_chat(harness: BotHarnes
     assert _alert(harness) == "该专题调查已结束。"
 
     async with harness.uow() as uow:
-        assert await handled_share(uow, survey.campaign_id) == (2, 2)
+        assert await handled_share(uow, survey.campaign_id) == (3, 3)
         topic_row = await uow.follow_ups.topic_of(survey.campaign_id, survey.project_id, "rebuy")
         assert topic_row is not None and topic_row.status == "done" and "车位配比" in (topic_row.findings or "")
         # DOMAIN 5.2: who was shown the full number is kept, once per person.
