@@ -169,7 +169,10 @@ async def card(uow: UnitOfWork, campaign: SurveyCampaign) -> Reply:
             "rate": percent(current.rate), "target": percent(current.target)})),
     ]
     unbound = await uow.survey_metrics.unbound_sampled(campaign.id) if campaign.status != DRAFT else 0
-    if unbound:
+    if unbound and campaign.status == CLOSED:
+        lines.append(Plural("Never invited: {n} household whose owner was not on the bot.",
+                            "Never invited: {n} households whose owners were not on the bot.", unbound))
+    elif unbound:
         lines.append(Plural("Not invited yet: {n} household whose owner is not on the bot.",
                             "Not invited yet: {n} households whose owners are not on the bot.", unbound))
     names = await _project_names(uow, {s.project_id for s in current.strata})
