@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from dialogs.actions import FollowUpPress, encode
-from dialogs.engine import Button, Reply
+from dialogs.engine import Button
 from dialogs.phones import display_phone, mask_phone
 from dialogs.text import N_, Field, Label, Localized, Msg, Plain, Text
 from services.calendar.delivery import working_delivery_time
@@ -29,8 +29,6 @@ from services.follow_ups import flow
 from services.follow_ups.flow import CODES, NOT_REACHED, OPEN, REACHED, VIEW
 from services.follow_ups.subject import CASE_TEXTS, Buttons, FollowUpTexts
 from services.people.roles import SUPERVISOR_ROLES, Department
-from services.pushes import outbox
-from services.pushes.purposes import Purpose
 from services.surveys.answer_text import question_label, question_spec, score_text
 from services.surveys.topics import flag_topic
 from services.surveys.vocabulary import AREA_LABELS, LOW_UP_TO, Area, Loyalty
