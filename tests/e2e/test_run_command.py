@@ -36,8 +36,9 @@ async def _sandbox(tmp_path: Path, port: int, web_port: int) -> asyncio.subproce
             return process
 
 
-async def _answers(base: str, user: int, text: str) -> list[dict[str, object]]:
-    """Send ``text`` as ``user`` and wait for the bot's answer to it."""
+async def _answers(base: str, user: int, text: str, *, until: str | None = None) -> list[dict[str, object]]:
+    """Send ``text`` as ``user`` and wait for the bot's answer to it (with ``until``: for a reply of
+    that text, as an answer to an earlier message may arrive first)."""
     async with ClientSession() as http:
         async with http.get(f"{base}/_sandbox/chats/{user}") as response:
             before = sum(m["direction"] == "out" for m in (await response.json())["messages"])
@@ -45,7 +46,7 @@ async def _answers(base: str, user: int, text: str) -> list[dict[str, object]]:
         for _ in range(200):
             async with http.get(f"{base}/_sandbox/chats/{user}") as response:
                 replies = [m for m in (await response.json())["messages"] if m["direction"] == "out"]
-            if len(replies) > before:
+            if len(replies) > before and (until is None or any(m.get("text") == until for m in replies[before:])):
                 return replies[before:]
             await asyncio.sleep(0.05)
     raise AssertionError(f"no answer to {text!r}")
@@ -88,7 +89,7 @@ async def test_the_sandbox_keeps_its_chats_and_demo_clock_across_restarts(tmp_pa
                 offset = (await response.json())["offset_seconds"]
             assert offset == clock["offset_seconds"] + 3600
             await http.post(f"{base}/_sandbox/updates", json={"user": wang, "kind": "photo", "hex": "89504e470d0a1a0a"})
-        await _answers(base, wang, "/menu")
+        await _answers(base, wang, "/menu", until="请问您需要办理什么？")  # the photo's answer may come first
         async with ClientSession() as http, http.get(f"{page}/api/chats/{wang}") as response:
             before = (await response.json())["messages"]
     finally:
