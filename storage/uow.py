@@ -13,6 +13,8 @@ from storage.repositories.calendar import CalendarRepository
 from storage.repositories.cases import TicketRepository
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
 from storage.repositories.complaints import RoutingRepository
+from storage.repositories.consents import ConsentRepository
+from storage.repositories.data_requests import DataRequestRepository
 from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.inquiries import CommunicationRepository
 from storage.repositories.people import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
@@ -50,6 +52,8 @@ class UnitOfWork:
         self.survey_campaigns = SurveyCampaignRepository(self.session)
         self.survey_responses = SurveyResponseRepository(self.session)
         self.survey_metrics = SurveyMetricsRepository(self.session)
+        self.consents = ConsentRepository(self.session)
+        self.data_requests = DataRequestRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         self._committed = False
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from storage.models.base import Base, UtcDateTime
 from storage.models.calendar import CalendarDay, CalendarYear
+from storage.models.care import Consent, DataRequest
 from storage.models.cases import NumberSequence, Ticket, TicketEvent
 from storage.models.chats import Chat, ProcessedUpdate
 from storage.models.complaints import RoutingOverride
@@ -23,7 +24,9 @@ __all__ = [
     "Chat",
     "CodeAttempt",
     "CommunicationEntry",
+    "Consent",
     "CostApproval",
+    "DataRequest",
     "FollowUp",
     "InvitationCode",
     "NumberSequence",

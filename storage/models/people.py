@@ -71,6 +71,7 @@ class Owner(Base):
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)  # the owner blocked the bot (403)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # personal data erased (DOMAIN 5.3)
     bound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
