@@ -36,4 +36,5 @@ async def owner_profile(uow: UnitOfWork, owner_id: int) -> Reply:
         else:
             birthday = Msg(N_("{month}/{day}"), {"month": owner.birthday_month, "day": owner.birthday_day})
         lines.append(Field(Msg(N_("Birthday")), birthday))
+    lines.append(Msg(N_("For a file of everything we hold about you, send /mydata.")))
     return Reply(Lines(tuple(lines)))

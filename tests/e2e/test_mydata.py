@@ -1,0 +1,105 @@
+"""/mydata (issue 14, item 8; DOMAIN 5.3): an owner gets what the company holds about him as one
+workbook in chat, through the outbox, and the request is recorded; it holds his record, units,
+cases, every consent decision, his survey answers and his messages — nobody else's. Staff and
+unknown people get a sentence, not a file."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+from storage.models import Owner
+from storage.models.care import Consent, DataRequest
+from storage.models.cases import Ticket
+from storage.models.inquiries import CommunicationEntry
+from storage.models.surveys import SurveyAnswer
+from tests.e2e.conftest import WANG
+from tests.factories import LI_PHONE, WANG_PHONE, Team
+from tests.harness import BotHarness
+from tests.survey_fixture import seed_campaigns
+
+
+def _ticket(owner_id: int, number: str, description: str, now: object) -> Ticket:
+    return Ticket(number=number, kind="complaint", owner_id=owner_id, category="quality", description=description,
+                  attachments=[], contact_phone=None, lead_department="customer_service", assisting_departments=[],
+                  status="closed", major=False, received_at=now, closed_at=now, rating_result=4, rating_attitude=5,
+                  rating_comment="师傅很耐心", created_at=now, updated_at=now)
+
+
+async def _seed(harness: BotHarness) -> tuple[int, int]:
+    now = harness.clock.now()
+    async with harness.uow() as uow:
+        await seed_campaigns(uow, now)
+        wang = await uow.owners.by_phone(WANG_PHONE)
+        li = await uow.owners.by_phone(LI_PHONE)
+        other = (await uow.session.scalars(select(Owner).where(Owner.name == "业主1"))).one()
+        assert wang is not None and li is not None
+        # 业主1's answers of the current campaign become 王芳's; 业主2's stay theirs.
+        await uow.session.execute(update(SurveyAnswer).where(SurveyAnswer.owner_id == other.id)
+                                  .values(owner_id=wang.id))
+        uow.session.add_all([
+            _ticket(wang.id, "TS-2026-000001", "楼上漏水到我家客厅", now),
+            _ticket(li.id, "TS-2026-000002", "李伟的车位问题", now),
+            Consent(owner_id=wang.id, kind="surveys", granted=True, wording="v1", source="chat",
+                    recorded_at=now - timedelta(days=2)),
+            Consent(owner_id=wang.id, kind="surveys", granted=False, wording="v1", source="settings",
+                    recorded_at=now - timedelta(days=1)),
+            CommunicationEntry(created_at=now, kind="suggestion", owner_id=wang.id, text="建议小区多装路灯",
+                               status="open"),
+            CommunicationEntry(created_at=now, kind="inquiry", owner_id=li.id, text="李伟的咨询", status="open"),
+        ])
+        await uow.commit()
+        return wang.id, li.id
+
+
+async def test_the_owner_gets_his_own_data_as_one_workbook(harness: BotHarness, team: Team) -> None:
+    wang_id, _ = await _seed(harness)
+    wang = harness.person(WANG)
+
+    await wang.say("/mydata")
+    await harness.settle()
+    document, message = wang.received()[-2:]
+    assert message["text"] == "上面的文件是我们保存的关于您的全部资料。"
+    day = harness.clock.now().date().isoformat()  # the test clock is in Shanghai's day
+    assert document["document"]["file_name"] == f"我的资料 {day}.xlsx"
+    book = load_workbook(io.BytesIO(harness.emulator.files[document["document"]["file_id"]][0]))
+    assert book.sheetnames == ["个人资料", "房产", "案件", "同意记录", "问卷回答", "留言"]
+
+    def values(sheet: str) -> list[list[object]]:
+        return [[c.value for c in row] for row in book[sheet].iter_rows(min_row=3)]
+
+    profile = {row[0]: row[1] for row in values("个人资料")}
+    assert profile["姓名"] == "王芳" and profile["电话"] == WANG_PHONE
+    assert values("房产")[0][:3] == ["华苑", "1栋", "1201"]
+    [case] = values("案件")
+    assert case[0] == "TS-2026-000001" and case[7] == "楼上漏水到我家客厅" and case[9:] == [4, 5, "师傅很耐心"]
+    consents = values("同意记录")
+    assert [row[1] for row in consents] == ["同意", "撤回"] and [row[2] for row in consents] == ["v1", "v1"]
+    answers = values("问卷回答")
+    assert answers and {row[0] for row in answers} <= {"2025 mid-year", "2025 year-end", "2025 A mid-year",
+                                                          "2026 mid-year"}
+    [entry] = values("留言")
+    assert entry[2] == "建议小区多装路灯"
+    everything = repr([values(name) for name in book.sheetnames])
+    assert "李伟" not in everything and "业主2" not in everything  # nobody else's data
+    async with harness.uow() as uow:
+        [request] = (await uow.session.scalars(select(DataRequest))).all()
+        assert (request.owner_id, request.kind, request.status) == (wang_id, "export", "done")
+        assert request.done_at is not None
+
+
+async def test_staff_and_strangers_get_a_sentence_not_a_file(harness: BotHarness, team: Team) -> None:
+    await _seed(harness)
+    manager, stranger = harness.person(team.cs_manager), harness.person(7999)
+
+    [answer] = await manager.say("/mydata")
+    assert answer["text"] == "/mydata 供业主使用：向业主发送我们保存的其本人资料。您的员工资料由公司保管。"
+    [answer] = await stranger.say("/mydata")
+    assert answer["text"] == "此对话没有对应的业主记录。如果您是业主，请先发送 /start 登记。"
+    await harness.settle()
+    assert not [m for m in manager.received() + stranger.received() if m.get("document")]
+    async with harness.uow() as uow:
+        assert not (await uow.session.scalars(select(DataRequest))).all()
