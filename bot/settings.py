@@ -32,9 +32,9 @@ class Settings(BaseSettings):
     # An overdue case is escalated every working day; one level up (department and customer-service
     # managers → company leadership in charge → general manager) after this many working days.
     escalate_after_working_days: int = Field(default=3, ge=1, le=30)
-    # Until owners' consent is recorded per kind, survey invitations go to every sampled owner (True)
-    # or to nobody (False).
-    survey_invitations_without_consent: bool = True
+    # Survey invitations go only to owners who consented to surveys in chat (False), or to every
+    # sampled owner (True: a site that collected consent on paper).
+    survey_invitations_without_consent: bool = False
     # An item scored 1–2 by this many owners of one project in a campaign opens a topic investigation.
     survey_topic_threshold: int = Field(default=3, ge=1, le=1000)
 

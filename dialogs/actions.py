@@ -198,3 +198,14 @@ class TopicPress(Action):
     tag: ClassVar[str] = "f2"
     topic: int
     action: str
+
+
+@register
+@dataclass(frozen=True)
+class ConsentPress(Action):
+    """An owner's answer to a consent question (``yes``/``no``) or a switch in /settings
+    (``on``/``off``), by kind (``greetings``, ``events``, ``surveys``)."""
+
+    tag: ClassVar[str] = "k1"
+    kind: str
+    action: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from handlers import (
     cases,
+    consent,
     conversation,
     fallback,
     inquiries,
@@ -26,6 +27,6 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, profile, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, consent, profile, language, menu, fallback):
         feature.register(router)
     return router

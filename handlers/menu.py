@@ -28,6 +28,7 @@ def menu_items(identity: Identity, *, pending_survey: bool = False) -> list[tupl
             ("my", N_("📋 My cases")),
             ("inquiry", N_("📝 Inquiry, suggestion or praise")),
             ("profile", N_("👤 My details")),
+            ("settings", N_("⚙️ Settings")),
             ("lang", N_("🌐 Language")),
         ]
     if identity.kind is Kind.STAFF:
@@ -96,6 +97,7 @@ def help_text(identity: Identity) -> Reply:
     if identity.kind is Kind.OWNER:
         lines.insert(1, N_("/my — your cases"))
         lines.insert(2, N_("/survey — answer or continue a satisfaction survey"))
+        lines.insert(3, N_("/settings — which messages you agree to receive"))
     if identity.kind is Kind.STAFF:
         lines.insert(1, N_("/queue — open cases, oldest deadline first"))
         lines.insert(2, N_("/my — the open cases you handle; type a case number to open any case"))

@@ -3,12 +3,14 @@ invitation code, or a deep link ``t.me/<bot>?start=<code>``."""
 
 from __future__ import annotations
 
+from dialogs.engine import Reply
 from handlers import conversation
 from handlers.inbound import Context, MessageIn, Response
 from handlers.menu import contact_request, menu_for, welcome
 from handlers.router import Router
+from services.care import consent
 from services.people import onboarding
-from services.people.identity import resolve_identity
+from services.people.identity import Identity, Kind, resolve_identity
 
 
 async def _start(ctx: Context, message: MessageIn, args: str) -> Response:
@@ -19,7 +21,8 @@ async def _start(ctx: Context, message: MessageIn, args: str) -> Response:
             now=ctx.now,
         )
         identity = await resolve_identity(ctx.uow, actor.identity.user_id)
-        return Response([onboarding.bind_reply(outcome), await menu_for(ctx, identity)])
+        return Response([onboarding.bind_reply(outcome), *await _consent_question(ctx, identity),
+                         await menu_for(ctx, identity)])
     replies = [welcome(actor.identity)]
     replies.extend(await conversation.repeat(ctx) or [await menu_for(ctx)])
     return Response(replies)
@@ -35,7 +38,16 @@ async def _contact(ctx: Context, message: MessageIn) -> Response | None:
         contact_user_id=message.contact_user_id, locale=actor.locale, now=ctx.now,
     )
     identity = await resolve_identity(ctx.uow, actor.identity.user_id)
-    return Response([onboarding.bind_reply(outcome), await menu_for(ctx, identity)])
+    return Response([onboarding.bind_reply(outcome), *await _consent_question(ctx, identity),
+                     await menu_for(ctx, identity)])
+
+
+async def _consent_question(ctx: Context, identity: Identity | None) -> list[Reply]:
+    """An owner just linked is asked his consents, one kind at a time (DOMAIN 4.6)."""
+    if identity is None or identity.kind is not Kind.OWNER or identity.owner_id is None:
+        return []
+    question = await consent.next_question(ctx.uow, identity.owner_id)
+    return [question] if question is not None else []
 
 
 async def _code(ctx: Context) -> Response:

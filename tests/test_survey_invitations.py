@@ -15,14 +15,16 @@ from services.surveys.answering import answer_rows, decline, questionnaire_of, s
 from services.surveys.push_rules import SurveyInvitationRule
 from storage.models.surveys import SurveyCampaign, SurveyInvitation, SurveyTemplate
 from storage.uow import UnitOfWork
+from tests.consent_helpers import consent_to
 from tests.e2e.test_survey_chat import SPEC
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, seed_roster
 
 EVENING = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 21:00 in Shanghai: after the delivery window
 
 
-async def _seed(uow: UnitOfWork, expires_after_days: int = 5) -> dict[str, int]:
-    """Three sampled households: 王芳 bound, 李伟 bound but has blocked the bot, 陳大文 not bound."""
+async def _seed(uow: UnitOfWork, expires_after_days: int = 5, *, consented: bool = True) -> dict[str, int]:
+    """Three sampled households: 王芳 bound, 李伟 bound but has blocked the bot, 陳大文 not bound;
+    all three consented to surveys unless ``consented`` is False."""
     roster = await seed_roster(uow, EVENING)
     template = SurveyTemplate(form_id="satisfaction", version="2026.1", title=SPEC["title"], spec=SPEC, warnings=[],
                               imported_at=EVENING)
@@ -47,6 +49,8 @@ async def _seed(uow: UnitOfWork, expires_after_days: int = 5) -> dict[str, int]:
         uow.session.add(invitation)
         await uow.session.flush()
         ids[who] = invitation.id
+        if consented:
+            await consent_to(uow, [owner.id], EVENING)
     await uow.commit()
     return ids
 
@@ -63,8 +67,13 @@ async def test_only_reachable_owners_are_invited_once_and_only_with_the_setting(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
     async with uow_factory() as uow:
-        ids = await _seed(uow)
-    assert await _plan(uow_factory, EVENING, RuleSettings(survey_invitations_without_consent=False)) == []
+        ids = await _seed(uow, consented=False)
+    assert await _plan(uow_factory, EVENING, RuleSettings()) == []  # nobody consented to surveys
+    async with uow_factory() as uow:
+        owners = {invitation.owner_id for invitation in [await uow.survey_responses.invitation(i) for i in ids.values()]
+                  if invitation is not None}
+        await consent_to(uow, owners, EVENING)
+        await uow.commit()
     assert await _plan(uow_factory, EVENING, RuleSettings()) == [f"survey:{ids['wang']}:invite"]
     assert await _plan(uow_factory, EVENING + timedelta(minutes=1), RuleSettings()) == []
     async with uow_factory() as uow:
@@ -143,3 +152,13 @@ def test_answer_rows_keep_the_question_s_area_loyalty_and_comment_and_skip_what_
     dialog = survey_dialog(questionnaire, "survey:5")
     assert dialog.pause_text is not None and dialog.title is not None
     assert dialog.step("property").optional and not dialog.step("overall").optional
+
+
+async def test_the_operators_switch_invites_owners_without_consent_recorded_in_chat(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    """A site that collected consent on paper sets SURVEY_INVITATIONS_WITHOUT_CONSENT."""
+    async with uow_factory() as uow:
+        ids = await _seed(uow, consented=False)
+    assert await _plan(uow_factory, EVENING, RuleSettings(survey_invitations_without_consent=True)) == [
+        f"survey:{ids['wang']}:invite"]

@@ -15,6 +15,7 @@ from typing import Any
 from dialogs.engine import Reply
 from dialogs.phones import normalize_phone
 from dialogs.text import N_, Msg, Plain
+from services.care import consent
 from services.common.actor import Actor, Completion
 from storage.models import InvitationCode, Owner, Staff
 from storage.uow import UnitOfWork
@@ -220,4 +221,6 @@ async def complete_invitation(uow: UnitOfWork, actor: Actor, answers: Mapping[st
     )
     if outcome.result is RedeemResult.INVALID:
         return Completion((bind_reply(outcome),), then=("invitation", {}))
-    return Completion((bind_reply(outcome),))
+    owner = await uow.owners.by_telegram_user(actor.identity.user_id) if outcome.result is RedeemResult.OWNER else None
+    question = await consent.next_question(uow, owner.id) if owner is not None else None
+    return Completion((bind_reply(outcome), *((question,) if question is not None else ())))

@@ -30,6 +30,7 @@ from dialogs.engine import reply_from_json
 from services.common.clock import Clock
 from services.common.locale import resolve_locale
 from services.pushes.outbox import WrittenAnswer
+from services.pushes.purposes import NEEDS_CONSENT, PRIORITY, Purpose
 from services.pushes.ratelimit import RateLimiter
 from services.pushes.transport import (
     Blocked,
@@ -47,6 +48,8 @@ from storage.repositories.pushes import ClaimedRow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+NO_CONSENT = "no consent"  # last_error of a row whose owner withdrew the consent its purpose needs
 
 
 class Outcome(enum.Enum):
@@ -336,10 +339,24 @@ class OutboxDrain:
                 jobs.append(_Job.of(won[row_id], lease))
             if behind:
                 await uow.outbox.give_back(behind, lease)
+            jobs = await self._with_consent(uow, jobs, lease)
             await uow.commit()
         if taken_elsewhere:
             log.debug("outbox: rows of %d chats taken by another sender", len(taken_elsewhere))
         return jobs, bool(taken_elsewhere)
+
+    async def _with_consent(self, uow: UnitOfWork, jobs: list[_Job], lease: datetime) -> list[_Job]:
+        """Cancel the claimed rows whose purpose needs a consent their owner does not hold now (it
+        was withdrawn after planning): one query per claim, in the claim's transaction."""
+        if not any(job.priority != PRIORITY[Purpose.ANSWER] for job in jobs):
+            return jobs  # answers only (the usual claim): none needs consent
+        refused = set(await uow.outbox.lacking_consent(
+            [job.id for job in jobs], {purpose.value: kind for purpose, kind in NEEDS_CONSENT.items()}))
+        if not refused:
+            return jobs
+        await uow.outbox.cancel_claimed(refused, lease, NO_CONSENT)
+        log.info("outbox: %d rows cancelled, no consent", len(refused))
+        return [job for job in jobs if job.id not in refused]
 
     async def _send_chat(self, jobs: list[_Job], state: _Drain) -> list[Outcome]:
         """One chat's rows, in order; after anything but a clean result the rest wait their turn."""

@@ -15,7 +15,9 @@ class Purpose(StrEnum):
     CALENDAR = "calendar"  # a holiday schedule is missing (to the office's managers)
     REPLY = "reply"  # customer service's answer to a logged message
     INQUIRY = "inquiry"  # a new message in the communication log, to customer service
-    SURVEY = "survey"  # a survey invitation or its reminder, to an owner (needs consent once it is recorded)
+    SURVEY = "survey"  # a survey invitation or its reminder, to an owner (needs consent for surveys)
+    GREETING = "greeting"  # a birthday or family-occasion greeting (needs consent for greetings)
+    EVENT = "event"  # a community event, newsletter or construction milestone (needs consent for events)
 
 
 # Lower goes first: an answer to what a person just did, then notices, then bulk pushes.
@@ -23,5 +25,10 @@ PRIORITY: dict[Purpose, int] = {Purpose.ANSWER: 0}
 DEFAULT_PRIORITY = 10
 
 
-# Purposes that reach owners only with their consent for that purpose (none yet: care and surveys add theirs).
-NEEDS_CONSENT: frozenset[Purpose] = frozenset()
+# Purposes that reach owners only with their consent, and the kind of consent each needs (DOMAIN 4.6;
+# services/care/consent.py). Checked when planning and again by the drain when sending.
+NEEDS_CONSENT: dict[Purpose, str] = {
+    Purpose.GREETING: "greetings",
+    Purpose.EVENT: "events",
+    Purpose.SURVEY: "surveys",
+}

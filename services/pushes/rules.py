@@ -34,9 +34,9 @@ class RuleSettings:
 
     # An overdue deadline goes one escalation level up after this many working days (DOMAIN 4.5).
     escalate_after_working_days: int = 3
-    # Survey invitations go to every sampled owner until consent is recorded per kind (issue 14);
-    # False sends none.
-    survey_invitations_without_consent: bool = True
+    # Survey invitations go only to owners who consented to surveys (DOMAIN 4.6); True invites every
+    # sampled owner (a site that collected consent on paper).
+    survey_invitations_without_consent: bool = False
     # An item scored 1–2 by this many owners of one project in a campaign opens a topic investigation.
     survey_topic_threshold: int = 3
 

@@ -2,9 +2,11 @@
 reminders, and the expiry (DOMAIN 4.5, 4.6: owners are pushed 09:00–20:00 in the project's time
 zone and reminded of an unanswered survey a polite few times at most).
 
-- A sampled household whose owner is bound (and has not blocked the bot) is invited — while
-  ``RuleSettings.survey_invitations_without_consent`` holds, until consent is recorded per purpose
-  (issue 14). The invitation names the questionnaire and how many questions it has; it expires
+- A sampled household whose owner is bound (and has not blocked the bot) is invited once the owner
+  consented to surveys (services/care/consent.py; DOMAIN 4.6), or regardless while the operator's
+  ``RuleSettings.survey_invitations_without_consent`` holds (consent collected on paper). Not
+  consenting, the household stays sampled and is invited if the owner consents while the campaign
+  runs. The invitation names the questionnaire and how many questions it has; it expires
   ``campaign.expires_after_days`` after it was sent. Its first line names the questionnaire and
   the campaign's kind (a mid-year sample must not look like a repeat of the year-end survey), and
   it says when the survey closes (that date in the project's time zone).
@@ -26,6 +28,7 @@ from dialogs.actions import SurveyPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Lines, Localized, Msg, Plural, Text
 from services.calendar.delivery import delivery_time
+from services.care import consent
 from services.chats.ended import end_from_outside
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
@@ -44,11 +47,23 @@ class SurveyInvitationRule:
     name = "survey_invitations"
 
     async def plan(self, round_: PlanRound) -> None:
-        if round_.settings.survey_invitations_without_consent:
-            for invited in await round_.uow.survey_responses.to_invite():
+        to_invite = await round_.uow.survey_responses.to_invite()
+        consenting = await self._consenting(round_, [invited.owner.id for invited in to_invite])
+        for invited in to_invite:
+            if consenting is None or invited.owner.id in consenting:
                 await self._invite(round_, invited)
-        for invited in await round_.uow.survey_responses.unanswered():
-            await self._remind_or_expire(round_, invited)
+        unanswered = await round_.uow.survey_responses.unanswered()
+        reminded = await self._consenting(round_, [invited.owner.id for invited in unanswered])
+        for invited in unanswered:
+            await self._remind_or_expire(round_, invited, reminded)
+
+    @staticmethod
+    async def _consenting(round_: PlanRound, owner_ids: list[int]) -> set[int] | None:
+        """The owners who consented to surveys (one query); None: the operator's switch lets every
+        sampled owner be invited (consent collected on paper)."""
+        if round_.settings.survey_invitations_without_consent:
+            return None
+        return await consent.granted_owners(round_.uow, consent.ConsentKind.SURVEYS, owner_ids)
 
     async def _invite(self, round_: PlanRound, invited: Invited) -> None:
         invitation, campaign, owner = invited.invitation, invited.campaign, invited.owner
@@ -76,7 +91,7 @@ class SurveyInvitationRule:
         invitation.expires_at = expires_at
         round_.planned(key)
 
-    async def _remind_or_expire(self, round_: PlanRound, invited: Invited) -> None:
+    async def _remind_or_expire(self, round_: PlanRound, invited: Invited, consenting: set[int] | None) -> None:
         invitation, owner = invited.invitation, invited.owner
         now = round_.now
         if invitation.expires_at is not None and now >= invitation.expires_at:
@@ -89,8 +104,8 @@ class SurveyInvitationRule:
             return
         if now < invitation.invited_at + timedelta(days=REMIND_AFTER_DAYS[invitation.reminders]):
             return
-        if owner.chat_id is None or owner.blocked:
-            return
+        if owner.chat_id is None or owner.blocked or (consenting is not None and owner.id not in consenting):
+            return  # no reminder to an owner who withdrew his consent (it would be cancelled anyway)
         number = invitation.reminders + 1
         key = f"{dialog_name(invitation.id)}:remind:{number}"
         await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.models import OutboxFile, OutboxMessage
+from storage.models.care import Consent
 from storage.repositories.base import Repository, sqlite_time
 
 
@@ -155,6 +156,41 @@ class OutboxRepository(Repository):
             .values(status="cancelled", last_error=reason)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def cancel_owner_pending(self, owner_id: int, purposes: Collection[str], reason: str) -> int:
+        """Stop an owner's rows not yet sent that have one of ``purposes`` (a consent withdrawn);
+        a row a sender holds right now is stopped too (its later writes then find it cancelled)."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.owner_id == owner_id,
+                   OutboxMessage.purpose.in_(list(purposes)))
+            .values(status="cancelled", last_error=reason, claimed_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def lacking_consent(self, ids: Collection[int], needs: Mapping[str, str]) -> list[int]:
+        """Of the rows ``ids``, those whose purpose needs a kind of consent (``needs``: purpose →
+        kind) that their owner does not hold now (latest decision a yes). One query for a batch."""
+        if not ids or not needs:
+            return []
+        o = _OUTBOX
+        c = cast(Table, Consent.__table__).alias("decision")
+        latest = cast(Table, Consent.__table__).alias("later")
+        kind = case(*((o.c.purpose == purpose, kind) for purpose, kind in needs.items()))
+        holds = select(c.c.id).where(
+            c.c.owner_id == o.c.owner_id, c.c.kind == kind, c.c.granted.is_(True),
+            c.c.id == select(func.max(latest.c.id)).where(latest.c.owner_id == c.c.owner_id,
+                                                          latest.c.kind == c.c.kind).scalar_subquery(),
+        ).exists()
+        query = select(o.c.id).where(o.c.id.in_(list(ids)), o.c.purpose.in_(list(needs)),
+                                     or_(o.c.owner_id.is_(None), ~holds))
+        return [row.id for row in (await self.core(query)).all()]
+
+    async def cancel_claimed(self, ids: Collection[int], lease: datetime, reason: str) -> None:
+        """Cancel rows this lease holds, unsent (the drain found no consent for them)."""
+        o = _OUTBOX
+        await self.core(update(o).where(o.c.id.in_(list(ids)), o.c.status == "pending", o.c.claimed_until == lease)
+                        .values(status="cancelled", last_error=reason, claimed_until=None))
 
     async def planner_lock(self) -> bool:
         """One planner at a time on PostgreSQL (an advisory lock held until the transaction ends);

@@ -23,6 +23,7 @@ from services.surveys.answering import MANAGER_WILL_CALL, SERVICE_WILL_CALL
 from services.surveys.questionnaire import COMMENT_PROMPT, THANK_YOU
 from storage.models import Owner, OwnerUnit, Unit
 from storage.models.surveys import SurveyInvitation, SurveyTemplate
+from tests.consent_helpers import consent_to
 from tests.e2e.conftest import CHAN, LI, WANG
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
 from tests.harness import BotHarness, Person
@@ -80,6 +81,8 @@ async def invited(harness: BotHarness, team: Team) -> dict[int, int]:
         assert project is not None
         campaign = await campaigns.create(uow, kind="year_end", form_id="satisfaction", project=project,
                                           name=CAMPAIGN, now=now, expires_after_days=14)
+        owners = [await uow.owners.by_phone(phone) for phone in (WANG_PHONE, CHAN_PHONE, LI_PHONE)]
+        await consent_to(uow, [emily.id, *(owner.id for owner in owners if owner is not None)], now)
         await uow.commit()
     manager = harness.person(team.cs_manager)
     [listing] = await manager.say("/surveys")

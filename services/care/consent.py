@@ -1,0 +1,135 @@
+"""The owner's consent per kind of message (DOMAIN 4.6, 个人信息保护法).
+
+Messages about the owner's own cases, contract and handover need none. Greetings, events and
+surveys go only to owners whose latest decision for that kind is a yes. Each decision is a new row
+with its time, its source and the version of the question's wording the owner answered; withdrawing
+cancels that kind's pending pushes at once, and the drain checks again when it sends.
+
+Asked in chat after binding, one kind at a time (✅ Yes / No, thanks: equal buttons; a no changes
+nothing else); shown and switched in /settings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from dialogs.actions import ConsentPress, encode
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, DateText, Lines, Msg, Text
+from services.pushes.purposes import NEEDS_CONSENT
+from storage.models.care import Consent
+from storage.uow import UnitOfWork
+
+
+class ConsentKind(StrEnum):
+    GREETINGS = "greetings"  # birthday and family-occasion greetings
+    EVENTS = "events"  # community events, newsletters, construction milestones
+    SURVEYS = "surveys"  # satisfaction surveys
+
+
+class Source(StrEnum):
+    CHAT = "chat"  # answered the question after binding
+    SETTINGS = "settings"  # switched in /settings
+    ADMIN = "admin"  # recorded by staff (consent collected on paper)
+
+
+# The question per kind, in the order asked. WORDING is its version: change it with the text.
+QUESTIONS: dict[ConsentKind, str] = {
+    ConsentKind.GREETINGS: N_("May we send you birthday and family-occasion greetings?"),
+    ConsentKind.EVENTS: N_("May we tell you about community events, newsletters and construction milestones?"),
+    ConsentKind.SURVEYS: N_("May we invite you to satisfaction surveys about your home and our service?"),
+}
+WORDING: dict[ConsentKind, str] = {
+    ConsentKind.GREETINGS: "2026-12",
+    ConsentKind.EVENTS: "2026-12",
+    ConsentKind.SURVEYS: "2026-12",
+}
+LABELS: dict[ConsentKind, str] = {
+    ConsentKind.GREETINGS: N_("🎂 Greetings"),
+    ConsentKind.EVENTS: N_("📰 Community events and news"),
+    ConsentKind.SURVEYS: N_("⭐ Satisfaction surveys"),
+}
+YES, NO = "yes", "no"  # the question's answers
+ON, OFF = "on", "off"  # a switch in /settings
+_ZONE = "Asia/Shanghai"  # the date shown in /settings (the owner's project zone: left for later)
+
+
+def kind_of(code: str) -> ConsentKind | None:
+    try:
+        return ConsentKind(code)
+    except ValueError:
+        return None
+
+
+async def current(uow: UnitOfWork, owner_id: int) -> dict[ConsentKind, bool | None]:
+    """Each kind: granted, refused or withdrawn (False), or never asked (None)."""
+    latest = await uow.consents.latest(owner_id)
+    return {kind: latest[kind].granted if kind in latest else None for kind in ConsentKind}
+
+
+async def record(uow: UnitOfWork, owner_id: int, kind: ConsentKind, granted: bool, wording: str,
+                 source: Source, now: datetime) -> int:
+    """A new decision (the record is never rewritten). A no cancels the owner's pending pushes
+    of that kind at once; the number cancelled."""
+    await uow.consents.add(Consent(owner_id=owner_id, kind=kind.value, granted=granted, wording=wording,
+                                   source=source.value, recorded_at=now))
+    if granted:
+        return 0
+    purposes = [purpose.value for purpose, needed in NEEDS_CONSENT.items() if needed == kind.value]
+    return await uow.outbox.cancel_owner_pending(owner_id, purposes, f"consent withdrawn: {kind.value}")
+
+
+async def granted_owners(uow: UnitOfWork, kind: ConsentKind, owner_ids: list[int]) -> set[int]:
+    """Which of these owners hold a yes for ``kind`` now (set-based planners use
+    ``storage.repositories.consents.granted_owners`` in their SQL instead)."""
+    return await uow.consents.granted_among(kind.value, owner_ids)
+
+
+# ---------------------------------------------------------------- in chat
+
+async def next_question(uow: UnitOfWork, owner_id: int) -> Reply | None:
+    """The question of the first kind never asked, or None once all are answered."""
+    state = await current(uow, owner_id)
+    for kind in ConsentKind:
+        if state[kind] is None:
+            return question(kind)
+    return None
+
+
+def question(kind: ConsentKind) -> Reply:
+    return Reply(Lines((Msg(QUESTIONS[kind]), Msg(N_("You can change this at any time with /settings.")))),
+                 ((Button(Msg(N_("✅ Yes")), encode(ConsentPress(kind.value, YES))),
+                   Button(Msg(N_("No, thanks")), encode(ConsentPress(kind.value, NO)))),))
+
+
+def answered(granted: bool) -> Text:
+    return Msg(N_("Your answer: {answer}"), {"answer": Msg(N_("✅ Yes") if granted else N_("No, thanks"))})
+
+
+def settings_view(state: dict[ConsentKind, Consent | None]) -> Reply:
+    """Each kind with its state and one button to switch it."""
+    lines: list[Text] = [Msg(N_("Messages you agreed to receive (messages about your own cases, contract "
+                                "and handover always come):"))]
+    rows: list[tuple[Button, ...]] = []
+    for kind in ConsentKind:
+        decision = state.get(kind)
+        label = Msg(LABELS[kind])
+        if decision is None:
+            status: Text = Msg(N_("{kind}: not asked yet"), {"kind": label})
+        elif decision.granted:
+            day = DateText(decision.recorded_at.astimezone(ZoneInfo(_ZONE)).date())
+            status = Msg(N_("{kind}: ✅ on since {date}"), {"kind": label, "date": day})
+        else:
+            status = Msg(N_("{kind}: ✖ off"), {"kind": label})
+        lines.append(status)
+        on = decision is not None and decision.granted
+        button = Msg(N_("Turn off: {kind}") if on else N_("Turn on: {kind}"), {"kind": label})
+        rows.append((Button(button, encode(ConsentPress(kind.value, OFF if on else ON))),))
+    return Reply(Lines(tuple(lines)), tuple(rows))
+
+
+async def settings(uow: UnitOfWork, owner_id: int) -> Reply:
+    latest = await uow.consents.latest(owner_id)
+    return settings_view({kind: latest.get(kind.value) for kind in ConsentKind})
