@@ -209,3 +209,22 @@ class ConsentPress(Action):
     tag: ClassVar[str] = "k1"
     kind: str
     action: str
+
+
+@register
+@dataclass(frozen=True)
+class MyDataPress(Action):
+    """An owner's button about his own data (``delete``: ask for deletion; ``confirm`` / ``keep``)."""
+
+    tag: ClassVar[str] = "r1"
+    action: str
+
+
+@register
+@dataclass(frozen=True)
+class DataRequestPress(Action):
+    """A customer-service manager's decision on an owner's deletion request (``approve`` / ``refuse``)."""
+
+    tag: ClassVar[str] = "r2"
+    request: int
+    action: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from dialogs.care import DELETION_REFUSAL
 from dialogs.case_steps import TICKET_DIALOGS
 from dialogs.complaint import COMPLAINT
 from dialogs.engine import Dialog
@@ -27,7 +28,7 @@ through untouched (dialogs know no storage); a loader must not open a session of
 SQLite has one connection and the turn holds it."""
 
 BUILT_IN: tuple[Dialog, ...] = (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS, *REPAIR_DIALOGS,
-                                 FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS)
+                                 FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS, DELETION_REFUSAL)
 
 
 class DialogSource:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dialogs.source import DIALOGS_SOURCE, Loader
 from services.calendar.schedule_warning import ScheduleWarningRule
+from services.care.deletion import complete_refusal
 from services.cases.follow_up import case_subject, complete_outcome
 from services.cases.history_view import register_event_views
 from services.cases.kinds import register_kind, registered_kinds
@@ -84,6 +85,7 @@ COMPLETERS: dict[str, Completer] = {
     "follow_up_outcome": complete_outcome,
     "survey_follow_up_outcome": complete_outcome,
     "survey_topic_findings": complete_topic,
+    "data_deletion_refusal": complete_refusal,
     # By prefix: every dialog named "survey:<invitation>" (services/chats/conversations.py).
     SURVEY_PREFIX + ":": complete_answers,
 }

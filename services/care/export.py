@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
 from dialogs.text import N_, Msg, Plain, Text
+from services.care.deletion import delete_button
 from services.cases.kinds import kind_of
 from services.cases.statuses import STATUS_LABELS
 from services.common.actor import Actor
@@ -160,5 +161,5 @@ async def send_my_data(uow: UnitOfWork, actor: Actor, now: datetime,
     request = await uow.data_requests.record(owner_id, "export", "done", now, done=True)
     media = [await store_upload(uow, "document", name, content, now)]
     await enqueue(uow, key=f"mydata:{request.id}", purpose=Purpose.ANSWER, chat_id=actor.chat_id,
-                  owner_id=owner_id, now=now, media=media, reply=Reply(Msg(SENT)))
+                  owner_id=owner_id, now=now, media=media, reply=Reply(Msg(SENT), (delete_button(),)))
     return None

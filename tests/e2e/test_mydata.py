@@ -11,6 +11,10 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from dialogs.engine import Reply
+from dialogs.text import Plain
+from services.pushes.outbox import enqueue
+from services.pushes.purposes import Purpose
 from storage.models import Owner
 from storage.models.care import Consent, DataRequest
 from storage.models.cases import Ticket
@@ -103,3 +107,111 @@ async def test_staff_and_strangers_get_a_sentence_not_a_file(harness: BotHarness
     assert not [m for m in manager.received() + stranger.received() if m.get("document")]
     async with harness.uow() as uow:
         assert not (await uow.session.scalars(select(DataRequest))).all()
+
+
+async def _counts(harness: BotHarness, owner_id: int) -> tuple[int, int, int]:
+    """All survey answers, the owner's own, and his cases."""
+    async with harness.uow() as uow:
+        answers = (await uow.session.scalars(select(SurveyAnswer.owner_id))).all()
+        cases = (await uow.session.scalars(select(Ticket.id).where(Ticket.owner_id == owner_id))).all()
+        return len(answers), sum(1 for a in answers if a == owner_id), len(cases)
+
+
+def _alert(harness: BotHarness) -> str:
+    return str(list(harness.emulator.callback_answers.values())[-1]["text"])
+
+
+async def test_deletion_approved_anonymises_the_owner_and_keeps_the_statistics(harness: BotHarness,
+                                                                              team: Team) -> None:
+    wang_id, _ = await _seed(harness)
+    wang, manager, agent = harness.person(WANG), harness.person(team.cs_manager), harness.person(team.agent)
+    total, his, cases = await _counts(harness, wang_id)
+    assert his > 0 and cases == 1
+
+    await wang.say("/mydata")
+    await harness.settle()
+    sent = wang.received()[-1]
+    assert wang.buttons(sent) == ["🗑 删除我的个人资料"]
+    [explained] = await wang.press("🗑", sent)
+    assert explained["text"].startswith("删除个人资料意味着：您的姓名、电话号码、生日以及与本对话的绑定将被删除。")
+    [asked] = await wang.press("✅ 是的，删除", explained)
+    assert asked["text"] == "您的申请已记录并提交客户服务部。有结果后我们会在这里通知您。"
+    await harness.settle()
+    card = manager.received()[-1]
+    assert card["text"].startswith("🗑 业主王芳（华苑 1栋-1201）申请删除其个人资料（申请 #")
+    assert manager.buttons(card) == ["✅ 批准", "❌ 拒绝"]
+    async with harness.uow() as uow:
+        [request] = (await uow.session.scalars(select(DataRequest).where(DataRequest.kind == "deletion"))).all()
+        assert (request.owner_id, request.status) == (wang_id, "requested")
+        request_id = request.id
+
+    await agent.press_data(f"r2:{request_id}:approve", card)  # not a manager
+    assert _alert(harness) == "只有该业主所属的客户服务部经理可以审批删除申请。"
+    await wang.press_data(f"r2:{request_id}:approve", card)  # the owner himself
+    assert _alert(harness) == "只有该业主所属的客户服务部经理可以审批删除申请。"
+    async with harness.uow() as uow:
+        owner = await uow.owners.get(wang_id)
+        assert owner is not None and owner.anonymised_at is None
+
+    async with harness.uow() as uow:  # something queued for him for later: never sent once he is anonymised
+        await enqueue(uow, key="test:later", purpose=Purpose.SURVEY, chat_id=WANG, owner_id=wang_id,
+                      now=harness.clock.now(), not_before=harness.clock.now() + timedelta(days=1),
+                      reply=Reply(Plain("later")))
+        await uow.commit()
+    [done] = await manager.press("✅ 批准", card)
+    assert done["text"] == f"已完成：该业主的个人资料已删除（申请 #{request_id}）。"
+    await harness.settle()
+    assert wang.texts()[-1].startswith("已按您的要求删除您的个人资料。")
+    async with harness.uow() as uow:
+        owner = await uow.owners.get(wang_id)
+        assert owner is not None
+        assert (owner.name, owner.phone) == (f"已注销业主 #{wang_id}", f"deleted:{wang_id}")
+        assert (owner.birthday_month, owner.birthday_day, owner.telegram_user_id, owner.chat_id) == (None,) * 4
+        assert owner.anonymised_at is not None
+        assert await uow.owners.by_phone(WANG_PHONE) is None
+        ticket = (await uow.session.scalars(select(Ticket).where(Ticket.owner_id == wang_id))).one()
+        assert ticket.contact_phone is None and ticket.description == "楼上漏水到我家客厅"
+        done_request = await uow.data_requests.get(request_id)
+        assert done_request is not None and done_request.status == "done"
+        assert done_request.decided_by is not None and done_request.decided_at and done_request.done_at
+        later = await uow.outbox.by_key("test:later")
+        assert later is not None and later.status == "cancelled"
+    assert await _counts(harness, wang_id) == (total, 0, 1)  # every answer and the case still counted
+
+    # Old buttons: his confirmation, the manager's decision; and /mydata no longer knows him.
+    await wang.press_data("r1:confirm", explained)
+    assert _alert(harness) == "只有已登记的业主才能申请删除本人的个人资料。"
+    await manager.press_data(f"r2:{request_id}:approve", card)
+    assert _alert(harness) == "该申请已经处理。"
+    [answer] = await wang.say("/mydata")
+    assert answer["text"] == "此对话没有对应的业主记录。如果您是业主，请先发送 /start 登记。"
+
+
+async def test_deletion_refused_with_a_reason(harness: BotHarness, team: Team) -> None:
+    wang_id, _ = await _seed(harness)
+    wang, manager = harness.person(WANG), harness.person(team.cs_manager)
+
+    [explained] = await wang.say("/mydata delete")
+    [kept] = await wang.press("✖ 不，保留", explained)
+    assert kept["text"] == "没有任何更改，您的资料已保留。"
+    [explained] = await wang.say("/mydata delete")
+    await wang.press("✅ 是的，删除", explained)
+    [again] = await wang.say("/mydata delete")
+    [twice] = await wang.press("✅ 是的，删除", again)
+    assert twice["text"] == "您已经申请删除个人资料，请等待客户服务部处理。"
+    await harness.settle()
+    card = manager.received()[-1]
+    [prompt] = await manager.press("❌ 拒绝", card)
+    assert prompt["text"].startswith("拒绝删除的原因是什么？")
+    [refused] = await manager.say("您还有未结清的维修款项，结清后可再申请")
+    assert refused["text"].endswith("已拒绝，已将原因告知业主。")
+    await harness.settle()
+    assert wang.texts()[-1] == "您删除个人资料的申请未获批准。原因：您还有未结清的维修款项，结清后可再申请"
+    async with harness.uow() as uow:
+        owner = await uow.owners.get(wang_id)
+        assert owner is not None and owner.name == "王芳" and owner.anonymised_at is None
+        [request] = (await uow.session.scalars(select(DataRequest).where(DataRequest.kind == "deletion"))).all()
+        assert (request.status, request.reason) == ("refused", "您还有未结清的维修款项，结清后可再申请")
+        assert request.decided_by is not None and request.decided_at is not None and request.done_at is None
+    await manager.press("✅ 批准", card)
+    assert _alert(harness) == "该申请已经处理。"
