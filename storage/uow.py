@@ -9,6 +9,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.birthdays import BirthdayRepository
 from storage.repositories.calendar import CalendarRepository
 from storage.repositories.cases import TicketRepository
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.survey_metrics = SurveyMetricsRepository(self.session)
         self.consents = ConsentRepository(self.session)
         self.data_requests = DataRequestRepository(self.session)
+        self.birthdays = BirthdayRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         self._committed = False
         return self
