@@ -37,13 +37,17 @@ class Settings(BaseSettings):
     survey_invitations_without_consent: bool = False
     # An item scored 1–2 by this many owners of one project in a campaign opens a topic investigation.
     survey_topic_threshold: int = Field(default=3, ge=1, le=1000)
+    # Owners with no activity (cases, surveys, messages, chat) for this many days are anonymised
+    # as on their own deletion request (DOMAIN 5.3); unset: records are kept.
+    retention_days: int | None = Field(default=None, ge=30)
 
     @property
     def rule_settings(self) -> RuleSettings:
         """What the push rules read from these settings (services never import ``bot``)."""
         return RuleSettings(escalate_after_working_days=self.escalate_after_working_days,
                             survey_invitations_without_consent=self.survey_invitations_without_consent,
-                            survey_topic_threshold=self.survey_topic_threshold)
+                            survey_topic_threshold=self.survey_topic_threshold,
+                            retention_days=self.retention_days)
 
     @field_validator("default_locale")
     @classmethod

@@ -12,6 +12,7 @@ from dialogs.source import DIALOGS_SOURCE, Loader
 from services.calendar.schedule_warning import ScheduleWarningRule
 from services.care.deletion import complete_refusal
 from services.care.push_rules import BirthdayRule
+from services.care.retention import RetentionRule
 from services.cases.follow_up import case_subject, complete_outcome
 from services.cases.history_view import register_event_views
 from services.cases.kinds import register_kind, registered_kinds
@@ -100,7 +101,7 @@ CASE_KINDS = (COMPLAINT, REPAIR)
 EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 # In the order they plan (the order their rows reach a chat within one round).
 PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
-              CampaignRule(), SurveyInvitationRule(), BirthdayRule())
+              CampaignRule(), SurveyInvitationRule(), RetentionRule(), BirthdayRule())
 # What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).
 FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject, survey_subject)
 

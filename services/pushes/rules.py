@@ -39,6 +39,8 @@ class RuleSettings:
     survey_invitations_without_consent: bool = False
     # An item scored 1–2 by this many owners of one project in a campaign opens a topic investigation.
     survey_topic_threshold: int = 3
+    # Owners with no activity for this many days are anonymised (DOMAIN 5.3); None keeps them.
+    retention_days: int | None = None
 
 
 @dataclass(frozen=True)

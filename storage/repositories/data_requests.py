@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from storage.models import InvitationCode, Owner
 from storage.models.care import Consent, DataRequest
 from storage.models.cases import Ticket
+from storage.models.chats import Chat
 from storage.models.inquiries import CommunicationEntry
 from storage.models.pushes import OutboxMessage
 from storage.models.surveys import SurveyAnswer, SurveyCampaign
@@ -96,3 +97,18 @@ class DataRequestRepository(Repository):
         await self.session.execute(update(OutboxMessage).where(OutboxMessage.owner_id == owner.id,
                                                                OutboxMessage.status == "pending")
                                    .values(status="cancelled", last_error="owner anonymised", claimed_until=None))
+
+    async def inactive_owners(self, cutoff: datetime, limit: int) -> Sequence[Owner]:
+        """Owners not yet anonymised with no sign of life since ``cutoff`` (the retention period,
+        DOMAIN 5.3): created and linked before it, and no case changed, survey answered, message left
+        or chat written in since; oldest first."""
+        query = (
+            select(Owner)
+            .where(Owner.anonymised_at.is_(None), Owner.created_at < cutoff,
+                   (Owner.bound_at.is_(None)) | (Owner.bound_at < cutoff),
+                   ~exists().where(Ticket.owner_id == Owner.id, Ticket.updated_at >= cutoff),
+                   ~exists().where(SurveyAnswer.owner_id == Owner.id, SurveyAnswer.answered_at >= cutoff),
+                   ~exists().where(CommunicationEntry.owner_id == Owner.id, CommunicationEntry.created_at >= cutoff),
+                   ~exists().where(Chat.chat_id == Owner.chat_id, Chat.updated_at >= cutoff))
+            .order_by(Owner.id).limit(limit))
+        return (await self.session.scalars(query)).all()
