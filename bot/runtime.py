@@ -114,8 +114,9 @@ class Runtime:
     async def _lead(self) -> None:
         assert self._transport is not None
         if self.sender is None:
+            presumed = frozenset({"surveys"}) if self.settings.survey_invitations_without_consent else frozenset()
             self.sender = OutboxDrain(self.sessionmaker, self._transport, self.clock, self.settings.default_locale,
-                                      self._limiter)
+                                      self._limiter, presumed_consent=presumed)
             self.sender.start()
 
     async def _follow(self, lock_lost: bool = False) -> None:

@@ -1,5 +1,6 @@
 """Consent records (DOMAIN 4.6): the latest decision per owner and kind holds, the set of owners who
-granted a kind, a withdrawal cancels that kind's pending pushes, and the drain's check of a batch."""
+granted a kind, a withdrawal cancels that kind's pending pushes, and the drain's check of a batch
+(also with consent presumed, collected on paper)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,7 @@ async def test_withdrawal_cancels_pending_pushes_of_that_kind_and_the_batch_chec
         assert statuses["c:wang"][0] == "pending"  # his own case needs no consent
         assert statuses["s:li"][0] == "pending"
         assert set(await uow.outbox.lacking_consent(list(ids.values()), needs)) == {ids["g:li"], ids["s:wang"]}
+        # Consent collected on paper for these kinds: only a no in chat or /settings refuses.
+        assert await uow.outbox.lacking_consent(list(ids.values()), needs, ["surveys", "greetings"]) == [ids["s:wang"]]
+        assert await granted_owners(uow, SURVEYS, [wang, li], presumed=True) == {li}
+        assert await granted_owners(uow, ConsentKind.GREETINGS, [wang, li], presumed=True) == {wang, li}

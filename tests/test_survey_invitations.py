@@ -157,8 +157,17 @@ def test_answer_rows_keep_the_question_s_area_loyalty_and_comment_and_skip_what_
 async def test_the_operators_switch_invites_owners_without_consent_recorded_in_chat(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
-    """A site that collected consent on paper sets SURVEY_INVITATIONS_WITHOUT_CONSENT."""
+    """A site that collected consent on paper sets SURVEY_INVITATIONS_WITHOUT_CONSENT; an owner who
+    said no in chat is still not invited."""
     async with uow_factory() as uow:
         ids = await _seed(uow, consented=False)
+        wang = await uow.survey_responses.invitation(ids["wang"])
+        assert wang is not None
+        await consent_to(uow, [wang.owner_id], EVENING, granted=False)
+        await uow.commit()
+    assert await _plan(uow_factory, EVENING, RuleSettings(survey_invitations_without_consent=True)) == []
+    async with uow_factory() as uow:
+        await consent_to(uow, [wang.owner_id], EVENING, granted=True)
+        await uow.commit()
     assert await _plan(uow_factory, EVENING, RuleSettings(survey_invitations_without_consent=True)) == [
         f"survey:{ids['wang']}:invite"]

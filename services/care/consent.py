@@ -81,9 +81,13 @@ async def record(uow: UnitOfWork, owner_id: int, kind: ConsentKind, granted: boo
     return await uow.outbox.cancel_owner_pending(owner_id, purposes, f"consent withdrawn: {kind.value}")
 
 
-async def granted_owners(uow: UnitOfWork, kind: ConsentKind, owner_ids: list[int]) -> set[int]:
-    """Which of these owners hold a yes for ``kind`` now (set-based planners use
-    ``storage.repositories.consents.granted_owners`` in their SQL instead)."""
+async def granted_owners(uow: UnitOfWork, kind: ConsentKind, owner_ids: list[int], *,
+                         presumed: bool = False) -> set[int]:
+    """Which of these owners hold a yes for ``kind`` now; ``presumed`` (consent collected on paper):
+    every owner whose latest decision is not a no. Set-based planners use
+    ``storage.repositories.consents.granted_owners`` in their SQL instead."""
+    if presumed:
+        return set(owner_ids) - await uow.consents.refused_among(kind.value, owner_ids)
     return await uow.consents.granted_among(kind.value, owner_ids)
 
 

@@ -155,6 +155,7 @@ class OutboxDrain:
         lease: timedelta = timedelta(seconds=60),
         max_attempts: int = 8,
         per_chat: int = 3,
+        presumed_consent: frozenset[str] = frozenset(),
     ) -> None:
         self.sessionmaker = sessionmaker
         self.transport = transport
@@ -170,6 +171,8 @@ class OutboxDrain:
         self.per_chat = per_chat  # rows of one chat claimed at a time: its burst (3) at once
         self.lease = lease
         self.max_attempts = max_attempts
+        # Kinds of consent collected on paper (SURVEY_INVITATIONS_WITHOUT_CONSENT): only a no refuses.
+        self.presumed_consent = presumed_consent
         self._random = random.Random()
         self._draining = asyncio.Lock()  # one drain at a time per sender (run loop and callers)
         self._wake = asyncio.Event()
@@ -351,7 +354,8 @@ class OutboxDrain:
         if not any(job.priority != PRIORITY[Purpose.ANSWER] for job in jobs):
             return jobs  # answers only (the usual claim): none needs consent
         refused = set(await uow.outbox.lacking_consent(
-            [job.id for job in jobs], {purpose.value: kind for purpose, kind in NEEDS_CONSENT.items()}))
+            [job.id for job in jobs], {purpose.value: kind for purpose, kind in NEEDS_CONSENT.items()},
+            self.presumed_consent))
         if not refused:
             return jobs
         await uow.outbox.cancel_claimed(refused, lease, NO_CONSENT)

@@ -50,7 +50,7 @@ class SurveyInvitationRule:
         to_invite = await round_.uow.survey_responses.to_invite()
         consenting = await self._consenting(round_, [invited.owner.id for invited in to_invite])
         for invited in to_invite:
-            if consenting is None or invited.owner.id in consenting:
+            if invited.owner.id in consenting:
                 await self._invite(round_, invited)
         unanswered = await round_.uow.survey_responses.unanswered()
         reminded = await self._consenting(round_, [invited.owner.id for invited in unanswered])
@@ -58,12 +58,11 @@ class SurveyInvitationRule:
             await self._remind_or_expire(round_, invited, reminded)
 
     @staticmethod
-    async def _consenting(round_: PlanRound, owner_ids: list[int]) -> set[int] | None:
-        """The owners who consented to surveys (one query); None: the operator's switch lets every
-        sampled owner be invited (consent collected on paper)."""
-        if round_.settings.survey_invitations_without_consent:
-            return None
-        return await consent.granted_owners(round_.uow, consent.ConsentKind.SURVEYS, owner_ids)
+    async def _consenting(round_: PlanRound, owner_ids: list[int]) -> set[int]:
+        """The owners who consented to surveys (one query); with the operator's switch (consent
+        collected on paper) every owner who did not say no in chat or /settings."""
+        return await consent.granted_owners(round_.uow, consent.ConsentKind.SURVEYS, owner_ids,
+                                            presumed=round_.settings.survey_invitations_without_consent)
 
     async def _invite(self, round_: PlanRound, invited: Invited) -> None:
         invitation, campaign, owner = invited.invitation, invited.campaign, invited.owner
@@ -91,7 +90,7 @@ class SurveyInvitationRule:
         invitation.expires_at = expires_at
         round_.planned(key)
 
-    async def _remind_or_expire(self, round_: PlanRound, invited: Invited, consenting: set[int] | None) -> None:
+    async def _remind_or_expire(self, round_: PlanRound, invited: Invited, consenting: set[int]) -> None:
         invitation, owner = invited.invitation, invited.owner
         now = round_.now
         if invitation.expires_at is not None and now >= invitation.expires_at:
@@ -104,7 +103,7 @@ class SurveyInvitationRule:
             return
         if now < invitation.invited_at + timedelta(days=REMIND_AFTER_DAYS[invitation.reminders]):
             return
-        if owner.chat_id is None or owner.blocked or (consenting is not None and owner.id not in consenting):
+        if owner.chat_id is None or owner.blocked or owner.id not in consenting:
             return  # no reminder to an owner who withdrew his consent (it would be cancelled anyway)
         number = invitation.reminders + 1
         key = f"{dialog_name(invitation.id)}:remind:{number}"

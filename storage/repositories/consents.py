@@ -41,5 +41,15 @@ class ConsentRepository(Repository):
         query = granted_owners(kind).where(Consent.owner_id.in_(list(owner_ids)))
         return {int(owner_id) for owner_id in (await self.session.scalars(query)).all()}
 
+    async def refused_among(self, kind: str, owner_ids: Collection[int]) -> set[int]:
+        """Which of ``owner_ids`` said no to ``kind`` last (refused or withdrew)."""
+        if not owner_ids:
+            return set()
+        decision = aliased(Consent)
+        latest = (select(func.max(decision.id)).where(decision.kind == kind, decision.owner_id.in_(list(owner_ids)))
+                  .group_by(decision.owner_id).scalar_subquery())
+        query = select(Consent.owner_id).where(Consent.id.in_(latest), Consent.granted.is_(False))
+        return {int(owner_id) for owner_id in (await self.session.scalars(query)).all()}
+
     async def count_granted(self, kind: str) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(granted_owners(kind).subquery())) or 0)

@@ -168,22 +168,29 @@ class OutboxRepository(Repository):
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def lacking_consent(self, ids: Collection[int], needs: Mapping[str, str]) -> list[int]:
+    async def lacking_consent(self, ids: Collection[int], needs: Mapping[str, str],
+                              presumed: Collection[str] = ()) -> list[int]:
         """Of the rows ``ids``, those whose purpose needs a kind of consent (``needs``: purpose →
-        kind) that their owner does not hold now (latest decision a yes). One query for a batch."""
+        kind) that their owner does not hold now (latest decision a yes). For ``presumed`` kinds
+        (consent collected on paper) only a latest decision of no refuses. One query for a batch."""
         if not ids or not needs:
             return []
         o = _OUTBOX
         c = cast(Table, Consent.__table__).alias("decision")
         latest = cast(Table, Consent.__table__).alias("later")
         kind = case(*((o.c.purpose == purpose, kind) for purpose, kind in needs.items()))
-        holds = select(c.c.id).where(
-            c.c.owner_id == o.c.owner_id, c.c.kind == kind, c.c.granted.is_(True),
-            c.c.id == select(func.max(latest.c.id)).where(latest.c.owner_id == c.c.owner_id,
-                                                          latest.c.kind == c.c.kind).scalar_subquery(),
-        ).exists()
+        def latest_is(granted: bool) -> ColumnElement[bool]:
+            return select(c.c.id).where(
+                c.c.owner_id == o.c.owner_id, c.c.kind == kind, c.c.granted.is_(granted),
+                c.c.id == select(func.max(latest.c.id)).where(latest.c.owner_id == c.c.owner_id,
+                                                              latest.c.kind == c.c.kind).scalar_subquery(),
+            ).exists()
+
+        presumed_purposes = [purpose for purpose, needed in needs.items() if needed in presumed]
+        refused = case((o.c.purpose.in_(presumed_purposes), latest_is(False)), else_=~latest_is(True)) \
+            if presumed_purposes else ~latest_is(True)
         query = select(o.c.id).where(o.c.id.in_(list(ids)), o.c.purpose.in_(list(needs)),
-                                     or_(o.c.owner_id.is_(None), ~holds))
+                                     or_(o.c.owner_id.is_(None), refused))
         return [row.id for row in (await self.core(query)).all()]
 
     async def cancel_claimed(self, ids: Collection[int], lease: datetime, reason: str) -> None:
