@@ -19,7 +19,7 @@ class CommunicationEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     channel: Mapped[str] = mapped_column(String(16), default="telegram")
     kind: Mapped[str] = mapped_column(String(16))  # inquiry | suggestion | praise | other
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"), index=True)  # an owner's data (DOMAIN 5.3)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[str | None] = mapped_column(String(100))

@@ -118,7 +118,7 @@ class SurveyAnswer(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaigns.id"))
     template_id: Mapped[int] = mapped_column(ForeignKey("survey_templates.id"))  # the version it was asked in
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"))  # None once anonymised
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"), index=True)  # None once anonymised
     stage: Mapped[str] = mapped_column(String(12))  # owner stage at the answer date
     question: Mapped[str] = mapped_column(String(40))  # the question's name in the form
     area: Mapped[str | None] = mapped_column(String(24))  # planning | construction | sales | customer_service | property

@@ -55,9 +55,14 @@ def upgrade() -> None:
     with op.batch_alter_table('owners', schema=None) as batch_op:
         batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True))
 
+    # An owner's data found by owner (his copy, anonymisation, retention; DOMAIN 5.3).
+    op.create_index(op.f('ix_survey_answers_owner_id'), 'survey_answers', ['owner_id'], unique=False)
+    op.create_index(op.f('ix_communication_log_owner_id'), 'communication_log', ['owner_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_communication_log_owner_id'), table_name='communication_log', if_exists=True)
+    op.drop_index(op.f('ix_survey_answers_owner_id'), table_name='survey_answers', if_exists=True)
     with op.batch_alter_table('owners', schema=None) as batch_op:
         batch_op.drop_column('anonymised_at')
 
