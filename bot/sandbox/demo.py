@@ -107,6 +107,27 @@ async def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
 
 
 DEMO_CAMPAIGN = "2026年终客户满意度调查"
+# Demo owners who said no on the consent form (the others said yes to every kind): 周强 wants no surveys.
+DEMO_REFUSALS = {"周强": ("surveys",)}
+
+
+async def seed_demo_consents(uow: UnitOfWork, now: datetime) -> bool:
+    """The demo owners' consents as collected on paper when they bought (source ``admin``), once —
+    so greetings, events and surveys reach them in the sandbox as they would reach owners who agreed.
+    The caller commits."""
+    from services.care.consent import WORDING, ConsentKind, Source, current, record
+
+    first = await uow.owners.by_phone(_e164(OWNERS[0][1]))
+    if first is None or any(value is not None for value in (await current(uow, first.id)).values()):
+        return False
+    for name, phone, *_rest in OWNERS:
+        owner = await uow.owners.by_phone(_e164(phone))
+        if owner is None:
+            continue
+        for kind in ConsentKind:
+            granted = kind.value not in DEMO_REFUSALS.get(name, ())
+            await record(uow, owner.id, kind, granted, WORDING[kind], Source.ADMIN, now)
+    return True
 
 
 async def seed_demo_survey(uow: UnitOfWork, now: datetime) -> bool:

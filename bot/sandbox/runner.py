@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.runtime import Runtime
-from bot.sandbox.demo import DEMO_PROJECT, DEMO_REGION, seed_demo, seed_demo_survey
+from bot.sandbox.demo import DEMO_PROJECT, DEMO_REGION, seed_demo, seed_demo_consents, seed_demo_survey
 from bot.sandbox.demo_clock import demo_start
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.state import SandboxState
@@ -53,6 +53,10 @@ async def run_sandbox(runtime: Runtime) -> None:
         if await seed_demo(uow, clock.now()):
             await uow.commit()
             log.info("seeded the demo community")
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        if await seed_demo_consents(uow, clock.now()):
+            await uow.commit()
+            log.info("recorded the demo owners' consents (as collected on paper)")
     async with UnitOfWork(runtime.sessionmaker) as uow:
         if await seed_demo_survey(uow, clock.now()):
             await uow.commit()

@@ -70,6 +70,16 @@ async def test_the_demo_is_seeded_once_and_the_clock_control_moves_the_services_
         departments = {s.department for s in await uow.staff.all()}
         assert departments == {"customer_service", "quality", "engineering", "materials", "finance", "repair",
                                "office", "leadership", "builder"}
+        # The owners' consents as collected on paper, once: every kind but 周强's surveys.
+        from bot.sandbox.demo import seed_demo_consents
+        from services.care.consent import ConsentKind, current
+
+        assert await seed_demo_consents(uow, harness.clock.now())
+        assert not await seed_demo_consents(uow, harness.clock.now())
+        zhou, wang = await uow.owners.by_phone("+8613812340009"), await uow.owners.by_phone("+8613812340001")
+        assert zhou is not None and wang is not None
+        assert (await current(uow, zhou.id))[ConsentKind.SURVEYS] is False
+        assert set((await current(uow, wang.id)).values()) == {True}
     before = harness.clock.now()
     async with ClientSession() as http:
         async with http.get(page_url + "api/personas") as response:
