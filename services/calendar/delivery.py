@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.calendar.workdays import WorkCalendar
+from services.calendar.workdays import WorkCalendar, calendar_for
+from storage.uow import UnitOfWork
 
 WINDOW_START, WINDOW_END = time(9, 0), time(20, 0)
 
@@ -29,3 +30,18 @@ def working_delivery_time(now: datetime, timezone: str, calendar: WorkCalendar) 
         day = calendar.next_working_day_on_or_after(local.date())
         moment = datetime.combine(day, WINDOW_START, local.tzinfo).astimezone(now.tzinfo)
     return moment
+
+
+DEFAULT_ZONE, DEFAULT_REGION = "Asia/Shanghai", "CN"  # a case or campaign without a project
+
+
+async def project_place(uow: UnitOfWork, project_id: int | None) -> tuple[str, str]:
+    """The project's time zone and working-day region (the defaults without a project)."""
+    project = await uow.projects.get(project_id) if project_id else None
+    return (project.timezone, project.region) if project else (DEFAULT_ZONE, DEFAULT_REGION)
+
+
+async def staff_delivery_time(uow: UnitOfWork, project_id: int | None, now: datetime) -> datetime:
+    """When a push about the project may reach its staff: the window of a working day there."""
+    zone, region = await project_place(uow, project_id)
+    return working_delivery_time(now, zone, await calendar_for(uow, region))

@@ -15,7 +15,7 @@ from typing import Any
 from dialogs.actions import DataRequestPress, MyDataPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain
-from services.cases.results import ActionResult
+from services.cases.results import NOT_VALID, ActionResult
 from services.common.actor import Actor, Completion
 from services.people.identity import Kind
 from services.people.roles import SUPERVISOR_ROLES, Department
@@ -44,7 +44,6 @@ MANAGER_CARD = N_("🗑 Owner {name} ({units}) asks for the deletion of their pe
 APPROVE_BUTTON, REFUSE_BUTTON = N_("✅ Approve"), N_("❌ Refuse")
 ONLY_MANAGERS = N_("Only the owner's customer-service manager decides on a deletion request.")
 DECIDED = N_("This request has already been decided.")
-NOT_VALID = N_("This button is not valid.")
 DONE_OWNER = N_("Your personal data has been deleted as you asked. Thank you for having been with us; to use this "
                 "bot as an owner again, please register again through customer service.")
 DONE_MANAGER = N_("Done: the owner's personal data is deleted (request #{id}).")

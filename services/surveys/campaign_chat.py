@@ -7,15 +7,25 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
 
 from dialogs.actions import CampaignPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, Field, Lines, Msg, Percent, Plain, Plural, Text
+from dialogs.text import N_, Field, Lines, Msg, Plain, Plural, Text
 from services.cases.results import NOT_VALID, ActionResult
 from services.common.actor import Actor
 from services.people.roles import SUPERVISOR_ROLES, Department
-from services.surveys.campaigns import CLOSED, DRAFT, RUNNING, CampaignError, Stats, preview, rule_of, start, stats
+from services.surveys.campaigns import (
+    CLOSED,
+    DRAFT,
+    RUNNING,
+    CampaignError,
+    Stats,
+    preview,
+    rule_of,
+    share_text,
+    start,
+    stats,
+)
 from services.surveys.report_chat import report_replies
 from services.surveys.sampling import Drawn
 from services.surveys.vocabulary import CAMPAIGN_LABELS, STAGE_LABELS, CampaignKind, Stage
@@ -43,13 +53,8 @@ async def _manager(uow: UnitOfWork, actor: Actor) -> Staff | None:
     return staff if may_manage(staff) else None
 
 
-def percent(value: Decimal) -> Percent:
-    """A rate with one decimal, as the report gives it (33.3 %)."""
-    return Percent(str(value.quantize(Decimal("0.0001"))), 1)
-
-
 def rate_text(current: Stats) -> Text:
-    return Msg(N_("{rate} answered (target {target})"), {"rate": percent(current.rate), "target": percent(current.target)})
+    return Msg(N_("{rate} answered (target {target})"), {"rate": share_text(current.rate), "target": share_text(current.target)})
 
 
 async def campaign_list(uow: UnitOfWork, actor: Actor) -> Reply:
@@ -166,7 +171,7 @@ async def card(uow: UnitOfWork, campaign: SurveyCampaign) -> Reply:
         Field(Msg(N_("Invited")), current.invited),
         Field(Msg(N_("Answered")), current.answered),
         Field(Msg(N_("Response rate")), Msg(N_("{rate} (target {target})"), {
-            "rate": percent(current.rate), "target": percent(current.target)})),
+            "rate": share_text(current.rate), "target": share_text(current.target)})),
     ]
     unbound = await uow.survey_metrics.unbound_sampled(campaign.id) if campaign.status != DRAFT else 0
     if unbound and campaign.status == CLOSED:

@@ -15,19 +15,19 @@ from decimal import Decimal
 
 from dialogs.actions import CampaignPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, Msg, Percent, Plain
-from services.calendar.delivery import working_delivery_time
+from dialogs.text import N_, Msg, Plain
+from services.calendar.delivery import staff_delivery_time
 from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
 from services.pushes.rules import PlanRound
 from services.surveys.campaigns import (
     CLOSED,
-    DEFAULT_ZONE,
     add_newly_eligible,
     elapsed_share,
     projected_rate,
     rule_of,
+    share_text,
     stats,
 )
 from services.surveys.report_chat import announce_closed
@@ -35,10 +35,6 @@ from storage.models import Staff
 from storage.models.surveys import SurveyCampaign
 
 WARN_AFTER = Decimal("0.5")  # of the invitations' life gone
-
-
-def percent(value: Decimal) -> Percent:
-    return Percent(str(value.quantize(Decimal("0.0001"))))
 
 
 class CampaignRule:
@@ -78,13 +74,11 @@ class CampaignRule:
         projected = projected_rate(current, elapsed)
         if projected >= current.target:
             return
-        project = await round_.uow.projects.get(campaign.project_id) if campaign.project_id else None
-        zone, region = (project.timezone, project.region) if project else (DEFAULT_ZONE, "CN")
-        not_before = working_delivery_time(round_.now, zone, await round_.calendar(region))
+        not_before = await staff_delivery_time(round_.uow, campaign.project_id, round_.now)
         text = Msg(N_("⚠️ The survey campaign {name} will probably miss its response target: {rate} so far "
                       "({answered} of {base}), about {projected} expected by the end, target {target}."),
-                   {"name": Plain(campaign.name), "rate": percent(current.rate), "answered": current.answered,
-                    "base": current.base, "projected": percent(projected), "target": percent(current.target)})
+                   {"name": Plain(campaign.name), "rate": share_text(current.rate), "answered": current.answered,
+                    "base": current.base, "projected": share_text(projected), "target": share_text(current.target)})
         buttons = ((Button(Msg(N_("📊 View")), encode(CampaignPress(campaign.id, "view"))),),)
         for person in await managers_of(round_, campaign):
             key = f"survey_campaign:{campaign.id}:behind:staff:{person.id}"

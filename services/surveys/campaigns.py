@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from dialogs.text import Percent
 from services.complaints.kind import COMPLAINT
 from services.surveys.sampling import Drawn, Household, OwnerOfUnit, draw, households
 from services.surveys.vocabulary import CampaignKind, Stage
@@ -119,6 +120,11 @@ async def create(
     uow.survey_campaigns.add(campaign)
     await uow.flush()
     return campaign
+
+
+def share_text(value: Decimal) -> Percent:
+    """A rate as the campaign's card, its warning and the report give it: one decimal (33.3 %)."""
+    return Percent(str(value.quantize(Decimal("0.0001"))), 1)
 
 
 def local_today(now: datetime, project: Project | None) -> date:

@@ -20,7 +20,7 @@ from dialogs.actions import FollowUpPress, encode
 from dialogs.engine import Button
 from dialogs.phones import display_phone, mask_phone
 from dialogs.text import N_, Field, Label, Localized, Msg, Plain, Text
-from services.calendar.delivery import working_delivery_time
+from services.calendar.delivery import project_place, staff_delivery_time, working_delivery_time
 from services.calendar.workdays import calendar_for
 from services.cases.results import NOT_VALID, ActionResult
 from services.cases.units import unit_label
@@ -204,13 +204,8 @@ async def survey_subject(uow: UnitOfWork, follow_up: FollowUp, lock: bool = Fals
     owner = await uow.owners.get(invitation.owner_id)
     unit = next((unit_label(u) for u in await uow.units.units_of_owner(invitation.owner_id)
                  if u.id == invitation.unit_id), "—")
-    zone, region = await _place(uow, invitation.project_id)
+    zone, region = await project_place(uow, invitation.project_id)
     return SurveySubject(follow_up, invitation, campaign, template, owner, unit, zone, region)
-
-
-async def _place(uow: UnitOfWork, project_id: int | None) -> tuple[str, str]:
-    project = await uow.projects.get(project_id) if project_id else None
-    return (project.timezone, project.region) if project else ("Asia/Shanghai", "CN")
 
 
 # ---------------------------------------------------------------- opening follow-ups and topics
@@ -242,7 +237,7 @@ async def _open(uow: UnitOfWork, invitation: SurveyInvitation, low: list[SurveyA
     overall = next((row for row in low if row.loyalty == Loyalty.OVERALL), None)
     assignee = MANAGER if overall is not None and overall.score == 1 else SERVICE
     comments = [row.text for row in rows if row.text and row.score is None] + [row.text for row in low if row.text]
-    zone, region = await _place(uow, invitation.project_id)
+    zone, region = await project_place(uow, invitation.project_id)
     follow_up = FollowUp(
         invitation_id=invitation.id, question=(overall or low[0]).question, owner_id=invitation.owner_id,
         assignee=assignee, project_id=invitation.project_id, reason=REASON,
@@ -255,9 +250,8 @@ async def _open(uow: UnitOfWork, invitation: SurveyInvitation, low: list[SurveyA
     if subject is None:
         return
     headline = Msg(subject.texts.opened, {"number": subject.reference})
-    calendar = await calendar_for(uow, region)
     await flow.send_follow_up(uow, follow_up, subject, f"follow_up:{follow_up.id}:opened", headline, now,
-                              not_before=working_delivery_time(now, zone, calendar))
+                              not_before=await staff_delivery_time(uow, invitation.project_id, now))
 
 
 async def handled_share(uow: UnitOfWork, campaign_id: int) -> tuple[int, int]:

@@ -16,8 +16,7 @@ from datetime import datetime
 from dialogs.actions import CampaignPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Lines, Msg, Plain, Text
-from services.calendar.delivery import working_delivery_time
-from services.calendar.workdays import calendar_for
+from services.calendar.delivery import staff_delivery_time
 from services.cases.results import ActionResult
 from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes.outbox import enqueue, store_upload
@@ -28,7 +27,6 @@ from storage.models import Staff
 from storage.models.surveys import SurveyCampaign
 from storage.uow import UnitOfWork
 
-DEFAULT_ZONE, DEFAULT_REGION = "Asia/Shanghai", "CN"
 NO_CHAT = N_("The report cannot be sent: this chat is not known to the bot.")
 
 
@@ -66,9 +64,7 @@ async def announce_closed(uow: UnitOfWork, campaign: SurveyCampaign, now: dateti
     """A campaign has closed: its customer-service managers (the company-wide ones for a company-wide
     campaign) get the final rates in working hours, with 📈 Report for the chart and the workbook in
     their own language. Once per campaign and person (the key); how many were queued."""
-    project = await uow.projects.get(campaign.project_id) if campaign.project_id else None
-    zone, region = (project.timezone, project.region) if project else (DEFAULT_ZONE, DEFAULT_REGION)
-    not_before = working_delivery_time(now, zone, await calendar_for(uow, region))
+    not_before = await staff_delivery_time(uow, campaign.project_id, now)
     people = await uow.staff.reachable(campaign.project_id, departments=[Department.CUSTOMER_SERVICE],
                                        roles=list(SUPERVISOR_ROLES))
     managers = [p for p in people if p.chat_id is not None and (campaign.project_id is not None or p.project_id is None)]

@@ -12,8 +12,7 @@ from typing import Any
 from dialogs.actions import TopicPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain
-from services.calendar.delivery import working_delivery_time
-from services.calendar.workdays import calendar_for
+from services.calendar.delivery import staff_delivery_time
 from services.cases.results import NOT_VALID, ActionResult
 from services.common.actor import Actor, Completion
 from services.people.roles import SUPERVISOR_ROLES, Department
@@ -47,13 +46,12 @@ async def _tell_topic(uow: UnitOfWork, topic: SurveyTopic, invitation: SurveyInv
     campaign = await uow.follow_ups.campaign(topic.campaign_id)
     template = await uow.follow_ups.template(invitation.template_id)
     project = await uow.projects.get(topic.project_id) if topic.project_id else None
-    zone, region = (project.timezone, project.region) if project else ("Asia/Shanghai", "CN")
     text = Msg(N_("🔎 Topic investigation: «{question}» was scored 1–2 by {n} owners of {project} in {campaign}. "
                   "Please investigate and record the findings."),
                {"question": question_label(template, topic.question), "n": topic.low_count,
                 "project": Plain(project.name if project else "—"), "campaign": Plain(campaign.name if campaign else "—")})
     buttons = ((Button(Msg(N_("📝 Record the findings")), encode(TopicPress(topic.id, FINDINGS))),),)
-    not_before = working_delivery_time(now, zone, await calendar_for(uow, region))
+    not_before = await staff_delivery_time(uow, topic.project_id, now)
     people = await uow.staff.reachable(topic.project_id, departments=[Department.CUSTOMER_SERVICE],
                                        roles=list(SUPERVISOR_ROLES))
     for person in people:
