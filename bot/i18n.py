@@ -29,6 +29,7 @@ from dialogs.text import (
     Percent,
     Plain,
     Plural,
+    Template,
     Text,
 )
 from services.common.locale import SUPPORTED_LOCALES
@@ -104,6 +105,13 @@ class Translator:
                 or next(iter(text.texts.values()))
             )
             return html.escape(literal, quote=False) if markup else literal
+        if isinstance(text, Template):
+            params = {key: self._render(value, markup) for key, value in text.params.items()}
+            written = text.texts.get(self.locale)
+            if written is None:
+                return self.gettext(text.default).format(**params)
+            # An administrator's text: escaped like Plain, then filled (escaping leaves braces alone).
+            return (html.escape(written, quote=False) if markup else written).format(**params)
         if isinstance(text, DateText):
             return self.date(text)
         if isinstance(text, DateTimeText):

@@ -66,6 +66,21 @@ class Localized:
 
 
 @dataclass(frozen=True)
+class Template:
+    """A care message an administrator may reword (services/care/templates.py): his text for the
+    reader's exact locale if he wrote one (escaped like ``Plain``), else the built-in ``default``
+    msgid translated; either way ``{placeholders}`` are filled with ``params``, rendered for the
+    reader. The placeholders were checked when the text was saved."""
+
+    default: str
+    texts: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, Text] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "texts", dict(self.texts))
+
+
+@dataclass(frozen=True)
 class DateText:
     """A calendar date, formatted by Babel for the reader's locale."""
 
@@ -122,7 +137,7 @@ class Lines:
 
 
 Text: TypeAlias = (
-    Msg | Plural | Plain | Localized | DateText | DateTimeText | Money | Percent | ListText | Field | Lines | str
+    Msg | Plural | Plain | Localized | Template | DateText | DateTimeText | Money | Percent | ListText | Field | Lines | str
     | int
 )
 Label: TypeAlias = Msg | Localized
@@ -147,6 +162,9 @@ def text_to_json(text: Text) -> Any:
         return {"t": "plain", "v": text.text}
     if isinstance(text, Localized):
         return {"t": "localized", "v": dict(text.texts)}
+    if isinstance(text, Template):
+        return {"t": "template", "d": text.default, "v": dict(text.texts),
+                "p": {k: text_to_json(v) for k, v in text.params.items()}}
     if isinstance(text, DateText):
         return {"t": "date", "v": text.value.isoformat(), "f": text.format}
     if isinstance(text, DateTimeText):
@@ -177,6 +195,8 @@ def text_from_json(data: Any) -> Text:
         return Plain(data["v"])
     if kind == "localized":
         return Localized(dict(data["v"]))
+    if kind == "template":
+        return Template(data["d"], dict(data["v"]), {k: text_from_json(v) for k, v in data["p"].items()})
     if kind == "date":
         return DateText(date.fromisoformat(data["v"]), data["f"])
     if kind == "datetime":

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.birthdays import BirthdayRepository
 from storage.repositories.calendar import CalendarRepository
+from storage.repositories.care_calendar import CareCalendarRepository
+from storage.repositories.care_notices import CareNoticeRepository
+from storage.repositories.care_templates import CareTemplateRepository
 from storage.repositories.cases import TicketRepository
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
 from storage.repositories.complaints import RoutingRepository
@@ -56,6 +59,9 @@ class UnitOfWork:
         self.consents = ConsentRepository(self.session)
         self.data_requests = DataRequestRepository(self.session)
         self.birthdays = BirthdayRepository(self.session)
+        self.care_templates = CareTemplateRepository(self.session)
+        self.care_notices = CareNoticeRepository(self.session)
+        self.care_calendar = CareCalendarRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         self._committed = False
         return self

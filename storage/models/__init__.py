@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from storage.models.base import Base, UtcDateTime
 from storage.models.calendar import CalendarDay, CalendarYear
-from storage.models.care import Consent, DataRequest
+from storage.models.care import CareDocument, CareNotice, CareTemplate, Consent, DataRequest, FamilyOccasion
 from storage.models.cases import NumberSequence, Ticket, TicketEvent
 from storage.models.chats import Chat, ProcessedUpdate
 from storage.models.complaints import RoutingOverride
@@ -21,12 +21,16 @@ __all__ = [
     "Building",
     "CalendarDay",
     "CalendarYear",
+    "CareDocument",
+    "CareNotice",
+    "CareTemplate",
     "Chat",
     "CodeAttempt",
     "CommunicationEntry",
     "Consent",
     "CostApproval",
     "DataRequest",
+    "FamilyOccasion",
     "FollowUp",
     "InvitationCode",
     "NumberSequence",

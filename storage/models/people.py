@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UtcDateTime
@@ -47,13 +47,17 @@ class Unit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
     number: Mapped[str] = mapped_column(String(50))
-    delivery_date: Mapped[date | None] = mapped_column(Date)  # 交付之日
+    delivery_date: Mapped[date | None] = mapped_column(Date, index=True)  # 交付之日
 
     building: Mapped[Building] = relationship(back_populates="units")
 
 
 class Owner(Base):
     __tablename__ = "owners"
+    # The care planner reads only the owners due today (DOMAIN 4): birthdays by month and day, new
+    # subscriptions by date.
+    __table_args__ = (Index("ix_owners_birthday", "birthday_month", "birthday_day"),
+                      Index("ix_owners_subscription_date", "subscription_date"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -67,6 +71,8 @@ class Owner(Base):
     subscription_date: Mapped[date | None] = mapped_column(Date)  # 认购
     contract_date: Mapped[date | None] = mapped_column(Date)  # 签约
     move_in_date: Mapped[date | None] = mapped_column(Date)  # 入住
+    # The customer specialist who greets the owner after subscription (DOMAIN 4.1); None: the project's CS.
+    specialist_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     locale: Mapped[str | None] = mapped_column(String(16))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
