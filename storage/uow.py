@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.birthdays import BirthdayRepository
 from storage.repositories.calendar import CalendarRepository
 from storage.repositories.care_calendar import CareCalendarRepository
+from storage.repositories.care_meetings import CareMeetingRepository
 from storage.repositories.care_notices import CareNoticeRepository
 from storage.repositories.care_templates import CareTemplateRepository
 from storage.repositories.cases import TicketRepository
@@ -62,6 +63,7 @@ class UnitOfWork:
         self.care_templates = CareTemplateRepository(self.session)
         self.care_notices = CareNoticeRepository(self.session)
         self.care_calendar = CareCalendarRepository(self.session)
+        self.care_meetings = CareMeetingRepository(self.session)
         self.enqueued = 0  # outbox rows added in this unit of work: the sender is woken after commit
         self._committed = False
         return self

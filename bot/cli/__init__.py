@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from bot.cli import (
     calendar,
+    care,
     common,
     inbox,
     invites,
@@ -36,7 +37,7 @@ __all__ = ["main"]
 
 # In the order `estatebot admin --help` lists them.
 ADMIN_GROUPS = (schema, projects, roster, staff, invites, routing, inbox, calendar, warranty, repairs,
-                surveys)
+                surveys, care)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

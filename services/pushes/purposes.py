@@ -16,6 +16,7 @@ class Purpose(StrEnum):
     REPLY = "reply"  # customer service's answer to a logged message
     INQUIRY = "inquiry"  # a new message in the communication log, to customer service
     SURVEY = "survey"  # a survey invitation or its reminder, to an owner (needs consent for surveys)
+    CARE = "care"  # a care message about the owner's own purchase or home: welcome, delivery, inspection (no consent)
     GREETING = "greeting"  # a birthday or family-occasion greeting (needs consent for greetings)
     EVENT = "event"  # a community event, newsletter or construction milestone (needs consent for events)
 
