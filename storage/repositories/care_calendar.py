@@ -1,9 +1,245 @@
-"""The care calendar's per-owner occasions (services/care/calendar_rules.py): welcome after subscription, the delivery notice, the one-year inspection notice, family occasions; the delivery guides."""
+"""The care calendar's per-owner occasions (services/care/calendar_rules.py): welcome after
+subscription, the delivery notice, the one-year inspection notice, family occasions; the delivery
+guides; each owner's customer specialist.
+
+The delivery and inspection notices are written set-based: ONE ``INSERT … SELECT … ON CONFLICT DO
+NOTHING`` per time zone, reading only the units due (ix_units_delivery_date). Each row's text is the
+same reply for all with per-row slots (the owner's name, the project, building, unit, the date, the
+project's guides), filled in SQL: the payload's JSON text with its slot tokens replaced by the
+row's values, JSON-quoted by the database (``json_quote`` / ``to_json``), so a name with quotes
+stays valid JSON.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, Text, case, cast, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import Building, OutboxMessage, Owner, OwnerUnit, Project, Staff, Unit, UtcDateTime
+from storage.models.care import CareDocument, FamilyOccasion
 from storage.repositories.base import Repository
+from storage.repositories.consents import granted_owners
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # an owner without units (as for birthdays)
+GREETINGS = "greetings"
+DELIVERY_GUIDE = "delivery_guide"
+
+# Slots in a payload, filled per row in SQL: put Plain(slot) / DateText(DATE_SLOT) in the reply.
+NAME, PROJECT, BUILDING, UNIT = "\u2063name\u2063", "\u2063project\u2063", "\u2063building\u2063", "\u2063unit\u2063"
+DATE_SLOT = date(1, 1, 1)  # a DateText whose date is the row's (no real date is 0001-01-01)
+_MEDIA = "\u2063media\u2063"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The outbox row's values shared by every row of one statement."""
+
+    purpose: str
+    priority: int
+    payload: dict[str, Any]  # {"reply": …} with slots; "media" is set per project here
+    not_before: datetime
+    now: datetime
+
+
+@dataclass(frozen=True)
+class NewOwner:
+    """An owner subscribed within the welcome window."""
+
+    id: int
+    name: str
+    phone: str
+    chat_id: int | None
+    blocked: bool
+    subscription_date: date
+    specialist_id: int | None
+
+
+@dataclass(frozen=True)
+class DueOccasion:
+    id: int
+    owner_id: int
+    chat_id: int
+    kind: str
 
 
 class CareCalendarRepository(Repository):
-    pass
+    async def timezones(self) -> list[str]:
+        found = await self.session.scalars(select(Project.timezone).distinct())
+        return sorted({*found, DEFAULT_TIMEZONE})
+
+    # ------------------------------------------------------------ welcome (DOMAIN 4.1)
+
+    async def subscribed_between(self, timezone: str, first: date, last: date) -> list[NewOwner]:
+        """Owners in ``timezone`` whose subscription date is in ``first``..``last`` (index
+        ix_owners_subscription_date), not anonymised."""
+        o = Owner.__table__
+        found = await self.core(
+            select(o.c.id, o.c.name, o.c.phone, o.c.chat_id, o.c.blocked, o.c.subscription_date, o.c.specialist_id)
+            .where(o.c.subscription_date >= first, o.c.subscription_date <= last, o.c.anonymised_at.is_(None),
+                   _in_zone(o.c.id, timezone))
+            .order_by(o.c.id))
+        return [NewOwner(r.id, r.name, r.phone, r.chat_id, bool(r.blocked), r.subscription_date, r.specialist_id)
+                for r in found]
+
+    async def set_specialist(self, owner_id: int, staff_id: int | None) -> None:
+        owner = await self.session.get(Owner, owner_id)
+        if owner is not None:
+            owner.specialist_id = staff_id
+            await self.session.flush()
+
+    async def specialists(self, owner_ids: Sequence[int]) -> dict[int, Staff]:
+        """Each owner's assigned specialist (owners without one are left out)."""
+        found = await self.session.execute(
+            select(Owner.id, Staff).join(Staff, Staff.id == Owner.specialist_id).where(Owner.id.in_(owner_ids)))
+        return {owner_id: staff for owner_id, staff in found.all()}
+
+    # ------------------------------------------------------------ the delivery notice (DOMAIN 4.3)
+
+    async def add_delivery_notices(self, timezone: str, first: date, last: date, planned: Planned) -> list[str]:
+        """The notices of the units in ``timezone`` delivered ``first``..``last``, to each bound
+        owner, keyed ``delivery:<unit>:<owner>``, with the project's delivery guides; the keys written."""
+        u = Unit.__table__
+        return await self._add_unit_notices(
+            "delivery:", timezone, u.c.delivery_date.between(first, last), cast(u.c.delivery_date, String), planned)
+
+    async def add_inspection_notices(self, timezone: str, anniversaries: Mapping[date, date],
+                                     planned: Planned) -> list[str]:
+        """The one-year inspection notices (DOMAIN 4.4) of the units in ``timezone`` delivered on
+        a key of ``anniversaries`` (delivery date → its anniversary, the row's ``{date}``), keyed
+        ``inspection:<unit>:<owner>``; the keys written."""
+        if not anniversaries:
+            return []
+        u = Unit.__table__
+        on = case({delivered: iso.isoformat() for delivered, iso in anniversaries.items()}, value=u.c.delivery_date)
+        return await self._add_unit_notices(
+            "inspection:", timezone, u.c.delivery_date.in_(list(anniversaries)), on, planned, guides=False)
+
+    async def _add_unit_notices(self, prefix: str, timezone: str, due: ColumnElement[bool],
+                                on_date: ColumnElement[Any], planned: Planned, *, guides: bool = True) -> list[str]:
+        u, b, p, ou, o = (Unit.__table__, Building.__table__, Project.__table__, OwnerUnit.__table__,
+                          Owner.__table__)
+        media: ColumnElement[Any] = literal("[]", Text)
+        if guides:
+            by_project = await self._guides_in(timezone)
+            if by_project:
+                media = case({pid: json.dumps(items, ensure_ascii=False) for pid, items in by_project.items()},
+                             value=p.c.id, else_="[]")
+        key = literal(prefix) + cast(u.c.id, String) + literal(":") + cast(o.c.id, String)
+        payload = self._fill({**planned.payload, "media": _MEDIA}, {
+            NAME: self._quoted(o.c.name), PROJECT: self._quoted(p.c.name), BUILDING: self._quoted(b.c.name),
+            UNIT: self._quoted(u.c.number), DATE_SLOT.isoformat(): self._quoted(on_date), _MEDIA: media})
+        rows = (select(*self._columns(key, o.c.chat_id, o.c.id, payload, planned))
+                .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
+                             .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
+                .where(due, p.c.timezone == timezone, o.c.chat_id.is_not(None), o.c.blocked.is_(False),
+                       o.c.anonymised_at.is_(None)))
+        return await self._insert(rows)
+
+    async def _guides_in(self, timezone: str) -> dict[int, list[dict[str, str]]]:
+        d = CareDocument.__table__
+        found = await self.core(
+            select(d.c.project_id, d.c.file_id, d.c.name).join(Project.__table__, Project.id == d.c.project_id)
+            .where(d.c.kind == DELIVERY_GUIDE, d.c.removed_at.is_(None), Project.timezone == timezone)
+            .order_by(d.c.project_id, d.c.id))
+        guides: dict[int, list[dict[str, str]]] = {}
+        for row in found:
+            guides.setdefault(row.project_id, []).append(
+                {"kind": "document", "upload": str(row.file_id), "name": row.name})
+        return guides
+
+    # ------------------------------------------------------------ family occasions (DOMAIN 4.4)
+
+    async def occasions_on(self, timezone: str, day: date) -> list[DueOccasion]:
+        """Today's occasions of owners in ``timezone`` who may be congratulated: bound, not blocked,
+        not anonymised, whose latest decision about greetings is a yes."""
+        f, o = FamilyOccasion.__table__, Owner.__table__
+        found = await self.core(
+            select(f.c.id, f.c.owner_id, o.c.chat_id, f.c.kind).join(o, o.c.id == f.c.owner_id)
+            .where(f.c.on_date == day, o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
+                   o.c.id.in_(granted_owners(GREETINGS)), _in_zone(o.c.id, timezone))
+            .order_by(f.c.id))
+        return [DueOccasion(r.id, r.owner_id, r.chat_id, r.kind) for r in found]
+
+    def add_occasion(self, occasion: FamilyOccasion) -> None:
+        self.session.add(occasion)
+
+    async def occasions(self, owner_id: int | None = None) -> Sequence[FamilyOccasion]:
+        query = select(FamilyOccasion).order_by(FamilyOccasion.on_date, FamilyOccasion.id)
+        if owner_id is not None:
+            query = query.where(FamilyOccasion.owner_id == owner_id)
+        return (await self.session.scalars(query)).all()
+
+    async def remove_occasion(self, occasion_id: int) -> bool:
+        occasion = await self.session.get(FamilyOccasion, occasion_id)
+        if occasion is None:
+            return False
+        await self.session.delete(occasion)
+        await self.session.flush()
+        return True
+
+    # ------------------------------------------------------------ documents
+
+    def add_document(self, document: CareDocument) -> None:
+        self.session.add(document)
+
+    async def documents(self, project_id: int | None = None) -> Sequence[CareDocument]:
+        query = select(CareDocument).where(CareDocument.removed_at.is_(None)).order_by(CareDocument.id)
+        if project_id is not None:
+            query = query.where(CareDocument.project_id == project_id)
+        return (await self.session.scalars(query)).all()
+
+    async def document(self, document_id: int) -> CareDocument | None:
+        return await self.session.get(CareDocument, document_id)
+
+    # ------------------------------------------------------------ SQL helpers
+
+    def _quoted(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A text value as a JSON string literal, escaped by the database."""
+        if self.dialect == "postgresql":
+            return cast(func.to_json(cast(value, Text)), Text)
+        return func.json_quote(cast(value, Text))
+
+    def _fill(self, payload: dict[str, Any], slots: Mapping[str, ColumnElement[Any]]) -> ColumnElement[Any]:
+        """The payload's JSON text with each slot's JSON string (``"<slot>"``) replaced by the row's
+        JSON value."""
+        text: ColumnElement[Any] = literal(json.dumps(payload, ensure_ascii=False), Text)
+        for slot, value in slots.items():
+            text = func.replace(text, json.dumps(slot, ensure_ascii=False), value)
+        # PostgreSQL needs text cast to json; SQLite keeps JSON as text (CAST AS JSON would make it a number).
+        return cast(text, JSON) if self.dialect == "postgresql" else type_coerce(text, JSON)
+
+    @staticmethod
+    def _columns(key: ColumnElement[Any], chat_id: Any, owner_id: Any, payload: ColumnElement[Any],
+                 planned: Planned) -> tuple[ColumnElement[Any], ...]:
+        return (key, literal(planned.purpose), literal(planned.priority, Integer), chat_id, owner_id, payload,
+                literal("pending"), literal(planned.not_before, UtcDateTime()),
+                literal(planned.not_before, UtcDateTime()), literal(0, Integer), literal(planned.now, UtcDateTime()))
+
+    async def _insert(self, rows: Any) -> list[str]:
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (insert(OutboxMessage)
+                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
+                                   "not_before", "next_attempt_at", "attempts", "created_at"], rows)
+                     .on_conflict_do_nothing(index_elements=["key"])
+                     .returning(OutboxMessage.key))
+        return list((await self.session.execute(statement)).scalars().all())
+
+
+def _in_zone(owner_id: Any, timezone: str) -> ColumnElement[bool]:
+    """The owner has a unit in a project of ``timezone`` (or none at all, in the default zone)."""
+    in_zone: ColumnElement[bool] = exists(
+        select(OwnerUnit.owner_id)
+        .join(Unit, Unit.id == OwnerUnit.unit_id).join(Building, Building.id == Unit.building_id)
+        .join(Project, Project.id == Building.project_id)
+        .where(OwnerUnit.owner_id == owner_id, Project.timezone == timezone))
+    if timezone == DEFAULT_TIMEZONE:
+        in_zone = or_(in_zone, ~exists(select(OwnerUnit.owner_id).where(OwnerUnit.owner_id == owner_id)))
+    return in_zone

@@ -1,0 +1,240 @@
+"""The care calendar per owner (DOMAIN 4.1, 4.3, 4.4): push rules for the welcome after subscription
+(认购), the delivery notice 《商品房交付通知书》 ten days before handover, the one-year house-quality
+inspection notice, and congratulations on family occasions.
+
+Every rule plans per time zone, only until 20:00 local (a round after that plans nothing for the
+day; before 09:00 the rows wait for 09:00), reads only the rows due, and is idempotent by key:
+- ``welcome:<owner>`` (CARE) and ``welcome-staff:<owner>`` to his specialist (or
+  ``welcome-staff:<owner>:<manager>`` to the project's customer-service managers when he has none):
+  from the subscription day to 7 days after it.
+- ``delivery:<unit>:<owner>`` (CARE, the project's delivery guides attached): from 10 days before
+  the delivery date down to the day before, so a date registered late still gets one.
+- ``inspection:<unit>:<owner>`` (CARE): from 14 days before the first anniversary of delivery
+  down to the day before; 29 February's anniversary is 28 February.
+- ``occasion:<id>:<owner>`` (GREETING, consent to greetings): on the occasion's date.
+"""
+
+from __future__ import annotations
+
+from calendar import isleap
+from collections.abc import Sequence
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from dialogs.engine import Reply, reply_to_json
+from dialogs.phones import display_phone, mask_phone
+from dialogs.text import N_, DateText, Msg, Plain, Text
+from services.calendar.delivery import WINDOW_END, delivery_time, staff_delivery_time
+from services.care.templates import CareKind, care_text, register_kind
+from services.people.roles import SUPERVISOR_ROLES, Department
+from services.pushes import outbox
+from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
+from services.pushes.rules import PlanRound
+from storage.models import Staff, Unit
+from storage.repositories.care_calendar import BUILDING, DATE_SLOT, NAME, PROJECT, UNIT, NewOwner, Planned
+
+WELCOME_DAYS = 7  # DOMAIN 4.1: the specialist greets the owner within a week of subscription
+DELIVERY_DAYS = 10  # DOMAIN 4.3: the notice 10 days before handover
+# DOMAIN 4.4: two weeks before the first anniversary, so the inspection can be booked on a working
+# day while the first year (the owner's shortest warranty periods) still runs.
+INSPECTION_DAYS = 14
+
+WELCOME = register_kind(CareKind(
+    "welcome",
+    N_("🏡 Welcome, {name}, and thank you for choosing {project}! Your customer specialist ({specialist}) "
+       "will call you within a week. Whenever you need anything about your home, write to us here."),
+    frozenset({"name", "project", "specialist"}),
+    "to a new owner within a week of subscription (认购)"))
+DELIVERY = register_kind(CareKind(
+    "delivery_notice",
+    N_("📦 Delivery notice (《商品房交付通知书》)\nDear {name}, your home {project} {building}-{unit} will be "
+       "handed over on {date}. Please bring your ID card, the purchase contract and your payment receipts; "
+       "the delivery guides are attached. Write to us here with any question."),
+    frozenset({"name", "project", "building", "unit", "date"}),
+    "10 days before a unit's delivery date, with the project's delivery guides"))
+INSPECTION = register_kind(CareKind(
+    "inspection_notice",
+    N_("🔍 One-year house-quality inspection\nDear {name}, on {date} your home {project} {building}-{unit} "
+       "will have been yours for a year. We would like to inspect it with you before then: write to us "
+       "here to choose a time, and tell us about anything that needs repair."),
+    frozenset({"name", "project", "building", "unit", "date"}),
+    "14 days before the first anniversary of a unit's delivery"))
+OCCASIONS = {
+    "wedding": register_kind(CareKind(
+        "occasion_wedding",
+        N_("💐 Congratulations on your wedding, {name}! All of us at customer service wish you both "
+           "a lifetime of happiness."), frozenset({"name"}), "on the date of an owner's wedding")),
+    "birth": register_kind(CareKind(
+        "occasion_birth",
+        N_("👶 Congratulations on the new arrival in your family, {name}! All of us at customer service "
+           "wish your child good health and a happy life."), frozenset({"name"}), "on the date of a birth")),
+    "graduation": register_kind(CareKind(
+        "occasion_graduation",
+        N_("🎓 Congratulations on the graduation in your family, {name}! All of us at customer service "
+           "wish a bright future."), frozenset({"name"}), "on the date of a graduation")),
+    "other": register_kind(CareKind(
+        "occasion_other",
+        N_("🎉 Congratulations, {name}! All of us at customer service share your family's joy."),
+        frozenset({"name"}), "on the date of another family occasion")),
+}
+
+NO_SPECIALIST_NAME = N_("Customer Service Department")
+NO_PROJECT_NAME = N_("our homes")  # an owner imported without units yet
+SPECIALIST_CARD = N_("🤝 A new owner to welcome\nOwner: {name}\nUnit(s): {units}\nSubscribed on: {date}\n"
+                     "Phone: {phone}\nPlease call to welcome the owner by {deadline}.")
+NO_SPECIALIST_CARD = N_("⚠️ A new owner has no customer specialist\nOwner: {name}\nUnit(s): {units}\n"
+                        "Subscribed on: {date}\nPhone: {phone}\nPlease assign a specialist, who should call to "
+                        "welcome the owner by {deadline}.")
+
+
+def _planned(round_: PlanRound, zone: str, purpose: Purpose, reply: Reply) -> Planned:
+    return Planned(purpose=purpose.value, priority=PRIORITY.get(purpose, DEFAULT_PRIORITY),
+                   payload={"reply": reply_to_json(reply)}, not_before=delivery_time(round_.now, zone),
+                   now=round_.now)
+
+
+def _slots() -> dict[str, Text]:
+    return {"name": Plain(NAME), "project": Plain(PROJECT), "building": Plain(BUILDING), "unit": Plain(UNIT),
+            "date": DateText(DATE_SLOT)}
+
+
+def anniversary(delivered: date) -> date:
+    """The first anniversary of a delivery: 29 February's is 28 February."""
+    if (delivered.month, delivered.day) == (2, 29):
+        return date(delivered.year + 1, 2, 28)
+    return delivered.replace(year=delivered.year + 1)
+
+
+def delivered_for(anniversaries: Sequence[date]) -> dict[date, date]:
+    """The delivery dates whose first anniversary is one of ``anniversaries``: delivery → anniversary."""
+    found: dict[date, date] = {}
+    for day in anniversaries:
+        if (day.month, day.day) == (2, 28) and isleap(day.year - 1):
+            found[date(day.year - 1, 2, 29)] = day
+        if (day.month, day.day) != (2, 29):
+            found[day.replace(year=day.year - 1)] = day
+    return found
+
+
+async def _open_zones(round_: PlanRound) -> list[tuple[str, date]]:
+    """The time zones still inside today's planning (before 20:00 local), with their local date."""
+    zones = []
+    for zone in await round_.uow.care_calendar.timezones():
+        local = round_.now.astimezone(ZoneInfo(zone))
+        if local.time() < WINDOW_END:
+            zones.append((zone, local.date()))
+    return zones
+
+
+class DeliveryNoticeRule:
+    name = "delivery_notices"
+
+    async def plan(self, round_: PlanRound) -> None:
+        reply = Reply(await care_text(round_.uow, DELIVERY.name, **_slots()))
+        for zone, today in await _open_zones(round_):
+            keys = await round_.uow.care_calendar.add_delivery_notices(
+                zone, today + timedelta(days=1), today + timedelta(days=DELIVERY_DAYS),
+                _planned(round_, zone, Purpose.CARE, reply))
+            _count(round_, keys)
+
+
+class InspectionNoticeRule:
+    name = "inspection_notices"
+
+    async def plan(self, round_: PlanRound) -> None:
+        reply = Reply(await care_text(round_.uow, INSPECTION.name, **_slots()))
+        for zone, today in await _open_zones(round_):
+            days = [today + timedelta(days=n) for n in range(1, INSPECTION_DAYS + 1)]
+            keys = await round_.uow.care_calendar.add_inspection_notices(
+                zone, delivered_for(days), _planned(round_, zone, Purpose.CARE, reply))
+            _count(round_, keys)
+
+
+class OccasionRule:
+    name = "family_occasions"
+
+    async def plan(self, round_: PlanRound) -> None:
+        for zone, today in await _open_zones(round_):
+            for occasion in await round_.uow.care_calendar.occasions_on(zone, today):
+                owner = await round_.uow.owners.get(occasion.owner_id)
+                assert owner is not None
+                kind = OCCASIONS.get(occasion.kind, OCCASIONS["other"])
+                key = f"occasion:{occasion.id}:{occasion.owner_id}"
+                text = await care_text(round_.uow, kind.name, name=Plain(owner.name))
+                if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.GREETING, chat_id=occasion.chat_id,
+                                        reply=Reply(text), now=round_.now, owner_id=occasion.owner_id,
+                                        not_before=delivery_time(round_.now, zone)):
+                    round_.planned(key)
+
+
+class WelcomeRule:
+    """DOMAIN 4.1: a welcome to the owner, and his specialist told to call him within the week."""
+
+    name = "welcome_after_subscription"
+
+    async def plan(self, round_: PlanRound) -> None:
+        for zone, today in await _open_zones(round_):
+            owners = await round_.uow.care_calendar.subscribed_between(
+                zone, today - timedelta(days=WELCOME_DAYS), today)
+            specialists = await round_.uow.care_calendar.specialists([o.id for o in owners])
+            for owner in owners:
+                units = await round_.uow.units.units_of_owner(owner.id)
+                specialist = specialists.get(owner.id)
+                if specialist is not None and not specialist.active:
+                    specialist = None
+                if owner.chat_id is not None and not owner.blocked:
+                    await self._welcome(round_, zone, owner, units, specialist)
+                await self._tell_staff(round_, owner, units, specialist)
+
+    async def _welcome(self, round_: PlanRound, zone: str, owner: NewOwner, units: Sequence[Unit],
+                       specialist: Staff | None) -> None:
+        assert owner.chat_id is not None
+        projects = sorted({u.building.project.name for u in units})
+        text = await care_text(
+            round_.uow, WELCOME.name, name=Plain(owner.name),
+            project=Plain("、".join(projects)) if projects else Msg(NO_PROJECT_NAME),
+            specialist=Plain(specialist.name) if specialist is not None else Msg(NO_SPECIALIST_NAME))
+        key = f"welcome:{owner.id}"
+        if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.CARE, chat_id=owner.chat_id, reply=Reply(text),
+                                now=round_.now, owner_id=owner.id, not_before=delivery_time(round_.now, zone)):
+            round_.planned(key)
+
+    async def _tell_staff(self, round_: PlanRound, owner: NewOwner, units: Sequence[Unit],
+                          specialist: Staff | None) -> None:
+        project_ids: list[int | None] = [*sorted({u.building.project_id for u in units})] or [None]
+        project_id = project_ids[0]
+        params: dict[str, Text] = {
+            "name": Plain(owner.name),
+            "units": Plain(", ".join(f"{u.building.project.name} {u.building.name}-{u.number}" for u in units) or "—"),
+            "date": DateText(owner.subscription_date),
+            "deadline": DateText(owner.subscription_date + timedelta(days=WELCOME_DAYS)),
+        }
+        when = await staff_delivery_time(round_.uow, project_id, round_.now)
+        if specialist is not None and specialist.chat_id is not None:
+            # He must call the owner: the number in full (DOMAIN 5.2); this row, kept with his id,
+            # is the record that it was shown to him (there is no case to write it in).
+            key = f"welcome-staff:{owner.id}"
+            reply = Reply(Msg(SPECIALIST_CARD, {**params, "phone": Plain(display_phone(owner.phone))}))
+            if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=specialist.chat_id,
+                                    staff_id=specialist.id, reply=reply, now=round_.now, not_before=when):
+                round_.planned(key)
+            return
+        reply = Reply(Msg(NO_SPECIALIST_CARD, {**params, "phone": Plain(mask_phone(owner.phone))}))
+        managers: dict[int, Staff] = {}
+        for pid in project_ids:
+            for person in await round_.uow.staff.reachable(pid, departments=[Department.CUSTOMER_SERVICE],
+                                                           roles=list(SUPERVISOR_ROLES)):
+                if pid is not None or person.project_id is None:
+                    managers[person.id] = person
+        for person in managers.values():
+            assert person.chat_id is not None
+            key = f"welcome-staff:{owner.id}:{person.id}"
+            if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id,
+                                    staff_id=person.id, reply=reply, now=round_.now, not_before=when):
+                round_.planned(key)
+
+
+def _count(round_: PlanRound, keys: Sequence[str]) -> None:
+    round_.uow.enqueued += len(keys)  # the sender is woken after commit
+    for key in keys:
+        round_.planned(key)
