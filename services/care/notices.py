@@ -20,13 +20,16 @@ with that prefix (services/care/stats.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dialogs.text import N_, DateText, DateTimeText, Localized, Msg, Plain, Template, Text
 from services.care.templates import CareKind, care_text, check, register_kind
+from services.pushes import outbox
 from storage.models import Building, CareNotice, Project
+from storage.repositories.care_notices import Audience
 from storage.uow import UnitOfWork
 
 
@@ -137,3 +140,106 @@ async def notice_text(uow: UnitOfWork, notice: CareNotice, project: Project, bui
     if not notice.texts:
         return template
     return Template(template.default, {**template.texts, **notice.texts}, template.params)
+
+
+# ---------------------------------------------------------------- scheduling (the admin CLI)
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # what the CLI accepts for one attachment
+EVENT_LEAD_DAYS = 7  # an event's or meeting's notice goes out this many days before it, by default
+_SIGNATURES = ((b"%PDF-", "document"), (b"\xff\xd8\xff", "photo"), (b"\x89PNG\r\n\x1a\n", "photo"))
+
+
+class NoticeError(ValueError):
+    """What is wrong with a notice the administrator asked for (one line each)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class NoticeRequest:
+    project_code: str
+    kind: str
+    day: date  # the milestone's, event's or meeting's date (a newsletter's or report's: the day it goes out)
+    building: str | None = None
+    at: time | None = None  # an event's or meeting's local time
+    place: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    period: str | None = None
+    send_on: date | None = None  # default: the day itself; an event's or meeting's a week before
+
+
+def media_kind(content: bytes) -> str | None:
+    """``document`` for a PDF, ``photo`` for a JPEG or PNG (by content, not by name), else None."""
+    return next((kind for signature, kind in _SIGNATURES if content.startswith(signature)), None)
+
+
+async def schedule(uow: UnitOfWork, request: NoticeRequest, now: datetime, *,
+                   status: str = "scheduled", drafted_by: int | None = None) -> tuple[CareNotice, Audience]:
+    """Check and store a notice (its attachments kept in ``outbox_files``); the notice and who is in
+    its scope. The caller commits."""
+    problems: list[str] = []
+    try:
+        declared = spec(request.kind)
+    except ValueError as exc:
+        raise NoticeError([str(exc)]) from None
+    project = await uow.projects.by_code(request.project_code)
+    if project is None:
+        raise NoticeError([f"no project {request.project_code!r}"])
+    building = None
+    if request.building is not None:
+        building = await uow.units.building(project.id, request.building)
+        if building is None:
+            problems.append(f"project {project.code} has no building {request.building!r}")
+    zone = ZoneInfo(project.timezone)
+    today = now.astimezone(zone).date()
+    if request.day < today:
+        problems.append(f"{request.day.isoformat()} is in the past (today is {today.isoformat()} in {project.timezone})")
+    if declared.needs_place_time:
+        if request.at is None:
+            problems.append(f"a {declared.kind.value} notice needs --time")
+        if not request.place:
+            problems.append(f"a {declared.kind.value} notice needs a place (--place-zh_Hans_CN …)")
+    for locale, text in request.place.items():
+        if not text.strip():
+            problems.append(f"the {locale} place is empty")
+    problems += check_texts(declared.kind, request.texts)
+    if declared.kind is NoticeKind.SERVICE_REPORT and not request.period:
+        problems.append("a service_report notice needs --period (e.g. 2027Q1)")
+    if request.period is not None and len(request.period) > 8:
+        problems.append("--period has at most 8 characters (e.g. 2027Q1, 2027H1)")
+    kinds = []
+    for attachment in request.attachments:
+        kind = media_kind(attachment.content)
+        if kind is None:
+            problems.append(f"{attachment.name}: not a PDF, JPEG or PNG file")
+        if len(attachment.content) > MAX_FILE_BYTES:
+            problems.append(f"{attachment.name}: {len(attachment.content):,} bytes; at most {MAX_FILE_BYTES:,}")
+        kinds.append(kind)
+    send_on = request.send_on or (max(today, request.day - timedelta(days=EVENT_LEAD_DAYS))
+                                  if declared.needs_place_time else request.day)
+    if send_on < today or send_on > request.day:
+        problems.append(f"it would go out on {send_on.isoformat()}: not before today, not after {request.day.isoformat()}")
+    if problems:
+        raise NoticeError(problems)
+    media = [await outbox.store_upload(uow, kind or "document", attachment.name, attachment.content, now)
+             for attachment, kind in zip(request.attachments, kinds, strict=True)]
+    starts_at = (datetime.combine(request.day, request.at, zone).astimezone(UTC) if request.at is not None else None)
+    notice = await uow.care_notices.add(CareNotice(
+        kind=declared.kind.value, project_id=project.id, building_id=building.id if building else None,
+        send_on=send_on, starts_at=starts_at, place=dict(request.place) or None, texts=dict(request.texts) or None,
+        media=media, period=request.period, status=status, drafted_by=drafted_by, created_at=now))
+    return notice, await uow.care_notices.audience(project.id, notice.building_id)
+
+
+async def cancel(uow: UnitOfWork, notice: CareNotice) -> int:
+    """Cancel a notice not sent yet, or stop the rows of a sent one still waiting; rows stopped."""
+    return await uow.care_notices.cancel(notice.id, campaign_prefix(notice))

@@ -1,9 +1,192 @@
-"""Notices to a project's or building's owners (services/care/notices.py): milestones, events, owner meetings, the quarterly report."""
+"""Notices to a project's or building's owners (services/care/notices.py): milestones, events,
+owner meetings, the quarterly report; their fan-out to the outbox and the statistics of a campaign.
+
+Who gets a notice: the owners of a unit in its scope (the project, or one building of it) who are
+bound, have not blocked the bot, are not anonymised, and whose latest decision about events is a
+yes. An owner of several units in scope gets one row (the rows are selected from ``owners``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, and_, case, cast, exists, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import Building, CareNotice, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
 from storage.repositories.base import Repository
+from storage.repositories.consents import granted_owners
+
+EVENTS = "events"  # the kind of consent (storage/models/care.py)
+NO_CONSENT = "no consent"  # services/pushes/drain.py: the drain found the consent gone at send time
+WITHDRAWN = "consent withdrawn:"  # services/care/consent.py: cancelled when the owner withdrew
+BLOCKED = "blocked"  # services/pushes/drain.py: the owner blocked the bot
+NOTICE_CANCELLED = "notice cancelled"
+
+# The first part of every care key (services/care/*): a campaign family.
+FAMILIES = ("birthday", "occasion", "welcome", "delivery", "inspection", "milestone", "event", "meeting", "report")
+
+
+@dataclass(frozen=True)
+class NoticeRows:
+    """The outbox rows of one notice, alike for every owner (the drain renders each in his locale)."""
+
+    prefix: str  # the key up to the owner id
+    purpose: str
+    priority: int
+    payload: dict[str, Any]
+    not_before: datetime
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The owners of a notice's scope: all (not anonymised), those the bot can reach (bound, not
+    blocked), and of those the ones who consented to events."""
+
+    owners: int
+    reachable: int
+    consenting: int
+
+
+@dataclass
+class Counts:
+    """A campaign's outbox rows by outcome."""
+
+    planned: int = 0  # rows written
+    sent: int = 0
+    pending: int = 0
+    failed: int = 0  # not counting blocked
+    blocked: int = 0
+    opted_out: int = 0  # cancelled: consent withdrawn before sending
+    cancelled: int = 0  # cancelled otherwise (the notice was cancelled)
+    extra: dict[str, int] = field(default_factory=dict)
 
 
 class CareNoticeRepository(Repository):
-    pass
+    async def add(self, notice: CareNotice) -> CareNotice:
+        self.session.add(notice)
+        await self.session.flush()
+        return notice
+
+    async def get(self, notice_id: int) -> CareNotice | None:
+        return await self.session.get(CareNotice, notice_id)
+
+    async def find(self, project_id: int | None = None, statuses: Sequence[str] = (),
+                   since: date | None = None, until: date | None = None) -> Sequence[CareNotice]:
+        query = select(CareNotice)
+        if project_id is not None:
+            query = query.where(CareNotice.project_id == project_id)
+        if statuses:
+            query = query.where(CareNotice.status.in_(list(statuses)))
+        if since is not None:
+            query = query.where(CareNotice.send_on >= since)
+        if until is not None:
+            query = query.where(CareNotice.send_on <= until)
+        return (await self.session.scalars(query.order_by(CareNotice.send_on, CareNotice.id))).all()
+
+    async def due(self, latest: date) -> Sequence[tuple[CareNotice, Project, Building | None]]:
+        """Scheduled notices with ``send_on`` on or before ``latest`` (the caller compares with each
+        project's local date), with their project and building."""
+        found = await self.session.execute(
+            select(CareNotice, Project, Building)
+            .join(Project, Project.id == CareNotice.project_id)
+            .outerjoin(Building, Building.id == CareNotice.building_id)
+            .where(CareNotice.status == "scheduled", CareNotice.send_on <= latest, CareNotice.planned_at.is_(None))
+            .order_by(CareNotice.id))
+        return [(row[0], row[1], row[2]) for row in found.all()]
+
+    async def fan_out(self, project_id: int, building_id: int | None, rows: NoticeRows) -> list[str]:
+        """Write one row per owner in scope who may get it, keyed ``<prefix><owner id>``, in ONE
+        statement (INSERT … SELECT … ON CONFLICT DO NOTHING); the keys written."""
+        o = Owner.__table__
+        key = literal(rows.prefix) + cast(o.c.id, String)
+        chosen = select(
+            key, literal(rows.purpose), literal(rows.priority, Integer), o.c.chat_id, o.c.id,
+            literal(rows.payload, JSON), literal("pending"), literal(rows.not_before, UtcDateTime()),
+            literal(rows.not_before, UtcDateTime()), literal(0, Integer), literal(rows.now, UtcDateTime()),
+        ).where(_in_scope(o.c.id, project_id, building_id), *_reachable(o), o.c.id.in_(granted_owners(EVENTS)))
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (insert(OutboxMessage)
+                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
+                                   "not_before", "next_attempt_at", "attempts", "created_at"], chosen)
+                     .on_conflict_do_nothing(index_elements=["key"])
+                     .returning(OutboxMessage.key))
+        return list((await self.session.execute(statement)).scalars().all())
+
+    async def audience(self, project_id: int, building_id: int | None) -> Audience:
+        o = Owner.__table__
+        reachable = and_(*_reachable(o))
+        consenting = and_(reachable, o.c.id.in_(granted_owners(EVENTS)))
+        row: Any = (await self.core(select(
+            func.count(), func.sum(case((reachable, 1), else_=0)), func.sum(case((consenting, 1), else_=0)),
+        ).where(_in_scope(o.c.id, project_id, building_id), o.c.anonymised_at.is_(None)))).one()
+        return Audience(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+    async def mark_sent(self, notice_id: int, now: datetime) -> None:
+        await self.session.execute(update(CareNotice).where(CareNotice.id == notice_id)
+                                   .values(status="sent", planned_at=now))
+
+    async def cancel(self, notice_id: int, prefix: str) -> int:
+        """Cancel a notice and its rows not sent yet; how many rows were stopped."""
+        await self.session.execute(update(CareNotice).where(CareNotice.id == notice_id).values(status="cancelled"))
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.key.startswith(prefix, autoescape=True))
+            .values(status="cancelled", last_error=NOTICE_CANCELLED, claimed_until=None))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def counts(self, prefix: str, since: datetime | None = None, until: datetime | None = None) -> Counts:
+        """The outbox rows whose key starts with ``prefix`` (created in [since, until) if given), by outcome."""
+        return (await self.counts_by_family(since, until, prefix)).get(prefix.split(":")[0], Counts())
+
+    async def counts_by_family(self, since: datetime | None, until: datetime | None,
+                               prefix: str | None = None) -> dict[str, Counts]:
+        """Care rows by key family (``birthday``, ``welcome``, …) and outcome, in ONE grouped query."""
+        m = OutboxMessage.__table__
+        family = case(*((m.c.key.startswith(f"{name}:"), name) for name in FAMILIES), else_="other")
+        outcome = case(
+            (m.c.status == "failed", case((m.c.last_error == BLOCKED, "blocked"), else_="failed")),
+            (m.c.status == "cancelled",
+             case((m.c.last_error == NO_CONSENT, "opted_out"), (m.c.last_error.startswith(WITHDRAWN), "opted_out"),
+                  else_="cancelled")),
+            else_=m.c.status)
+        query = select(family.label("family"), outcome.label("outcome"), func.count())
+        if prefix is not None:
+            query = query.where(m.c.key.startswith(prefix, autoescape=True))
+        else:
+            query = query.where(_or_prefixes(m.c.key))
+        if since is not None:
+            query = query.where(m.c.created_at >= since)
+        if until is not None:
+            query = query.where(m.c.created_at < until)
+        found: dict[str, Counts] = {}
+        grouped: Any = (await self.core(query.group_by(family, outcome))).all()
+        for name, result, n in grouped:
+            counts = found.setdefault(str(name), Counts())
+            counts.planned += int(n)
+            if result in ("sent", "pending", "failed", "blocked", "opted_out", "cancelled"):
+                setattr(counts, result, getattr(counts, result) + int(n))
+            else:
+                counts.extra[str(result)] = counts.extra.get(str(result), 0) + int(n)
+        return found
+
+
+def _in_scope(owner_id: Any, project_id: int, building_id: int | None) -> ColumnElement[bool]:
+    units = (select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
+             .where(OwnerUnit.owner_id == owner_id))
+    if building_id is not None:
+        return exists(units.where(Unit.building_id == building_id))
+    return exists(units.join(Building, Building.id == Unit.building_id).where(Building.project_id == project_id))
+
+
+def _reachable(o: Any) -> tuple[ColumnElement[bool], ...]:
+    return (o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None))
+
+
+def _or_prefixes(key: Any) -> ColumnElement[bool]:
+    return or_(*(key.startswith(f"{name}:") for name in FAMILIES))

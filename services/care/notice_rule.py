@@ -1,0 +1,37 @@
+"""The notice push rule (services/care/notices.py): a scheduled notice whose ``send_on`` has come
+in its project's time zone is written to the outbox for its owners in ONE set-based statement
+(storage/repositories/care_notices.py), pushed 09:00–20:00 there, then marked ``sent`` — from then
+on its rows' own statuses tell how delivery goes (services/care/stats.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from dialogs.engine import Reply, reply_to_json
+from services.calendar.delivery import delivery_time
+from services.care.notices import campaign_prefix, notice_text
+from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
+from services.pushes.rules import PlanRound
+from storage.repositories.care_notices import NoticeRows
+
+
+class NoticeRule:
+    name = "care_notices"
+
+    async def plan(self, round_: PlanRound) -> None:
+        uow = round_.uow
+        # A day ahead of UTC covers every zone's local today; each project's own date decides.
+        for notice, project, building in await uow.care_notices.due(round_.now.date() + timedelta(days=1)):
+            if notice.send_on > round_.now.astimezone(ZoneInfo(project.timezone)).date():
+                continue
+            text = await notice_text(uow, notice, project, building)
+            rows = NoticeRows(prefix=campaign_prefix(notice), purpose=Purpose.EVENT.value,
+                              priority=PRIORITY.get(Purpose.EVENT, DEFAULT_PRIORITY),
+                              payload={"reply": reply_to_json(Reply(text)), "media": [dict(m) for m in notice.media or []]},
+                              not_before=delivery_time(round_.now, project.timezone), now=round_.now)
+            keys = await uow.care_notices.fan_out(notice.project_id, notice.building_id, rows)
+            await uow.care_notices.mark_sent(notice.id, round_.now)
+            uow.enqueued += len(keys)  # the sender is woken after commit
+            for key in keys:
+                round_.planned(key)

@@ -1,0 +1,179 @@
+"""Notices to a project's or building's owners (issue 14 items 3, 6): who gets a row (scope,
+consent, blocked, anonymised, one per owner), idempotent planning, the 09:00 window, the checks of
+a scheduled notice, cancelling, and the campaign statistics. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+from services.care.consent import ConsentKind
+from services.care.notice_rule import NoticeRule
+from services.care.notices import Attachment, NoticeError, NoticeRequest, campaign_prefix, cancel, schedule
+from services.care.stats import notice_stats
+from services.pushes.planner import plan
+from storage.models import CareNotice, OutboxMessage, Owner
+from storage.uow import UnitOfWork
+from tests.consent_helpers import consent_to
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, seed_roster
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 12, 7, 7, 0, tzinfo=SHANGHAI).astimezone(UTC)  # 07:00 in Shanghai
+PDF = b"%PDF-1.4\n%test\n"
+
+
+async def _owners(uow_factory: Callable[[], UnitOfWork]) -> dict[str, int]:
+    """The roster, every owner bound; 王芳 (1栋) and 李伟 (1栋 and 2栋) and 陳大文 (2栋) consented to events."""
+    async with uow_factory() as uow:
+        await seed_roster(uow, NOW - timedelta(days=30))
+        ids = {}
+        for n, (name, phone) in enumerate((("wang", WANG_PHONE), ("li", LI_PHONE), ("chan", CHAN_PHONE))):
+            owner = await uow.owners.by_phone(phone)
+            assert owner is not None
+            owner.chat_id = 9000 + n
+            ids[name] = owner.id
+        await uow.session.flush()
+        await consent_to(uow, ids.values(), NOW - timedelta(days=1), ConsentKind.EVENTS)
+        await uow.commit()
+    return ids
+
+
+async def _schedule(uow_factory: Callable[[], UnitOfWork], request: NoticeRequest) -> int:
+    async with uow_factory() as uow:
+        notice, _ = await schedule(uow, request, NOW)
+        await uow.commit()
+        return notice.id
+
+
+async def _plan(uow_factory: Callable[[], UnitOfWork], at: datetime) -> list[str]:
+    async with uow_factory() as uow:
+        report = await plan(uow, at, rules=[NoticeRule()])
+        await uow.commit()
+        return sorted(report.keys)
+
+
+async def test_a_building_notice_reaches_its_consenting_owners_once(uow_factory: Callable[[], UnitOfWork]) -> None:
+    ids = await _owners(uow_factory)
+    async with uow_factory() as uow:  # 王芳 withdrew; 陳大文 (2栋) is out of scope
+        await consent_to(uow, [ids["wang"]], NOW, ConsentKind.EVENTS, granted=False)
+        await uow.commit()
+    notice_id = await _schedule(uow_factory, NoticeRequest(
+        "HY", "topping_out", NOW.astimezone(SHANGHAI).date(), building="1栋", attachments=(Attachment("news.pdf", PDF),)))
+
+    keys = await _plan(uow_factory, NOW)
+    async with uow_factory() as uow:
+        notice = await uow.care_notices.get(notice_id)
+        assert notice is not None and notice.status == "sent" and notice.planned_at == NOW
+        prefix = campaign_prefix(notice)
+        assert prefix == f"milestone:{notice.project_id}:topping_out.{notice_id}:"
+        assert keys == [f"{prefix}{ids['li']}"]
+        [row] = (await uow.session.scalars(select(OutboxMessage))).all()
+        assert row.purpose == "event" and row.owner_id == ids["li"] and row.status == "pending"
+        assert row.not_before == datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)  # not before 09:00 local
+        assert [(m["kind"], m["name"]) for m in row.payload["media"]] == [("document", "news.pdf")]
+    assert await _plan(uow_factory, NOW + timedelta(hours=3)) == []  # planned once
+
+
+async def test_a_project_notice_gives_an_owner_of_several_units_one_row(uow_factory: Callable[[], UnitOfWork]) -> None:
+    ids = await _owners(uow_factory)
+    async with uow_factory() as uow:  # 王芳 blocked the bot; 陳大文 was anonymised
+        await uow.session.execute(update(Owner).where(Owner.id == ids["wang"]).values(blocked=True))
+        await uow.session.execute(update(Owner).where(Owner.id == ids["chan"]).values(anonymised_at=NOW))
+        await uow.commit()
+    day = NOW.astimezone(SHANGHAI).date()
+    async with uow_factory() as uow:
+        notice, audience = await schedule(uow, NoticeRequest(
+            "HY", "community_event", day + timedelta(days=10), at=time(15, 0), place={"zh_Hans_CN": "会所"}), NOW)
+        await uow.commit()
+        assert (audience.owners, audience.reachable, audience.consenting) == (2, 1, 1)  # 陳大文 not counted
+        assert notice.send_on == day + timedelta(days=3)  # a week before the event
+    assert await _plan(uow_factory, NOW) == []  # not yet
+    keys = await _plan(uow_factory, NOW + timedelta(days=3))
+    assert keys == [f"event:{notice.project_id}:community_event.{notice.id}:{ids['li']}"]
+
+
+async def test_a_due_notice_written_after_20_00_waits_for_the_next_morning(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    await _owners(uow_factory)
+    day = NOW.astimezone(SHANGHAI).date()
+    await _schedule(uow_factory, NoticeRequest("HY", "newsletter", day, attachments=(Attachment("n.png", b"\x89PNG\r\n\x1a\nxx"),)))
+    evening = datetime.combine(day, time(21, 0), SHANGHAI)
+    assert len(await _plan(uow_factory, evening)) == 3
+    async with uow_factory() as uow:
+        rows = (await uow.session.scalars(select(OutboxMessage))).all()
+        assert {row.not_before for row in rows} == {datetime.combine(day + timedelta(days=1), time(9), SHANGHAI)}
+        assert {m["kind"] for row in rows for m in row.payload["media"]} == {"photo"}
+
+
+async def test_a_notice_is_checked_before_it_is_stored(uow_factory: Callable[[], UnitOfWork]) -> None:
+    await _owners(uow_factory)
+    day = NOW.astimezone(SHANGHAI).date()
+    bad = [
+        (NoticeRequest("XX", "topping_out", day), "no project"),
+        (NoticeRequest("HY", "fireworks", day), "unknown notice kind"),
+        (NoticeRequest("HY", "topping_out", day, building="9栋"), "no building"),
+        (NoticeRequest("HY", "topping_out", day - timedelta(days=1)), "in the past"),
+        (NoticeRequest("HY", "open_day", day + timedelta(days=9)), "needs --time"),
+        (NoticeRequest("HY", "open_day", day + timedelta(days=9), at=time(10)), "needs a place"),
+        (NoticeRequest("HY", "topping_out", day, texts={"en": "{name}, {colour} is up"}), "unknown placeholder {colour}"),
+        (NoticeRequest("HY", "newsletter", day, attachments=(Attachment("x.pdf", b"MZ\x90\x00"),)), "not a PDF"),
+        (NoticeRequest("HY", "newsletter", day, attachments=(Attachment("big.pdf", PDF + b"0" * 20 * 1024 * 1024),)),
+         "at most"),
+        (NoticeRequest("HY", "service_report", day), "needs --period"),
+    ]
+    for request, expected in bad:
+        async with uow_factory() as uow:
+            with pytest.raises(NoticeError, match=expected.replace("{", r"\{").replace("}", r"\}")):
+                await schedule(uow, request, NOW)
+    async with uow_factory() as uow:
+        assert (await uow.session.scalars(select(CareNotice))).all() == []
+
+
+async def test_cancelling_stops_the_pending_rows_and_the_statistics_count_outcomes(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    ids = await _owners(uow_factory)
+    day = NOW.astimezone(SHANGHAI).date()
+    notice_id = await _schedule(uow_factory, NoticeRequest("HY", "scaffolding_down", day))
+    assert len(await _plan(uow_factory, NOW)) == 3
+    async with uow_factory() as uow:  # 王芳's was sent, 李伟 blocked the bot, 陳大文 withdrew
+        await uow.session.execute(update(OutboxMessage).where(OutboxMessage.owner_id == ids["wang"]).values(status="sent"))
+        await uow.session.execute(update(OutboxMessage).where(OutboxMessage.owner_id == ids["li"])
+                                  .values(status="failed", last_error="blocked"))
+        await uow.session.execute(update(Owner).where(Owner.id == ids["li"]).values(blocked=True))  # as the drain does
+        await consent_to(uow, [ids["chan"]], NOW, ConsentKind.EVENTS, granted=False)  # cancels his pending row
+        await uow.commit()
+    async with uow_factory() as uow:
+        notice = await uow.care_notices.get(notice_id)
+        assert notice is not None
+        stats = await notice_stats(uow, notice)
+        counts = stats.counts
+        assert (counts.planned, counts.sent, counts.pending, counts.failed, counts.blocked, counts.opted_out) == (
+            3, 1, 0, 0, 1, 1)
+        assert (stats.audience.owners, stats.audience.consenting) == (3, 1)  # 李伟 blocked, 陳大文 withdrew
+
+    other = await _schedule(uow_factory, NoticeRequest("HY", "topping_out", day + timedelta(days=1)))
+    assert len(await _plan(uow_factory, NOW + timedelta(days=1))) == 1  # 王芳 only now
+    async with uow_factory() as uow:
+        notice = await uow.care_notices.get(other)
+        assert notice is not None
+        assert await cancel(uow, notice) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        notice = await uow.care_notices.get(other)
+        assert notice is not None and notice.status == "cancelled"
+        counts = (await notice_stats(uow, notice)).counts
+        assert (counts.planned, counts.pending, counts.cancelled) == (1, 0, 1)
+
+
+async def test_notice_dates_are_local(uow_factory: Callable[[], UnitOfWork]) -> None:
+    """At 23:30 UTC on 6 December it is already 7 December in Shanghai: a notice for the 7th goes."""
+    await _owners(uow_factory)
+    await _schedule(uow_factory, NoticeRequest("HY", "topping_out", date(2026, 12, 7)))
+    assert len(await _plan(uow_factory, datetime(2026, 12, 6, 15, 30, tzinfo=UTC))) == 0  # 23:30 on the 6th
+    assert len(await _plan(uow_factory, datetime(2026, 12, 6, 16, 30, tzinfo=UTC))) == 3  # 00:30 on the 7th
