@@ -19,14 +19,15 @@ import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs.engine import reply_from_json
+from dialogs.engine import Reply, reply_from_json
+from dialogs.text import Lines, Plain, Template, Text
 from services.common.clock import Clock
 from services.common.locale import resolve_locale
 from services.pushes.outbox import WrittenAnswer
@@ -86,6 +87,22 @@ class _Recipient:
     locale: str = ""
     blocked: bool = False
     cancel: str | None = None
+    name: str = ""  # fills a care template's {name} (services/care/templates.py)
+
+
+def named(reply: Reply, name: str) -> Reply:
+    """``reply`` with the ``{name}`` of its care template texts filled with the recipient's name
+    where the planner left it out (one payload planned for many owners, set-based)."""
+
+    def fill(text: Text) -> Text:
+        if isinstance(text, Template) and "name" not in text.params:
+            return Template(text.default, text.texts, {**text.params, "name": Plain(name)})
+        if isinstance(text, Lines):
+            return Lines(tuple(fill(item) for item in text.items))
+        return text
+
+    text = fill(reply.text)
+    return reply if text is reply.text else replace(reply, text=text)
 
 
 @dataclass
@@ -397,7 +414,7 @@ class OutboxDrain:
             state.blocked_chats.add(job.chat_id)
             return await self._fail(job, "blocked")
         try:
-            parts = self._parts(job, recipient.locale)
+            parts = self._parts(job, recipient.locale, recipient.name)
         except Exception as exc:  # a malformed payload never becomes sendable: fail it, go on
             log.exception("outbox row %s: cannot render", job.id)
             return await self._fail(job, f"cannot render: {exc!r}"[:500])
@@ -493,9 +510,9 @@ class OutboxDrain:
         log.error("outbox row %s: unexpected error while sending", job.id, exc_info=error)
         return await self._retry(job, f"{type(error).__name__}: {error}"[:500])
 
-    def _parts(self, job: _Job, locale: str) -> list[_Part]:
+    def _parts(self, job: _Job, locale: str, name: str = "") -> list[_Part]:
         """Media first (by file_id), then the text with its buttons (a message per keyboard),
-        rendered for ``locale``."""
+        rendered for ``locale``; a care template's ``{name}`` is the recipient's ``name``."""
         parts: list[Part | int] = []  # an int: a generated file's id (outbox_files), read when sent
         for item in job.payload.get("media") or ():
             kind, file_id, upload = item.get("kind"), item.get("file_id"), item.get("upload")
@@ -508,7 +525,7 @@ class OutboxDrain:
                 raise ValueError("media without a file_id")
             parts.append(Media(kind, file_id))
         if job.payload.get("reply") is not None:
-            parts.extend(one_keyboard_each(reply_from_json(job.payload["reply"])))
+            parts.extend(one_keyboard_each(named(reply_from_json(job.payload["reply"]), name)))
         if not parts:
             raise ValueError("nothing to send")
         timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease
@@ -541,22 +558,23 @@ class OutboxDrain:
         return True
 
     async def _recipient(self, uow: UnitOfWork, job: _Job) -> _Recipient:
-        """Who receives the row now: locale, blocked and inactive are read at send time."""
+        """Who receives the row now: locale, name, blocked and inactive are read at send time."""
         stored: str | None = None
+        name = ""
         if job.owner_id is not None:
             owner = await uow.owners.get(job.owner_id)
             if owner is None:
                 return _Recipient(cancel="owner removed")
             if owner.blocked:
                 return _Recipient(blocked=True)
-            stored = owner.locale
+            stored, name = owner.locale, owner.name
         elif job.staff_id is not None:
             staff = await uow.staff.get(job.staff_id)
             if staff is None or not staff.active:
                 return _Recipient(cancel="staff inactive")
-            stored = staff.locale
+            stored, name = staff.locale, staff.name
         chat = await uow.chats.get(job.chat_id)
-        return _Recipient(resolve_locale(stored, chat.locale if chat else None, None, self.default_locale))
+        return _Recipient(resolve_locale(stored, chat.locale if chat else None, None, self.default_locale), name=name)
 
     async def _fail(self, job: _Job, error: str, *, blocked: bool = False) -> Outcome:
         """Never retried. ``blocked``: Telegram said 403, so mark who blocked us."""

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from storage.models import OutboxMessage, Owner
 from storage.models.care import Consent
-from tests.e2e.conftest import LI, WANG
-from tests.factories import LI_PHONE, WANG_PHONE, Team
+from tests.e2e.conftest import CHAN, LI, WANG
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
 from tests.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -102,4 +102,31 @@ async def test_29_february_is_greeted_on_28_february_in_a_common_year(harness: B
 
     await _plan_at(harness, day)
     assert await _greeting_keys(harness) == [f"birthday:{wang_id}:2027"]
+    assert GREETING in harness.person(WANG).texts()
+
+
+async def test_an_admin_rewording_reaches_his_locale_with_the_owners_name(harness: BotHarness, team: Team) -> None:
+    """The birthday greeting is the care template "birthday": reworded for zh_Hant_HK with {name},
+    陳大文 (Hong Kong) gets it with his name; 王芳 keeps the built-in wording in her locale. One
+    payload was planned for both (set-based); the drain filled the name when it sent each."""
+    day = datetime(2026, 6, 25, 10, 0, tzinfo=SHANGHAI)
+    wang_id, _, _ = await _birthdays(harness, day, li_granted=False)
+    async with harness.uow() as uow:
+        chan = await uow.owners.by_phone(CHAN_PHONE)
+        assert chan is not None and chan.locale == "zh_Hant_HK"
+        await uow.session.execute(update(Owner).where(Owner.id == chan.id).values(
+            birthday_calendar="solar", birthday_month=6, birthday_day=25))
+        uow.session.add(Consent(owner_id=chan.id, kind="greetings", granted=True, wording="v1", source="admin",
+                                recorded_at=day - timedelta(days=3)))
+        await uow.care_templates.put("birthday", "zh_Hant_HK", "{name}先生，生日快樂！<祝> 身體健康。", "alice", day)
+        await uow.commit()
+        chan_id = chan.id
+
+    await _plan_at(harness, day)
+    assert await _greeting_keys(harness) == sorted([f"birthday:{wang_id}:2026", f"birthday:{chan_id}:2026"])
+    async with harness.uow() as uow:
+        payloads = [(await uow.outbox.by_key(key)) for key in await _greeting_keys(harness)]
+        assert len({str(row.payload) for row in payloads if row is not None}) == 1  # one payload for all
+    # Sent as HTML: the admin's text is escaped (the emulator keeps the source, Telegram shows "<祝>").
+    assert "陳大文先生，生日快樂！&lt;祝&gt; 身體健康。" in harness.person(CHAN).texts()
     assert GREETING in harness.person(WANG).texts()
