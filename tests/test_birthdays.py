@@ -10,7 +10,7 @@ from borax.calendars.lunardate import LCalendars, LunarDate
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.care.birthdays import birthday_in, birthdays_in_solar_year, next_birthday
+from services.care.birthdays import birthday_in, birthdays_in_solar_year, lunar_birthdays_on, next_birthday
 
 SOLAR, LUNAR = "solar", "lunar"
 
@@ -80,6 +80,51 @@ def test_next_birthday_is_this_years_until_it_has_passed() -> None:
     # In January the 腊月 birthday of the previous lunar year is still ahead.
     assert next_birthday(date(2026, 1, 1), LUNAR, 12, 20) == date(2026, 2, 7)
     assert next_birthday(date(2026, 2, 8), LUNAR, 12, 20) == birthday_in(2026, LUNAR, 12, 20)
+
+
+def _due(day: date) -> set[tuple[int, int, int]]:
+    """(lunar year, month, day) of the stored lunar birthdays ``lunar_birthdays_on`` selects for ``day``."""
+    found = lunar_birthdays_on(day)
+    return set() if found is None else {(found.year, found.month, d) for d in found.days}
+
+
+def test_the_lunar_birthdays_of_a_day_include_spring_festival_and_the_leap_month_fallback() -> None:
+    for spring_festival in (date(2024, 2, 10), date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6)):
+        assert _due(spring_festival) == {(spring_festival.year, 1, 1)}
+    # 闰六月初一 2025 (2025-07-25) and 闰十一月初一 2033 (2033-12-22) are nobody's birthday: leap-month
+    # birthdays are celebrated in the regular month, whose 初一 selects them (any leap flag).
+    assert lunar_birthdays_on(date(2025, 7, 25)) is None
+    assert lunar_birthdays_on(date(2033, 12, 22)) is None
+    assert _due(date(2025, 6, 25)) == {(2025, 6, 1)}
+    assert _due(date(2033, 11, 22)) == {(2033, 11, 1)}
+
+
+def test_day_29_of_a_29_day_month_celebrates_day_30_too() -> None:
+    # 腊月 of lunar 2025 has 29 days: its 二十九 (2026-02-16) is also the 三十's birthday; lunar 2029's has 30.
+    assert _due(date(2026, 2, 16)) == {(2025, 12, 29), (2025, 12, 30)}
+    thirtieth = birthday_in(2029, LUNAR, 12, 30)
+    assert _due(thirtieth - timedelta(days=1)) == {(2029, 12, 29)}
+    assert _due(thirtieth) == {(2029, 12, 30)}
+
+
+def test_a_day_in_january_before_spring_festival_belongs_to_the_previous_lunar_year() -> None:
+    # 腊月初一: lunar 2023's fell on 2024-01-11, lunar 2024's on 2024-12-31.
+    assert _due(date(2024, 1, 11)) == {(2023, 12, 1)}
+    assert _due(date(2024, 12, 31)) == {(2024, 12, 1)}
+
+
+def test_the_lunar_birthdays_of_each_day_are_exactly_those_converted_to_it() -> None:
+    # The inverse of birthday_in over every stored month and day (1–30) of lunar years 2019–2051:
+    # every solar day of 2020–2050 selects exactly the birthdays that convert to it.
+    converted: dict[date, set[tuple[int, int, int]]] = {}
+    for year in range(2019, 2052):
+        for month in range(1, 13):
+            for day in range(1, 31):
+                converted.setdefault(birthday_in(year, LUNAR, month, day), set()).add((year, month, day))
+    day = date(2020, 1, 1)
+    while day <= date(2050, 12, 31):
+        assert _due(day) == converted.get(day, set()), day
+        day += timedelta(days=1)
 
 
 def test_impossible_dates_are_refused() -> None:

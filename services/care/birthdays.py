@@ -20,6 +20,7 @@ December) or none; next_birthday never needs the solar year: it takes the earlie
 from __future__ import annotations
 
 import calendar as solar_calendar
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -68,3 +69,28 @@ def next_birthday(on: date, calendar: str, month: int, day: int, leap: bool = Fa
     # year on.year + 1 is always ahead when solar on.year + 1's is needed.
     years = (on.year - 1, on.year, on.year + 1) if calendar == BirthdayCalendar.LUNAR else (on.year, on.year + 1)
     return min(when for when in (birthday_in(year, calendar, month, day, leap) for year in years) if when >= on)
+
+
+@dataclass(frozen=True)
+class LunarBirthdaysOn:
+    """The stored lunar birthdays celebrated on one solar day: those of lunar ``year`` with month
+    ``month`` and a day in ``days`` (any leap flag)."""
+
+    year: int
+    month: int
+    days: tuple[int, ...]
+
+
+def lunar_birthdays_on(day: date) -> LunarBirthdaysOn | None:
+    """Which stored lunar birthdays fall on solar ``day`` — the inverse of ``birthday_in``, so a
+    planner selects those owners by month and day instead of converting every lunar birthday.
+
+    The day's lunar date gives them: its month and day, whatever the stored leap flag (a leap-month
+    birthday is celebrated in the regular month); on day 29 of a 29-day month, day 30 too. A day in
+    a leap month is nobody's birthday. The lunar year is the day's own: that of solar year N - 1
+    for a day in January or February before 春节."""
+    lunar = LunarDate.from_solar_date(day.year, day.month, day.day)
+    if lunar.leap:
+        return None
+    short = lunar.day == 29 and LCalendars.ndays(lunar.year, lunar.month, 0) == 29
+    return LunarBirthdaysOn(lunar.year, lunar.month, (29, 30) if short else (lunar.day,))
