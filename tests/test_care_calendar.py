@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -209,3 +210,21 @@ async def test_occasions_need_consent_to_greetings(uow_factory: Callable[[], Uni
         assert row.purpose == "greeting"
         text = _text(row)
         assert isinstance(text, Template) and "wedding" in text.default
+
+
+async def test_the_roster_names_each_owners_specialist(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> None:
+    from services.people.roster_import import import_roster, read_table
+
+    async with uow_factory() as uow:
+        await seed_team(uow, NOW)
+        row = {"project": "HY", "building": "1栋", "unit": "1201", "name": "王芳", "phone": "13812341234"}
+        bad = await import_roster(uow, [{**row, "specialist": "13600000009"}], NOW)
+        assert [str(e) for e in bad.errors] == ["row 2, specialist: no active staff member with phone +8613600000009"]
+        path = tmp_path / "roster.csv"
+        path.write_text("项目,楼栋,房号,姓名,电话,專屬客服\nHY,1栋,1201,王芳,13812341234,136 0000 0001\n", encoding="utf-8")
+        report = await import_roster(uow, read_table(path), NOW)
+        assert report.ok and report.owners_updated == 1
+        await uow.commit()
+        wang = await _owner(uow, WANG_PHONE)
+        specialist = await uow.care_calendar.staff_by_phone("+8613600000001")
+        assert specialist is not None and wang.specialist_id == specialist.id

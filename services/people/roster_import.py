@@ -33,6 +33,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contract_date": ("contract_date", "签约日期", "簽約日期"),
     "move_in_date": ("move_in_date", "入住日期"),
     "locale": ("locale", "language", "语言", "語言"),
+    "specialist": ("specialist", "客服专员", "專屬客服", "专属客服", "客服專員"),  # the staff member's phone
 }
 REQUIRED = ("project", "building", "unit", "name", "phone")
 DATE_COLUMNS = ("completion_date", "delivery_date", "subscription_date", "contract_date", "move_in_date")
@@ -68,6 +69,7 @@ class RosterRow:
     birthday: Birthday | None = None
     locale: str | None = None
     dates: Mapping[str, date | None] = field(default_factory=dict)
+    specialist: str | None = None  # the customer specialist's phone (E.164)
 
 
 @dataclass
@@ -259,6 +261,9 @@ def validate_rows(rows: Iterable[Mapping[str, Any]], known_projects: set[str]) -
         locale = values["locale"] or None
         if locale and locale not in SUPPORTED_LOCALES:
             row_errors.append(RowError(index, "locale", f"one of {', '.join(SUPPORTED_LOCALES)}"))
+        specialist = normalize_phone(values["specialist"]) if values["specialist"] else None
+        if values["specialist"] and specialist is None:
+            row_errors.append(RowError(index, "specialist", f"not a valid phone number: {values['specialist']!r}"))
         if phone:
             seen = names_by_phone.get(phone)
             if seen and seen[0] != values["name"]:
@@ -271,7 +276,7 @@ def validate_rows(rows: Iterable[Mapping[str, Any]], known_projects: set[str]) -
         assert phone is not None
         valid.append(
             RosterRow(index, values["project"], values["building"], values["unit"], values["name"], phone,
-                      birthday, locale, dates)
+                      birthday, locale, dates, specialist)
         )
     return valid, errors
 
@@ -284,6 +289,14 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
     projects = {p.code: p for p in await uow.projects.all()}
     valid, errors = validate_rows(rows, set(projects))
     report = ImportReport(rows=len(valid) + len({e.row for e in errors}), errors=errors)
+    specialists: dict[str, int] = {}
+    for row in valid:  # the specialist is a staff member already on record (DOMAIN 4.1)
+        if row.specialist and row.specialist not in specialists:
+            staff = await uow.care_calendar.staff_by_phone(row.specialist)
+            if staff is None:
+                errors.append(RowError(row.row, "specialist", f"no active staff member with phone {row.specialist}"))
+            else:
+                specialists[row.specialist] = staff.id
     if errors:
         return report
     created: set[int] = set()
@@ -336,6 +349,8 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
             owner.birthday_leap = row.birthday.leap
         if row.locale:
             owner.locale = row.locale
+        if row.specialist:
+            owner.specialist_id = specialists[row.specialist]
         if owner.id in seen and _owner_fields(owner) != before:
             updated.add(owner.id)
         linked = {link.unit_id for link in await uow.owners.links(owner.id)}
@@ -349,7 +364,7 @@ async def import_roster(uow: UnitOfWork, rows: Iterable[Mapping[str, Any]], now:
 
 
 _OWNER_FIELDS = ("name", "subscription_date", "contract_date", "move_in_date", "birthday_calendar", "birthday_year",
-                 "birthday_month", "birthday_day", "birthday_leap", "locale")
+                 "birthday_month", "birthday_day", "birthday_leap", "locale", "specialist_id")
 
 
 def _owner_fields(owner: Owner) -> tuple[object, ...]:

@@ -95,6 +95,10 @@ class CareCalendarRepository(Repository):
             owner.specialist_id = staff_id
             await self.session.flush()
 
+    async def staff_by_phone(self, phone: str) -> Staff | None:
+        return await self.session.scalar(select(Staff).where(Staff.phone == phone, Staff.active.is_(True))
+                                         .order_by(Staff.id).limit(1))
+
     async def specialists(self, owner_ids: Sequence[int]) -> dict[int, Staff]:
         """Each owner's assigned specialist (owners without one are left out)."""
         found = await self.session.execute(
