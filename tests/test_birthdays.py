@@ -121,10 +121,10 @@ def test_the_lunar_birthdays_of_each_day_are_exactly_those_converted_to_it() -> 
         for month in range(1, 13):
             for day in range(1, 31):
                 converted.setdefault(birthday_in(year, LUNAR, month, day), set()).add((year, month, day))
-    day = date(2020, 1, 1)
-    while day <= date(2050, 12, 31):
-        assert _due(day) == converted.get(day, set()), day
-        day += timedelta(days=1)
+    solar = date(2020, 1, 1)
+    while solar <= date(2050, 12, 31):
+        assert _due(solar) == converted.get(solar, set()), solar
+        solar += timedelta(days=1)
 
 
 def test_impossible_dates_are_refused() -> None:
