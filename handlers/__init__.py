@@ -10,6 +10,7 @@ case number, and the fallback last. Commands always win (so /cancel works at eve
 from __future__ import annotations
 
 from handlers import (
+    care,
     cases,
     consent,
     conversation,
@@ -27,6 +28,6 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, consent, profile, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, consent, profile, language, menu, fallback):
         feature.register(router)
     return router

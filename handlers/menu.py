@@ -10,6 +10,7 @@ from dialogs.engine import Button, Reply
 from dialogs.text import N_, Lines, Msg, Plain
 from handlers.inbound import ButtonIn, Context, Response
 from handlers.router import Router
+from services.care.care_chat import may_view as may_view_care
 from services.people.identity import Identity, Kind
 from services.people.roles import SUPERVISOR_ROLES, Department, can_read_communication_log
 
@@ -37,6 +38,8 @@ def menu_items(identity: Identity, *, pending_survey: bool = False) -> list[tupl
             items.append(("inbox", N_("📥 Messages from customers")))
         if identity.department == Department.CUSTOMER_SERVICE and identity.role in SUPERVISOR_ROLES:
             items.append(("surveys", N_("📊 Survey campaigns")))
+        if may_view_care(identity.department, identity.role):
+            items.append(("care", N_("📣 Care notices")))
         items.append(("lang", N_("🌐 Language")))
         return items
     return [
@@ -106,6 +109,8 @@ def help_text(identity: Identity) -> Reply:
     if identity.kind is Kind.STAFF and identity.department == Department.CUSTOMER_SERVICE \
             and identity.role in SUPERVISOR_ROLES:
         lines.insert(-3, N_("/surveys — survey campaigns"))
+    if identity.kind is Kind.STAFF and may_view_care(identity.department, identity.role):
+        lines.insert(-3, N_("/care — care notices and their statistics"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
 
 

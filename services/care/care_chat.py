@@ -1,0 +1,106 @@
+"""/care in chat for customer service and the office managers (issue 14 item 6): the recent and
+upcoming notices of the projects in the person's reach, one line each with its statistics, and
+this month's per-owner care messages (birthdays, welcomes, delivery and inspection notices) by
+kind. ``care_card`` is the one builder of the card (other care features add their buttons there)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dialogs.engine import Button, Reply
+from dialogs.text import N_, DateText, Lines, Msg, Plain, Text
+from services.care.notices import NoticeKind
+from services.care.stats import STATS_ZONE, month_stats, notice_stats
+from services.common.actor import Actor
+from services.people.roles import Department, Role
+from storage.models import CareNotice, Staff
+from storage.repositories.care_notices import Counts
+from storage.uow import UnitOfWork
+
+RECENT_DAYS, UPCOMING_DAYS, MAX_LINES = 30, 90, 20
+NOT_ALLOWED = N_("Only customer service and the office managers can see the care notices.")
+
+KIND_LABELS: dict[str, str] = {
+    NoticeKind.TOPPING_OUT: N_("Topping-out"),
+    NoticeKind.SCAFFOLDING_DOWN: N_("Scaffolding removal"),
+    NoticeKind.OPEN_DAY: N_("Construction open day"),
+    NoticeKind.NEWSLETTER: N_("Newsletter"),
+    NoticeKind.COMMUNITY_EVENT: N_("Community event"),
+    NoticeKind.OWNER_MEETING: N_("Owner meeting"),
+    NoticeKind.SERVICE_REPORT: N_("Management service report"),
+}
+FAMILY_LABELS: dict[str, str] = {
+    "birthday": N_("Birthday greetings"),
+    "occasion": N_("Family occasion greetings"),
+    "welcome": N_("Welcome messages"),
+    "delivery": N_("Delivery notices"),
+    "inspection": N_("House-quality inspection notices"),
+}
+SENT_LINE = N_("{date} · {kind} · {scope}: {planned} planned, {sent} sent, {pending} waiting, {failed} failed, "
+               "{blocked} blocked, {opted_out} opted out; {without} in scope without consent")
+UPCOMING_LINE = N_("{date} · {kind} · {scope}: scheduled; {consenting} of {reachable} owners in scope consented")
+WAITING_LINE = N_("{date} · {kind} · {scope}: awaiting approval")
+CANCELLED_LINE = N_("{date} · {kind} · {scope}: cancelled")
+FAMILY_LINE = N_("{kind}: {planned} planned, {sent} sent, {pending} waiting, {failed} failed, {blocked} blocked, "
+                 "{opted_out} opted out")
+
+
+def may_view(department: str | None, role: str | None) -> bool:
+    """Customer service (any role) and the property management office's managers."""
+    return department == Department.CUSTOMER_SERVICE or (department == Department.OFFICE and role == Role.MANAGER)
+
+
+async def _viewer(uow: UnitOfWork, actor: Actor) -> Staff | None:
+    staff = await uow.staff.get(actor.identity.staff_id) if actor.identity.staff_id else None
+    return staff if staff is not None and staff.active and may_view(staff.department, staff.role) else None
+
+
+def _counts(counts: Counts) -> dict[str, Text]:
+    return {"planned": counts.planned, "sent": counts.sent, "pending": counts.pending, "failed": counts.failed,
+            "blocked": counts.blocked, "opted_out": counts.opted_out}
+
+
+async def _notice_line(uow: UnitOfWork, notice: CareNotice) -> Text:
+    project = await uow.projects.get(notice.project_id)
+    building = await uow.units.building_by_id(notice.building_id) if notice.building_id else None
+    name = project.name if project else "?"
+    params: dict[str, Text] = {
+        "date": DateText(notice.send_on, "medium"), "kind": Msg(KIND_LABELS.get(notice.kind, notice.kind)),
+        "scope": Plain(f"{name} {building.name}" if building else name)}
+    if notice.status == "cancelled":
+        return Msg(CANCELLED_LINE, params)
+    if notice.status in ("draft", "submitted", "returned"):
+        return Msg(WAITING_LINE, params)
+    stats = await notice_stats(uow, notice)
+    if notice.status == "scheduled":
+        return Msg(UPCOMING_LINE, {**params, "consenting": stats.audience.consenting,
+                                   "reachable": stats.audience.reachable})
+    return Msg(SENT_LINE, {**params, **_counts(stats.counts), "without": stats.without_consent})
+
+
+async def care_card(uow: UnitOfWork, staff: Staff, now: datetime) -> Reply:
+    """The card: notices from RECENT_DAYS ago to UPCOMING_DAYS ahead (in the staff member's project,
+    or all for company-wide staff), then this month's per-owner care messages by kind."""
+    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    notices = await uow.care_notices.find(staff.project_id, since=today - timedelta(days=RECENT_DAYS),
+                                          until=today + timedelta(days=UPCOMING_DAYS))
+    lines: list[Text] = [Msg(N_("📣 Care notices (the last {recent} days and the next {upcoming})"),
+                             {"recent": RECENT_DAYS, "upcoming": UPCOMING_DAYS})]
+    shown = [notice for notice in notices if notice.status != "draft"][-MAX_LINES:]
+    lines += [await _notice_line(uow, notice) for notice in shown] or [Msg(N_("No notices in this period."))]
+    month = now.astimezone(STATS_ZONE).date().replace(day=1)
+    families = await month_stats(uow, month) if staff.project_id is None else {}
+    if families:
+        lines.append(Msg(N_("This month ({month}):"), {"month": DateText(month, "yyyy-MM")}))
+        lines += [Msg(FAMILY_LINE, {"kind": Msg(FAMILY_LABELS[family]), **_counts(counts)})
+                  for family, counts in sorted(families.items()) if family in FAMILY_LABELS]
+    rows: list[tuple[Button, ...]] = []  # buttons of other care features go here (e.g. drafting an owner meeting)
+    return Reply(Lines(tuple(lines)), tuple(rows))
+
+
+async def care_reply(uow: UnitOfWork, actor: Actor, now: datetime) -> Reply:
+    staff = await _viewer(uow, actor)
+    if staff is None:
+        return Reply(Msg(NOT_ALLOWED))
+    return await care_card(uow, staff, now)
