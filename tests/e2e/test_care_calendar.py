@@ -1,0 +1,70 @@
+"""The care calendar through the real bot (issue 14 item 4; DOMAIN 4.1, 4.3): an owner who subscribed
+three days ago is welcomed and his specialist gets the card with the number to call; the delivery
+notice arrives exactly 10 days before handover, in the owner's language, with the project's guide."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+
+from services.care.calendar_admin import add_document, set_specialist
+from storage.models import Owner, Unit
+from tests.e2e.conftest import CHAN
+from tests.factories import CHAN_PHONE, Team
+from tests.harness import BotHarness
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+async def _plan_at(harness: BotHarness, at: datetime) -> None:
+    harness.clock.set(at)
+    assert harness.runtime is not None
+    await harness.runtime.planner_loop().run_once()
+    await harness.settle()
+
+
+async def test_a_new_owner_is_welcomed_and_his_specialist_told(harness: BotHarness, team: Team) -> None:
+    morning = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+    async with harness.uow() as uow:
+        await set_specialist(uow, CHAN_PHONE, "13600000001")  # 张敏
+        await uow.session.execute(update(Owner).where(Owner.phone == CHAN_PHONE).values(
+            subscription_date=morning.date() - timedelta(days=3)))
+        await uow.commit()
+    chan, agent = harness.person(CHAN), harness.person(team.agent)
+
+    await _plan_at(harness, morning)
+    await _plan_at(harness, morning + timedelta(hours=2))  # nothing twice
+    welcome = [t for t in chan.texts() if t.startswith("🏡")]
+    assert welcome == ["🏡 陳大文，歡迎您，多謝您選擇华苑！您的專屬客服（张敏）會在一星期內致電問候您。"
+                       "關於您的新居，有任何需要，隨時在這裏告訴我們。"]
+    cards = [t for t in agent.texts() if t.startswith("🤝")]
+    assert len(cards) == 1
+    assert "陳大文" in cards[0] and "华苑 2栋-0802" in cards[0]
+    assert "+852 9123 4567" in cards[0]  # in full: he is the one to call (DOMAIN 5.2)
+    assert "2026年12月11日" in cards[0]  # greet by: subscription (4 December) + 7 days
+
+
+async def test_the_delivery_notice_arrives_10_days_ahead_with_the_guide(harness: BotHarness, team: Team) -> None:
+    day = datetime(2026, 12, 7, 9, 30, tzinfo=SHANGHAI)
+    async with harness.uow() as uow:
+        owner = await uow.owners.by_phone(CHAN_PHONE)
+        assert owner is not None
+        [unit] = await uow.units.units_of_owner(owner.id)
+        await uow.session.execute(update(Unit).where(Unit.id == unit.id).values(
+            delivery_date=day.date() + timedelta(days=10)))
+        await add_document(uow, "HY", "交付指南.pdf", PDF, day)
+        await uow.commit()
+    chan = harness.person(CHAN)
+
+    await _plan_at(harness, day - timedelta(days=1))  # 11 days before: not yet
+    assert not [m for m in chan.received() if m.get("document")]
+    await _plan_at(harness, day)
+    await _plan_at(harness, day + timedelta(hours=3))
+    [document] = [m for m in chan.received() if m.get("document")]
+    assert document["document"]["file_name"] == "交付指南.pdf"
+    assert harness.emulator.files[document["document"]["file_id"]][0] == PDF
+    [notice] = [t for t in chan.texts() if t.startswith("📦")]
+    assert notice.startswith("📦 《商品房交付通知書》\n尊敬的陳大文：您的單位华苑2栋-0802將於2026年12月17日交樓入伙。")
