@@ -5,7 +5,7 @@ default zone for an owner without units)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Building, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
 from storage.repositories.base import Repository
-from storage.repositories.consents import granted_owners
+from storage.repositories.consents import granted_to
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 GREETINGS = "greetings"  # the kind of consent (storage/models/care.py)
@@ -35,33 +35,26 @@ class Greeting:
     now: datetime
 
 
-@dataclass(frozen=True)
-class LunarBirthday:
-    owner_id: int
-    chat_id: int
-    month: int
-    day: int
-    leap: bool
-
-
 class BirthdayRepository(Repository):
     async def timezones(self) -> list[str]:
         """Every project's time zone, and the default one (owners without units)."""
         found = await self.session.scalars(select(Project.timezone).distinct())
         return sorted({*found, DEFAULT_TIMEZONE})
 
-    async def add_solar_greetings(self, timezone: str, month: int, days: Collection[int], year: int,
-                                  greeting: Greeting) -> list[str]:
-        """Write the greetings of the solar birthdays on ``month``/``days`` of the owners in
-        ``timezone``, keyed ``birthday:<owner>:<year>``, in ONE statement (INSERT … SELECT … ON
-        CONFLICT DO NOTHING); the keys written."""
+    async def add_greetings(self, timezone: str, calendar: str, month: int, days: Collection[int], year: int,
+                            greeting: Greeting) -> list[str]:
+        """Write the greetings of the ``calendar`` ("solar" | "lunar") birthdays stored as
+        ``month``/``days`` of the owners in ``timezone``, keyed ``birthday:<owner>:<year>``, in ONE
+        statement (INSERT … SELECT … ON CONFLICT DO NOTHING) that reads only those owners
+        (``ix_owners_birthday``); the keys written. A lunar birthday's leap flag is not looked at:
+        a leap-month birthday is celebrated in the regular month (DOMAIN 4.7)."""
         o = Owner.__table__
         key = literal("birthday:") + cast(o.c.id, String) + literal(f":{year}")
         rows = select(
             key, literal(greeting.purpose), literal(greeting.priority, Integer), o.c.chat_id, o.c.id,
             literal(greeting.payload, JSON), literal("pending"), literal(greeting.not_before, UtcDateTime()),
             literal(greeting.not_before, UtcDateTime()), literal(0, Integer), literal(greeting.now, UtcDateTime()),
-        ).where(o.c.birthday_calendar == "solar", o.c.birthday_month == month, o.c.birthday_day.in_(list(days)),
+        ).where(o.c.birthday_month == month, o.c.birthday_day.in_(list(days)), o.c.birthday_calendar == calendar,
                 *_greetable(o.c.id, o.c.chat_id, o.c.blocked, o.c.anonymised_at, timezone))
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
@@ -70,18 +63,6 @@ class BirthdayRepository(Repository):
                      .on_conflict_do_nothing(index_elements=["key"])
                      .returning(OutboxMessage.key))
         return list((await self.session.execute(statement)).scalars().all())
-
-    async def lunar_birthdays(self, timezone: str) -> Sequence[LunarBirthday]:
-        """The owners in ``timezone`` with a lunar birthday who may be greeted (converted per owner
-        by the caller: the lunar calendar is not in SQL)."""
-        o = Owner.__table__
-        found = await self.core(
-            select(o.c.id, o.c.chat_id, o.c.birthday_month, o.c.birthday_day, o.c.birthday_leap)
-            .where(o.c.birthday_calendar == "lunar", o.c.birthday_month.is_not(None), o.c.birthday_day.is_not(None),
-                   *_greetable(o.c.id, o.c.chat_id, o.c.blocked, o.c.anonymised_at, timezone))
-            .order_by(o.c.id))
-        return [LunarBirthday(row.id, row.chat_id, row.birthday_month, row.birthday_day, bool(row.birthday_leap))
-                for row in found]
 
 
 def _greetable(owner_id: Any, chat_id: Any, blocked: Any, anonymised_at: Any,
@@ -94,4 +75,4 @@ def _greetable(owner_id: Any, chat_id: Any, blocked: Any, anonymised_at: Any,
     if timezone == DEFAULT_TIMEZONE:
         in_zone = or_(in_zone, ~exists(select(OwnerUnit.owner_id).where(OwnerUnit.owner_id == owner_id)))
     return (chat_id.is_not(None), blocked.is_(False), anonymised_at.is_(None),
-            owner_id.in_(granted_owners(GREETINGS)), in_zone)
+            granted_to(GREETINGS, owner_id), in_zone)
