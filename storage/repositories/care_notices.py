@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, and_, case, cast, exists, func, literal, or_, select, update
+from sqlalchemy import JSON, Integer, String, and_, case, cast, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
@@ -177,11 +177,15 @@ class CareNoticeRepository(Repository):
 
 
 def _in_scope(owner_id: Any, project_id: int, building_id: int | None) -> ColumnElement[bool]:
-    units = (select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
-             .where(OwnerUnit.owner_id == owner_id))
+    """The owner has a unit in the building (or the project). An IN over the scope's units, so the
+    database reads only the scope's owner_units (by unit) and then owners by id, not every owner."""
+    units = select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
     if building_id is not None:
-        return exists(units.where(Unit.building_id == building_id))
-    return exists(units.join(Building, Building.id == Unit.building_id).where(Building.project_id == project_id))
+        scope = units.where(Unit.building_id == building_id)
+    else:
+        scope = units.join(Building, Building.id == Unit.building_id).where(Building.project_id == project_id)
+    found: ColumnElement[bool] = owner_id.in_(scope)
+    return found
 
 
 def _reachable(o: Any) -> tuple[ColumnElement[bool], ...]:
