@@ -228,3 +228,28 @@ async def test_the_roster_names_each_owners_specialist(uow_factory: Callable[[],
         wang = await _owner(uow, WANG_PHONE)
         specialist = await uow.care_calendar.staff_by_phone("+8613600000001")
         assert specialist is not None and wang.specialist_id == specialist.id
+
+
+async def test_the_sandbox_demo_shows_the_care_calendar(uow_factory: Callable[[], UnitOfWork]) -> None:
+    from bot.sandbox.demo import seed_demo
+    from bot.sandbox.demo_care import guide_pdf, seed_demo_care
+
+    pdf = guide_pdf()
+    xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert pdf.startswith(b"%PDF-1.4") and pdf[xref:].startswith(b"xref\n0 6\n")
+    for number, line in enumerate(pdf[xref:].split(b"\n")[3:8], start=1):
+        assert pdf[int(line[:10]):].startswith(f"{number} 0 obj".encode())
+    async with uow_factory() as uow:
+        assert await seed_demo(uow, NOW)
+        assert await seed_demo_care(uow, NOW)
+        await uow.commit()
+        assert not await seed_demo_care(uow, NOW)  # once
+        zhao = await _owner(uow, "+8613812340007")
+        [unit] = await uow.units.units_of_owner(zhao.id)
+        zhao_id = zhao.id
+    async with uow_factory() as uow:
+        await plan(uow, NOW, rules=[WelcomeRule(), DeliveryNoticeRule()])
+        await uow.commit()
+    async with uow_factory() as uow:
+        keys = set(await _rows(uow, "welcome")) | set(await _rows(uow, "delivery:"))
+        assert keys == {f"welcome:{zhao_id}", f"welcome-staff:{zhao_id}", f"delivery:{unit.id}:{zhao_id}"}

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.runtime import Runtime
 from bot.sandbox.demo import DEMO_PROJECT, DEMO_REGION, seed_demo, seed_demo_consents, seed_demo_survey
+from bot.sandbox.demo_care import seed_demo_care
 from bot.sandbox.demo_clock import demo_start
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.state import SandboxState
@@ -61,6 +62,10 @@ async def run_sandbox(runtime: Runtime) -> None:
         if await seed_demo_survey(uow, clock.now()):
             await uow.commit()
             log.info("seeded a draft year-end survey of the demo community")
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        if await seed_demo_care(uow, clock.now()):
+            await uow.commit()
+            log.info("seeded the demo care calendar (specialists, a delivery guide, a delivery in 10 days)")
 
     async def clock_moved() -> None:
         if runtime.planner is not None:
