@@ -11,6 +11,7 @@ from __future__ import annotations
 from dialogs.source import DIALOGS_SOURCE, Loader
 from services.calendar.schedule_warning import ScheduleWarningRule
 from services.care.calendar_rules import DeliveryNoticeRule, InspectionNoticeRule, OccasionRule, WelcomeRule
+from services.care.consent_ask import ConsentAskRule
 from services.care.deletion import complete_refusal
 from services.care.notice_rule import NoticeRule
 from services.care.push_rules import BirthdayRule
@@ -103,7 +104,7 @@ CASE_KINDS = (COMPLAINT, REPAIR)
 EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 # In the order they plan (the order their rows reach a chat within one round).
 PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
-              CampaignRule(), SurveyInvitationRule(), RetentionRule(), BirthdayRule(),
+              CampaignRule(), SurveyInvitationRule(), RetentionRule(), BirthdayRule(), ConsentAskRule(),
               NoticeRule(),
               WelcomeRule(), DeliveryNoticeRule(), InspectionNoticeRule(), OccasionRule())
 # What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).

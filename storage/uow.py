@@ -14,10 +14,12 @@ from storage.repositories.calendar import CalendarRepository
 from storage.repositories.care_calendar import CareCalendarRepository
 from storage.repositories.care_meetings import CareMeetingRepository
 from storage.repositories.care_notices import CareNoticeRepository
+from storage.repositories.care_preview import CarePreviewRepository
 from storage.repositories.care_templates import CareTemplateRepository
 from storage.repositories.cases import TicketRepository
 from storage.repositories.chats import ChatRepository, InvitationRepository, UpdateRepository
 from storage.repositories.complaints import RoutingRepository
+from storage.repositories.consent_asks import ConsentAskRepository
 from storage.repositories.consents import ConsentRepository
 from storage.repositories.data_requests import DataRequestRepository
 from storage.repositories.follow_ups import FollowUpRepository
@@ -58,9 +60,11 @@ class UnitOfWork:
         self.survey_responses = SurveyResponseRepository(self.session)
         self.survey_metrics = SurveyMetricsRepository(self.session)
         self.consents = ConsentRepository(self.session)
+        self.consent_asks = ConsentAskRepository(self.session)
         self.data_requests = DataRequestRepository(self.session)
         self.birthdays = BirthdayRepository(self.session)
         self.care_templates = CareTemplateRepository(self.session)
+        self.care_preview = CarePreviewRepository(self.session)
         self.care_notices = CareNoticeRepository(self.session)
         self.care_calendar = CareCalendarRepository(self.session)
         self.care_meetings = CareMeetingRepository(self.session)

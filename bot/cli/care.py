@@ -2,12 +2,13 @@
 
 Each part adds its subcommands to the `care` group from its own module: templates and the dry run
 (``care_templates``), notices to a project's owners (``care_notices``), the per-owner calendar —
-specialists, delivery guides, family occasions — (``care_calendar``).
+specialists, delivery guides, family occasions — (``care_calendar``), the owners' consents
+(``care_consents``).
 """
 
 from __future__ import annotations
 
-from bot.cli import care_calendar, care_notices, care_templates
+from bot.cli import care_calendar, care_consents, care_notices, care_templates
 from bot.cli.common import Subparsers
 
 
@@ -17,3 +18,4 @@ def register(admin_commands: Subparsers) -> None:
     care_templates.register_into(commands)
     care_notices.register_into(commands)
     care_calendar.register_into(commands)
+    care_consents.register_into(commands)

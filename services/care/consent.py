@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from dialogs.actions import ConsentPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Lines, Msg, Text
+from services.calendar.delivery import DEFAULT_ZONE
 from services.pushes.purposes import NEEDS_CONSENT
 from storage.models.care import Consent
 from storage.uow import UnitOfWork
@@ -53,7 +54,6 @@ LABELS: dict[ConsentKind, str] = {
 }
 YES, NO = "yes", "no"  # the question's answers
 ON, OFF = "on", "off"  # a switch in /settings
-_ZONE = "Asia/Shanghai"  # the date shown in /settings (the owner's project zone: left for later)
 
 
 def kind_of(code: str) -> ConsentKind | None:
@@ -112,8 +112,8 @@ def answered(granted: bool) -> Text:
     return Msg(N_("Your answer: {answer}"), {"answer": Msg(N_("✅ Yes") if granted else N_("No, thanks"))})
 
 
-def settings_view(state: dict[ConsentKind, Consent | None]) -> Reply:
-    """Each kind with its state and one button to switch it."""
+def settings_view(state: dict[ConsentKind, Consent | None], zone: str = DEFAULT_ZONE) -> Reply:
+    """Each kind with its state and one button to switch it; dates in ``zone`` (the owner's project's)."""
     lines: list[Text] = [Msg(N_("Messages you agreed to receive (messages about your own cases, contract "
                                 "and handover always come):"))]
     rows: list[tuple[Button, ...]] = []
@@ -123,7 +123,7 @@ def settings_view(state: dict[ConsentKind, Consent | None]) -> Reply:
         if decision is None:
             status: Text = Msg(N_("{kind}: not asked yet"), {"kind": label})
         elif decision.granted:
-            day = DateText(decision.recorded_at.astimezone(ZoneInfo(_ZONE)).date())
+            day = DateText(decision.recorded_at.astimezone(ZoneInfo(zone)).date())
             status = Msg(N_("{kind}: ✅ on since {date}"), {"kind": label, "date": day})
         else:
             status = Msg(N_("{kind}: ✖ off"), {"kind": label})
@@ -134,6 +134,12 @@ def settings_view(state: dict[ConsentKind, Consent | None]) -> Reply:
     return Reply(Lines(tuple(lines)), tuple(rows))
 
 
+async def owner_zone(uow: UnitOfWork, owner_id: int) -> str:
+    """The time zone of the owner's project (his first unit's); the default zone without units."""
+    units = await uow.units.units_of_owner(owner_id)
+    return units[0].building.project.timezone if units else DEFAULT_ZONE
+
+
 async def settings(uow: UnitOfWork, owner_id: int) -> Reply:
     latest = await uow.consents.latest(owner_id)
-    return settings_view({kind: latest.get(kind.value) for kind in ConsentKind})
+    return settings_view({kind: latest.get(kind.value) for kind in ConsentKind}, await owner_zone(uow, owner_id))

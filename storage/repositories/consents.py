@@ -3,7 +3,7 @@ row (highest id) per owner and kind holds."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -44,6 +44,11 @@ class ConsentRepository(Repository):
         rows = await self.session.scalars(
             select(Consent).where(Consent.owner_id == owner_id).order_by(Consent.id))
         return {row.kind: row for row in rows.all()}  # later rows overwrite earlier ones
+
+    async def history(self, owner_id: int) -> Sequence[Consent]:
+        """Every decision of this owner, oldest first."""
+        rows = await self.session.scalars(select(Consent).where(Consent.owner_id == owner_id).order_by(Consent.id))
+        return rows.all()
 
     async def granted_among(self, kind: str, owner_ids: Collection[int]) -> set[int]:
         """Which of ``owner_ids`` hold a yes for ``kind`` now."""

@@ -1,0 +1,42 @@
+"""The consent question for owners bound before it was asked after binding (DOMAIN 4.6; issue 14
+item 1): an owner who linked his chat before consent existed, and never decided about any kind,
+gets the same question the chat asks after binding (``consent.next_question``: the first kind,
+✅ Yes / No, thanks; his answer brings the next kind, as in chat) — once per wording version, key
+``consent-ask:<owner>:<version>``, 09:00–20:00 in his project's time zone. Purpose CARE: asking for
+consent needs none. Owners bound since then were asked when they bound, and are not asked again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dialogs.engine import Reply, reply_to_json
+from services.calendar.delivery import delivery_time
+from services.care.consent import WORDING, ConsentKind, question
+from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
+from services.pushes.rules import PlanRound
+from storage.repositories.birthdays import Greeting
+
+# Consent was asked after binding from this moment (the release of services/care/consent.py);
+# owners bound earlier never saw the question.
+ASKED_AFTER_BINDING_SINCE = datetime(2026, 12, 7, tzinfo=UTC)
+FIRST = next(iter(ConsentKind))  # the question that starts the round of questions
+VERSION = max(WORDING.values())  # a new wording asks the owners who still decided nothing again
+
+
+def first_question() -> Reply:
+    return question(FIRST)
+
+
+class ConsentAskRule:
+    name = "consent_ask"
+
+    async def plan(self, round_: PlanRound) -> None:
+        payload = {"reply": reply_to_json(first_question()), "media": []}
+        for zone in await round_.uow.birthdays.timezones():
+            row = Greeting(purpose=Purpose.CARE.value, priority=PRIORITY.get(Purpose.CARE, DEFAULT_PRIORITY),
+                           payload=payload, not_before=delivery_time(round_.now, zone), now=round_.now)
+            keys = await round_.uow.consent_asks.add_questions(zone, ASKED_AFTER_BINDING_SINCE, VERSION, row)
+            round_.uow.enqueued += len(keys)  # the sender is woken after commit
+            for key in keys:
+                round_.planned(key)

@@ -1,0 +1,46 @@
+"""The consent question for owners bound before consent was asked after binding (DOMAIN 4.6):
+who they are, and their questions written to the outbox in one statement per time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, cast, exists, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import Building, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
+from storage.models.care import Consent
+from storage.repositories.base import Repository
+from storage.repositories.birthdays import DEFAULT_TIMEZONE, Greeting
+
+
+class ConsentAskRepository(Repository):
+    async def add_questions(self, timezone: str, bound_before: datetime, version: str, row: Greeting) -> list[str]:
+        """Write the question to the owners in ``timezone`` bound before ``bound_before`` who never
+        decided about any kind (reachable, not anonymised), keyed ``consent-ask:<owner>:<version>``,
+        in ONE statement (INSERT … SELECT … ON CONFLICT DO NOTHING); the keys written."""
+        o = Owner.__table__
+        key = literal("consent-ask:") + cast(o.c.id, String) + literal(f":{version}")
+        in_zone: ColumnElement[bool] = exists(
+            select(OwnerUnit.owner_id)
+            .join(Unit, Unit.id == OwnerUnit.unit_id).join(Building, Building.id == Unit.building_id)
+            .join(Project, Project.id == Building.project_id)
+            .where(OwnerUnit.owner_id == o.c.id, Project.timezone == timezone))
+        if timezone == DEFAULT_TIMEZONE:
+            in_zone = or_(in_zone, ~exists(select(OwnerUnit.owner_id).where(OwnerUnit.owner_id == o.c.id)))
+        rows = select(
+            key, literal(row.purpose), literal(row.priority, Integer), o.c.chat_id, o.c.id,
+            literal(row.payload, JSON), literal("pending"), literal(row.not_before, UtcDateTime()),
+            literal(row.not_before, UtcDateTime()), literal(0, Integer), literal(row.now, UtcDateTime()),
+        ).where(o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
+                o.c.bound_at.is_not(None), o.c.bound_at < bound_before,
+                ~exists(select(Consent.id).where(Consent.owner_id == o.c.id)), in_zone)
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (insert(OutboxMessage)
+                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
+                                   "not_before", "next_attempt_at", "attempts", "created_at"], rows)
+                     .on_conflict_do_nothing(index_elements=["key"])
+                     .returning(OutboxMessage.key))
+        return list((await self.session.execute(statement)).scalars().all())
