@@ -228,3 +228,27 @@ class DataRequestPress(Action):
     tag: ClassVar[str] = "r2"
     request: int
     action: str
+
+
+@register
+@dataclass(frozen=True)
+class MeetingDraftPress(Action):
+    """Customer service's button on its owner meeting notice (``submit``, ``edit``, ``drop``);
+    ``version``: the notice's content the button was drawn for (services/care/meetings.py)."""
+
+    tag: ClassVar[str] = "g1"
+    notice: int
+    action: str
+    version: str
+
+
+@register
+@dataclass(frozen=True)
+class MeetingApprovalPress(Action):
+    """The office manager's decision on an owner meeting notice (``ok``: approve; ``back``: send it
+    back with a comment), for the version of its content the card showed."""
+
+    tag: ClassVar[str] = "g2"
+    notice: int
+    action: str
+    version: str

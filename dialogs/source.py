@@ -17,6 +17,7 @@ from dialogs.engine import Dialog
 from dialogs.follow_up import FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS
 from dialogs.inquiry import INQUIRY, REPLY
 from dialogs.invitation import INVITATION
+from dialogs.meetings import OWNER_MEETING_DRAFT, OWNER_MEETING_RETURN
 from dialogs.repair import REPAIR_DIALOGS
 from dialogs.spec import DialogSpecError as DialogSpecError
 from dialogs.spec import dialog_from_data as dialog_from_data
@@ -28,7 +29,8 @@ through untouched (dialogs know no storage); a loader must not open a session of
 SQLite has one connection and the turn holds it."""
 
 BUILT_IN: tuple[Dialog, ...] = (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS, *REPAIR_DIALOGS,
-                                 FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS, DELETION_REFUSAL)
+                                 FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS, DELETION_REFUSAL,
+                                 OWNER_MEETING_DRAFT, OWNER_MEETING_RETURN)
 
 
 class DialogSource:

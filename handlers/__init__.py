@@ -17,6 +17,7 @@ from handlers import (
     fallback,
     inquiries,
     language,
+    meetings,
     menu,
     onboarding,
     profile,
@@ -28,6 +29,6 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, consent, profile, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, consent, profile, meetings, language, menu, fallback):
         feature.register(router)
     return router

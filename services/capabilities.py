@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dialogs.source import DIALOGS_SOURCE, Loader
 from services.calendar.schedule_warning import ScheduleWarningRule
+from services.care.cadence import CadenceRule
 from services.care.calendar_rules import DeliveryNoticeRule, InspectionNoticeRule, OccasionRule, WelcomeRule
 from services.care.consent_ask import ConsentAskRule
 from services.care.deletion import complete_refusal
+from services.care.meeting_approval import complete_return as complete_meeting_return
+from services.care.meetings import complete_draft as complete_meeting_draft
 from services.care.notice_rule import NoticeRule
 from services.care.push_rules import BirthdayRule
 from services.care.retention import RetentionRule
@@ -91,6 +94,8 @@ COMPLETERS: dict[str, Completer] = {
     "survey_follow_up_outcome": complete_outcome,
     "survey_topic_findings": complete_topic,
     "data_deletion_refusal": complete_refusal,
+    "owner_meeting_draft": complete_meeting_draft,
+    "owner_meeting_return": complete_meeting_return,
     # By prefix: every dialog named "survey:<invitation>" (services/chats/conversations.py).
     SURVEY_PREFIX + ":": complete_answers,
 }
@@ -105,8 +110,8 @@ EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 # In the order they plan (the order their rows reach a chat within one round).
 PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
               CampaignRule(), SurveyInvitationRule(), RetentionRule(), BirthdayRule(), ConsentAskRule(),
-              NoticeRule(),
-              WelcomeRule(), DeliveryNoticeRule(), InspectionNoticeRule(), OccasionRule())
+              NoticeRule(), WelcomeRule(), DeliveryNoticeRule(), InspectionNoticeRule(), OccasionRule(),
+              CadenceRule())
 # What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).
 FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject, survey_subject)
 

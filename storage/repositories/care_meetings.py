@@ -1,11 +1,43 @@
 """Owner meetings 顾客恳谈会 (services/care/meetings.py): notices drafted by customer service and
 approved by the office manager, and the care cadence (events each quarter, a meeting each half year,
-the quarterly report) checked by the planner."""
+the quarterly report) checked by the planner (services/care/cadence.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import exists, or_, select
+
+from storage.models import Building, CareNotice, OwnerUnit, Project, Unit
 from storage.repositories.base import Repository
 
 
 class CareMeetingRepository(Repository):
-    pass
+    async def add(self, notice: CareNotice) -> CareNotice:
+        """A new notice, flushed so that it has its id (its buttons carry it)."""
+        self.session.add(notice)
+        await self.session.flush()
+        return notice
+
+    async def notice(self, notice_id: int, *, lock: bool = False) -> CareNotice | None:
+        """A notice by id; ``lock``: held until the transaction ends (PostgreSQL), so two presses on
+        the same card decide one after the other and the second sees the first's decision."""
+        query = select(CareNotice).where(CareNotice.id == notice_id).execution_options(populate_existing=True)
+        return (await self.session.scalars(query.with_for_update() if lock else query)).first()
+
+    async def projects_with_owners(self) -> Sequence[Project]:
+        """The projects that have at least one owner of a unit: the ones the care cadence watches."""
+        owned = exists(select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
+                       .join(Building, Building.id == Unit.building_id).where(Building.project_id == Project.id))
+        return (await self.session.scalars(select(Project).where(owned).order_by(Project.id))).all()
+
+    async def has_notice(self, project_id: int, kinds: Sequence[str], statuses: Sequence[str], *,
+                         period: str, since: date, until: date) -> bool:
+        """Whether the project has a notice of one of ``kinds`` in one of ``statuses`` for ``period``
+        ("2027Q1", "2027H1"), or sent on a day in [since, until] (a notice without a period)."""
+        query = select(CareNotice.id).where(
+            CareNotice.project_id == project_id, CareNotice.kind.in_(list(kinds)),
+            CareNotice.status.in_(list(statuses)),
+            or_(CareNotice.period == period, CareNotice.send_on.between(since, until))).limit(1)
+        return (await self.session.scalar(query)) is not None

@@ -1,0 +1,200 @@
+"""The owner meeting 顾客恳谈会 (issue 14 item 4; DOMAIN 4.4): customer service drafts the notice in chat
+from the owner_meeting template and sees it as owners will read it; the office manager approves it
+in chat or sends it back with a comment; once approved it reaches, on its day from 09:00, the
+owners who consented to events, each in his language — nobody else. Old, repeated or foreign
+presses change nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from storage.models import CareNotice, OutboxMessage, Staff
+from storage.models.care import Consent
+from tests.e2e.conftest import CHAN, LI, WANG
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
+from tests.harness import BotHarness, Person
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OFFICE_MANAGER = 6201
+MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI)
+
+
+async def _seed(harness: BotHarness, *, office_manager: bool = True) -> None:
+    """华苑's office manager 冯经理; 王芳 and 陳大文 (Hong Kong) agreed to event notices, 李伟 refused."""
+    harness.clock.set(MONDAY)
+    async with harness.uow() as uow:
+        project = await uow.projects.by_code("HY")
+        assert project is not None
+        if office_manager:
+            uow.staff.add(Staff(name="冯经理", department="office", role="manager", project_id=project.id, active=True,
+                                telegram_user_id=OFFICE_MANAGER, chat_id=OFFICE_MANAGER, created_at=MONDAY))
+        earlier = MONDAY - timedelta(days=3)
+        for phone, granted in ((WANG_PHONE, True), (CHAN_PHONE, True), (LI_PHONE, False)):
+            owner = await uow.owners.by_phone(phone)
+            assert owner is not None
+            uow.session.add(Consent(owner_id=owner.id, kind="events", granted=granted, wording="v1", source="chat",
+                                    recorded_at=earlier))
+        await uow.commit()
+
+
+def _alert(harness: BotHarness) -> str:
+    return str(list(harness.emulator.callback_answers.values())[-1]["text"])
+
+
+async def _notice(harness: BotHarness) -> CareNotice:
+    async with harness.uow() as uow:
+        notice = (await uow.session.scalars(select(CareNotice))).one()
+        uow.session.expunge(notice)  # read after the unit of work ends
+        return notice
+
+
+async def _draft(agent: Person, day: str, time: str, place: str, lead: str) -> dict[str, Any]:
+    """/meeting through to the preview; the preview message."""
+    [asked] = await agent.say("/meeting")  # one project: not asked
+    assert asked["text"].startswith("恳谈会在哪一天举行？")
+    [time_question] = await agent.say(day)
+    assert time_question["text"] == "几点开始？" and "14:30" in agent.buttons(time_question)
+    await agent.press(time, time_question)
+    await agent.say(place)
+    [summary] = await agent.press(lead)
+    assert summary["text"].startswith("请核对恳谈会信息。")
+    replies = await agent.press("✅", summary)
+    return replies[-1]
+
+
+async def _plan_at(harness: BotHarness, at: datetime) -> None:
+    harness.clock.set(at)
+    assert harness.runtime is not None
+    await harness.runtime.planner_loop().run_once()
+    await harness.settle()
+
+
+async def test_drafted_in_chat_sent_back_resubmitted_approved_and_sent_to_consenting_owners(
+    harness: BotHarness, team: Team,
+) -> None:
+    await _seed(harness)
+    agent, manager = harness.person(team.agent), harness.person(OFFICE_MANAGER)
+    cs_manager = harness.person(team.cs_manager)
+
+    preview = await _draft(agent, "2026-12-20", "14:30", "3栋会所二楼", "提前一周")
+    text = preview["text"]
+    assert text.startswith("👁 业主将看到的通知：\n\n🤝 ")
+    for part in ("华苑", "2026年12月20日", "14:30", "3栋会所二楼", "将于2026年12月13日 09:00–20:00 发给华苑同意接收社区活动与资讯的业主。",
+                 "审批人：冯经理（管理处经理）。"):
+        assert part in text, part
+    assert agent.buttons(preview) == ["📨 提交审批", "✏️ 修改", "🗑 作废"]
+    notice = await _notice(harness)
+    assert (notice.kind, notice.status, notice.send_on, notice.period) == ("owner_meeting", "draft", date(2026, 12, 13),
+                                                                        "2026H2")
+
+    [submitted] = await agent.press("📨 提交审批", preview)
+    assert submitted["text"] == "📨 已提交冯经理审批。有结果后会在这里通知您。"
+    assert agent.buttons(preview) == []  # the preview shows what was done
+    await harness.settle()
+    card = manager.received()[-1]
+    assert card["text"].startswith("📝 张敏请您审批华苑的顾客恳谈会通知：会议定于2026年12月20日 14:30举行。")
+    assert "3栋会所二楼" in card["text"] and manager.buttons(card) == ["✔ 批准", "↩ 退回修改"]
+    approve_first = manager.find_button("✔ 批准", card)[1]
+
+    # Nobody but the office manager decides: not the customer-service manager, not the drafter.
+    await cs_manager.press_data(approve_first, card)
+    assert _alert(harness) == "只有这份通知的审批人（所属项目的管理处经理）可以审批。"
+    await agent.press_data(approve_first, card)
+    assert _alert(harness) == "只有这份通知的审批人（所属项目的管理处经理）可以审批。"
+    await manager.press_data(approve_first.replace(":ok:", ":go:"), card)  # forged
+    assert _alert(harness) == "该按钮无效。"
+    await manager.press_data(f"g2:{notice.id + 100}:ok:{approve_first.rsplit(':', 1)[1]}", card)
+    assert _alert(harness) == "该按钮无效。"
+    assert (await _notice(harness)).status == "submitted"
+
+    # Sent back with a comment: the drafter gets it with a button to edit and resubmit.
+    [why] = await manager.press("↩ 退回修改", card)
+    assert why["text"] == "需要修改什么？客户服务部会连同草稿收到您的意见。"
+    [sent_back] = await manager.say("请改到下午三点，业主下班后更方便")
+    assert sent_back["text"] == "↩ 已连同您的意见退回给张敏。"
+    assert manager.buttons(card) == []
+    await harness.settle()
+    returned = agent.received()[-1]
+    assert returned["text"] == ("↩ 冯经理退回了您起草的华苑顾客恳谈会通知（会议：2026年12月20日 14:30）。\n"
+                                "意见：请改到下午三点，业主下班后更方便")
+    assert agent.buttons(returned) == ["✏️ 修改后重新提交", "🗑 作废"]
+    notice = await _notice(harness)
+    assert (notice.status, notice.comment) == ("returned", "请改到下午三点，业主下班后更方便")
+    await manager.press_data(approve_first, card)  # the returned version's card
+    assert _alert(harness) == "这份通知已经审批过了。"
+
+    # Edited (the time) and resubmitted.
+    got = await agent.press("✏️ 修改后重新提交", returned)
+    [summary] = got
+    assert summary["text"].startswith("请核对恳谈会信息。") and "14:30" in summary["text"]
+    assert await agent.press("✏️ 修改", summary) == []  # the summary becomes the list of fields
+    [time_question] = await agent.press("时间", summary)
+    [summary] = await agent.press("15:00", time_question)
+    assert "15:00" in summary["text"]
+    preview = (await agent.press("✅", summary))[-1]
+    assert "15:00" in preview["text"] and "14:30" not in preview["text"]
+    await agent.press("📨 提交审批", preview)
+    await harness.settle()
+    card2 = manager.received()[-1]
+    assert card2["text"].startswith("📝 张敏请您审批华苑的顾客恳谈会通知：会议定于2026年12月20日 15:00举行。")
+    assert "您之前的意见：请改到下午三点，业主下班后更方便" in card2["text"]
+    await manager.press_data(approve_first, card)  # the first card shows an older version
+    assert _alert(harness) == "此按钮属于这份通知的旧版本，未做任何更改。请使用关于它的最新消息。"
+    assert (await _notice(harness)).status == "submitted"
+
+    approve = manager.find_button("✔ 批准", card2)[1]
+    [approved] = await manager.press_data(approve, card2)
+    assert approved["text"] == "✔ 已批准。通知将于2026年12月13日 09:00–20:00 发给华苑同意接收社区活动与资讯的业主。"
+    assert manager.buttons(card2) == []
+    await manager.press_data(approve, card2)
+    assert _alert(harness) == "这份通知已经审批过了。"  # a second press changes nothing
+    await harness.settle()
+    assert agent.texts()[-1].startswith("✔ 冯经理已批准您起草的华苑顾客恳谈会通知（会议：2026年12月20日 15:00）。")
+    notice = await _notice(harness)
+    assert (notice.status, notice.send_on) == ("scheduled", date(2026, 12, 13))
+
+    # Sent on its day from 09:00, to the owners who agreed to event notices, each in his language.
+    await _plan_at(harness, datetime(2026, 12, 12, 10, 0, tzinfo=SHANGHAI))
+    await _plan_at(harness, datetime(2026, 12, 13, 7, 30, tzinfo=SHANGHAI))
+    async with harness.uow() as uow:
+        keys = sorted(await uow.session.scalars(select(OutboxMessage.key).where(OutboxMessage.purpose == "event")))
+        wang, chan = await uow.owners.by_phone(WANG_PHONE), await uow.owners.by_phone(CHAN_PHONE)
+        assert wang is not None and chan is not None
+        owner_ids = (wang.id, chan.id)
+    prefix = f"meeting:{notice.project_id}:owner_meeting.{notice.id}:"
+    assert keys == sorted(f"{prefix}{owner}" for owner in owner_ids)
+    assert not [t for t in harness.person(WANG).texts() if t.startswith("🤝")]  # not before 09:00
+    await _plan_at(harness, datetime(2026, 12, 13, 9, 1, tzinfo=SHANGHAI))
+    [wang_notice] = [t for t in harness.person(WANG).texts() if t.startswith("🤝")]
+    [chan_notice] = [t for t in harness.person(CHAN).texts() if t.startswith("🤝")]
+    assert "华苑" in wang_notice and "2026年12月20日" in wang_notice and "15:00" in wang_notice
+    assert "3栋会所二楼" in wang_notice and wang_notice in preview["text"]  # as the drafter previewed it
+    assert chan_notice != wang_notice and "15:00" in chan_notice  # in Hong Kong Chinese
+    assert not [t for t in harness.person(LI).texts() if t.startswith("🤝")]
+
+
+async def test_without_an_office_manager_the_cs_manager_approves_and_a_late_approval_sends_that_day(
+    harness: BotHarness, team: Team,
+) -> None:
+    await _seed(harness, office_manager=False)
+    agent, cs_manager = harness.person(team.agent), harness.person(team.cs_manager)
+    [refused] = await harness.person(team.engineer).say("/meeting")
+    assert refused["text"] == "顾客恳谈会通知由客户服务部起草。"
+
+    preview = await _draft(agent, "2026-12-18", "19:00", "会所", "提前一周")  # to go out on 11 December
+    assert "审批人：孙经理（客户服务部经理，因为华苑在本系统中没有管理处经理）。" in preview["text"]
+    await agent.press("📨 提交审批", preview)
+    await harness.settle()
+    card = cs_manager.received()[-1]
+    assert "ℹ️ 华苑在本系统中没有管理处经理，因此由您以客户服务部经理的身份审批。" in card["text"]
+
+    harness.clock.set(datetime(2026, 12, 14, 11, 0, tzinfo=SHANGHAI))  # approved three days late
+    [approved] = await cs_manager.press("✔ 批准", card)
+    assert approved["text"].startswith("✔ 已批准。通知将于2026年12月14日 09:00–20:00")
+    await _plan_at(harness, datetime(2026, 12, 14, 11, 1, tzinfo=SHANGHAI))
+    assert [t for t in harness.person(WANG).texts() if t.startswith("🤝")]
+    assert (await _notice(harness)).status == "sent"
