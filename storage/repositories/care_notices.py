@@ -17,9 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Building, CareNotice, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
+from storage.models import Building, CareNotice, Consent, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
 from storage.repositories.base import Repository
-from storage.repositories.consents import granted_owners
 
 EVENTS = "events"  # the kind of consent (storage/models/care.py)
 NO_CONSENT = "no consent"  # services/pushes/drain.py: the drain found the consent gone at send time
@@ -109,7 +108,7 @@ class CareNoticeRepository(Repository):
             key, literal(rows.purpose), literal(rows.priority, Integer), o.c.chat_id, o.c.id,
             literal(rows.payload, JSON), literal("pending"), literal(rows.not_before, UtcDateTime()),
             literal(rows.not_before, UtcDateTime()), literal(0, Integer), literal(rows.now, UtcDateTime()),
-        ).where(_in_scope(o.c.id, project_id, building_id), *_reachable(o), o.c.id.in_(granted_owners(EVENTS)))
+        ).where(_in_scope(o.c.id, project_id, building_id), *_reachable(o), _consents(o.c.id))
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
@@ -121,7 +120,7 @@ class CareNoticeRepository(Repository):
     async def audience(self, project_id: int, building_id: int | None) -> Audience:
         o = Owner.__table__
         reachable = and_(*_reachable(o))
-        consenting = and_(reachable, o.c.id.in_(granted_owners(EVENTS)))
+        consenting = and_(reachable, _consents(o.c.id))
         row: Any = (await self.core(select(
             func.count(), func.sum(case((reachable, 1), else_=0)), func.sum(case((consenting, 1), else_=0)),
         ).where(_in_scope(o.c.id, project_id, building_id), o.c.anonymised_at.is_(None)))).one()
@@ -185,6 +184,20 @@ def _in_scope(owner_id: Any, project_id: int, building_id: int | None) -> Column
     else:
         scope = units.join(Building, Building.id == Unit.building_id).where(Building.project_id == project_id)
     found: ColumnElement[bool] = owner_id.in_(scope)
+    return found
+
+
+def _consents(owner_id: Any) -> ColumnElement[bool]:
+    """The owner's latest decision about events is a yes: per owner in scope, two lookups on
+    ix_consents_owner_kind (owner, kind, id) — the cost follows the scope, not every consent
+    recorded (``granted_owners`` computes the latest decision of every owner)."""
+    c = Consent.__table__.alias("decision")
+    later = Consent.__table__.alias("later")
+    latest = (select(func.max(later.c.id)).where(later.c.owner_id == owner_id, later.c.kind == EVENTS).correlate_except(later)
+              .scalar_subquery())
+    # The decision looked up by its id (not an EXISTS, which PostgreSQL turns into a hash of every consent).
+    decision = select(c.c.granted).where(c.c.id == latest).correlate_except(c).scalar_subquery()
+    found: ColumnElement[bool] = decision.is_(True)
     return found
 
 
