@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from services.care.consent import ConsentKind
 from services.care.notice_rule import NoticeRule
 from services.care.notices import Attachment, NoticeError, NoticeRequest, campaign_prefix, cancel, schedule
-from services.care.stats import notice_stats
+from services.care.stats import month_stats, notice_stats
 from services.pushes.planner import plan
 from storage.models import CareNotice, OutboxMessage, Owner
 from storage.uow import UnitOfWork
@@ -177,3 +177,31 @@ async def test_notice_dates_are_local(uow_factory: Callable[[], UnitOfWork]) -> 
     await _schedule(uow_factory, NoticeRequest("HY", "topping_out", date(2026, 12, 7)))
     assert len(await _plan(uow_factory, datetime(2026, 12, 6, 15, 30, tzinfo=UTC))) == 0  # 23:30 on the 6th
     assert len(await _plan(uow_factory, datetime(2026, 12, 6, 16, 30, tzinfo=UTC))) == 3  # 00:30 on the 7th
+
+
+async def test_the_care_messages_of_a_month_are_counted_by_kind(uow_factory: Callable[[], UnitOfWork]) -> None:
+    ids = await _owners(uow_factory)
+    in_month, before = datetime(2026, 12, 1, 0, 30, tzinfo=SHANGHAI), datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI)
+    rows = [  # key, status, last_error, created_at
+        (f"birthday:{ids['wang']}:2026", "sent", None, in_month),
+        (f"birthday:{ids['li']}:2026", "failed", "blocked", in_month),
+        (f"birthday:{ids['chan']}:2026", "cancelled", "no consent", in_month),  # the drain found no consent
+        (f"birthday:{ids['chan']}:2025", "sent", None, before),  # November (Shanghai time): not counted
+        (f"welcome:{ids['wang']}", "failed", "Bad Request: chat not found", in_month),
+        (f"welcome:{ids['li']}", "cancelled", "consent withdrawn: greetings", in_month),
+        (f"delivery:{ids['chan']}:1", "pending", None, in_month),
+        (f"case:{ids['chan']}:1", "sent", None, in_month),  # not a care message
+    ]
+    async with uow_factory() as uow:
+        for n, (key, status, error, created) in enumerate(rows):
+            uow.session.add(OutboxMessage(key=key, purpose="greeting", priority=10, chat_id=9000 + n, owner_id=None,
+                                          payload={}, status=status, not_before=created, next_attempt_at=created,
+                                          attempts=0, last_error=error, created_at=created))
+        await uow.commit()
+    async with uow_factory() as uow:
+        found = await month_stats(uow, date(2026, 12, 1))
+    assert sorted(found) == ["birthday", "delivery", "welcome"]
+    birthday, welcome, delivery = found["birthday"], found["welcome"], found["delivery"]
+    assert (birthday.planned, birthday.sent, birthday.blocked, birthday.opted_out, birthday.failed) == (3, 1, 1, 1, 0)
+    assert (welcome.planned, welcome.failed, welcome.opted_out) == (2, 1, 1)
+    assert (delivery.planned, delivery.pending) == (1, 1)
