@@ -16,6 +16,7 @@ day; before 09:00 the rows wait for 09:00), reads only the rows due, and is idem
 
 from __future__ import annotations
 
+import json
 from calendar import isleap
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -23,15 +24,26 @@ from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
 from dialogs.phones import display_phone, mask_phone
-from dialogs.text import N_, DateText, Msg, Plain, Text
+from dialogs.text import N_, DateText, Msg, Plain, Text, text_to_json
 from services.calendar.delivery import WINDOW_END, delivery_time, staff_delivery_time
 from services.care.templates import CareKind, care_text, register_kind
 from services.people.roles import SUPERVISOR_ROLES, Department
 from services.pushes import outbox
 from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
 from services.pushes.rules import PlanRound
-from storage.models import Staff, Unit
-from storage.repositories.care_calendar import BUILDING, DATE_SLOT, NAME, PROJECT, UNIT, NewOwner, Planned
+from storage.models import Staff
+from storage.repositories.care_calendar import (
+    BUILDING,
+    DATE_SLOT,
+    NAME,
+    PROJECT,
+    SPECIALIST,
+    UNIT,
+    NewOwner,
+    OptionalSlot,
+    Planned,
+    UnitLabel,
+)
 
 WELCOME_DAYS = 7  # DOMAIN 4.1: the specialist greets the owner within a week of subscription
 DELIVERY_DAYS = 10  # DOMAIN 4.3: the notice 10 days before handover
@@ -173,61 +185,75 @@ class WelcomeRule:
     name = "welcome_after_subscription"
 
     async def plan(self, round_: PlanRound) -> None:
+        text = await care_text(round_.uow, WELCOME.name, name=Plain(NAME), project=Plain(PROJECT),
+                               specialist=Plain(SPECIALIST))
+        project = _optional(PROJECT, Msg(NO_PROJECT_NAME))
+        specialist = _optional(SPECIALIST, Msg(NO_SPECIALIST_NAME))
+        managers = _Managers(round_)
         for zone, today in await _open_zones(round_):
-            owners = await round_.uow.care_calendar.subscribed_between(
-                zone, today - timedelta(days=WELCOME_DAYS), today)
-            specialists = await round_.uow.care_calendar.specialists([o.id for o in owners])
+            first = today - timedelta(days=WELCOME_DAYS)
+            planned = _planned(round_, zone, Purpose.CARE, Reply(text))
+            _count(round_, await round_.uow.care_calendar.add_welcomes(
+                zone, first, today, Planned(planned.purpose, planned.priority, {**planned.payload, "media": []},
+                                            planned.not_before, planned.now), project, specialist))
+            owners = await round_.uow.care_calendar.welcome_cards_due(zone, first, today)
+            if not owners:
+                continue
+            ids = [o.id for o in owners]
+            specialists = await round_.uow.care_calendar.specialists(ids)
+            units = await round_.uow.care_calendar.unit_labels(ids)
             for owner in owners:
-                units = await round_.uow.units.units_of_owner(owner.id)
-                specialist = specialists.get(owner.id)
-                if specialist is not None and not specialist.active:
-                    specialist = None
-                if owner.chat_id is not None and not owner.blocked:
-                    await self._welcome(round_, zone, owner, units, specialist)
-                await self._tell_staff(round_, owner, units, specialist)
+                await _tell_staff(round_, owner, units.get(owner.id, []), specialists.get(owner.id), managers)
 
-    async def _welcome(self, round_: PlanRound, zone: str, owner: NewOwner, units: Sequence[Unit],
-                       specialist: Staff | None) -> None:
-        assert owner.chat_id is not None
-        projects = sorted({u.building.project.name for u in units})
-        text = await care_text(
-            round_.uow, WELCOME.name, name=Plain(owner.name),
-            project=Plain("、".join(projects)) if projects else Msg(NO_PROJECT_NAME),
-            specialist=Plain(specialist.name) if specialist is not None else Msg(NO_SPECIALIST_NAME))
-        key = f"welcome:{owner.id}"
-        if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.CARE, chat_id=owner.chat_id, reply=Reply(text),
-                                now=round_.now, owner_id=owner.id, not_before=delivery_time(round_.now, zone)):
+
+def _optional(slot: str, fallback: Text) -> OptionalSlot:
+    return OptionalSlot(slot, json.dumps(text_to_json(Plain(slot)), ensure_ascii=False),
+                        json.dumps(text_to_json(fallback), ensure_ascii=False))
+
+
+class _Managers:
+    """The customer-service managers of a project (company-wide ones for an owner without a
+    unit), looked up once per round."""
+
+    def __init__(self, round_: PlanRound) -> None:
+        self.round_ = round_
+        self.found: dict[int | None, list[Staff]] = {}
+
+    async def of(self, project_id: int | None) -> list[Staff]:
+        if project_id not in self.found:
+            people = await self.round_.uow.staff.reachable(
+                project_id, departments=[Department.CUSTOMER_SERVICE], roles=list(SUPERVISOR_ROLES))
+            self.found[project_id] = [p for p in people if project_id is not None or p.project_id is None]
+        return self.found[project_id]
+
+
+async def _tell_staff(round_: PlanRound, owner: NewOwner, units: Sequence[UnitLabel], specialist: Staff | None,
+                      managers: _Managers) -> None:
+    project_ids: list[int | None] = [*sorted({u.project_id for u in units})] or [None]
+    params: dict[str, Text] = {
+        "name": Plain(owner.name),
+        "units": Plain(", ".join(f"{u.project} {u.building}-{u.number}" for u in units) or "—"),
+        "date": DateText(owner.subscription_date),
+        "deadline": DateText(owner.subscription_date + timedelta(days=WELCOME_DAYS)),
+    }
+    when = await staff_delivery_time(round_.uow, project_ids[0], round_.now)
+    if specialist is not None and specialist.active and specialist.chat_id is not None:
+        # He must call the owner: the number in full (DOMAIN 5.2); this row, kept with his id,
+        # is the record that it was shown to him (there is no case to write it in).
+        key = f"welcome-staff:{owner.id}"
+        reply = Reply(Msg(SPECIALIST_CARD, {**params, "phone": Plain(display_phone(owner.phone))}))
+        if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=specialist.chat_id,
+                                staff_id=specialist.id, reply=reply, now=round_.now, not_before=when):
             round_.planned(key)
-
-    async def _tell_staff(self, round_: PlanRound, owner: NewOwner, units: Sequence[Unit],
-                          specialist: Staff | None) -> None:
-        project_ids: list[int | None] = [*sorted({u.building.project_id for u in units})] or [None]
-        project_id = project_ids[0]
-        params: dict[str, Text] = {
-            "name": Plain(owner.name),
-            "units": Plain(", ".join(f"{u.building.project.name} {u.building.name}-{u.number}" for u in units) or "—"),
-            "date": DateText(owner.subscription_date),
-            "deadline": DateText(owner.subscription_date + timedelta(days=WELCOME_DAYS)),
-        }
-        when = await staff_delivery_time(round_.uow, project_id, round_.now)
-        if specialist is not None and specialist.chat_id is not None:
-            # He must call the owner: the number in full (DOMAIN 5.2); this row, kept with his id,
-            # is the record that it was shown to him (there is no case to write it in).
-            key = f"welcome-staff:{owner.id}"
-            reply = Reply(Msg(SPECIALIST_CARD, {**params, "phone": Plain(display_phone(owner.phone))}))
-            if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=specialist.chat_id,
-                                    staff_id=specialist.id, reply=reply, now=round_.now, not_before=when):
-                round_.planned(key)
-            return
-        reply = Reply(Msg(NO_SPECIALIST_CARD, {**params, "phone": Plain(mask_phone(owner.phone))}))
-        managers: dict[int, Staff] = {}
-        for pid in project_ids:
-            for person in await round_.uow.staff.reachable(pid, departments=[Department.CUSTOMER_SERVICE],
-                                                           roles=list(SUPERVISOR_ROLES)):
-                if pid is not None or person.project_id is None:
-                    managers[person.id] = person
-        for person in managers.values():
-            assert person.chat_id is not None
+        return
+    # Nobody to call him: the managers are told (the number masked: they assign, they do not call).
+    reply = Reply(Msg(NO_SPECIALIST_CARD, {**params, "phone": Plain(mask_phone(owner.phone))}))
+    told: set[int] = set()
+    for project_id in project_ids:
+        for person in await managers.of(project_id):
+            if person.id in told or person.chat_id is None:
+                continue
+            told.add(person.id)
             key = f"welcome-staff:{owner.id}:{person.id}"
             if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id,
                                     staff_id=person.id, reply=reply, now=round_.now, not_before=when):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, case, cast, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import JSON, Integer, String, Text, and_, case, cast, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
@@ -34,6 +34,7 @@ DELIVERY_GUIDE = "delivery_guide"
 
 # Slots in a payload, filled per row in SQL: put Plain(slot) / DateText(DATE_SLOT) in the reply.
 NAME, PROJECT, BUILDING, UNIT = "\u2063name\u2063", "\u2063project\u2063", "\u2063building\u2063", "\u2063unit\u2063"
+SPECIALIST = "\u2063specialist\u2063"
 DATE_SLOT = date(1, 1, 1)  # a DateText whose date is the row's (no real date is 0001-01-01)
 _MEDIA = "\u2063media\u2063"
 
@@ -47,6 +48,24 @@ class Planned:
     payload: dict[str, Any]  # {"reply": …} with slots; "media" is set per project here
     not_before: datetime
     now: datetime
+
+
+@dataclass(frozen=True)
+class OptionalSlot:
+    """A value in the payload holding a slot (``token``: its JSON text, e.g. a Plain text's), for a
+    column that may be NULL: then the whole value is replaced by ``fallback`` (JSON text)."""
+
+    slot: str
+    token: str
+    fallback: str
+
+
+@dataclass(frozen=True)
+class UnitLabel:
+    project_id: int
+    project: str
+    building: str
+    number: str
 
 
 @dataclass(frozen=True)
@@ -77,17 +96,54 @@ class CareCalendarRepository(Repository):
 
     # ------------------------------------------------------------ welcome (DOMAIN 4.1)
 
-    async def subscribed_between(self, timezone: str, first: date, last: date) -> list[NewOwner]:
-        """Owners in ``timezone`` whose subscription date is in ``first``..``last`` (index
-        ix_owners_subscription_date), not anonymised."""
-        o = Owner.__table__
+    async def add_welcomes(self, timezone: str, first: date, last: date, planned: Planned, project: OptionalSlot,
+                           specialist: OptionalSlot) -> list[str]:
+        """The welcome of each bound owner in ``timezone`` subscribed ``first``..``last``, keyed
+        ``welcome:<owner>``, in ONE statement: his name, his project (the first by name; ``fallback``
+        without a unit) and his active specialist's name (``fallback`` without one); the keys written."""
+        o, st = Owner.__table__, Staff.__table__
+        p, b, u, ou = Project.__table__, Building.__table__, Unit.__table__, OwnerUnit.__table__
+        project_name = (select(func.min(p.c.name))
+                        .select_from(ou.join(u, u.c.id == ou.c.unit_id).join(b, b.c.id == u.c.building_id)
+                                     .join(p, p.c.id == b.c.project_id))
+                        .where(ou.c.owner_id == o.c.id).scalar_subquery())
+        key = literal("welcome:") + cast(o.c.id, String)
+        payload = self._fill(planned.payload, {
+            project.token: self._optional(project, project_name), specialist.token: self._optional(specialist, st.c.name),
+            _token(NAME): self._quoted(o.c.name)})
+        rows = (select(*self._columns(key, o.c.chat_id, o.c.id, payload, planned))
+                .select_from(o.outerjoin(st, and_(st.c.id == o.c.specialist_id, st.c.active.is_(True))))
+                .where(o.c.subscription_date.between(first, last), o.c.chat_id.is_not(None), o.c.blocked.is_(False),
+                       o.c.anonymised_at.is_(None), _in_zone(o.c.id, timezone)))
+        return await self._insert(rows)
+
+    async def welcome_cards_due(self, timezone: str, first: date, last: date) -> list[NewOwner]:
+        """Owners in ``timezone`` subscribed ``first``..``last`` (index ix_owners_subscription_date),
+        not anonymised, whose specialist has not been told yet (no ``welcome-staff:<owner>`` row)."""
+        o, box = Owner.__table__, OutboxMessage.__table__
+        told = exists(select(box.c.id).where(box.c.key == literal("welcome-staff:") + cast(o.c.id, String)))
         found = await self.core(
             select(o.c.id, o.c.name, o.c.phone, o.c.chat_id, o.c.blocked, o.c.subscription_date, o.c.specialist_id)
-            .where(o.c.subscription_date >= first, o.c.subscription_date <= last, o.c.anonymised_at.is_(None),
-                   _in_zone(o.c.id, timezone))
+            .where(o.c.subscription_date.between(first, last), o.c.anonymised_at.is_(None),
+                   _in_zone(o.c.id, timezone), ~told)
             .order_by(o.c.id))
         return [NewOwner(r.id, r.name, r.phone, r.chat_id, bool(r.blocked), r.subscription_date, r.specialist_id)
                 for r in found]
+
+    async def unit_labels(self, owner_ids: Sequence[int]) -> dict[int, list[UnitLabel]]:
+        """Each owner's units, in one query."""
+        p, b, u, ou = Project.__table__, Building.__table__, Unit.__table__, OwnerUnit.__table__
+        labels: dict[int, list[UnitLabel]] = {}
+        if not owner_ids:
+            return labels
+        found = await self.core(
+            select(ou.c.owner_id, p.c.id, p.c.name, b.c.name.label("building"), u.c.number)
+            .select_from(ou.join(u, u.c.id == ou.c.unit_id).join(b, b.c.id == u.c.building_id)
+                         .join(p, p.c.id == b.c.project_id))
+            .where(ou.c.owner_id.in_(list(owner_ids))).order_by(ou.c.owner_id, u.c.id))
+        for row in found:
+            labels.setdefault(row.owner_id, []).append(UnitLabel(row.id, row.name, row.building, row.number))
+        return labels
 
     async def set_specialist(self, owner_id: int, staff_id: int | None) -> None:
         owner = await self.session.get(Owner, owner_id)
@@ -138,8 +194,9 @@ class CareCalendarRepository(Repository):
                              value=p.c.id, else_="[]")
         key = literal(prefix) + cast(u.c.id, String) + literal(":") + cast(o.c.id, String)
         payload = self._fill({**planned.payload, "media": _MEDIA}, {
-            NAME: self._quoted(o.c.name), PROJECT: self._quoted(p.c.name), BUILDING: self._quoted(b.c.name),
-            UNIT: self._quoted(u.c.number), DATE_SLOT.isoformat(): self._quoted(on_date), _MEDIA: media})
+            _token(NAME): self._quoted(o.c.name), _token(PROJECT): self._quoted(p.c.name),
+            _token(BUILDING): self._quoted(b.c.name), _token(UNIT): self._quoted(u.c.number),
+            _token(DATE_SLOT.isoformat()): self._quoted(on_date), _token(_MEDIA): media})
         rows = (select(*self._columns(key, o.c.chat_id, o.c.id, payload, planned))
                 .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
                              .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
@@ -211,12 +268,16 @@ class CareCalendarRepository(Repository):
             return cast(func.to_json(cast(value, Text)), Text)
         return func.json_quote(cast(value, Text))
 
-    def _fill(self, payload: dict[str, Any], slots: Mapping[str, ColumnElement[Any]]) -> ColumnElement[Any]:
-        """The payload's JSON text with each slot's JSON string (``"<slot>"``) replaced by the row's
-        JSON value."""
+    def _optional(self, slot: OptionalSlot, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        filled = func.replace(literal(slot.token, Text), _token(slot.slot), self._quoted(value))
+        return case((value.is_(None), literal(slot.fallback, Text)), else_=filled)
+
+    def _fill(self, payload: dict[str, Any], replacements: Mapping[str, ColumnElement[Any]]) -> ColumnElement[Any]:
+        """The payload's JSON text with each token (the JSON text of a slot, ``_token``) replaced by
+        the row's JSON value."""
         text: ColumnElement[Any] = literal(json.dumps(payload, ensure_ascii=False), Text)
-        for slot, value in slots.items():
-            text = func.replace(text, json.dumps(slot, ensure_ascii=False), value)
+        for token, value in replacements.items():
+            text = func.replace(text, token, value)
         # PostgreSQL needs text cast to json; SQLite keeps JSON as text (CAST AS JSON would make it a number).
         return cast(text, JSON) if self.dialect == "postgresql" else type_coerce(text, JSON)
 
@@ -235,6 +296,11 @@ class CareCalendarRepository(Repository):
                      .on_conflict_do_nothing(index_elements=["key"])
                      .returning(OutboxMessage.key))
         return list((await self.session.execute(statement)).scalars().all())
+
+
+def _token(slot: str) -> str:
+    """A slot's text as it stands in the payload's JSON: a JSON string."""
+    return json.dumps(slot, ensure_ascii=False)
 
 
 def _in_zone(owner_id: Any, timezone: str) -> ColumnElement[bool]:
