@@ -129,6 +129,8 @@ async def _add_occasion(settings: Settings, args: argparse.Namespace) -> int:
         await uow.commit()
         print(f"occasion {occasion.id}: {args.kind} on {occasion.on_date.isoformat()}; congratulated that day "
               "09:00–20:00 if the owner consented to greetings")
+        if occasion.on_date < _now().date():
+            print("note: that date has passed; nothing will be sent for it")
     return 0
 
 
