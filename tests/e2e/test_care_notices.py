@@ -76,5 +76,12 @@ async def test_a_topping_out_notice_reaches_the_consenting_owners_of_its_buildin
     [card] = await manager.say("/care")
     assert "📣 关怀通知" in card["text"]
     assert "封顶 · 华苑 1栋：计划 2，已发送 2，待发送 0，失败 0，已屏蔽 0，已退订 0；范围内未同意 1" in card["text"]
+    agent, engineer = harness.person(TEAM_CHATS.agent), harness.person(TEAM_CHATS.engineer)
+    [menu] = await agent.say("/menu")  # a customer-service member opens it from the menu too
+    assert "📣 关怀通知" in agent.buttons(menu)
+    [pressed] = await agent.press("📣 关怀通知", menu)
+    assert "已发送 2" in pressed["text"]
+    [engineer_menu] = await engineer.say("/menu")
+    assert "📣 关怀通知" not in engineer.buttons(engineer_menu)
     [refused] = await harness.person(WANG).say("/care")
     assert "只有客户服务部和管理处经理可以查看关怀通知" in refused["text"]
