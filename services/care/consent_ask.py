@@ -8,7 +8,9 @@ consent needs none. Owners bound since then were asked when they bound, and are 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from weakref import WeakKeyDictionary
+from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
 from services.calendar.delivery import delivery_time
@@ -22,6 +24,9 @@ from storage.repositories.birthdays import Greeting
 ASKED_AFTER_BINDING_SINCE = datetime(2026, 12, 7, tzinfo=UTC)
 FIRST = next(iter(ConsentKind))  # the question that starts the round of questions
 VERSION = max(WORDING.values())  # a new wording asks the owners who still decided nothing again
+# Questions per zone and round: the first days after an upgrade spread over rounds (the search
+# stops at this many), and the drain is not handed a whole legacy base at once.
+BATCH = 1000
 
 
 def first_question() -> Reply:
@@ -31,12 +36,24 @@ def first_question() -> Reply:
 class ConsentAskRule:
     name = "consent_ask"
 
+    def __init__(self) -> None:
+        # The local day each zone was found to have nobody left to ask, per database: that search
+        # reads every owner, and once a day is enough (who was bound before the cutoff and is
+        # undecided only shrinks). A restart searches again.
+        self._searched: WeakKeyDictionary[object, dict[str, date]] = WeakKeyDictionary()
+
     async def plan(self, round_: PlanRound) -> None:
         payload = {"reply": reply_to_json(first_question()), "media": []}
+        searched = self._searched.setdefault(round_.uow.consent_asks.database(), {})
         for zone in await round_.uow.birthdays.timezones():
+            today = round_.now.astimezone(ZoneInfo(zone)).date()
+            if searched.get(zone) == today:
+                continue
             row = Greeting(purpose=Purpose.CARE.value, priority=PRIORITY.get(Purpose.CARE, DEFAULT_PRIORITY),
                            payload=payload, not_before=delivery_time(round_.now, zone), now=round_.now)
-            keys = await round_.uow.consent_asks.add_questions(zone, ASKED_AFTER_BINDING_SINCE, VERSION, row)
+            keys = await round_.uow.consent_asks.add_questions(zone, ASKED_AFTER_BINDING_SINCE, VERSION, row, BATCH)
+            if len(keys) < BATCH:
+                searched[zone] = today
             round_.uow.enqueued += len(keys)  # the sender is woken after commit
             for key in keys:
                 round_.planned(key)

@@ -17,12 +17,19 @@ from storage.repositories.birthdays import DEFAULT_TIMEZONE, Greeting
 
 
 class ConsentAskRepository(Repository):
-    async def add_questions(self, timezone: str, bound_before: datetime, version: str, row: Greeting) -> list[str]:
-        """Write the question to the owners in ``timezone`` bound before ``bound_before`` who never
-        decided about any kind (reachable, not anonymised), keyed ``consent-ask:<owner>:<version>``,
-        in ONE statement (INSERT … SELECT … ON CONFLICT DO NOTHING); the keys written."""
+    def database(self) -> object:
+        """The database this session works on (its engine): what a rule remembers per database."""
+        return self.session.get_bind()
+
+    async def add_questions(self, timezone: str, bound_before: datetime, version: str, row: Greeting,
+                            limit: int) -> list[str]:
+        """Write the question to at most ``limit`` owners in ``timezone`` bound before ``bound_before``
+        who never decided about any kind and were not asked this ``version`` (reachable, not
+        anonymised), keyed ``consent-ask:<owner>:<version>``, in ONE statement (INSERT … SELECT …
+        ON CONFLICT DO NOTHING); the keys written."""
         o = Owner.__table__
         key = literal("consent-ask:") + cast(o.c.id, String) + literal(f":{version}")
+        asked = exists(select(OutboxMessage.id).where(OutboxMessage.key == key))
         in_zone: ColumnElement[bool] = exists(
             select(OwnerUnit.owner_id)
             .join(Unit, Unit.id == OwnerUnit.unit_id).join(Building, Building.id == Unit.building_id)
@@ -36,7 +43,7 @@ class ConsentAskRepository(Repository):
             literal(row.not_before, UtcDateTime()), literal(0, Integer), literal(row.now, UtcDateTime()),
         ).where(o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
                 o.c.bound_at.is_not(None), o.c.bound_at < bound_before,
-                ~exists(select(Consent.id).where(Consent.owner_id == o.c.id)), in_zone)
+                ~exists(select(Consent.id).where(Consent.owner_id == o.c.id)), ~asked, in_zone).limit(limit)
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
