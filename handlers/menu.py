@@ -111,6 +111,8 @@ def help_text(identity: Identity) -> Reply:
         lines.insert(-3, N_("/surveys — survey campaigns"))
     if identity.kind is Kind.STAFF and may_view_care(identity.department, identity.role):
         lines.insert(-3, N_("/care — care notices and their statistics"))
+    if identity.kind is Kind.STAFF and identity.department == Department.CUSTOMER_SERVICE:
+        lines.insert(-3, N_("/meeting — draft an owner meeting notice for the office manager's approval"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Lines, Msg, Plain, Text
+from services.care.meetings import new_draft_button
 from services.care.notices import NoticeKind
 from services.care.stats import STATS_ZONE, month_stats, notice_stats
 from services.common.actor import Actor
@@ -96,6 +97,8 @@ async def care_card(uow: UnitOfWork, staff: Staff, now: datetime) -> Reply:
         lines += [Msg(FAMILY_LINE, {"kind": Msg(FAMILY_LABELS[family]), **_counts(counts)})
                   for family, counts in sorted(families.items()) if family in FAMILY_LABELS]
     rows: list[tuple[Button, ...]] = []  # buttons of other care features go here (e.g. drafting an owner meeting)
+    if draft := new_draft_button(staff):
+        rows.append(draft)
     return Reply(Lines(tuple(lines)), tuple(rows))
 
 

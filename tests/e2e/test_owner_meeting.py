@@ -198,3 +198,18 @@ async def test_without_an_office_manager_the_cs_manager_approves_and_a_late_appr
     await _plan_at(harness, datetime(2026, 12, 14, 11, 1, tzinfo=SHANGHAI))
     assert [t for t in harness.person(WANG).texts() if t.startswith("🤝")]
     assert (await _notice(harness)).status == "sent"
+
+
+async def test_drafting_starts_from_the_care_card_and_help_names_meeting(harness: BotHarness, team: Team) -> None:
+    await _seed(harness)
+    agent, manager = harness.person(team.agent), harness.person(OFFICE_MANAGER)
+    [card] = await agent.say("/care")
+    assert agent.buttons(card) == ["📝 起草顾客恳谈会通知"]
+    [asked] = await agent.press("📝", card)
+    assert asked["text"].startswith("恳谈会在哪一天举行？")
+    [office_card] = await manager.say("/care")  # the office manager approves; he does not draft
+    assert manager.buttons(office_card) == []
+    await manager.press_data("g1:0:new:0", office_card)
+    assert manager.texts()[-1] == "顾客恳谈会通知由客户服务部起草。"
+    [help_text] = await agent.say("/help")
+    assert "/meeting — 起草顾客恳谈会通知，提交管理处经理审批" in help_text["text"]
