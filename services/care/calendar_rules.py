@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from calendar import isleap
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
@@ -213,11 +213,17 @@ def _optional(slot: str, fallback: Text) -> OptionalSlot:
 
 class _Managers:
     """The customer-service managers of a project (company-wide ones for an owner without a
-    unit), looked up once per round."""
+    unit) and when staff there may be pushed, each looked up once per round."""
 
     def __init__(self, round_: PlanRound) -> None:
         self.round_ = round_
         self.found: dict[int | None, list[Staff]] = {}
+        self.times: dict[int | None, datetime] = {}
+
+    async def when(self, project_id: int | None) -> datetime:
+        if project_id not in self.times:
+            self.times[project_id] = await staff_delivery_time(self.round_.uow, project_id, self.round_.now)
+        return self.times[project_id]
 
     async def of(self, project_id: int | None) -> list[Staff]:
         if project_id not in self.found:
@@ -236,14 +242,14 @@ async def _tell_staff(round_: PlanRound, owner: NewOwner, units: Sequence[UnitLa
         "date": DateText(owner.subscription_date),
         "deadline": DateText(owner.subscription_date + timedelta(days=WELCOME_DAYS)),
     }
-    when = await staff_delivery_time(round_.uow, project_ids[0], round_.now)
     if specialist is not None and specialist.active and specialist.chat_id is not None:
         # He must call the owner: the number in full (DOMAIN 5.2); this row, kept with his id,
         # is the record that it was shown to him (there is no case to write it in).
         key = f"welcome-staff:{owner.id}"
         reply = Reply(Msg(SPECIALIST_CARD, {**params, "phone": Plain(display_phone(owner.phone))}))
         if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=specialist.chat_id,
-                                staff_id=specialist.id, reply=reply, now=round_.now, not_before=when):
+                                staff_id=specialist.id, reply=reply, now=round_.now,
+                                not_before=await managers.when(project_ids[0])):
             round_.planned(key)
         return
     # Nobody to call him: the managers are told (the number masked: they assign, they do not call).
@@ -256,7 +262,8 @@ async def _tell_staff(round_: PlanRound, owner: NewOwner, units: Sequence[UnitLa
             told.add(person.id)
             key = f"welcome-staff:{owner.id}:{person.id}"
             if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id,
-                                    staff_id=person.id, reply=reply, now=round_.now, not_before=when):
+                                    staff_id=person.id, reply=reply, now=round_.now,
+                                    not_before=await managers.when(project_ids[0])):
                 round_.planned(key)
 
 
