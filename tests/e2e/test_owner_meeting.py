@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from storage.models import CareNotice, OutboxMessage, Staff
 from storage.models.care import Consent
@@ -213,3 +213,31 @@ async def test_drafting_starts_from_the_care_card_and_help_names_meeting(harness
     assert manager.texts()[-1] == "顾客恳谈会通知由客户服务部起草。"
     [help_text] = await agent.say("/help")
     assert "/meeting — 起草顾客恳谈会通知，提交管理处经理审批" in help_text["text"]
+
+
+async def test_a_discarded_draft_a_waiting_one_and_a_meeting_already_past(harness: BotHarness, team: Team) -> None:
+    await _seed(harness)
+    agent, manager = harness.person(team.agent), harness.person(OFFICE_MANAGER)
+
+    preview = await _draft(agent, "2026-12-09", "10:00", "会所", "批准后立即发出")
+    submit = agent.find_button("📨", preview)[1]
+    [dropped] = await agent.press("🗑 作废", preview)
+    assert dropped["text"] == "🗑 草稿已作废，不会发给业主。"
+    await agent.press_data(submit, preview)
+    assert _alert(harness) == "这份通知已作废。"
+    assert (await _notice(harness)).status == "cancelled"
+
+    async with harness.uow() as uow:  # start afresh
+        await uow.session.execute(delete(CareNotice))
+        await uow.commit()
+    preview = await _draft(agent, "2026-12-09", "10:00", "会所", "批准后立即发出")
+    edit = agent.find_button("✏️ 修改", preview)[1]
+    await agent.press("📨 提交审批", preview)
+    await agent.press_data(edit, preview)
+    assert _alert(harness) == "这份通知正在等待审批，不能再修改。"
+    await harness.settle()
+    card = manager.received()[-1]
+    harness.clock.set(datetime(2026, 12, 9, 10, 30, tzinfo=SHANGHAI))  # the meeting has begun
+    await manager.press("✔ 批准", card)
+    assert _alert(harness) == "会议日期已过，请退回通知以修改日期。"
+    assert (await _notice(harness)).status == "submitted"
