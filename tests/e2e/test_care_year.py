@@ -161,6 +161,7 @@ async def _seed(harness: BotHarness) -> dict[int, int]:
         for chat, case in EVERYONE.items():
             owner = owners[f"+86139{chat:08d}"]
             owner.telegram_user_id = owner.chat_id = chat
+            owner.bound_at = now  # bound in chat, and asked about consent then (on paper here)
             ids[chat] = owner.id
             for kind, granted in (("greetings", case.greetings), ("events", case.events)):
                 if granted:
@@ -273,6 +274,12 @@ async def _check(year: Year, ids: dict[int, int]) -> None:
     by_owner: dict[int, list[OutboxMessage]] = defaultdict(list)
     for row in rows.values():
         by_owner[row.owner_id or 0].append(row)
+    # Quiet hours in the outbox: written by the 06:00 round (13:00 for the owner who opted in at
+    # noon), sent at 09:00 (13:00) — the rows of the table, each planned and sent on its day.
+    sent = sorted((row.created_at.astimezone(SHANGHAI), row.sent_at.astimezone(SHANGHAI))
+                  for row in rows.values() if row.status == "sent" and row.sent_at is not None)
+    assert {(planned.time(), at.time()) for planned, at in sent} == {(time(6), time(9)), (time(13), time(13))}
+    assert all(planned.date() == at.date() for planned, at in sent)
     # Withdrawn while waiting for 09:00: cancelled at once.
     greeting = rows[f"birthday:{ids[WITHDRAWS]}:2028"]
     assert (greeting.status, greeting.last_error) == ("cancelled", "consent withdrawn: greetings")
