@@ -19,7 +19,7 @@ greetings is a yes (the drain checks the consent again when sending; withdrawing
 from __future__ import annotations
 
 from calendar import isleap
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
@@ -44,20 +44,23 @@ class BirthdayRule:
 
     async def plan(self, round_: PlanRound) -> None:
         text = await care_text(round_.uow, BIRTHDAY.name)
+        # Zones with the same date and delivery time today (Shanghai, Hong Kong, Taipei) are
+        # planned together: each owner due is read once, not once per zone.
+        zones: dict[tuple[date, datetime], list[str]] = {}
         for zone in await round_.uow.birthdays.timezones():
             local = round_.now.astimezone(ZoneInfo(zone))
-            if local.time() >= WINDOW_END:
-                continue
-            today = local.date()
+            if local.time() < WINDOW_END:
+                zones.setdefault((local.date(), delivery_time(round_.now, zone)), []).append(zone)
+        for (today, not_before), same in zones.items():
             greeting = Greeting(purpose=Purpose.GREETING.value,
                                 priority=PRIORITY.get(Purpose.GREETING, DEFAULT_PRIORITY),
                                 payload={"reply": reply_to_json(Reply(text)), "media": []},
-                                not_before=delivery_time(round_.now, zone), now=round_.now)
+                                not_before=not_before, now=round_.now)
             keys = await round_.uow.birthdays.add_greetings(
-                zone, "solar", today.month, _solar_days(today), today.year, greeting)
+                same, "solar", today.month, _solar_days(today), today.year, greeting)
             if (lunar := lunar_birthdays_on(today)) is not None:  # keyed by the lunar year
                 keys += await round_.uow.birthdays.add_greetings(
-                    zone, "lunar", lunar.month, lunar.days, lunar.year, greeting)
+                    same, "lunar", lunar.month, lunar.days, lunar.year, greeting)
             round_.uow.enqueued += len(keys)  # the sender is woken after commit
             for key in keys:
                 round_.planned(key)

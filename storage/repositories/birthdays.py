@@ -41,12 +41,12 @@ class BirthdayRepository(Repository):
         found = await self.session.scalars(select(Project.timezone).distinct())
         return sorted({*found, DEFAULT_TIMEZONE})
 
-    async def add_greetings(self, timezone: str, calendar: str, month: int, days: Collection[int], year: int,
-                            greeting: Greeting) -> list[str]:
+    async def add_greetings(self, timezones: Collection[str], calendar: str, month: int, days: Collection[int],
+                            year: int, greeting: Greeting) -> list[str]:
         """Write the greetings of the ``calendar`` ("solar" | "lunar") birthdays stored as
-        ``month``/``days`` of the owners in ``timezone``, keyed ``birthday:<owner>:<year>``, in ONE
-        statement (INSERT … SELECT … ON CONFLICT DO NOTHING) that reads only those owners
-        (``ix_owners_birthday``); the keys written. A lunar birthday's leap flag is not looked at:
+        ``month``/``days`` of the owners in ``timezones`` (zones sharing today's date and delivery
+        time), keyed ``birthday:<owner>:<year>``, in ONE statement (INSERT … SELECT … ON CONFLICT DO
+        NOTHING) that reads only those owners (``ix_owners_birthday``); the keys written. A lunar birthday's leap flag is not looked at:
         a leap-month birthday is celebrated in the regular month (DOMAIN 4.7)."""
         o = Owner.__table__
         key = literal("birthday:") + cast(o.c.id, String) + literal(f":{year}")
@@ -55,7 +55,7 @@ class BirthdayRepository(Repository):
             literal(greeting.payload, JSON), literal("pending"), literal(greeting.not_before, UtcDateTime()),
             literal(greeting.not_before, UtcDateTime()), literal(0, Integer), literal(greeting.now, UtcDateTime()),
         ).where(o.c.birthday_month == month, o.c.birthday_day.in_(list(days)), o.c.birthday_calendar == calendar,
-                *_greetable(o.c.id, o.c.chat_id, o.c.blocked, o.c.anonymised_at, timezone))
+                *_greetable(o.c.id, o.c.chat_id, o.c.blocked, o.c.anonymised_at, timezones))
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
@@ -66,13 +66,13 @@ class BirthdayRepository(Repository):
 
 
 def _greetable(owner_id: Any, chat_id: Any, blocked: Any, anonymised_at: Any,
-               timezone: str) -> tuple[ColumnElement[bool], ...]:
+               timezones: Collection[str]) -> tuple[ColumnElement[bool], ...]:
     in_zone: ColumnElement[bool] = exists(
         select(OwnerUnit.owner_id)
         .join(Unit, Unit.id == OwnerUnit.unit_id).join(Building, Building.id == Unit.building_id)
         .join(Project, Project.id == Building.project_id)
-        .where(OwnerUnit.owner_id == owner_id, Project.timezone == timezone))
-    if timezone == DEFAULT_TIMEZONE:
+        .where(OwnerUnit.owner_id == owner_id, Project.timezone.in_(list(timezones))))
+    if DEFAULT_TIMEZONE in timezones:
         in_zone = or_(in_zone, ~exists(select(OwnerUnit.owner_id).where(OwnerUnit.owner_id == owner_id)))
     return (chat_id.is_not(None), blocked.is_(False), anonymised_at.is_(None),
             granted_to(GREETINGS, owner_id), in_zone)
