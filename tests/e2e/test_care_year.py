@@ -92,8 +92,9 @@ OWNERS: dict[int, Case] = {
     7311: Case("opts in at noon", "1991-08-08", (("2027-08-08", 13, B), ("2028-03-05", 9, G), ("2028-03-05", 9, D)),
                greetings=False, delivery=date(2028, 3, 15)),
     7312: Case("never opted in", "1990-06-01", (), greetings=False),
-    # 403 on 2027-04-01: marked blocked; nothing more is tried (not the milestone, not 2028's birthday).
-    7313: Case("blocked the bot", "1970-04-01", (), events=True),
+    # 403 on 2027-04-01: marked blocked, nothing more tried (not the milestone); he unblocks the bot
+    # and writes to it on 2028-01-10, and is greeted again on 2028-04-01.
+    7313: Case("blocked the bot", "1970-04-01", (("2028-04-01", 9, B),), events=True),
 }
 LI, WITHDRAWS, OPTS_IN, NEVER, BLOCKED = 7302, 7310, 7311, 7312, 7313
 # 200 owners of 3栋 with the same birthday: the fan-out the bot is restarted in the middle of.
@@ -116,6 +117,7 @@ class Year:
     seen: Counter[int] = field(default_factory=Counter)  # messages of each chat already accounted for
     got: dict[int, list[tuple[str, int, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
     restarts: list[int] = field(default_factory=list)  # fan-out greetings sent before each restart
+    tried_while_blocked: list[str] = field(default_factory=list)  # what the bot tried to send to BLOCKED
 
     async def step(self, at: datetime, *, plan: bool) -> None:
         self.harness.clock.set(at)
@@ -141,6 +143,16 @@ class Year:
         person = self.harness.person(chat)
         [view] = await person.say("/settings")
         await person.press(label, view)
+        self.seen[chat] = len(self.harness.emulator.bot_messages(chat))
+
+
+    async def unblock(self, chat: int) -> None:
+        """The owner unblocks the bot and writes to it again."""
+        self.record(self.harness.clock.now())
+        self.tried_while_blocked = [method for method, params in self.harness.emulator.calls
+                                    if method.startswith("send") and str(params.get("chat_id")) == str(chat)]
+        self.harness.emulator.blocked.discard(chat)
+        await self.harness.person(chat).say("/start")
         self.seen[chat] = len(self.harness.emulator.bot_messages(chat))
 
 
@@ -209,13 +221,14 @@ Action = Callable[[Year], Awaitable[None]]
 ACTIONS: dict[datetime, Action] = {
     _at(date(2027, 8, 8), 12): lambda year: year.switch(OPTS_IN, "开启：🎂 节日与生日祝福"),
     _at(MILESTONE_DAY, 7): lambda year: year.switch(LI, "关闭：📰 社区活动与资讯"),
+    _at(date(2028, 1, 10), 10): lambda year: year.unblock(BLOCKED),
     _at(date(2028, 3, 20), 7): lambda year: year.switch(WITHDRAWS, "关闭：🎂 节日与生日祝福"),
 }
 
 
 def _story_days() -> set[date]:
     days = {date.fromisoformat(day) for case in EVERYONE.values() for day, _, _ in case.expected}
-    days |= {at.date() for at in ACTIONS} | {date(2027, 4, 1), date(2028, 4, 1), date(2028, 7, 7)}
+    days |= {at.date() for at in ACTIONS} | {date(2027, 4, 1), date(2028, 7, 7)}
     return days | {day - timedelta(days=1) for day in days}
 
 
@@ -285,12 +298,12 @@ async def _check(year: Year, ids: dict[int, int]) -> None:
     assert (greeting.status, greeting.last_error) == ("cancelled", "consent withdrawn: greetings")
     [milestone] = [row for row in by_owner[ids[LI]] if row.key.startswith("milestone:")]
     assert (milestone.status, milestone.last_error) == ("cancelled", "consent withdrawn: events")
-    # The owner who blocked the bot: one attempt (403), marked blocked, nothing planned for him again.
-    assert blocked is not None and blocked.blocked
-    assert [(row.key, row.status) for row in by_owner[ids[BLOCKED]]] == [(f"birthday:{ids[BLOCKED]}:2027", "failed")]
-    attempts = [method for method, params in year.harness.emulator.calls
-                if method.startswith("send") and str(params.get("chat_id")) == str(BLOCKED)]
-    assert attempts == ["sendMessage"]
+    # The owner who blocked the bot: one attempt (403), marked blocked, nothing planned for him while
+    # he was (not the milestone); once he wrote again, unblocked and greeted.
+    assert year.tried_while_blocked == ["sendMessage"]
+    assert [(row.key, row.status) for row in sorted(by_owner[ids[BLOCKED]], key=lambda row: row.id)] == [
+        (f"birthday:{ids[BLOCKED]}:2027", "failed"), (f"birthday:{ids[BLOCKED]}:2028", "sent")]
+    assert blocked is not None and not blocked.blocked
     # Nothing written for the owner who never opted in but what needs no consent.
     assert [row.key.split(":")[0] for row in by_owner[ids[NEVER]]] == []
     # Every row of an owner is settled: one sent row per message of the table (a delivery notice
