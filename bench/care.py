@@ -4,7 +4,8 @@
 
 Writes ``--owners`` owners the way a large developer's roster looks, with the drivers' bulk paths
 (sqlite3 ``executemany``, asyncpg ``COPY``): 12 projects in three time zones (Shanghai, Hong Kong,
-Taipei), 30 buildings each with its delivery date (2016–2029, a few not yet known), a unit per
+Taipei), each with two customer-service managers and ten specialists (80 % of the owners have
+one), 30 buildings each with its delivery date (2016–2029, a few not yet known), a unit per
 owner (one in twenty has two, one in a hundred none yet); birthdays known for 92 % — a third of
 them lunar (leap-month ones and day 30 among them), solar ones including 29 February —; 85 % bound
 to a chat, 3 % of those blocked the bot, 0.5 % anonymised; consents for greetings, events and
@@ -42,6 +43,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from borax.calendars.lunardate import LunarDate
 from sqlalchemy import text
 
 from services.capabilities import PUSH_RULES
@@ -54,6 +56,7 @@ from storage.uow import UnitOfWork
 
 ZONES = (("Asia/Shanghai", "CN", 8), ("Asia/Hong_Kong", "HK", 2), ("Asia/Taipei", "TW", 2))  # zone, region, projects
 BUILDINGS = 30  # per project
+SPECIALISTS = 10  # customer specialists 客服专员 per project, besides two customer-service managers
 CREATED = datetime(2015, 1, 1, tzinfo=UTC)
 BASELINE = "SELECT count(*) FROM owners"
 KINDS = ("greetings", "events", "surveys")
@@ -63,7 +66,7 @@ PAYLOAD = json.dumps({"reply": {"text": {"msgid": "🎂 Happy birthday!"}}, "med
 Row = tuple[Any, ...]
 
 
-def _owners(owners: int, rng: random.Random) -> Iterator[Row]:
+def _owners(owners: int, projects: int, rng: random.Random) -> Iterator[Row]:
     solar_year = date(2000, 1, 1)  # a leap year: 29 February comes with its share
     for i in range(1, owners + 1):
         anonymised = rng.random() < 0.005
@@ -85,7 +88,13 @@ def _owners(owners: int, rng: random.Random) -> Iterator[Row]:
                rng.choice(("zh_Hans_CN", "zh_Hans_CN", "zh_Hant_HK", "zh_Hant_TW", "en")) if bound else None,
                5_000_000_000 + i if bound else None, 5_000_000_000 + i if bound else None,
                bound and rng.random() < 0.03, CREATED + timedelta(days=3000) if anonymised else None,
-               CREATED + timedelta(days=rng.randrange(4000)) if bound else None, CREATED)
+               CREATED + timedelta(days=rng.randrange(4000)) if bound else None, CREATED,
+               _staff_id(rng.randrange(projects), 2 + rng.randrange(SPECIALISTS)) if rng.random() < 0.8 else None)
+
+
+def _staff_id(project: int, n: int) -> int:
+    """Project ``project`` (from 0)'s staff member ``n``: 0 and 1 its managers, then its specialists."""
+    return project * (2 + SPECIALISTS) + n + 1
 
 
 @dataclass
@@ -111,12 +120,19 @@ def _tables(owners: int, day: date, seed: int = 14) -> Iterator[tuple[str, list[
     buildings = [(b, (b - 1) // BUILDINGS + 1, f"{(b - 1) % BUILDINGS + 1}栋",
                   date(2016, 1, 1) + timedelta(days=rng.randrange(4700))) for b in range(1, len(projects) * BUILDINGS + 1)]
     yield "buildings", ["id", "project_id", "name", "completion_date"], buildings
+    yield "staff", ["id", "name", "phone", "department", "role", "project_id", "telegram_user_id", "chat_id",
+                    "active", "created_at"], [
+        (_staff_id(p, n), f"客服{p}-{n}", f"+86138{_staff_id(p, n):08d}", "customer_service",
+         "manager" if n < 2 else "member", p + 1, 7_000_000 + _staff_id(p, n), 7_000_000 + _staff_id(p, n), True,
+         CREATED)
+        for p in range(len(projects)) for n in range(2 + SPECIALISTS)]
     delivery = {b: (None if rng.random() < 0.03 else done + timedelta(days=rng.randint(30, 120)))
                 for b, _p, _n, done in buildings}
-    owner_rows = list(_owners(owners, rng))
+    owner_rows = list(_owners(owners, len(projects), rng))
     yield "owners", ["id", "name", "phone", "birthday_calendar", "birthday_year", "birthday_month", "birthday_day",
                      "birthday_leap", "subscription_date", "contract_date", "move_in_date", "locale",
-                     "telegram_user_id", "chat_id", "blocked", "anonymised_at", "bound_at", "created_at"], owner_rows
+                     "telegram_user_id", "chat_id", "blocked", "anonymised_at", "bound_at", "created_at",
+                     "specialist_id"], owner_rows
     units: list[Row] = []
     links: list[Row] = []
     for owner in range(1, owners + 1):
@@ -146,12 +162,14 @@ def _tables(owners: int, day: date, seed: int = 14) -> Iterator[tuple[str, list[
     yield "family_occasions", ["id", "owner_id", "kind", "on_date", "note", "recorded_by", "recorded_at"], [
         (n, owner, rng.choice(OCCASIONS), date(2016, 1, 1) + timedelta(days=rng.randrange(3650)), None, "客服", CREATED)
         for n, owner in enumerate(rng.sample(range(1, owners + 1), owners // 50), start=1)]
-    # Last year's greetings, sent: the outbox a year of greetings leaves behind.
+    # Last year's greetings, sent: the outbox a year of greetings leaves behind (keyed by the solar
+    # year, or the lunar year for a lunar birthday).
     greeted = {row[0] for row in consents if row[1] == "greetings" and row[2]}
+    lunar_year = LunarDate.from_solar_date(day.year, day.month, day.day).year
     sent = datetime(day.year - 1, day.month, min(day.day, 28), 2, tzinfo=UTC)
     yield "outbox", ["id", "key", "purpose", "priority", "chat_id", "owner_id", "payload", "status", "not_before",
                      "next_attempt_at", "attempts", "created_at", "sent_at"], [
-        (n, f"birthday:{row[0]}:{day.year - 1}", "greeting", 20, row[13], row[0], PAYLOAD, "sent", sent, sent, 1, sent,
+        (n, f"birthday:{row[0]}:{(lunar_year if row[3] == 'lunar' else day.year) - 1}", "greeting", 20, row[13], row[0], PAYLOAD, "sent", sent, sent, 1, sent,
          sent)
         for n, row in enumerate((r for r in owner_rows if r[0] in greeted and r[3] is not None), start=1)]
 
@@ -190,7 +208,7 @@ async def _load_postgresql(url: str, owners: int, day: date) -> dict[str, int]:
             for table, columns, rows in _tables(owners, day):  # JSON columns go as text
                 await connection.copy_records_to_table(table, columns=columns, records=rows)
                 counts[table] = len(rows)
-            for table in ("projects", "buildings", "units", "owners", "consents", "family_occasions", "outbox"):
+            for table in ("projects", "buildings", "staff", "units", "owners", "consents", "family_occasions", "outbox"):
                 await connection.execute(  # ids were given: the next ones follow them
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         await connection.execute("ANALYZE")
@@ -243,23 +261,46 @@ def care_rules() -> list[PushRule]:
     return [rule for rule in PUSH_RULES if type(rule).__module__.startswith("services.care.")]
 
 
-async def main(database: str, owners: int, day: date) -> None:
+async def _build(database: str, owners: int, day: date, folder: str, reuse: bool) -> str:
+    """The database's URL, the roster written (or, with ``reuse``, kept from an earlier run)."""
+    if database == "postgresql":
+        url = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+    else:
+        path = Path(tempfile.gettempdir() if reuse else folder) / f"bench-care-{owners}.db"
+        url = f"sqlite:///{path}"
+    if reuse:
+        engine = create_engine(url)
+        try:
+            async with UnitOfWork(create_sessionmaker(engine)) as uow:
+                found = int((await uow.session.execute(text(BASELINE))).scalar_one())
+                await uow.session.execute(text("DELETE FROM outbox WHERE status = 'pending'"))  # earlier runs'
+                await uow.commit()
+        except Exception:  # no such database or schema yet: build it
+            found = 0
+        finally:
+            await engine.dispose()
+        if found == owners:
+            print(f"{database}: the roster of {owners:,} owners kept from an earlier run")
+            return url
+    if database == "postgresql":
+        await downgrade(url, "base")
+        await upgrade(url)
+        started = time.perf_counter()
+        counts = await _load_postgresql(url, owners, day)
+    else:
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+        await upgrade(url)
+        started = time.perf_counter()
+        counts = await asyncio.to_thread(_load_sqlite, path, owners, day)
+    print(f"{database}: " + ", ".join(f"{n:,} {table}" for table, n in counts.items())
+          + f" written in {time.perf_counter() - started:.1f} s (bulk inserts)")
+    return url
+
+
+async def main(database: str, owners: int, day: date, reuse: bool) -> None:
     now = datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC)  # 09:30 in every zone of the roster
     with tempfile.TemporaryDirectory() as folder:
-        if database == "postgresql":
-            url = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
-            await downgrade(url, "base")
-            await upgrade(url)
-            started = time.perf_counter()
-            counts = await _load_postgresql(url, owners, day)
-        else:
-            path = Path(folder) / "bench.db"
-            url = f"sqlite:///{path}"
-            await upgrade(url)
-            started = time.perf_counter()
-            counts = await asyncio.to_thread(_load_sqlite, path, owners, day)
-        print(f"{database}: " + ", ".join(f"{n:,} {table}" for table, n in counts.items())
-              + f" written in {time.perf_counter() - started:.1f} s (bulk inserts)")
+        url = await _build(database, owners, day, folder, reuse)
         engine = create_engine(url)
         sessionmaker = create_sessionmaker(engine)
         try:
@@ -292,7 +333,7 @@ async def main(database: str, owners: int, day: date) -> None:
     print(f"one planner round, {planned:,} rows planned and committed: {seconds:.3f} s "
           f"(target < 2 s: {'met' if seconds < 2 else 'MISSED'}); ratio round / baseline: {seconds / base_seconds:.1f}")
     print(f"second round (idempotent): {again:,} rows, {again_seconds:.3f} s "
-          f"({', '.join(f'{rule.name} {rule.seconds:.3f} s' for rule in second)})")
+          f"({', '.join(f'{rule.name} {rule.planned} in {rule.seconds:.3f} s' for rule in second)})")
     print(f"event loop's longest stall: first round {stall * 1000:.0f} ms, second {again_stall * 1000:.0f} ms "
           f"(baseline {base_stall * 1000:.0f} ms)")
     print("outbox rows written today by purpose: " + ", ".join(f"{purpose} {n:,}" for purpose, n in written))
@@ -304,5 +345,8 @@ if __name__ == "__main__":
     parser.add_argument("--owners", type=int, default=1_000_000)
     parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 2, 16),
                         help="the day planned (default: 腊月二十九 of a 29-day 腊月, so day-30 birthdays too)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the roster for the next run (SQLite: in the temporary directory) and reuse one "
+                             "of the same size")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.database, arguments.owners, arguments.day))
+    asyncio.run(main(arguments.database, arguments.owners, arguments.day, arguments.reuse))
