@@ -253,3 +253,23 @@ async def test_the_sandbox_demo_shows_the_care_calendar(uow_factory: Callable[[]
     async with uow_factory() as uow:
         keys = set(await _rows(uow, "welcome")) | set(await _rows(uow, "delivery:"))
         assert keys == {f"welcome:{zhao_id}", f"welcome-staff:{zhao_id}", f"delivery:{unit.id}:{zhao_id}"}
+
+
+async def test_an_inactive_specialist_counts_as_none(uow_factory: Callable[[], UnitOfWork]) -> None:
+    async with uow_factory() as uow:
+        await _setup(uow)
+        specialist = (await uow.session.scalars(select(Staff).where(Staff.name == "张敏"))).one()
+        specialist.active = False
+        owner = await _owner(uow, WANG_PHONE)
+        owner.subscription_date, owner.specialist_id = TODAY - timedelta(days=1), specialist.id
+        await uow.commit()
+        wang_id = owner.id
+        manager = (await uow.session.scalars(select(Staff).where(Staff.name == "孙经理"))).one()
+    async with uow_factory() as uow:
+        await plan(uow, NOW, rules=[WelcomeRule()])
+        await uow.commit()
+    async with uow_factory() as uow:
+        rows = await _rows(uow, "welcome")
+        assert sorted(rows) == [f"welcome-staff:{wang_id}:{manager.id}", f"welcome:{wang_id}"]
+        welcome = _text(rows[f"welcome:{wang_id}"])
+        assert isinstance(welcome, Template) and welcome.params["specialist"] == Msg("Customer Service Department")
