@@ -12,8 +12,9 @@ table OWNERS — and nothing else:
 - consent withdrawn in /settings while the greeting, or the milestone, waits for 09:00: cancelled,
   nothing arrives; an owner who turns greetings on at noon of his birthday is greeted at 13:00;
 - an owner who blocked the bot: one attempt (403), marked blocked, never tried again;
-- 200 owners with the same birthday, and the bot restarted in the middle of sending to them: each
-  gets exactly one greeting, nothing lost, nothing twice.
+- 200 owners with the same birthday and a milestone of their building that day (400 rows), and the
+  bot restarted in the middle of sending them: each gets exactly one of each, nothing lost, nothing
+  twice.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ FIRST_DAY, LAST_DAY = date(2027, 2, 27), date(2028, 7, 12)
 # A round costs tens of milliseconds: four a day for 500 days would take minutes.
 DAILY_ROUNDS, STORY_ROUNDS, DRAIN_HOURS = (6,), (13, 21), (9,)
 # Each care message by the sign its built-in wording starts with; a document by its name.
-SIGNS = {"🎂": "birthday", "🏗": "milestone", "📦": "delivery"}
+SIGNS = {"🎂": "birthday", "🏗": "milestone", "📦": "delivery"}  # 🏗: topping out and scaffolding down
 GUIDE = "交付指南.pdf"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MILESTONE_DAY = date(2027, 11, 18)  # 1栋 is topped out: to its owners who consented to events
@@ -99,9 +100,11 @@ OWNERS: dict[int, Case] = {
 }
 LI, WITHDRAWS, OPTS_IN, NEVER, BLOCKED = 7302, 7310, 7311, 7312, 7313
 # 200 owners of 3栋 with the same birthday: the fan-out the bot is restarted in the middle of.
-FAN_OUT = {8000 + n: Case(f"fan-out {n}", "1985-10-10", (("2027-10-10", 9, B),)) for n in range(200)}
+# 200 owners of 3栋 born on 10 October, and 3栋 scaffolding down that day: two rows each, 400 in all.
+FAN_OUT = {8000 + n: Case(f"fan-out {n}", "1985-10-10", (("2027-10-10", 9, B), ("2027-10-10", 9, M)), events=True)
+           for n in range(200)}
 FAN_OUT_DAY = date(2027, 10, 10)
-RESTART_AFTER = 40  # greetings sent before the old process stops
+RESTART_AFTER = 40  # messages sent before the old process stops
 EVERYONE = {**OWNERS, **FAN_OUT}
 
 
@@ -117,7 +120,8 @@ class Year:
     harness: BotHarness
     seen: Counter[int] = field(default_factory=Counter)  # messages of each chat already accounted for
     got: dict[int, list[tuple[str, int, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
-    restarts: list[int] = field(default_factory=list)  # fan-out greetings sent before each restart
+    restarts: list[int] = field(default_factory=list)  # fan-out messages sent before each restart
+    halfway: list[int] = field(default_factory=list)  # fan-out chats with one of their two rows sent at the restart
     tried_while_blocked: list[str] = field(default_factory=list)  # what the bot tried to send to BLOCKED
 
     async def step(self, at: datetime, *, plan: bool) -> None:
@@ -185,6 +189,7 @@ async def _seed(harness: BotHarness) -> dict[int, int]:
                                           .values(delivery_date=case.delivery))
         await add_document(uow, "HY", GUIDE, PDF, now)
         await schedule(uow, NoticeRequest("HY", "topping_out", MILESTONE_DAY, building="1栋"), now)
+        await schedule(uow, NoticeRequest("HY", "scaffolding_down", FAN_OUT_DAY, building="3栋"), now)
         await uow.commit()
     for chat, case in EVERYONE.items():
         harness.emulator.user(chat, case.name, "zh-hant" if case.locale else "zh-hans")
@@ -194,8 +199,9 @@ async def _seed(harness: BotHarness) -> dict[int, int]:
 
 async def _restart_in_fan_out(year: Year) -> None:
     """09:00 of the fan-out day: the bot, paced as Telegram wants (30 messages/s), starts sending the
-    200 greetings the 06:00 round planned; after RESTART_AFTER of them the process stops as a deploy
-    stops it, and a new one on the same database sends the rest."""
+    400 rows the 06:00 round planned (a greeting and a milestone per chat); after RESTART_AFTER
+    messages the process stops as a deploy stops it (the second row of a chat, claimed with the
+    first, goes back unsent), and a new one on the same database sends the rest."""
     harness = year.harness
     await harness.stop()  # nothing is due before 09:00: the process stops idle
     harness.clock.set(_at(FAN_OUT_DAY, 9))
@@ -213,6 +219,7 @@ async def _restart_in_fan_out(year: Year) -> None:
     await harness.runtime.stop_background()
     await harness.crash()
     year.restarts.append(sent())
+    year.halfway = [chat for chat in FAN_OUT if len(harness.emulator.bot_messages(chat)) == 1]
     harness.telegram_limits = False
     await harness.start()
     await year.step(_at(FAN_OUT_DAY, 9), plan=False)
@@ -269,10 +276,11 @@ async def _check(year: Year, ids: dict[int, int]) -> None:
     # Exactly the table: the right day, the right hour, once each.
     assert {OWNERS[chat].name: got[chat] for chat in OWNERS} == \
         {case.name: list(case.expected) for case in OWNERS.values()}
-    # The fan-out: the restart came in the middle, and each of the 200 got one greeting.
+    # The fan-out: the restart came in the middle, and each of the 200 got one greeting and one milestone.
     [before_restart] = year.restarts
-    assert RESTART_AFTER <= before_restart < len(FAN_OUT)
-    assert {chat: got[chat] for chat in FAN_OUT} == {chat: list(case.expected) for chat, case in FAN_OUT.items()}
+    assert RESTART_AFTER <= before_restart < 2 * len(FAN_OUT)
+    assert year.halfway  # a chat's second row, claimed with its first, went back and came from the new process
+    assert {chat: sorted(got[chat]) for chat in FAN_OUT} == {chat: sorted(case.expected) for chat, case in FAN_OUT.items()}
     # Quiet hours: nothing reached an owner before 09:00 or after 20:00.
     assert all(9 <= hour < 20 for deliveries in got.values() for _, hour, _ in deliveries)
     # In the owner's language.
