@@ -1,6 +1,6 @@
 """One day of care pushes planned for a million owners (issue 14, Scale), against a baseline.
 
-    python -m bench.care [--database sqlite|postgresql] [--owners 1000000] [--day 2026-02-16]
+    python -m bench.care [--database sqlite|postgresql] [--owners 1000000] [--day 2027-02-05] [--reuse]
 
 Writes ``--owners`` owners the way a large developer's roster looks, with the drivers' bulk paths
 (sqlite3 ``executemany``, asyncpg ``COPY``): 12 projects in three time zones (Shanghai, Hong Kong,
@@ -10,7 +10,7 @@ owner (one in twenty has two, one in a hundred none yet); birthdays known for 92
 them lunar (leap-month ones and day 30 among them), solar ones including 29 February —; 85 % bound
 to a chat, 3 % of those blocked the bot, 0.5 % anonymised; consents for greetings, events and
 surveys (about 70 % of the bound owners say yes to greetings, one in twenty changed his mind
-later); family occasions for 2 %; and last year's greetings already in the outbox (sent).
+later; one in ten, bound lately, has not answered the question); family occasions for 2 %; and last year's greetings already in the outbox (sent).
 
 Then, on ``--day`` (09:30 in the projects' zones), it times:
 
@@ -58,6 +58,9 @@ ZONES = (("Asia/Shanghai", "CN", 8), ("Asia/Hong_Kong", "HK", 2), ("Asia/Taipei"
 BUILDINGS = 30  # per project
 SPECIALISTS = 10  # customer specialists 客服专员 per project, besides two customer-service managers
 CREATED = datetime(2015, 1, 1, tzinfo=UTC)
+# Consent asked from then on (services/care/consent_ask.py): the owners bound earlier were asked
+# then and decided; the roster is in the steady state after that catch-up.
+CONSENT_ASKED = datetime(2026, 12, 7, tzinfo=UTC)
 BASELINE = "SELECT count(*) FROM owners"
 KINDS = ("greetings", "events", "surveys")
 OCCASIONS = ("wedding", "birth", "graduation", "anniversary", "other")
@@ -66,11 +69,16 @@ PAYLOAD = json.dumps({"reply": {"text": {"msgid": "🎂 Happy birthday!"}}, "med
 Row = tuple[Any, ...]
 
 
-def _owners(owners: int, projects: int, rng: random.Random) -> Iterator[Row]:
+def _owners(owners: int, projects: int, on: date, rng: random.Random) -> Iterator[Row]:
     solar_year = date(2000, 1, 1)  # a leap year: 29 February comes with its share
+    recent = max(1, (datetime(on.year, on.month, on.day, tzinfo=UTC) - CONSENT_ASKED).days)
+    subscribing = (on - date(2015, 1, 1)).days + 1  # until the day planned: this week's are welcomed
     for i in range(1, owners + 1):
         anonymised = rng.random() < 0.005
         bound = not anonymised and rng.random() < 0.85
+        # One bound owner in ten bound lately, was asked about consent then and has not answered.
+        bound_at = (CONSENT_ASKED + timedelta(days=rng.randrange(recent)) if rng.random() < 0.1 else
+                    CREATED + timedelta(days=rng.randrange(4000))) if bound else None
         calendar = month = day = year = None
         leap = False
         if not anonymised and rng.random() < 0.92:
@@ -81,14 +89,14 @@ def _owners(owners: int, projects: int, rng: random.Random) -> Iterator[Row]:
             else:
                 born = solar_year + timedelta(days=rng.randrange(366))
                 calendar, month, day = "solar", born.month, born.day
-        subscribed = date(2015, 1, 1) + timedelta(days=rng.randrange(4400))
+        subscribed = date(2015, 1, 1) + timedelta(days=rng.randrange(subscribing))
         yield (i, "已匿名" if anonymised else f"业主{i}", f"+86139{i:08d}", calendar, year, month, day, leap,
                subscribed, subscribed + timedelta(days=rng.randint(7, 60)),
                subscribed + timedelta(days=rng.randint(300, 1500)) if rng.random() < 0.6 else None,
                rng.choice(("zh_Hans_CN", "zh_Hans_CN", "zh_Hant_HK", "zh_Hant_TW", "en")) if bound else None,
                5_000_000_000 + i if bound else None, 5_000_000_000 + i if bound else None,
                bound and rng.random() < 0.03, CREATED + timedelta(days=3000) if anonymised else None,
-               CREATED + timedelta(days=rng.randrange(4000)) if bound else None, CREATED,
+               bound_at, CREATED,
                _staff_id(rng.randrange(projects), 2 + rng.randrange(SPECIALISTS)) if rng.random() < 0.8 else None)
 
 
@@ -128,7 +136,7 @@ def _tables(owners: int, day: date, seed: int = 14) -> Iterator[tuple[str, list[
         for p in range(len(projects)) for n in range(2 + SPECIALISTS)]
     delivery = {b: (None if rng.random() < 0.03 else done + timedelta(days=rng.randint(30, 120)))
                 for b, _p, _n, done in buildings}
-    owner_rows = list(_owners(owners, len(projects), rng))
+    owner_rows = list(_owners(owners, len(projects), day, rng))
     yield "owners", ["id", "name", "phone", "birthday_calendar", "birthday_year", "birthday_month", "birthday_day",
                      "birthday_leap", "subscription_date", "contract_date", "move_in_date", "locale",
                      "telegram_user_id", "chat_id", "blocked", "anonymised_at", "bound_at", "created_at",
@@ -149,9 +157,9 @@ def _tables(owners: int, day: date, seed: int = 14) -> Iterator[tuple[str, list[
     changed: list[Row] = []
     for row in owner_rows:
         owner, chat, anonymised = row[0], row[13], row[15]
-        if chat is None or anonymised is not None or rng.random() < 0.1:
-            continue  # never asked
-        at = row[16] + timedelta(minutes=1)
+        if chat is None or anonymised is not None or row[16] >= CONSENT_ASKED:
+            continue  # not bound, or not answered yet
+        at = CONSENT_ASKED + timedelta(days=rng.randrange(10))  # asked when consent came, or at binding
         for kind in KINDS:
             granted = rng.random() < (0.78 if kind == "greetings" else 0.6)
             consents.append((owner, kind, granted, "2026-12", "chat", at))
@@ -160,7 +168,7 @@ def _tables(owners: int, day: date, seed: int = 14) -> Iterator[tuple[str, list[
     yield "consents", ["id", "owner_id", "kind", "granted", "wording", "source", "recorded_at"], [
         (n, *row) for n, row in enumerate(consents + changed, start=1)]
     yield "family_occasions", ["id", "owner_id", "kind", "on_date", "note", "recorded_by", "recorded_at"], [
-        (n, owner, rng.choice(OCCASIONS), date(2016, 1, 1) + timedelta(days=rng.randrange(3650)), None, "客服", CREATED)
+        (n, owner, rng.choice(OCCASIONS), day + timedelta(days=rng.randint(-365, 365)), None, "客服", CREATED)
         for n, owner in enumerate(rng.sample(range(1, owners + 1), owners // 50), start=1)]
     # Last year's greetings, sent: the outbox a year of greetings leaves behind (keyed by the solar
     # year, or the lunar year for a lunar birthday).
@@ -343,7 +351,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--owners", type=int, default=1_000_000)
-    parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 2, 16),
+    parser.add_argument("--day", type=date.fromisoformat, default=date(2027, 2, 5),
                         help="the day planned (default: 腊月二十九 of a 29-day 腊月, so day-30 birthdays too)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the roster for the next run (SQLite: in the temporary directory) and reuse one "
