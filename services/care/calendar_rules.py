@@ -202,8 +202,31 @@ class WelcomeRule:
             ids = [o.id for o in owners]
             specialists = await round_.uow.care_calendar.specialists(ids)
             units = await round_.uow.care_calendar.unit_labels(ids)
+            told = await self._managers_told(round_, owners, units, specialists, managers)
             for owner in owners:
-                await _tell_staff(round_, owner, units.get(owner.id, []), specialists.get(owner.id), managers)
+                await _tell_staff(round_, owner, units.get(owner.id, []), _reachable(specialists.get(owner.id)),
+                                  managers, told)
+
+    @staticmethod
+    async def _managers_told(round_: PlanRound, owners: Sequence[NewOwner], units: dict[int, list[UnitLabel]],
+                             specialists: dict[int, Staff], managers: _Managers) -> set[str]:
+        """The managers' cards already written (an owner without a specialist is read again each
+        round of his week: one query instead of a statement per card)."""
+        keys = []
+        for owner in owners:
+            if _reachable(specialists.get(owner.id)) is None:
+                for person in await managers.all_of(_projects(units.get(owner.id, []))):
+                    keys.append(f"welcome-staff:{owner.id}:{person.id}")
+        return await round_.uow.care_calendar.existing_keys(keys)
+
+
+def _reachable(specialist: Staff | None) -> Staff | None:
+    """The specialist if he can be told in the bot (active and bound), else None."""
+    return specialist if specialist is not None and specialist.active and specialist.chat_id is not None else None
+
+
+def _projects(units: Sequence[UnitLabel]) -> list[int | None]:
+    return [*sorted({u.project_id for u in units})] or [None]
 
 
 def _optional(slot: str, fallback: Text) -> OptionalSlot:
@@ -232,17 +255,27 @@ class _Managers:
             self.found[project_id] = [p for p in people if project_id is not None or p.project_id is None]
         return self.found[project_id]
 
+    async def all_of(self, project_ids: Sequence[int | None]) -> list[Staff]:
+        """The managers of any of the projects, each once."""
+        people: dict[int, Staff] = {}
+        for project_id in project_ids:
+            for person in await self.of(project_id):
+                if person.chat_id is not None:
+                    people.setdefault(person.id, person)
+        return list(people.values())
+
 
 async def _tell_staff(round_: PlanRound, owner: NewOwner, units: Sequence[UnitLabel], specialist: Staff | None,
-                      managers: _Managers) -> None:
-    project_ids: list[int | None] = [*sorted({u.project_id for u in units})] or [None]
+                      managers: _Managers, told: set[str]) -> None:
+    project_ids = _projects(units)
     params: dict[str, Text] = {
         "name": Plain(owner.name),
         "units": Plain(", ".join(f"{u.project} {u.building}-{u.number}" for u in units) or "—"),
         "date": DateText(owner.subscription_date),
         "deadline": DateText(owner.subscription_date + timedelta(days=WELCOME_DAYS)),
     }
-    if specialist is not None and specialist.active and specialist.chat_id is not None:
+    if specialist is not None:
+        assert specialist.chat_id is not None
         # He must call the owner: the number in full (DOMAIN 5.2); this row, kept with his id,
         # is the record that it was shown to him (there is no case to write it in).
         key = f"welcome-staff:{owner.id}"
@@ -253,18 +286,17 @@ async def _tell_staff(round_: PlanRound, owner: NewOwner, units: Sequence[UnitLa
             round_.planned(key)
         return
     # Nobody to call him: the managers are told (the number masked: they assign, they do not call).
+    to_tell = [p for p in await managers.all_of(project_ids) if f"welcome-staff:{owner.id}:{p.id}" not in told]
+    if not to_tell:
+        return
     reply = Reply(Msg(NO_SPECIALIST_CARD, {**params, "phone": Plain(mask_phone(owner.phone))}))
-    told: set[int] = set()
-    for project_id in project_ids:
-        for person in await managers.of(project_id):
-            if person.id in told or person.chat_id is None:
-                continue
-            told.add(person.id)
-            key = f"welcome-staff:{owner.id}:{person.id}"
-            if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id,
-                                    staff_id=person.id, reply=reply, now=round_.now,
-                                    not_before=await managers.when(project_ids[0])):
-                round_.planned(key)
+    for person in to_tell:
+        key = f"welcome-staff:{owner.id}:{person.id}"
+        assert person.chat_id is not None
+        if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id,
+                                staff_id=person.id, reply=reply, now=round_.now,
+                                not_before=await managers.when(project_ids[0])):
+            round_.planned(key)
 
 
 def _count(round_: PlanRound, keys: Sequence[str]) -> None:

@@ -130,6 +130,14 @@ class CareCalendarRepository(Repository):
         return [NewOwner(r.id, r.name, r.phone, r.chat_id, bool(r.blocked), r.subscription_date, r.specialist_id)
                 for r in found]
 
+    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` the outbox has (the unique index on key), in chunks."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            found.update(await self.session.scalars(
+                select(OutboxMessage.key).where(OutboxMessage.key.in_(list(keys[start:start + 500])))))
+        return found
+
     async def unit_labels(self, owner_ids: Sequence[int]) -> dict[int, list[UnitLabel]]:
         """Each owner's units, in one query."""
         p, b, u, ou = Project.__table__, Building.__table__, Unit.__table__, OwnerUnit.__table__

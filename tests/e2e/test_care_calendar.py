@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
+from dialogs.text import DateText, Plain, Template, Text
 from services.care.calendar_admin import add_document, set_specialist
+from services.care.calendar_rules import DELIVERY, WELCOME
 from storage.models import Owner, Unit
 from tests.e2e.conftest import CHAN
 from tests.factories import CHAN_PHONE, Team
@@ -17,6 +19,11 @@ from tests.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _hk(harness: BotHarness, default: str, **params: Text) -> str:
+    """The built-in wording as a Hong Kong reader gets it."""
+    return harness.catalogs.get("zh_Hant_HK").render(Template(default, {}, params))
 
 
 async def _plan_at(harness: BotHarness, at: datetime) -> None:
@@ -38,8 +45,9 @@ async def test_a_new_owner_is_welcomed_and_his_specialist_told(harness: BotHarne
     await _plan_at(harness, morning)
     await _plan_at(harness, morning + timedelta(hours=2))  # nothing twice
     welcome = [t for t in chan.texts() if t.startswith("🏡")]
-    assert welcome == ["🏡 陳大文，歡迎您，多謝您選擇华苑！您的專屬客服（张敏）會在一星期內致電問候您。"
-                       "關於您的新居，有任何需要，隨時在這裏告訴我們。"]
+    assert welcome == [_hk(harness, WELCOME.default, name=Plain("陳大文"), project=Plain("华苑"),
+                           specialist=Plain("张敏"))]
+    assert "歡迎" in welcome[0]  # in his language
     cards = [t for t in agent.texts() if t.startswith("🤝")]
     assert len(cards) == 1
     assert "陳大文" in cards[0] and "华苑 2栋-0802" in cards[0]
@@ -67,4 +75,6 @@ async def test_the_delivery_notice_arrives_10_days_ahead_with_the_guide(harness:
     assert document["document"]["file_name"] == "交付指南.pdf"
     assert harness.emulator.files[document["document"]["file_id"]][0] == PDF
     [notice] = [t for t in chan.texts() if t.startswith("📦")]
-    assert notice.startswith("📦 《商品房交付通知書》\n尊敬的陳大文：您的單位华苑2栋-0802將於2026年12月17日交樓入伙。")
+    assert notice == _hk(harness, DELIVERY.default, name=Plain("陳大文"), project=Plain("华苑"), building=Plain("2栋"),
+                         unit=Plain("0802"), date=DateText(day.date() + timedelta(days=10)))
+    assert "2026年12月17日" in notice and "通知書" in notice  # in his language
