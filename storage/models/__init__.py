@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from storage.models.base import Base, UtcDateTime
 from storage.models.calendar import CalendarDay, CalendarYear
-from storage.models.care import CareDocument, CareNotice, CareTemplate, Consent, DataRequest, FamilyOccasion
+from storage.models.care import (
+    CareDocument,
+    CareNotice,
+    CareTemplate,
+    CareTemplateChange,
+    Consent,
+    DataRequest,
+    FamilyOccasion,
+)
 from storage.models.cases import NumberSequence, Ticket, TicketEvent
 from storage.models.chats import Chat, ProcessedUpdate
 from storage.models.complaints import RoutingOverride
@@ -24,6 +32,7 @@ __all__ = [
     "CareDocument",
     "CareNotice",
     "CareTemplate",
+    "CareTemplateChange",
     "Chat",
     "CodeAttempt",
     "CommunicationEntry",

@@ -60,6 +60,20 @@ class CareTemplate(Base):
     updated_by: Mapped[str] = mapped_column(String(100))  # who saved it (the CLI's operator)
 
 
+class CareTemplateChange(Base):
+    """The audit of template edits: every save and every reset, with the text before and after."""
+
+    __tablename__ = "care_template_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(16))
+    old_text: Mapped[str | None] = mapped_column(Text)  # None: it was the built-in wording
+    new_text: Mapped[str | None] = mapped_column(Text)  # None: reset to the built-in wording
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class CareNotice(Base):
     """One notice to the owners of a project or building (DOMAIN 4.2, 4.4): a construction milestone,
     an open day, a newsletter, a community event, an owner meeting 顾客恳谈会 (drafted by customer
@@ -87,6 +101,8 @@ class CareNotice(Base):
     comment: Mapped[str | None] = mapped_column(Text)  # the approver's, when sent back
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     planned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # when its rows were written
+    # Who was in scope when its rows were written: {"in_scope", "not_on_bot", "without_consent", "planned"}.
+    audience: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class CareDocument(Base):

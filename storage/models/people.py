@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UtcDateTime
@@ -16,6 +16,8 @@ class Project(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The name as each locale's readers write it ({"zh_Hant_HK": "華苑", "en": "Huayuan"}); None: ``name``.
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON)
     region: Mapped[str] = mapped_column(String(2), default="CN")  # CN, HK, MO, TW: working-day calendar
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     # Warranty configuration (DOMAIN 2.2): "MM-DD/MM-DD" seasons; None = the defaults.

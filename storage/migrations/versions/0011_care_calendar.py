@@ -1,8 +1,8 @@
 """care calendar, notices, templates (issue 14)
 
-Care message templates per kind and locale; notices to a project's or building's owners
+Care message templates per kind and locale, and the audit of their edits; notices to a project's or building's owners
 (milestones, events, owner meetings, the quarterly report); documents attached to the delivery
-notice; family occasions; each owner's customer specialist; indexes for the rows due today
+notice; family occasions; each owner's customer specialist; each project's name per locale; indexes for the rows due today
 (birthdays, subscriptions, delivery dates).
 
 Revision ID: 0011
@@ -31,6 +31,16 @@ def upgrade() -> None:
     sa.Column('updated_by', sa.String(length=100), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_care_templates')),
     sa.UniqueConstraint('kind', 'locale', name='uq_care_templates_kind_locale')
+    )
+    op.create_table('care_template_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('locale', sa.String(length=16), nullable=False),
+    sa.Column('old_text', sa.Text(), nullable=True),
+    sa.Column('new_text', sa.Text(), nullable=True),
+    sa.Column('changed_by', sa.String(length=100), nullable=False),
+    sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_care_template_changes'))
     )
     op.create_table('care_documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -65,6 +75,7 @@ def upgrade() -> None:
     sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('planned_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('audience', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['building_id'], ['buildings.id'], name=op.f('fk_care_notices_building_id_buildings')),
     sa.ForeignKeyConstraint(['decided_by'], ['staff.id'], name=op.f('fk_care_notices_decided_by_staff')),
     sa.ForeignKeyConstraint(['drafted_by'], ['staff.id'], name=op.f('fk_care_notices_drafted_by_staff')),
@@ -96,12 +107,18 @@ def upgrade() -> None:
         batch_op.create_index('ix_owners_subscription_date', ['subscription_date'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_owners_specialist_id_staff'), 'staff', ['specialist_id'], ['id'])
 
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('names', sa.JSON(), nullable=True))
+
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_units_delivery_date'), ['delivery_date'], unique=False)
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.drop_column('names')
+
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_delivery_date'))
 
@@ -125,4 +142,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_care_documents_project_id'))
 
     op.drop_table('care_documents')
+    op.drop_table('care_template_changes')
     op.drop_table('care_templates')
