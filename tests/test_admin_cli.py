@@ -136,3 +136,24 @@ def test_calendar_errors_name_the_files_own_columns(cli_db: Path, tmp_path: Path
     no_working.write_text("日期,名称\n2027-10-01,国庆节\n", encoding="utf-8")
     assert main(["admin", "calendar", "load", "CN", str(no_working)]) == 1
     assert "missing columns: 上班 (working)" in capsys.readouterr().err
+
+
+def test_a_project_is_named_per_locale(cli_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.i18n import Catalogs
+    from services.people.project_names import names_text
+
+    assert main(["admin", "project", "add", "HY", "华苑"]) == 0
+    assert main(["admin", "project", "name", "HY", "zh_Hant_HK", "華苑"]) == 0
+    assert main(["admin", "project", "name", "HY", "en", " Huayuan "]) == 0
+    assert main(["admin", "project", "name", "HY", "xx", "Foo"]) == 1
+    capsys.readouterr()
+    assert main(["admin", "project", "list"]) == 0
+    assert capsys.readouterr().out == "HY\t华苑\tCN\tAsia/Shanghai\ten=Huayuan  zh_Hant_HK=華苑\n"
+    assert main(["admin", "project", "name", "HY", "en"]) == 0
+    assert capsys.readouterr().out == "project HY: en readers see 华苑 (the stored name)\n"
+    catalogs = Catalogs()
+    text = names_text("华苑", {"zh_Hant_HK": "華苑"})
+    # Taiwan readers get Hong Kong's Traditional name rather than the Simplified one; English the stored.
+    assert [catalogs.get(locale).render(text) for locale in ("zh_Hans_CN", "zh_Hant_HK", "zh_Hant_TW")] == \
+        ["华苑", "華苑", "華苑"]
+    assert catalogs.get("en").render(names_text("华苑", None)) == "华苑"
