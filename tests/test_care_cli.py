@@ -64,7 +64,9 @@ def test_template_list_show_set_and_reset(cli_database: str, tmp_path: Path,
                  "--text", "{nom}，生日快樂 {"]) == 1
     refused = capsys.readouterr()
     assert refused.out == ""
-    assert refused.err.startswith("1 problem(s) found; nothing was saved:\n  malformed braces")
+    # Every problem reported: the bad brace AND the unknown placeholder beside it.
+    assert refused.err.startswith("2 problem(s) found; nothing was saved:\n  malformed braces")
+    assert refused.err.endswith("\n  unknown placeholder {nom}; this kind has {name}\n")
     assert main(["admin", "care", "template", "set", "birthday", "--locale", "zh_Hant_HK",
                  "--text", "{nom}，生日快樂"]) == 1
     assert capsys.readouterr().err == ("1 problem(s) found; nothing was saved:\n"
@@ -101,6 +103,19 @@ def test_template_list_show_set_and_reset(cli_database: str, tmp_path: Path,
                                        "  was: {name}，祝你生日快樂！\n")
     assert main(["admin", "care", "template", "reset", "birthday", "--locale", "zh_Hant_HK"]) == 0
     assert "already has the built-in wording; nothing changed" in capsys.readouterr().out
+
+    # The audit: one row per save and per reset (not for the reset that changed nothing), oldest first.
+    assert main(["admin", "care", "template", "history", "birthday", "--locale", "zh_Hant_HK"]) == 0
+    history = capsys.readouterr().out.splitlines()
+    assert [line.split("\t", 1)[1] for line in history[::3]] == ["zh_Hant_HK\talice", "zh_Hant_HK\tbob",
+                                                                 "zh_Hant_HK\tcarol"]
+    assert history[0].endswith(" Asia/Shanghai\tzh_Hant_HK\talice")
+    assert [line for i, line in enumerate(history) if i % 3] == [
+        "  was: (the built-in wording)", "  now: {name}，生日快樂！",
+        "  was: {name}，生日快樂！", "  now: {name}，祝你生日快樂！",
+        "  was: {name}，祝你生日快樂！", "  now: (the built-in wording)"]
+    assert main(["admin", "care", "template", "history", "birthday", "--locale", "en"]) == 0
+    assert capsys.readouterr().out == "birthday [en]: no edits recorded (the built-in wording)\n"
 
 
 async def _seed_care_day(uow: UnitOfWork) -> dict[str, int]:
@@ -230,3 +245,16 @@ def test_the_drain_fills_the_recipients_name_where_the_planner_left_it_out() -> 
     assert named(given, "张敏") is given  # a name the planner gave stays
     plain = Reply(Msg("Hello"))
     assert named(plain, "张敏") is plain
+
+
+def test_check_reports_every_problem_even_beside_a_malformed_brace() -> None:
+    from services.care.templates import check
+
+    allowed = frozenset({"name", "project"})
+    assert check("{nam}，生日快樂！{project", allowed) == [
+        "malformed braces (expected '}' before end of string); write {{ and }} for literal braces",
+        "unknown placeholder {nam}; this kind has {name}, {project}"]
+    assert check("{{lit}} {name:>3} {} }", allowed) == [
+        "malformed braces (Single '}' encountered in format string); write {{ and }} for literal braces",
+        "{name} takes no format (write {name} only)", "a placeholder needs a name, e.g. {name}"]
+    assert check("{{{name}}} {project}", allowed) == []

@@ -6,6 +6,7 @@ recorded with who and when and printed), and the dry run of the care push rules.
     care template show KIND [--locale L]
     care template set KIND --locale L (--text T | --file F) [--by NAME]
     care template reset KIND --locale L [--by NAME]
+    care template history KIND [--locale L]
     care preview [--date YYYY-MM-DD] [--days N] [--kind K] [--limit N]
 """
 
@@ -47,6 +48,10 @@ def register_into(commands: Subparsers) -> None:
     reset.add_argument("--locale", required=True)
     reset.add_argument("--by", default=None, help="who made the change (default: the OS user)")
     reset.set_defaults(func=_reset)
+    history = actions.add_parser("history", help="every save and reset of a kind: who, when, old and new text")
+    history.add_argument("kind")
+    history.add_argument("--locale", help="only this locale")
+    history.set_defaults(func=_history)
 
     preview = commands.add_parser("preview", help="dry run of the care pushes: who would get what, when")
     preview.add_argument("--date", type=date.fromisoformat, help="the first day (default: today)")
@@ -150,14 +155,36 @@ async def _reset(settings: Settings, args: argparse.Namespace) -> int:
     with admin_errors(ValueError):
         declared = kind(args.kind)
     locale = _locale(args.locale)
+    who = _who(args.by)
     async with admin_session(settings) as uow:
-        previous = await uow.care_templates.remove(declared.name, locale)
+        previous = await uow.care_templates.remove(declared.name, locale, who, datetime.now(UTC))
         await uow.commit()
     if previous is None:
         print(f"{declared.name} [{locale}] already has the built-in wording; nothing changed")
         return 0
-    print(f"{declared.name} [{locale}] back to the built-in wording, by {_who(args.by)}")
+    print(f"{declared.name} [{locale}] back to the built-in wording, by {who}")
     print(f"  was: {previous}")
+    return 0
+
+
+async def _history(settings: Settings, args: argparse.Namespace) -> int:
+    from services.care.templates import kind
+
+    _kinds()
+    with admin_errors(ValueError):
+        declared = kind(args.kind)
+    locale = _locale(args.locale) if args.locale else None
+    async with admin_session(settings) as uow:
+        changes = [(c.changed_at, c.locale, c.changed_by, c.old_text, c.new_text)
+                   for c in await uow.care_templates.history(declared.name, locale)]
+    if not changes:
+        print(f"{declared.name}{f' [{locale}]' if locale else ''}: no edits recorded (the built-in wording)")
+        return 0
+    zone = ZoneInfo(settings.timezone)
+    for changed_at, in_locale, by, old, new in changes:
+        print(f"{changed_at.astimezone(zone):%Y-%m-%d %H:%M} {settings.timezone}\t{in_locale}\t{by}")
+        print(f"  was: {old if old is not None else '(the built-in wording)'}")
+        print(f"  now: {new if new is not None else '(the built-in wording)'}")
     return 0
 
 

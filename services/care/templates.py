@@ -11,6 +11,7 @@ renders it in the recipient's locale when it sends it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from string import Formatter
 
@@ -18,6 +19,7 @@ from dialogs.text import Template, Text
 from storage.uow import UnitOfWork
 
 MAX_LENGTH = 3500  # Telegram allows 4096 characters; room for the filled placeholders
+_FIELD = re.compile(r"(?<!\{)\{([^{}]*)\}")  # a {field} when Formatter.parse gives up at a bad brace
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ def check(text: str, allowed: frozenset[str]) -> list[str]:
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text) if name is not None]
     except ValueError as exc:
-        return [*problems, f"malformed braces ({exc}); write {{{{ and }}}} for literal braces"]
+        problems.append(f"malformed braces ({exc}); write {{{{ and }}}} for literal braces")
+        # Still report the placeholders that are well formed, so one save shows every problem.
+        fields = [_split(field) for field in _FIELD.findall(text.replace("{{", "").replace("}}", ""))]
     for name, spec, conversion in fields:
         if name == "" or name.isdigit():
             problems.append("a placeholder needs a name, e.g. {name}")
@@ -74,6 +78,13 @@ def check(text: str, allowed: frozenset[str]) -> list[str]:
         elif spec or conversion:
             problems.append(f"{{{name}}} takes no format (write {{{name}}} only)")
     return problems
+
+
+def _split(field: str) -> tuple[str, str, str | None]:
+    """``name!conversion:spec`` as Formatter.parse splits it."""
+    field, _, spec = field.partition(":")
+    name, bang, conversion = field.partition("!")
+    return name, spec, conversion if bang else None
 
 
 async def care_text(uow: UnitOfWork, kind_name: str, **params: Text) -> Template:

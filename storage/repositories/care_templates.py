@@ -1,5 +1,6 @@
 """Care message templates per kind and locale (services/care/templates.py): the administrator's
-wording, one row per kind and locale, with who saved it and when."""
+wording, one row per kind and locale, with who saved it and when; every save and reset is also
+recorded in ``care_template_changes`` (the audit: old and new text, who, when)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from storage.models.care import CareTemplate
+from storage.models.care import CareTemplate, CareTemplateChange
 from storage.repositories.base import Repository
 
 
@@ -33,22 +34,36 @@ class CareTemplateRepository(Repository):
         """Save the wording of ``kind`` in ``locale``; the text it replaced (None: the built-in one)."""
         row = await self.session.scalar(
             select(CareTemplate).where(CareTemplate.kind == kind, CareTemplate.locale == locale))
+        previous = None if row is None else row.text
         if row is None:
             self.session.add(CareTemplate(kind=kind, locale=locale, text=text, updated_at=now, updated_by=by))
-            await self.session.flush()
-            return None
-        previous = row.text
-        row.text, row.updated_at, row.updated_by = text, now, by
+        else:
+            row.text, row.updated_at, row.updated_by = text, now, by
+        self._audit(kind, locale, previous, text, by, now)
         await self.session.flush()
         return previous
 
-    async def remove(self, kind: str, locale: str) -> str | None:
-        """Back to the built-in wording of ``kind`` in ``locale``; the text removed (None: there was none)."""
+    async def remove(self, kind: str, locale: str, by: str, now: datetime) -> str | None:
+        """Back to the built-in wording of ``kind`` in ``locale``; the text removed (None: there was
+        none, and nothing is recorded)."""
         row = await self.session.scalar(
             select(CareTemplate).where(CareTemplate.kind == kind, CareTemplate.locale == locale))
         if row is None:
             return None
         previous = row.text
         await self.session.delete(row)
+        self._audit(kind, locale, previous, None, by, now)
         await self.session.flush()
         return previous
+
+    async def history(self, kind: str, locale: str | None = None) -> Sequence[CareTemplateChange]:
+        """The recorded edits of ``kind`` (in ``locale`` only, when given), oldest first."""
+        query = select(CareTemplateChange).where(CareTemplateChange.kind == kind)
+        if locale is not None:
+            query = query.where(CareTemplateChange.locale == locale)
+        found = await self.session.scalars(query.order_by(CareTemplateChange.changed_at, CareTemplateChange.id))
+        return found.all()
+
+    def _audit(self, kind: str, locale: str, old: str | None, new: str | None, by: str, now: datetime) -> None:
+        self.session.add(CareTemplateChange(kind=kind, locale=locale, old_text=old, new_text=new,
+                                            changed_by=by, changed_at=now))
