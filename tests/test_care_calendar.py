@@ -13,8 +13,12 @@ from typing import Any
 from sqlalchemy import select, update
 
 from dialogs.engine import reply_from_json
-from dialogs.text import DateText, Msg, Plain, Template
+from dialogs.text import DateText, Localized, Msg, Plain, Template
 from services.care.calendar_rules import (
+    CONTACT_NAME,
+    CONTACT_WITH_PHONE,
+    NO_SPECIALIST_CONTACT,
+    NO_SPECIALIST_NAME,
     DeliveryNoticeRule,
     InspectionNoticeRule,
     OccasionRule,
@@ -23,6 +27,7 @@ from services.care.calendar_rules import (
     delivered_for,
 )
 from services.care.consent import ConsentKind
+from services.people.project_names import set_name
 from services.pushes import outbox
 from services.pushes.planner import plan
 from storage.models import OutboxMessage, Owner, Staff, Unit
@@ -125,6 +130,11 @@ async def test_delivery_notice_from_10_days_ahead_with_the_guides(uow_factory: C
         li.name = 'Li "the" Wei\\'  # quotes and a backslash stay valid JSON
         project = await uow.projects.by_code("HY")
         assert project is not None
+        set_name(project, "zh_Hant_HK", "華苑")
+        set_name(project, "en", "Huayuan")
+        specialist = (await uow.session.scalars(select(Staff).where(Staff.name == "张敏"))).one()
+        specialist.phone = "+8613900001234"
+        li.specialist_id = specialist.id  # Wang has none: the department is his contact
         guide = await outbox.store_upload(uow, "document", "交付指南.pdf", b"%PDF-1.4\n", NOW)
         uow.care_calendar.add_document(CareDocument(project_id=project.id, kind="delivery_guide",
                                                     file_id=int(guide["upload"]), name="交付指南.pdf", added_at=NOW))
@@ -143,8 +153,12 @@ async def test_delivery_notice_from_10_days_ahead_with_the_guides(uow_factory: C
         assert row.purpose == "care" and row.payload["media"] == [guide]
         text = _text(row)
         assert isinstance(text, Template)
-        assert text.params == {"name": Plain('Li "the" Wei\\'), "project": Plain("华苑"), "building": Plain("1栋"),
-                               "unit": Plain("1202"), "date": DateText(TODAY + timedelta(days=10))}
+        assert text.params == {
+            "name": Plain('Li "the" Wei\\'), "project": Localized({"zh_Hans_CN": "华苑", "zh_Hant_HK": "華苑",
+                                                                   "en": "Huayuan"}),
+            "building": Plain("1栋"), "unit": Plain("1202"), "date": DateText(TODAY + timedelta(days=10), "full"),
+            "specialist": Plain("张敏"),
+            "contact": Msg(CONTACT_WITH_PHONE, {"specialist": Plain("张敏"), "phone": Plain("13900001234")})}
         # Registered late (the day before): still told.
         await _delivery(uow, WANG_PHONE, TODAY + timedelta(days=1))
         await uow.commit()
@@ -152,8 +166,12 @@ async def test_delivery_notice_from_10_days_ahead_with_the_guides(uow_factory: C
         await plan(uow, NOW + timedelta(hours=2), rules=[DeliveryNoticeRule()])
         await uow.commit()
     async with uow_factory() as uow:
-        assert sorted(await _rows(uow, "delivery:")) == sorted(
-            [f"delivery:{li_unit}:{li_id}", f"delivery:{wang_unit}:{wang_id}"])
+        rows = await _rows(uow, "delivery:")
+        assert sorted(rows) == sorted([f"delivery:{li_unit}:{li_id}", f"delivery:{wang_unit}:{wang_id}"])
+        text = _text(rows[f"delivery:{wang_unit}:{wang_id}"])
+        assert isinstance(text, Template)
+        assert text.params["specialist"] == Msg(NO_SPECIALIST_NAME)
+        assert text.params["contact"] == Msg(NO_SPECIALIST_CONTACT)
 
 
 def test_the_anniversary_of_29_february_is_28_february() -> None:
@@ -171,6 +189,9 @@ async def test_inspection_notice_14_days_before_the_anniversary(uow_factory: Cal
         await _setup(uow)
         li_unit = await _delivery(uow, LI_PHONE, date(2024, 2, 29))
         await _delivery(uow, WANG_PHONE, date(2024, 3, 1))  # its anniversary is 15 days away
+        specialist = (await uow.session.scalars(select(Staff).where(Staff.name == "张敏"))).one()
+        specialist.phone = None  # no phone: his name only
+        (await _owner(uow, LI_PHONE)).specialist_id = specialist.id
         await uow.commit()
         li_id = (await _owner(uow, LI_PHONE)).id
     for _ in range(2):
@@ -182,6 +203,8 @@ async def test_inspection_notice_14_days_before_the_anniversary(uow_factory: Cal
         assert sorted(rows) == [f"inspection:{li_unit}:{li_id}"]
         text = _text(rows[f"inspection:{li_unit}:{li_id}"])
         assert isinstance(text, Template) and text.params["date"] == DateText(date(2025, 2, 28))
+        assert text.params["contact"] == Msg(CONTACT_NAME, {"specialist": Plain("张敏")})
+        assert text.params["project"] == Plain("华苑")  # no names per locale set: the stored name
         assert rows[f"inspection:{li_unit}:{li_id}"].payload["media"] == []
 
 

@@ -34,7 +34,7 @@ DELIVERY_GUIDE = "delivery_guide"
 
 # Slots in a payload, filled per row in SQL: put Plain(slot) / DateText(DATE_SLOT) in the reply.
 NAME, PROJECT, BUILDING, UNIT = "\u2063name\u2063", "\u2063project\u2063", "\u2063building\u2063", "\u2063unit\u2063"
-SPECIALIST = "\u2063specialist\u2063"
+SPECIALIST, CONTACT = "\u2063specialist\u2063", "\u2063contact\u2063"
 DATE_SLOT = date(1, 1, 1)  # a DateText whose date is the row's (no real date is 0001-01-01)
 _MEDIA = "\u2063media\u2063"
 
@@ -57,6 +57,19 @@ class OptionalSlot:
 
     slot: str
     token: str
+    fallback: str
+
+
+@dataclass(frozen=True)
+class KeyedSlot:
+    """A value in the payload holding a slot (``token``: its JSON text, e.g. a Plain text's),
+    replaced whole per row by the JSON text chosen by the row's project or specialist (``by``):
+    ``values[id]``, else ``fallback`` (no such row, or NULL). The way to put a text that is not a
+    plain string (a project's names per locale, a contact line) into a set-based statement."""
+
+    by: str  # "project" | "specialist"
+    token: str
+    values: Mapping[int, str]
     fallback: str
 
 
@@ -96,20 +109,20 @@ class CareCalendarRepository(Repository):
 
     # ------------------------------------------------------------ welcome (DOMAIN 4.1)
 
-    async def add_welcomes(self, timezone: str, first: date, last: date, planned: Planned, project: OptionalSlot,
+    async def add_welcomes(self, timezone: str, first: date, last: date, planned: Planned, project: KeyedSlot,
                            specialist: OptionalSlot) -> list[str]:
         """The welcome of each bound owner in ``timezone`` subscribed ``first``..``last``, keyed
         ``welcome:<owner>``, in ONE statement: his name, his project (the first by name; ``fallback``
         without a unit) and his active specialist's name (``fallback`` without one); the keys written."""
         o, st = Owner.__table__, Staff.__table__
         p, b, u, ou = Project.__table__, Building.__table__, Unit.__table__, OwnerUnit.__table__
-        project_name = (select(func.min(p.c.name))
-                        .select_from(ou.join(u, u.c.id == ou.c.unit_id).join(b, b.c.id == u.c.building_id)
-                                     .join(p, p.c.id == b.c.project_id))
-                        .where(ou.c.owner_id == o.c.id).scalar_subquery())
+        first_project = (select(p.c.id)
+                         .select_from(ou.join(u, u.c.id == ou.c.unit_id).join(b, b.c.id == u.c.building_id)
+                                      .join(p, p.c.id == b.c.project_id))
+                         .where(ou.c.owner_id == o.c.id).order_by(p.c.name, p.c.id).limit(1).scalar_subquery())
         key = literal("welcome:") + cast(o.c.id, String)
         payload = self._fill(planned.payload, {
-            project.token: self._optional(project, project_name), specialist.token: self._optional(specialist, st.c.name),
+            project.token: self._keyed(project, first_project), specialist.token: self._optional(specialist, st.c.name),
             _token(NAME): self._quoted(o.c.name)})
         rows = (select(*self._columns(key, o.c.chat_id, o.c.id, payload, planned))
                 .select_from(o.outerjoin(st, and_(st.c.id == o.c.specialist_id, st.c.active.is_(True))))
@@ -171,15 +184,44 @@ class CareCalendarRepository(Repository):
 
     # ------------------------------------------------------------ the delivery notice (DOMAIN 4.3)
 
-    async def add_delivery_notices(self, timezone: str, first: date, last: date, planned: Planned) -> list[str]:
+    async def projects(self, timezone: str | None = None) -> Sequence[Project]:
+        """The projects (of ``timezone``): few, read whole for their names per locale."""
+        query = select(Project).order_by(Project.id)
+        if timezone is not None:
+            query = query.where(Project.timezone == timezone)
+        return (await self.session.scalars(query)).all()
+
+    async def delivery_specialists(self, timezone: str, first: date, last: date) -> Sequence[Staff]:
+        """The active specialists of the owners whose units in ``timezone`` are delivered ``first``..``last``."""
+        return await self._specialists_of(timezone, Unit.__table__.c.delivery_date.between(first, last))
+
+    async def inspection_specialists(self, timezone: str, delivered: Sequence[date]) -> Sequence[Staff]:
+        """The active specialists of the owners whose units in ``timezone`` were delivered on ``delivered``."""
+        if not delivered:
+            return []
+        return await self._specialists_of(timezone, Unit.__table__.c.delivery_date.in_(list(delivered)))
+
+    async def _specialists_of(self, timezone: str, due: ColumnElement[bool]) -> Sequence[Staff]:
+        u, b, p, ou, o = (Unit.__table__, Building.__table__, Project.__table__, OwnerUnit.__table__,
+                          Owner.__table__)
+        ids = (select(o.c.specialist_id)
+               .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
+                            .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
+               .where(due, p.c.timezone == timezone, o.c.specialist_id.is_not(None)))
+        return (await self.session.scalars(
+            select(Staff).where(Staff.id.in_(ids), Staff.active.is_(True)).order_by(Staff.id))).all()
+
+    async def add_delivery_notices(self, timezone: str, first: date, last: date, planned: Planned,
+                                   slots: Sequence[KeyedSlot] = ()) -> list[str]:
         """The notices of the units in ``timezone`` delivered ``first``..``last``, to each bound
         owner, keyed ``delivery:<unit>:<owner>``, with the project's delivery guides; the keys written."""
         u = Unit.__table__
         return await self._add_unit_notices(
-            "delivery:", timezone, u.c.delivery_date.between(first, last), cast(u.c.delivery_date, String), planned)
+            "delivery:", timezone, u.c.delivery_date.between(first, last), cast(u.c.delivery_date, String), planned,
+            slots)
 
     async def add_inspection_notices(self, timezone: str, anniversaries: Mapping[date, date],
-                                     planned: Planned) -> list[str]:
+                                     planned: Planned, slots: Sequence[KeyedSlot] = ()) -> list[str]:
         """The one-year inspection notices (DOMAIN 4.4) of the units in ``timezone`` delivered on
         a key of ``anniversaries`` (delivery date → its anniversary, the row's ``{date}``), keyed
         ``inspection:<unit>:<owner>``; the keys written."""
@@ -188,12 +230,16 @@ class CareCalendarRepository(Repository):
         u = Unit.__table__
         on = case({delivered: iso.isoformat() for delivered, iso in anniversaries.items()}, value=u.c.delivery_date)
         return await self._add_unit_notices(
-            "inspection:", timezone, u.c.delivery_date.in_(list(anniversaries)), on, planned, guides=False)
+            "inspection:", timezone, u.c.delivery_date.in_(list(anniversaries)), on, planned, slots, guides=False)
 
     async def _add_unit_notices(self, prefix: str, timezone: str, due: ColumnElement[bool],
-                                on_date: ColumnElement[Any], planned: Planned, *, guides: bool = True) -> list[str]:
+                                on_date: ColumnElement[Any], planned: Planned, slots: Sequence[KeyedSlot],
+                                *, guides: bool = True) -> list[str]:
+        """Keyed slots by ``project`` or ``specialist`` (the owner's, NULL without one); the plain
+        ``PROJECT`` slot, if a reply still has it, is the stored name."""
         u, b, p, ou, o = (Unit.__table__, Building.__table__, Project.__table__, OwnerUnit.__table__,
                           Owner.__table__)
+        keys = {"project": p.c.id, "specialist": o.c.specialist_id}
         media: ColumnElement[Any] = literal("[]", Text)
         if guides:
             by_project = await self._guides_in(timezone)
@@ -202,6 +248,8 @@ class CareCalendarRepository(Repository):
                              value=p.c.id, else_="[]")
         key = literal(prefix) + cast(u.c.id, String) + literal(":") + cast(o.c.id, String)
         payload = self._fill({**planned.payload, "media": _MEDIA}, {
+            # The keyed slots first: their tokens hold the plain ones (e.g. the PROJECT slot's text).
+            **{slot.token: self._keyed(slot, keys[slot.by]) for slot in slots},
             _token(NAME): self._quoted(o.c.name), _token(PROJECT): self._quoted(p.c.name),
             _token(BUILDING): self._quoted(b.c.name), _token(UNIT): self._quoted(u.c.number),
             _token(DATE_SLOT.isoformat()): self._quoted(on_date), _token(_MEDIA): media})
@@ -279,6 +327,12 @@ class CareCalendarRepository(Repository):
     def _optional(self, slot: OptionalSlot, value: ColumnElement[Any]) -> ColumnElement[Any]:
         filled = func.replace(literal(slot.token, Text), _token(slot.slot), self._quoted(value))
         return case((value.is_(None), literal(slot.fallback, Text)), else_=filled)
+
+    @staticmethod
+    def _keyed(slot: KeyedSlot, key: ColumnElement[Any]) -> ColumnElement[Any]:
+        if not slot.values:
+            return literal(slot.fallback, Text)
+        return case({k: literal(v, Text) for k, v in slot.values.items()}, value=key, else_=literal(slot.fallback, Text))
 
     def _fill(self, payload: dict[str, Any], replacements: Mapping[str, ColumnElement[Any]]) -> ColumnElement[Any]:
         """The payload's JSON text with each token (the JSON text of a slot, ``_token``) replaced by
