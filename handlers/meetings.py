@@ -20,12 +20,13 @@ async def _answer(ctx: Context, result: PressResult, button: ButtonIn | None = N
         replies += await begin(ctx, *result.begin, answers=result.answers or None)
     edits = (await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, result.done, result.left)
              if button is not None and result.used and button.message_id is not None else [])
+    edits += result.edits
     return Response(replies, edits=edits)
 
 
 async def draft(ctx: Context) -> Response:
     """Start drafting an owner meeting notice (``/meeting``; the /care card's 📝 button)."""
-    return await _answer(ctx, await meetings.start(ctx.uow, ctx.actor))
+    return await _answer(ctx, await meetings.start(ctx.uow, ctx.actor, ctx.now))
 
 
 async def _meeting(ctx: Context, message: MessageIn, args: str) -> Response:
@@ -33,7 +34,8 @@ async def _meeting(ctx: Context, message: MessageIn, args: str) -> Response:
 
 
 async def _drafter_press(ctx: Context, press: MeetingDraftPress, button: ButtonIn) -> Response:
-    return await _answer(ctx, await meetings.drafter_press(ctx.uow, ctx.actor, press, ctx.now), button)
+    result = await meetings.drafter_press(ctx.uow, ctx.actor, press, ctx.now, card=button.message_id)
+    return await _answer(ctx, result, button)
 
 
 async def _approver_press(ctx: Context, press: MeetingApprovalPress, button: ButtonIn) -> Response:

@@ -25,6 +25,7 @@ from dialogs.engine.conditions import (
     AnswerIs,
     AnyOf,
     Condition,
+    DaysAfter,
     HasContext,
     Not,
     condition_from_json,
@@ -69,8 +70,16 @@ from dialogs.engine.steps import (
     RatingStep,
     Step,
     TextStep,
+    TimeStep,
 )
-from dialogs.engine.validation import CONTROL_EXCEPTIONS, example_date, parse_amount, parse_date, validate_text
+from dialogs.engine.validation import (
+    CONTROL_EXCEPTIONS,
+    example_date,
+    parse_amount,
+    parse_date,
+    parse_time,
+    validate_text,
+)
 
 __all__ = [
     "BACK",
@@ -98,6 +107,7 @@ __all__ = [
     "ConfirmStep",
     "ContactEvent",
     "DateStep",
+    "DaysAfter",
     "Dialog",
     "DialogState",
     "DocumentEvent",
@@ -117,6 +127,7 @@ __all__ = [
     "Step",
     "TextEvent",
     "TextStep",
+    "TimeStep",
     "UnsupportedEvent",
     "advance",
     "button_named",
@@ -130,6 +141,7 @@ __all__ = [
     "parse_amount",
     "parse_callback_data",
     "parse_date",
+    "parse_time",
     "press_for_label",
     "prompt",
     "reply_from_json",

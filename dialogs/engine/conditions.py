@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias
 
@@ -90,6 +91,30 @@ class AnswerIn:
 
 
 @dataclass(frozen=True)
+class DaysAfter:
+    """The date answered to ``key`` (ISO) is more than ``days`` days after the ISO date in the
+    context under ``since`` (e.g. the day the dialog began): a question offered only for a far
+    enough date. A missing or malformed date never holds."""
+
+    key: str
+    since: str
+    days: int
+
+    def __post_init__(self) -> None:
+        _check_key(self.key)
+        _check_key(self.since)
+        if isinstance(self.days, bool) or not isinstance(self.days, int):
+            raise ValueError(f"days_after: days is an integer, not {self.days!r}")
+
+    def holds(self, answers: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
+        try:
+            later, since = date.fromisoformat(str(answers.get(self.key))), date.fromisoformat(str(context.get(self.since)))
+        except ValueError:
+            return False
+        return (later - since).days > self.days
+
+
+@dataclass(frozen=True)
 class Not:
     cond: Condition
 
@@ -132,13 +157,13 @@ class AnyOf:
         return any(cond.holds(answers, context) for cond in self.conds)
 
 
-Condition: TypeAlias = HasContext | AnswerAbove | AnswerIs | AnswerIn | Not | All | AnyOf
-CONDITION_TYPES: tuple[type, ...] = (HasContext, AnswerAbove, AnswerIs, AnswerIn, Not, All, AnyOf)
+Condition: TypeAlias = HasContext | AnswerAbove | AnswerIs | AnswerIn | DaysAfter | Not | All | AnyOf
+CONDITION_TYPES: tuple[type, ...] = (HasContext, AnswerAbove, AnswerIs, AnswerIn, DaysAfter, Not, All, AnyOf)
 
 
 def answer_keys(cond: Condition) -> frozenset[str]:
     """The answers a condition reads (not the context keys)."""
-    if isinstance(cond, AnswerAbove | AnswerIs | AnswerIn):
+    if isinstance(cond, AnswerAbove | AnswerIs | AnswerIn | DaysAfter):
         return frozenset({cond.key})
     if isinstance(cond, Not):
         return answer_keys(cond.cond)
@@ -160,6 +185,8 @@ def condition_to_json(cond: Condition) -> dict[str, Any]:
         return {"kind": "answer_is", "key": cond.key, "value": cond.value}
     if isinstance(cond, AnswerIn):
         return {"kind": "answer_in", "key": cond.key, "values": list(cond.values)}
+    if isinstance(cond, DaysAfter):
+        return {"kind": "days_after", "key": cond.key, "since": cond.since, "days": cond.days}
     if isinstance(cond, Not):
         return {"kind": "not", "cond": condition_to_json(cond.cond)}
     if isinstance(cond, All):
@@ -172,6 +199,7 @@ _FIELDS: dict[str, frozenset[str]] = {
     "answer_above": frozenset({"key", "value"}),
     "answer_is": frozenset({"key", "value"}),
     "answer_in": frozenset({"key", "values"}),
+    "days_after": frozenset({"key", "since", "days"}),
     "not": frozenset({"cond"}),
     "all": frozenset({"conds"}),
     "any": frozenset({"conds"}),
@@ -211,6 +239,8 @@ def _from_json(data: Any, depth: int) -> Condition:
         if not isinstance(values, list | tuple):
             raise ValueError(f"answer_in: values is a list, not {values!r}")
         return AnswerIn(data["key"], tuple(values))
+    if kind == "days_after":
+        return DaysAfter(data["key"], data["since"], data["days"])
     if kind == "not":
         return Not(_from_json(data["cond"], depth + 1))
     conds = data["conds"]

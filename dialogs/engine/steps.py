@@ -47,6 +47,15 @@ class ChoiceStep(Step):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TimeStep(ChoiceStep):
+    """A time of day: its options as buttons, or typed ("19:45", "下午2点", "晚上7点半") within
+    [earliest, latest] ("HH:MM"), at any minute; the answer is "HH:MM"."""
+
+    earliest: str = "00:00"
+    latest: str = "23:59"
+
+
+@dataclass(frozen=True, kw_only=True)
 class MultiChoiceStep(ChoiceStep):
     """Several options: each press toggles one (✅), Done accepts; the answer is a list of codes."""
 

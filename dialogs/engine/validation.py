@@ -23,6 +23,7 @@ from dialogs.engine.steps import (
     RatingStep,
     Step,
     TextStep,
+    TimeStep,
 )
 from dialogs.phones import normalize_phone
 from dialogs.text import N_, DateText, Money, Msg
@@ -116,6 +117,49 @@ def example_date(step: DateStep, today: date) -> date:
     return example
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_AFTERNOON = ("下午", "午后", "午後", "傍晚", "晚上", "夜里", "夜裡", "晚", "pm", "p.m.")
+_MORNING = ("上午", "早上", "早晨", "凌晨", "am", "a.m.")
+_TIME = re.compile(r"^(?P<h>\d{1,2})\s*(?:[:.]\s*(?P<m>\d{2})|[点點时時]\s*(?:(?P<half>半)|(?P<cm>\d{1,2})\s*分?|(?P<q>[一三])刻)?"
+                   r"|(?=\s*$))\s*(?:钟|鐘|整)?$")
+
+
+def _cn_number(text: str) -> str:
+    """Chinese numerals up to 59 as digits (两点 → 2点, 十二点 → 12点, 四十五分 → 45分)."""
+    def one(match: re.Match[str]) -> str:
+        tens, _, units = match.group(0).partition("十")
+        if "十" not in match.group(0):
+            return str(_CN_DIGITS[tens])
+        return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0))
+    return re.sub(r"[零〇一二两兩三四五六七八九]?十[一二三四五六七八九]?|[零〇一二两兩三四五六七八九](?!刻)", one, text)
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as people type it: 19:45, 19：45, 7:45 pm, 14点30, 14點半, 下午2点, 晚上7点半,
+    下午两点一刻; "HH:MM", or None."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+    period = ""
+    for word in (*_AFTERNOON, *_MORNING, "中午"):
+        if cleaned.startswith(word) or cleaned.endswith(word):
+            period = word
+            cleaned = cleaned.removeprefix(word) if cleaned.startswith(word) else cleaned.removesuffix(word)
+            break
+    match = _TIME.match(_cn_number(cleaned))
+    if match is None:
+        return None
+    hour = int(match["h"])
+    minute = 30 if match["half"] else 15 if match["q"] == "一" else 45 if match["q"] == "三" else \
+        int(match["m"] or match["cm"] or 0)
+    if (period in _AFTERNOON and 1 <= hour < 12) or (period == "中午" and 1 <= hour <= 2):
+        hour += 12
+    elif period in _MORNING and hour == 12:
+        hour = 0
+    elif period and hour > 12 and period not in _AFTERNOON:
+        return None  # "上午14点"
+    return f"{hour:02d}:{minute:02d}" if hour <= 23 and minute <= 59 else None
+
+
 _AMOUNT = re.compile(r"^[¥￥]?\s*(?P<n>[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(?P<f>\.[0-9]{1,2})?\s*(元|yuan|rmb|cny)?$",
                      re.IGNORECASE)
 
@@ -138,6 +182,12 @@ def accept(step: Step, state: DialogState, event: Event, today: date, options: S
     """
     if isinstance(event, ButtonEvent) and event.code == SKIP:
         return _Valid(None) if step.optional else _Invalid(Msg(N_("This step cannot be skipped.")))
+    if isinstance(step, TimeStep) and isinstance(event, TextEvent):
+        typed = parse_time(event.text)
+        if typed is not None and step.earliest <= typed <= step.latest:
+            return _Valid(typed)
+        return _Invalid(Msg(N_("Please choose one of the buttons, or type a time between {start} and {end}, for "
+                               "example 19:45 or 7:45 pm."), {"start": step.earliest, "end": step.latest}))
     if isinstance(step, ChoiceStep):
         if isinstance(event, ButtonEvent) and event.code.startswith("c:"):
             code = event.code[2:]

@@ -36,6 +36,7 @@ from services.care.meetings import (
 from services.cases.results import NOT_VALID
 from services.chats.pressed import used_message
 from services.common.actor import Actor, Completion
+from services.people.project_names import project_text
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
 from storage.models import CareNotice, Project, Staff
@@ -99,7 +100,7 @@ async def approver_press(uow: UnitOfWork, actor: Actor, press: MeetingApprovalPr
                       sends_line(notice, project)))
         await enqueue(uow, key=f"approval:meeting:{notice.id}:approved", purpose=Purpose.REMINDER,
                       chat_id=drafted_by.chat_id, staff_id=drafted_by.id, now=now, reply=Reply(told))
-    said = Msg(APPROVED, {"date": DateText(notice.send_on), "project": Plain(project.name)})
+    said = Msg(APPROVED, {"date": DateText(notice.send_on), "project": project_text(project)})
     return PressResult(replies=[Reply(said)], used=True, done=Msg(APPROVED_DONE))
 
 

@@ -16,6 +16,7 @@ button drawn for an earlier content does nothing, so nobody submits or approves 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,14 +26,26 @@ from zoneinfo import ZoneInfo
 
 from dialogs.actions import MeetingApprovalPress, MeetingDraftPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.meetings import DRAFT_DIALOG, LEAD_DAYS, TIMES
-from dialogs.text import N_, DateText, DateTimeText, Lines, ListText, Msg, Plain, Template, Text
+from dialogs.meetings import (
+    DRAFT_DIALOG,
+    EARLIEST,
+    LATEST,
+    LEAD_DAYS,
+    SHORT_NOTICE_DAYS,
+    TODAY,
+    chosen_lead,
+    lead_answers,
+)
+from dialogs.text import N_, DateText, DateTimeText, Lines, ListText, Msg, Plain, Plural, Template, Text
 from services.care.notices import NoticeKind, notice_text
 from services.cases.results import NOT_VALID, ActionResult
+from services.chats.pressed import used_message
 from services.common.actor import Actor, Completion
+from services.people.project_names import project_text
 from services.people.roles import Department, Role
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
+from services.pushes.transport import Edit
 from storage.models import CareNotice, Project, Staff
 from storage.uow import UnitOfWork
 
@@ -72,6 +85,14 @@ CARD = N_("📝 {drafter} asks you to approve the owner meeting notice of {proje
 CARD_FALLBACK = N_("ℹ️ {project} has no office manager in the bot, so you approve it as the customer-service manager.")
 EARLIER_COMMENT = N_("Your earlier comment: {comment}")
 APPROVE_BUTTON, BACK_BUTTON = N_("✔ Approve"), N_("↩ Send back")
+OTHER_SCHEDULED = N_("⚠️ {project} already has an approved owner meeting this half year, on {date} at {time} (its "
+                     "notice goes out on {send}). Submit this one only if owners should get a second notice.")
+OTHER_SENT = N_("⚠️ Owners of {project} have already been sent an owner meeting notice this half year, for {date} "
+                "at {time}. Submit this one only if owners should get a second notice.")
+OTHER_SUBMITTED = N_("⚠️ Another owner meeting notice of {project} for this half year is waiting for approval: "
+                     "{date} at {time}. Submit this one only if owners should get a second notice.")
+_OTHER = {"scheduled": OTHER_SCHEDULED, "sent": OTHER_SENT, "submitted": OTHER_SUBMITTED}
+_TYPED_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass
@@ -79,6 +100,7 @@ class PressResult(ActionResult):
     """An ``ActionResult`` whose dialog starts with earlier answers (editing a notice)."""
 
     answers: dict[str, Any] = field(default_factory=dict)
+    edits: list[Edit] = field(default_factory=list)  # other messages redrawn (a sent-back card)
 
 
 @dataclass(frozen=True)
@@ -124,6 +146,11 @@ def _choices(projects: Sequence[Project]) -> list[list[str]]:
     return [[str(project.id), project.name] for project in projects]
 
 
+def _today(actor: Actor, now: datetime) -> str:
+    """The drafter's date, for which send days are still ahead (the dialog's ``today``)."""
+    return now.astimezone(ZoneInfo(actor.timezone)).date().isoformat()
+
+
 def new_draft_button(staff: Staff) -> tuple[Button, ...]:
     """📝 for the /care card (services/care/care_chat.py): customer service drafts a notice there."""
     if staff.department != Department.CUSTOMER_SERVICE:
@@ -131,7 +158,7 @@ def new_draft_button(staff: Staff) -> tuple[Button, ...]:
     return (Button(Msg(NEW_BUTTON), encode(MeetingDraftPress(0, NEW, "0"))),)
 
 
-async def start(uow: UnitOfWork, actor: Actor) -> PressResult:
+async def start(uow: UnitOfWork, actor: Actor, now: datetime) -> PressResult:
     """``/meeting``: the drafting dialog, or why not."""
     staff = await drafter(uow, actor)
     if staff is None:
@@ -139,7 +166,7 @@ async def start(uow: UnitOfWork, actor: Actor) -> PressResult:
     projects = await _projects(uow, staff)
     if not projects:
         return PressResult(replies=[Reply(Msg(NO_PROJECT))])
-    return PressResult(begin=(DRAFT_DIALOG, {"projects": _choices(projects)}))
+    return PressResult(begin=(DRAFT_DIALOG, {"projects": _choices(projects), TODAY: _today(actor, now)}))
 
 
 def _local(notice: CareNotice, project: Project) -> datetime:
@@ -156,13 +183,16 @@ async def complete_draft(uow: UnitOfWork, actor: Actor, answers: Mapping[str, An
     staff = await drafter(uow, actor)
     project_ids = {p.id: p for p in await _projects(uow, staff)} if staff is not None else {}
     project = project_ids.get(int(answers["project"])) if str(answers.get("project", "")).isdigit() else None
-    if staff is None or project is None or answers.get("time") not in TIMES or answers.get("lead") not in LEAD_DAYS:
+    lead, typed = chosen_lead(dict(answers)), str(answers.get("time"))
+    if (staff is None or project is None or lead not in LEAD_DAYS or not _TYPED_TIME.match(typed)
+            or not EARLIEST <= typed <= LATEST):
         return Completion((Reply(Msg(CHANGED)),))
     zone = ZoneInfo(project.timezone)
     day = date.fromisoformat(str(answers["date"]))
-    starts = datetime.combine(day, time.fromisoformat(str(answers["time"])), zone)
+    starts = datetime.combine(day, time.fromisoformat(typed), zone)
     today = now.astimezone(zone).date()
-    send_on = max(today, day - timedelta(days=int(answers["lead"])))
+    # "As soon as it is approved" (0): from today; approval moves a day gone to its own.
+    send_on = today if lead == "0" else max(today, day - timedelta(days=int(lead)))
     if "notice" in answers:
         notice = await uow.care_meetings.notice(int(answers["notice"]), lock=True)
         if (notice is None or notice.kind != OWNER_MEETING or notice.drafted_by != staff.id
@@ -185,18 +215,34 @@ async def preview(uow: UnitOfWork, notice: CareNotice, project: Project) -> Temp
     return Template(text.default, text.texts, {"name": Msg(SAMPLE_NAME), **text.params})
 
 
+async def warnings(uow: UnitOfWork, notice: CareNotice, project: Project) -> list[Text]:
+    """What the drafter should know before submitting: owners would get little notice; the half
+    year already has an owner meeting approved, sent or waiting (two notices a week apart)."""
+    lines: list[Text] = []
+    notice_days = (_local(notice, project).date() - notice.send_on).days
+    if notice_days < SHORT_NOTICE_DAYS:
+        lines.append(Plural("⚠️ Little notice: owners get it only {n} day before the meeting, which leaves them little "
+                            "time to arrange to come.",
+                            "⚠️ Little notice: owners get it only {n} days before the meeting, which leaves them "
+                            "little time to arrange to come.", notice_days))
+    for other in await uow.care_meetings.others_for_period(notice, tuple(_OTHER)):
+        fields = meeting_fields(other, project)
+        lines.append(Msg(_OTHER[other.status], {**fields, "send": DateText(other.send_on)}))
+    return lines
+
+
 async def approver_line(uow: UnitOfWork, project: Project) -> Text:
     found = await approvers(uow, project.id)
     names = ListText(tuple(Plain(person.name) for person in found.people))
     if not found.people:
         return Msg(NO_APPROVER)
     if found.fallback:
-        return Msg(APPROVED_BY_FALLBACK, {"names": names, "project": Plain(project.name)})
+        return Msg(APPROVED_BY_FALLBACK, {"names": names, "project": project_text(project)})
     return Msg(APPROVED_BY, {"names": names})
 
 
 def sends_line(notice: CareNotice, project: Project) -> Msg:
-    return Msg(SENDS, {"date": DateText(notice.send_on), "project": Plain(project.name)})
+    return Msg(SENDS, {"date": DateText(notice.send_on), "project": project_text(project)})
 
 
 def draft_buttons(notice: CareNotice, *, returned: bool = False) -> tuple[tuple[Button, ...], ...]:
@@ -211,13 +257,14 @@ def draft_buttons(notice: CareNotice, *, returned: bool = False) -> tuple[tuple[
 async def draft_card(uow: UnitOfWork, notice: CareNotice, project: Project) -> Reply:
     """The drafter's preview: the text owners will read, when it goes out, who approves it."""
     return Reply(Lines((Msg(PREVIEW), "", await preview(uow, notice, project), "", sends_line(notice, project),
-                        await approver_line(uow, project))), draft_buttons(notice))
+                        *await warnings(uow, notice, project), await approver_line(uow, project))),
+                 draft_buttons(notice))
 
 
 def meeting_fields(notice: CareNotice, project: Project) -> dict[str, Text]:
     """The meeting's project, date and time, for the staff's messages about it."""
     local = _local(notice, project)
-    return {"project": Plain(project.name), "date": DateText(local.date()),
+    return {"project": project_text(project), "date": DateText(local.date()),
             "time": DateTimeText(local, project.timezone, "HH:mm")}
 
 
@@ -229,7 +276,7 @@ async def approval_card(uow: UnitOfWork, notice: CareNotice, project: Project, d
     if notice.comment:
         lines.append(Msg(EARLIER_COMMENT, {"comment": Plain(notice.comment)}))
     if fallback:
-        lines.append(Msg(CARD_FALLBACK, {"project": Plain(project.name)}))
+        lines.append(Msg(CARD_FALLBACK, {"project": project_text(project)}))
     v = version(notice)
     buttons = ((Button(Msg(APPROVE_BUTTON), encode(MeetingApprovalPress(notice.id, APPROVE, v))),
                 Button(Msg(BACK_BUTTON), encode(MeetingApprovalPress(notice.id, BACK, v)))),)
@@ -251,28 +298,45 @@ async def _own_notice(uow: UnitOfWork, actor: Actor, press: MeetingDraftPress) -
     return (notice, project) if project is not None else NOT_VALID
 
 
-async def drafter_press(uow: UnitOfWork, actor: Actor, press: MeetingDraftPress, now: datetime) -> PressResult:
+async def drafter_press(uow: UnitOfWork, actor: Actor, press: MeetingDraftPress, now: datetime, *,
+                        card: int | None = None) -> PressResult:
+    """``card``: the pressed message (it shows what was done itself; the other sent-back messages
+    of the notice lose their buttons once it is submitted again or discarded)."""
     if press.action == NEW:
-        return await start(uow, actor)
+        return await start(uow, actor, now)
     found = await _own_notice(uow, actor, press)
     if isinstance(found, str):
         return PressResult(refusal=found)
     notice, project = found
     if press.action == DROP:
         notice.status = "cancelled"
-        return PressResult(replies=[Reply(Msg(DROPPED))], used=True, done=Msg(DROPPED_DONE))
+        return PressResult(replies=[Reply(Msg(DROPPED))], used=True, done=Msg(DROPPED_DONE),
+                           edits=await _sent_back_cards(uow, actor, notice, card, Msg(DROPPED_DONE)))
     if press.action == EDIT:
         staff = await drafter(uow, actor)
         assert staff is not None
         local = _local(notice, project)
         earlier: dict[str, Any] = {"project": str(project.id), "date": local.date().isoformat(),
                                    "time": local.strftime("%H:%M"), "place": _place(notice, actor.locale)}
-        lead = (local.date() - notice.send_on).days
-        if str(lead) in LEAD_DAYS:
-            earlier["lead"] = str(lead)
-        context = {"projects": _choices(await _projects(uow, staff)), "notice": notice.id}
+        lead = str((local.date() - notice.send_on).days)
+        earlier.update(lead_answers(lead if lead in LEAD_DAYS else "0"))  # not so many days before: "at once"
+        context = {"projects": _choices(await _projects(uow, staff)), "notice": notice.id, TODAY: _today(actor, now)}
         return PressResult(begin=(DRAFT_DIALOG, context), answers=earlier)
-    return await _submit(uow, notice, project, now)
+    result = await _submit(uow, notice, project, now)
+    if result.used:
+        result.edits = await _sent_back_cards(uow, actor, notice, card, Msg(SUBMITTED_DONE))
+    return result
+
+
+async def _sent_back_cards(uow: UnitOfWork, actor: Actor, notice: CareNotice, card: int | None,
+                           done: Text) -> list[Edit]:
+    """The drafter's "sent back" messages of the notice, redrawn with ``done`` and without their
+    buttons (✏️ Edit and resubmit, 🗑 Discard): the notice went on from another message."""
+    edits: list[Edit] = []
+    for key, chat, _staff, message_ids in await uow.outbox.sent_with_prefix(f"approval:meeting:{notice.id}:"):
+        if ":returned:" in key and chat == actor.chat_id and message_ids[-1] != card:
+            edits += await used_message(uow, chat, message_ids[-1], done)
+    return edits
 
 
 def _place(notice: CareNotice, locale: str) -> str:

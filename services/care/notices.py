@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.text import N_, DateText, DateTimeText, Localized, Msg, Plain, Template, Text
 from services.care.templates import CareKind, care_text, check, register_kind
+from services.people.project_names import project_text
 from services.pushes import outbox
 from storage.models import Building, CareNotice, Project
 from storage.repositories.care_notices import Audience
@@ -120,7 +121,7 @@ def campaign_prefix(notice: CareNotice) -> str:
 def _params(notice: CareNotice, project: Project, building: Building | None) -> dict[str, Text]:
     declared = spec(notice.kind).placeholders
     values: dict[str, Text] = {
-        "project": Plain(project.name),
+        "project": project_text(project),  # 华苑 / 華苑 / Huayuan, as the administrator named it per locale
         "building": Plain(building.name) if building is not None else Msg(ALL_BUILDINGS),
         "date": DateText(notice.starts_at.astimezone(ZoneInfo(project.timezone)).date() if notice.starts_at else notice.send_on),
         "period": Plain(notice.period or ""),

@@ -26,6 +26,16 @@ class CareMeetingRepository(Repository):
         query = select(CareNotice).where(CareNotice.id == notice_id).execution_options(populate_existing=True)
         return (await self.session.scalars(query.with_for_update() if lock else query)).first()
 
+    async def others_for_period(self, notice: CareNotice, statuses: Sequence[str]) -> Sequence[CareNotice]:
+        """The project's other notices of the same kind and period in one of ``statuses``, earliest
+        meeting first (another owner meeting of the half year, approved or waiting)."""
+        query = (select(CareNotice)
+                 .where(CareNotice.project_id == notice.project_id, CareNotice.kind == notice.kind,
+                        CareNotice.period == notice.period, CareNotice.status.in_(list(statuses)),
+                        CareNotice.id != notice.id)
+                 .order_by(CareNotice.starts_at, CareNotice.id))
+        return (await self.session.scalars(query)).all()
+
     async def projects_with_owners(self) -> Sequence[Project]:
         """The projects that have at least one owner of a unit: the ones the care cadence watches."""
         owned = exists(select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
+from services.people.project_names import set_name
 from storage.models import CareNotice, OutboxMessage, Staff
 from storage.models.care import Consent
 from tests.e2e.conftest import CHAN, LI, WANG
@@ -29,6 +30,7 @@ async def _seed(harness: BotHarness, *, office_manager: bool = True) -> None:
     async with harness.uow() as uow:
         project = await uow.projects.by_code("HY")
         assert project is not None
+        set_name(project, "zh_Hant_HK", "華苑")
         if office_manager:
             uow.staff.add(Staff(name="冯经理", department="office", role="manager", project_id=project.id, active=True,
                                 telegram_user_id=OFFICE_MANAGER, chat_id=OFFICE_MANAGER, created_at=MONDAY))
@@ -138,12 +140,14 @@ async def test_drafted_in_chat_sent_back_resubmitted_approved_and_sent_to_consen
     preview = (await agent.press("✅", summary))[-1]
     assert "15:00" in preview["text"] and "14:30" not in preview["text"]
     await agent.press("📨 提交审批", preview)
+    # The sent-back message no longer offers ✏️ / 🗑: it shows that the notice was submitted again.
+    assert agent.buttons(returned) == [] and "📨 已提交审批" in returned["text"]
     await harness.settle()
     card2 = manager.received()[-1]
     assert card2["text"].startswith("📝 张敏请您审批华苑的顾客恳谈会通知：会议定于2026年12月20日 15:00举行。")
     assert "您之前的意见：请改到下午三点，业主下班后更方便" in card2["text"]
     await manager.press_data(approve_first, card)  # the first card shows an older version
-    assert _alert(harness) == "此按钮属于这份通知的旧版本，未做任何更改。请使用关于它的最新消息。"
+    assert _alert(harness) == "此按钮属于这份通知的旧版本，未做任何更改。请在有关这份通知的最新消息中操作。"
     assert (await _notice(harness)).status == "submitted"
 
     approve = manager.find_button("✔ 批准", card2)[1]
@@ -174,6 +178,7 @@ async def test_drafted_in_chat_sent_back_resubmitted_approved_and_sent_to_consen
     assert "华苑" in wang_notice and "2026年12月20日" in wang_notice and "15:00" in wang_notice
     assert "3栋会所二楼" in wang_notice and wang_notice in preview["text"]  # as the drafter previewed it
     assert chan_notice != wang_notice and "15:00" in chan_notice  # in Hong Kong Chinese
+    assert "華苑" in chan_notice and "华苑" not in chan_notice  # the project's name set for Hong Kong readers
     assert not [t for t in harness.person(LI).texts() if t.startswith("🤝")]
 
 
@@ -241,3 +246,55 @@ async def test_a_discarded_draft_a_waiting_one_and_a_meeting_already_past(harnes
     await manager.press("✔ 批准", card)
     assert _alert(harness) == "会议日期已过，请退回通知以修改日期。"
     assert (await _notice(harness)).status == "submitted"
+
+
+async def test_send_days_still_ahead_little_notice_typed_times_and_another_meeting_of_the_half_year(
+    harness: BotHarness, team: Team,
+) -> None:
+    await _seed(harness)
+    agent = harness.person(team.agent)
+
+    # 13 days ahead: "two weeks before" would be yesterday, so it is not offered.
+    await agent.say("/meeting")
+    assert [m["text"] for m in await agent.say("2026-12-20")] == ["几点开始？"]
+    [refused] = await agent.say("21:00")  # outside 09:00–20:00
+    assert refused["text"] == "请点击下方按钮进行选择，或直接输入 09:00–20:00 之间的时间，例如 19:45 或“下午2点半”。"
+    [place_question] = await agent.say("晚上7点45")  # any minute, typed as people say it
+    assert place_question["text"].startswith("在哪里举行？无论业主使用哪种语言，看到的地点都与您输入的完全一样")
+    [lead_question] = await agent.say("会所")
+    assert lead_question["text"] == "什么时候向业主发出通知？"
+    assert [b for b in agent.buttons(lead_question) if b.startswith(("提前", "批准"))] == [
+        "提前一周", "提前三天", "批准后立即发出"]
+    [summary] = await agent.press("提前一周", lead_question)
+    assert "19:45" in summary["text"] and "提前一周" in summary["text"]
+    preview = (await agent.press("✅", summary))[-1]
+    assert "将于2026年12月13日 09:00–20:00 发给" in preview["text"] and "⚠️" not in preview["text"]
+    await agent.press("📨 提交审批", preview)
+
+    # 3 days ahead: only "as soon as it is approved", said plainly to be little notice; and the
+    # half year's other meeting, waiting for approval, is named.
+    await agent.say("/meeting")
+    await agent.say("2026-12-10")
+    await agent.say("下午2点半")
+    [lead_question] = await agent.say("3栋会所二楼")
+    assert lead_question["text"].startswith("⚠️ 距离会议已不足一周")
+    assert [b for b in agent.buttons(lead_question) if b.startswith(("提前", "批准"))] == ["批准后立即发出"]
+    [summary] = await agent.press("批准后立即发出", lead_question)
+    assert "14:30" in summary["text"]
+    text = (await agent.press("✅", summary))[-1]["text"]
+    assert "⚠️ 通知较晚：业主在会议前仅 3 天收到" in text
+    assert "⚠️ 华苑本半年度另有一份顾客恳谈会通知正在等待审批（会议：2026年12月20日 19:45）" in text
+
+    # Once that one is approved, the warning says so, with the day its notice goes out.
+    async with harness.uow() as uow:
+        first = (await uow.session.scalars(select(CareNotice).where(CareNotice.status == "submitted"))).one()
+        first.status = "scheduled"
+        await uow.commit()
+    await agent.say("/meeting")
+    await agent.say("2026-12-28")
+    await agent.say("10:00")
+    await agent.say("会所")
+    [summary] = await agent.press("提前一周")
+    text = (await agent.press("✅", summary))[-1]["text"]
+    assert "⚠️ 华苑本半年度已有一场已批准的顾客恳谈会：2026年12月20日 19:45（通知于2026年12月13日发出）" in text
+    assert "等待审批" not in text and "通知较晚" not in text  # the 10 December one is still a draft
