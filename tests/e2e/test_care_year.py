@@ -31,10 +31,12 @@ from sqlalchemy import select, update
 
 from services.care.calendar_admin import add_document
 from services.care.notices import NoticeRequest, schedule
+from services.care.stats import month_stats, notice_stats
 from services.people import admin
 from services.people.roster_import import import_roster
-from storage.models import OutboxMessage, Owner, Unit
+from storage.models import CareNotice, OutboxMessage, Owner, Unit
 from storage.models.care import Consent
+from storage.repositories.care_notices import Counts
 from tests.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -289,6 +291,13 @@ async def _check(year: Year, ids: dict[int, int]) -> None:
     assert "2027年12月20日" in _texts(year, 7301)[3]  # the delivery date the notice announces
 
     async with year.harness.uow() as uow:
+        # The statistics customer service sees (/care, `care stats`) agree with what happened.
+        notices = {notice.kind: notice for notice in (await uow.session.scalars(select(CareNotice))).all()}
+        assert (await notice_stats(uow, notices["topping_out"])).counts == Counts(planned=4, sent=3, opted_out=1)
+        assert (await notice_stats(uow, notices["scaffolding_down"])).counts == Counts(planned=200, sent=200)
+        assert (await month_stats(uow, date(2027, 4, 1)))["birthday"] == Counts(planned=1, blocked=1)
+        march = await month_stats(uow, date(2028, 3, 1))
+        assert (march["birthday"], march["delivery"]) == (Counts(planned=1, opted_out=1), Counts(planned=1, sent=1))
         rows = {row.key: row for row in (await uow.session.scalars(select(OutboxMessage))).all()
                 if row.owner_id is not None}
         blocked = await uow.session.get(Owner, ids[BLOCKED])
