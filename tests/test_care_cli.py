@@ -27,7 +27,7 @@ from storage.uow import UnitOfWork
 from tests.conftest import NOW
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, seed_roster
 
-GREETING_CN = "🎂 生日快乐！客户服务部全体同事祝您和家人在新的一年里身体健康、幸福美满。"
+GREETING_CN = "🎂 {}，生日快乐！客户服务部全体同事祝您和家人在新的一年里身体健康、幸福美满。"
 GREETINGS_Q_CN = "我们可以向您发送生日及家庭喜庆祝福吗？"
 
 
@@ -57,7 +57,7 @@ def test_template_list_show_set_and_reset(cli_database: str, tmp_path: Path,
     assert main(["admin", "care", "template", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert listed[0] == "kind\tplaceholders\treworded in\tdescription"
-    assert any(line.startswith("birthday\t{name}\t—\tthe birthday greeting") for line in listed)
+    assert any(line.startswith("birthday\t{name} {project}\t—\tthe birthday greeting") for line in listed)
 
     # Refused: an unknown placeholder, a bad brace, an unknown locale, an unknown kind (nothing saved).
     assert main(["admin", "care", "template", "set", "birthday", "--locale", "zh_Hant_HK",
@@ -66,11 +66,11 @@ def test_template_list_show_set_and_reset(cli_database: str, tmp_path: Path,
     assert refused.out == ""
     # Every problem reported: the bad brace AND the unknown placeholder beside it.
     assert refused.err.startswith("2 problem(s) found; nothing was saved:\n  malformed braces")
-    assert refused.err.endswith("\n  unknown placeholder {nom}; this kind has {name}\n")
+    assert refused.err.endswith("\n  unknown placeholder {nom}; this kind has {name}, {project}\n")
     assert main(["admin", "care", "template", "set", "birthday", "--locale", "zh_Hant_HK",
                  "--text", "{nom}，生日快樂"]) == 1
     assert capsys.readouterr().err == ("1 problem(s) found; nothing was saved:\n"
-                                       "  unknown placeholder {nom}; this kind has {name}\n")
+                                       "  unknown placeholder {nom}; this kind has {name}, {project}\n")
     assert main(["admin", "care", "template", "set", "birthday", "--locale", "fr", "--text", "x"]) == 1
     assert "unknown locale 'fr'; use one of zh_Hans_CN, zh_Hant_HK, zh_Hant_TW, en" in capsys.readouterr().err
     assert main(["admin", "care", "template", "show", "wedding_cake"]) == 1
@@ -87,13 +87,13 @@ def test_template_list_show_set_and_reset(cli_database: str, tmp_path: Path,
     assert capsys.readouterr().out == ("birthday [zh_Hant_HK] reworded by bob\n"
                                        "  was: {name}，生日快樂！\n  now: {name}，祝你生日快樂！\n")
     assert main(["admin", "care", "template", "list"]) == 0
-    assert any(line.startswith("birthday\t{name}\tzh_Hant_HK\t") for line in capsys.readouterr().out.splitlines())
+    assert any(line.startswith("birthday\t{name} {project}\tzh_Hant_HK\t") for line in capsys.readouterr().out.splitlines())
 
     assert main(["admin", "care", "template", "show", "birthday"]) == 0
     shown = capsys.readouterr().out
-    assert "built-in (msgid): 🎂 Happy birthday!" in shown
-    assert f"[zh_Hans_CN]\n  built-in: {GREETING_CN}\n  admin's text: none (the built-in wording is sent)" in shown
-    assert "[zh_Hant_HK]\n  built-in: 🎂 生日快樂！" in shown
+    assert "built-in (msgid): 🎂 Happy birthday, {name}!" in shown
+    assert f"[zh_Hans_CN]\n  built-in: {GREETING_CN.format('{name}')}\n  admin's text: none (the built-in wording is sent)" in shown
+    assert "[zh_Hant_HK]\n  built-in: 🎂 {name}，生日快樂！" in shown
     assert "  admin's text (sent; by bob, " in shown and "Asia/Shanghai): {name}，祝你生日快樂！" in shown
     assert main(["admin", "care", "template", "show", "birthday", "--locale", "en"]) == 0
     assert "[zh_Hant_HK]" not in (only_en := capsys.readouterr().out) and "[en]\n  built-in: 🎂 Happy" in only_en
@@ -151,7 +151,7 @@ def test_preview_lists_who_would_get_what_and_keeps_nothing(cli_database: str,
     assert out.startswith("care preview 2026-06-24 to 2026-06-25, the rules run at 10:00 local each day: ")
     assert "birthday_greetings" in out.splitlines()[0] and "consent_ask" in out.splitlines()[0]
     wang = f"2026-06-25 10:00 Asia/Shanghai\tbirthday:{ids[WANG_PHONE]}:2026\tgreeting\t王芳 ({WANG_PHONE})\tzh_Hans_CN"
-    assert f"{wang}\n  {GREETING_CN}\n" in out
+    assert f"{wang}\n  {GREETING_CN.format('王芳')}\n" in out
     chan = f"birthday:{ids[CHAN_PHONE]}:2026\tgreeting\t陳大文 ({CHAN_PHONE})\tzh_Hant_HK\n  陳大文，生日快樂！\n"
     assert chan in out
     # 李伟 was bound before consent existed and never asked: the question, with its buttons, on the first day.

@@ -8,16 +8,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from borax.calendars.lunardate import LunarDate
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from storage.models import OutboxMessage, Owner
+from storage.models import OutboxMessage, Owner, OwnerUnit
 from storage.models.care import Consent
 from tests.e2e.conftest import CHAN, LI, WANG
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
 from tests.harness import BotHarness
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-GREETING = "🎂 生日快乐！客户服务部全体同事祝您和家人在新的一年里身体健康、幸福美满。"
+GREETING = "🎂 {}，生日快乐！客户服务部全体同事祝您和家人在新的一年里身体健康、幸福美满。"
+WANG_GREETING, LI_GREETING = GREETING.format("王芳"), GREETING.format("李伟")
 
 
 async def _birthdays(harness: BotHarness, at: datetime, *, li_granted: bool) -> tuple[int, int, int]:
@@ -69,12 +70,12 @@ async def test_owners_who_opted_in_are_greeted_once_on_their_birthday(harness: B
 
     await _plan_at(harness, morning)  # before 09:00: written, not sent
     assert await _greeting_keys(harness) == sorted([f"birthday:{wang_id}:2026", f"birthday:{li_id}:{lunar_year}"])
-    assert not [m for m in wang.received() if m.get("text") == GREETING]
+    assert not [m for m in wang.received() if m.get("text") == WANG_GREETING]
 
     await _plan_at(harness, morning.replace(hour=9, minute=1))
     await _plan_at(harness, morning.replace(hour=15))  # planning again writes nothing more
-    assert [m["text"] for m in wang.received()].count(GREETING) == 1
-    assert [m["text"] for m in li.received()].count(GREETING) == 1
+    assert [m["text"] for m in wang.received()].count(WANG_GREETING) == 1
+    assert [m["text"] for m in li.received()].count(LI_GREETING) == 1
     assert len(await _greeting_keys(harness)) == 2
 
 
@@ -89,7 +90,7 @@ async def test_nobody_is_greeted_without_consent_off_the_day_or_after_hours(harn
     assert await _greeting_keys(harness) == []
     await _plan_at(harness, day)
     assert await _greeting_keys(harness) == [f"birthday:{wang_id}:2026"]
-    assert GREETING not in [m.get("text") for m in harness.person(LI).received()]
+    assert LI_GREETING not in [m.get("text") for m in harness.person(LI).received()]
 
 
 
@@ -102,7 +103,7 @@ async def test_29_february_is_greeted_on_28_february_in_a_common_year(harness: B
 
     await _plan_at(harness, day)
     assert await _greeting_keys(harness) == [f"birthday:{wang_id}:2027"]
-    assert GREETING in harness.person(WANG).texts()
+    assert WANG_GREETING in harness.person(WANG).texts()
 
 
 async def test_an_admin_rewording_reaches_his_locale_with_the_owners_name(harness: BotHarness, team: Team) -> None:
@@ -129,4 +130,36 @@ async def test_an_admin_rewording_reaches_his_locale_with_the_owners_name(harnes
         assert len({str(row.payload) for row in payloads if row is not None}) == 1  # one payload for all
     # Sent as HTML: the admin's text is escaped (the emulator keeps the source, Telegram shows "<祝>").
     assert "陳大文先生，生日快樂！&lt;祝&gt; 身體健康。" in harness.person(CHAN).texts()
-    assert GREETING in harness.person(WANG).texts()
+    assert WANG_GREETING in harness.person(WANG).texts()
+
+
+async def test_project_in_a_reworded_greeting_by_the_owners_project_and_locale(harness: BotHarness,
+                                                                               team: Team) -> None:
+    """{project}: the owner's project in his locale (華苑 for 陳大文 in Hong Kong, the stored 华苑
+    for 王芳); an owner without units reads "our homes" in his locale (我們的屋苑). One payload per
+    project: the project's name is a constant of its statement."""
+    day = datetime(2026, 6, 25, 10, 0, tzinfo=SHANGHAI)
+    _, li_id, _ = await _birthdays(harness, day, li_granted=True)
+    async with harness.uow() as uow:
+        project = await uow.projects.by_code("HY")
+        chan = await uow.owners.by_phone(CHAN_PHONE)
+        assert project is not None and chan is not None
+        project.names = {"zh_Hant_HK": "華苑", "en": "Huayuan"}
+        await uow.session.execute(update(Owner).where(Owner.id == chan.id).values(
+            birthday_calendar="solar", birthday_month=6, birthday_day=25))
+        await uow.session.execute(update(Owner).where(Owner.id == li_id).values(locale="zh_Hant_HK"))
+        await uow.session.execute(delete(OwnerUnit).where(OwnerUnit.owner_id == li_id))  # 李伟: no units
+        uow.session.add(Consent(owner_id=chan.id, kind="greetings", granted=True, wording="v1", source="admin",
+                                recorded_at=day - timedelta(days=3)))
+        for locale, text in (("zh_Hant_HK", "🎂 {name}，{project}管理處祝您生日快樂！"),
+                             ("zh_Hans_CN", "🎂 {name}，{project}物业服务中心祝您生日快乐！")):
+            await uow.care_templates.put("birthday", locale, text, "alice", day)
+        await uow.commit()
+
+    await _plan_at(harness, day)
+    assert "🎂 陳大文，華苑管理處祝您生日快樂！" in harness.person(CHAN).texts()
+    assert "🎂 王芳，华苑物业服务中心祝您生日快乐！" in harness.person(WANG).texts()
+    assert "🎂 李伟，我們的屋苑管理處祝您生日快樂！" in harness.person(LI).texts()
+    async with harness.uow() as uow:
+        rows = [await uow.outbox.by_key(key) for key in await _greeting_keys(harness)]
+        assert len({str(row.payload) for row in rows if row is not None}) == 2  # the project's; no units'
