@@ -35,16 +35,19 @@ from services.pushes.rules import PlanRound
 from storage.models import Staff
 from storage.repositories.care_calendar import (
     BUILDING,
+    CONTACT,
     DATE_SLOT,
     NAME,
     PROJECT,
     SPECIALIST,
     UNIT,
+    KeyedSlot,
     NewOwner,
     OptionalSlot,
     Planned,
     UnitLabel,
 )
+from storage.uow import UnitOfWork
 
 WELCOME_DAYS = 7  # DOMAIN 4.1: the specialist greets the owner within a week of subscription
 DELIVERY_DAYS = 10  # DOMAIN 4.3: the notice 10 days before handover
@@ -58,19 +61,24 @@ WELCOME = register_kind(CareKind(
        "will call you within a week. Whenever you need anything about your home, write to us here."),
     frozenset({"name", "project", "specialist"}),
     "to a new owner within a week of subscription (认购)"))
+# {specialist}: his customer specialist's name (else the department, as in the welcome); {contact}:
+# whom to call — "your customer specialist 张敏 (phone …)", without a phone only the name, without a
+# specialist the Customer Service Department. The handover's time and place are not stored: the text
+# says we will contact him about them.
 DELIVERY = register_kind(CareKind(
     "delivery_notice",
     N_("📦 Delivery notice (《商品房交付通知书》)\nDear {name}, your home {project} {building}-{unit} will be "
-       "handed over on {date}. Please bring your ID card, the purchase contract and your payment receipts; "
-       "the delivery guides are attached. Write to us here with any question."),
-    frozenset({"name", "project", "building", "unit", "date"}),
+       "handed over on {date}; we will contact you about the time of the handover. Please bring your ID "
+       "card, the purchase contract and your payment receipts; the delivery guides are attached. With any "
+       "question, contact {contact} or write to us here."),
+    frozenset({"name", "project", "building", "unit", "date", "specialist", "contact"}),
     "10 days before a unit's delivery date, with the project's delivery guides"))
 INSPECTION = register_kind(CareKind(
     "inspection_notice",
     N_("🔍 One-year house-quality inspection\nDear {name}, on {date} your home {project} {building}-{unit} "
-       "will have been yours for a year. We would like to inspect it with you before then: write to us "
-       "here to choose a time, and tell us about anything that needs repair."),
-    frozenset({"name", "project", "building", "unit", "date"}),
+       "will have been yours for a year. We would like to inspect it with you before then: to choose a "
+       "time, and to tell us about anything that needs repair, contact {contact} or write to us here."),
+    frozenset({"name", "project", "building", "unit", "date", "specialist", "contact"}),
     "14 days before the first anniversary of a unit's delivery"))
 OCCASIONS = {
     "wedding": register_kind(CareKind(
@@ -93,6 +101,9 @@ OCCASIONS = {
 
 NO_SPECIALIST_NAME = N_("Customer Service Department")
 NO_PROJECT_NAME = N_("our homes")  # an owner imported without units yet
+CONTACT_WITH_PHONE = N_("your customer specialist {specialist} (phone {phone})")
+CONTACT_NAME = N_("your customer specialist {specialist}")
+NO_SPECIALIST_CONTACT = N_("our Customer Service Department")
 SPECIALIST_CARD = N_("🤝 A new owner to welcome\nOwner: {name}\nUnit(s): {units}\nSubscribed on: {date}\n"
                      "Phone: {phone}\nPlease call to welcome the owner by {deadline}.")
 NO_SPECIALIST_CARD = N_("⚠️ A new owner has no customer specialist\nOwner: {name}\nUnit(s): {units}\n"
@@ -106,9 +117,33 @@ def _planned(round_: PlanRound, zone: str, purpose: Purpose, reply: Reply) -> Pl
                    now=round_.now)
 
 
-def _slots() -> dict[str, Text]:
+def _slots(date_format: str) -> dict[str, Text]:
     return {"name": Plain(NAME), "project": Plain(PROJECT), "building": Plain(BUILDING), "unit": Plain(UNIT),
-            "date": DateText(DATE_SLOT)}
+            "date": DateText(DATE_SLOT, date_format), "specialist": Plain(SPECIALIST), "contact": Plain(CONTACT)}
+
+
+def _json(text: Text) -> str:
+    return json.dumps(text_to_json(text), ensure_ascii=False)
+
+
+async def _project_slot(uow: UnitOfWork, zone: str | None) -> KeyedSlot:
+    """{project}: each project's name in the reader's locale (华苑 / 華苑 / Huayuan), by the row's project."""
+    return KeyedSlot("project", _json(Plain(PROJECT)),
+                     {p.id: _json(project_text(p)) for p in await uow.care_calendar.projects(zone)},
+                     _json(Msg(NO_PROJECT_NAME)))
+
+
+def _specialist_slots(specialists: Sequence[Staff]) -> list[KeyedSlot]:
+    """{specialist} and {contact} by the owner's specialist (the active ones given; else the department)."""
+    def contact(person: Staff) -> Text:
+        if person.phone:
+            return Msg(CONTACT_WITH_PHONE, {"specialist": Plain(person.name), "phone": Plain(display_phone(person.phone))})
+        return Msg(CONTACT_NAME, {"specialist": Plain(person.name)})
+
+    return [KeyedSlot("specialist", _json(Plain(SPECIALIST)), {p.id: _json(Plain(p.name)) for p in specialists},
+                      _json(Msg(NO_SPECIALIST_NAME))),
+            KeyedSlot("specialist", _json(Plain(CONTACT)), {p.id: _json(contact(p)) for p in specialists},
+                      _json(Msg(NO_SPECIALIST_CONTACT)))]
 
 
 def anniversary(delivered: date) -> date:
@@ -143,11 +178,14 @@ class DeliveryNoticeRule:
     name = "delivery_notices"
 
     async def plan(self, round_: PlanRound) -> None:
-        reply = Reply(await care_text(round_.uow, DELIVERY.name, **_slots()))
+        # The handover day with its weekday (an appointment: "2026年12月17日星期四").
+        reply = Reply(await care_text(round_.uow, DELIVERY.name, **_slots("full")))
         for zone, today in await _open_zones(round_):
+            first, last = today + timedelta(days=1), today + timedelta(days=DELIVERY_DAYS)
+            specialists = await round_.uow.care_calendar.delivery_specialists(zone, first, last)
             keys = await round_.uow.care_calendar.add_delivery_notices(
-                zone, today + timedelta(days=1), today + timedelta(days=DELIVERY_DAYS),
-                _planned(round_, zone, Purpose.CARE, reply))
+                zone, first, last, _planned(round_, zone, Purpose.CARE, reply),
+                [await _project_slot(round_.uow, zone), *_specialist_slots(specialists)])
             _count(round_, keys)
 
 
@@ -155,11 +193,14 @@ class InspectionNoticeRule:
     name = "inspection_notices"
 
     async def plan(self, round_: PlanRound) -> None:
-        reply = Reply(await care_text(round_.uow, INSPECTION.name, **_slots()))
+        # The anniversary is a deadline, not an appointment: the date without its weekday.
+        reply = Reply(await care_text(round_.uow, INSPECTION.name, **_slots("long")))
         for zone, today in await _open_zones(round_):
-            days = [today + timedelta(days=n) for n in range(1, INSPECTION_DAYS + 1)]
+            days = delivered_for([today + timedelta(days=n) for n in range(1, INSPECTION_DAYS + 1)])
+            specialists = await round_.uow.care_calendar.inspection_specialists(zone, list(days))
             keys = await round_.uow.care_calendar.add_inspection_notices(
-                zone, delivered_for(days), _planned(round_, zone, Purpose.CARE, reply))
+                zone, days, _planned(round_, zone, Purpose.CARE, reply),
+                [await _project_slot(round_.uow, zone), *_specialist_slots(specialists)])
             _count(round_, keys)
 
 
@@ -190,7 +231,7 @@ class WelcomeRule:
     async def plan(self, round_: PlanRound) -> None:
         text = await care_text(round_.uow, WELCOME.name, name=Plain(NAME), project=Plain(PROJECT),
                                specialist=Plain(SPECIALIST))
-        project = _optional(PROJECT, Msg(NO_PROJECT_NAME))
+        project = await _project_slot(round_.uow, None)  # his first project may be in another zone
         specialist = _optional(SPECIALIST, Msg(NO_SPECIALIST_NAME))
         managers = _Managers(round_)
         for zone, today in await _open_zones(round_):
