@@ -28,6 +28,9 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed|cancelled
     not_before: Mapped[datetime] = mapped_column(UtcDateTime())
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    # The end of the delivery window the row was planned for (20:00 local; DOMAIN 4.6): a row still
+    # unsent then waits for the next window, or is dropped if its day has passed. None: no window.
+    send_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())  # a sender's lease
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

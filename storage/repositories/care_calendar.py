@@ -247,7 +247,8 @@ class CareCalendarRepository(Repository):
                 media = case({pid: json.dumps(items, ensure_ascii=False) for pid, items in by_project.items()},
                              value=p.c.id, else_="[]")
         key = literal(prefix) + cast(u.c.id, String) + literal(":") + cast(o.c.id, String)
-        payload = self._fill({**planned.payload, "media": _MEDIA}, {
+        # files_after: the notice's text first, then its guides (services/pushes/drain.py).
+        payload = self._fill({**planned.payload, "media": _MEDIA, "files_after": True}, {
             # The keyed slots first: their tokens hold the plain ones (e.g. the PROJECT slot's text).
             **{slot.token: self._keyed(slot, keys[slot.by]) for slot in slots},
             _token(NAME): self._quoted(o.c.name), _token(PROJECT): self._quoted(p.c.name),

@@ -2,7 +2,7 @@
 
 Care message templates per kind and locale, and the audit of their edits; notices to a project's or building's owners
 (milestones, events, owner meetings, the quarterly report); documents attached to the delivery
-notice; family occasions; each owner's customer specialist; each project's name per locale; indexes for the rows due today
+notice; family occasions; each owner's customer specialist; each project's name per locale; the end of an outbox row's delivery window; indexes for the rows due today
 (birthdays, subscriptions, delivery dates).
 
 Revision ID: 0011
@@ -110,12 +110,21 @@ def upgrade() -> None:
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.add_column(sa.Column('names', sa.JSON(), nullable=True))
 
+    # Adding a nullable column: no table rewrite (SQLite's ALTER TABLE ADD COLUMN, PostgreSQL's catalog).
+    op.add_column('outbox', sa.Column('send_until', sa.DateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_units_delivery_date'), ['delivery_date'], unique=False)
 
 
 
 def downgrade() -> None:
+    if op.get_context().dialect.name == "postgresql":
+        # IF EXISTS: databases migrated while 0011 was being written lack it.
+        op.execute("ALTER TABLE outbox DROP COLUMN IF EXISTS send_until")
+    else:
+        with op.batch_alter_table('outbox', schema=None) as batch_op:
+            batch_op.drop_column('send_until')
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.drop_column('names')
 
