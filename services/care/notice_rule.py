@@ -28,7 +28,8 @@ class NoticeRule:
             text = await notice_text(uow, notice, project, building)
             rows = NoticeRows(prefix=campaign_prefix(notice), purpose=Purpose.EVENT.value,
                               priority=PRIORITY.get(Purpose.EVENT, DEFAULT_PRIORITY),
-                              payload={"reply": reply_to_json(Reply(text)), "media": [dict(m) for m in notice.media or []]},
+                              payload={"reply": reply_to_json(Reply(text)), "media": [dict(m) for m in notice.media or []],
+                                       "files_after": True},  # the text, then its attachments
                               not_before=delivery_time(round_.now, project.timezone), now=round_.now)
             keys = await uow.care_notices.fan_out(notice.project_id, notice.building_id, rows)
             await uow.care_notices.mark_sent(notice.id, round_.now)

@@ -512,7 +512,9 @@ class OutboxDrain:
 
     def _parts(self, job: _Job, locale: str, name: str = "") -> list[_Part]:
         """Media first (by file_id), then the text with its buttons (a message per keyboard),
-        rendered for ``locale``; a care template's ``{name}`` is the recipient's ``name``."""
+        rendered for ``locale``; a care template's ``{name}`` is the recipient's ``name``. With
+        ``"files_after": true`` the text comes first and its files right after it (a care message's
+        attachments belong to it; a case card's photos stand above the card)."""
         parts: list[Part | int] = []  # an int: a generated file's id (outbox_files), read when sent
         for item in job.payload.get("media") or ():
             kind, file_id, upload = item.get("kind"), item.get("file_id"), item.get("upload")
@@ -525,7 +527,8 @@ class OutboxDrain:
                 raise ValueError("media without a file_id")
             parts.append(Media(kind, file_id))
         if job.payload.get("reply") is not None:
-            parts.extend(one_keyboard_each(named(reply_from_json(job.payload["reply"]), name)))
+            text = one_keyboard_each(named(reply_from_json(job.payload["reply"]), name))
+            parts = [*text, *parts] if job.payload.get("files_after") else [*parts, *text]
         if not parts:
             raise ValueError("nothing to send")
         timeout = max(1, int(self.lease.total_seconds() / 2))  # a send ends well within its lease

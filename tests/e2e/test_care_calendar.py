@@ -99,3 +99,6 @@ async def test_the_delivery_notice_arrives_10_days_ahead_with_the_guide(harness:
     assert "華苑2栋-0802將於2026年12月17日星期四交樓" in notice  # his project's HK name; the day with its weekday
     assert "另行與您聯絡" in notice  # the handover's time is not stored: we say we will call
     assert "請聯絡您的專屬客服张敏（電話：13600000001）" in notice
+    # The notice's text first, its guide right after it (not above it, as if it belonged to the message before).
+    order = [("document" if m.get("document") else (m.get("text") or "")[:1]) for m in chan.received()]
+    assert order[order.index("📦") + 1] == "document"

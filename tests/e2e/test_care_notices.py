@@ -68,8 +68,12 @@ async def test_a_topping_out_notice_reaches_the_consenting_owners_of_its_buildin
         "🏗 华苑传来好消息：1栋已于2026年12月8日顺利封顶。感谢您的信任，我们会继续向您通报工程进展。"]
     assert [t for t in chan_texts if "順利平頂" in t] == ["陳大文您好：华苑1栋已於2026年12月8日順利平頂！"]
     for person in (WANG, CHAN):
-        documents = [m["document"]["file_name"] for m in harness.person(person).received() if m.get("document")]
+        received = harness.person(person).received()
+        documents = [m["document"]["file_name"] for m in received if m.get("document")]
         assert documents == ["封顶简报.pdf"]
+        # The text first, its attachment right after it.
+        at = next(i for i, m in enumerate(received) if "封顶" in (m.get("text") or "") or "平頂" in (m.get("text") or ""))
+        assert received[at + 1].get("document", {}).get("file_name") == "封顶简报.pdf"
     assert not [t for t in harness.person(LI).texts() if "封顶" in t or "封頂" in t]
 
     manager = harness.person(TEAM_CHATS.cs_manager)
