@@ -298,3 +298,23 @@ async def test_send_days_still_ahead_little_notice_typed_times_and_another_meeti
     text = (await agent.press("✅", summary))[-1]["text"]
     assert "⚠️ 华苑本半年度已有一场已批准的顾客恳谈会：2026年12月20日 19:45（通知于2026年12月13日发出）" in text
     assert "等待审批" not in text and "通知较晚" not in text  # the 10 December one is still a draft
+
+
+async def test_a_sent_back_draft_discarded_from_its_new_preview_closes_the_sent_back_message(
+    harness: BotHarness, team: Team,
+) -> None:
+    await _seed(harness)
+    agent, manager = harness.person(team.agent), harness.person(OFFICE_MANAGER)
+    preview = await _draft(agent, "2026-12-20", "14:30", "会所", "提前一周")
+    await agent.press("📨 提交审批", preview)
+    await harness.settle()
+    await manager.press("↩ 退回修改", manager.received()[-1])
+    await manager.say("请改时间")
+    await harness.settle()
+    returned = agent.received()[-1]
+    [summary] = await agent.press("✏️ 修改后重新提交", returned)
+    assert agent.buttons(returned) == ["✏️ 修改后重新提交", "🗑 作废"]  # still there while editing
+    preview = (await agent.press("✅", summary))[-1]
+    await agent.press("🗑 作废", preview)
+    assert agent.buttons(returned) == [] and returned["text"].endswith("🗑 已作废")
+    assert (await _notice(harness)).status == "cancelled"
