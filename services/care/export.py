@@ -37,7 +37,8 @@ NOT_FOUND = N_("We could not find your record. Please contact customer service."
 PROFILE, UNITS, CASES, CONSENTS, ANSWERS, MESSAGES = (
     N_("Profile"), N_("Units"), N_("Cases"), N_("Consents"), N_("Survey answers"), N_("Messages"))
 ITEM_HEADERS = (N_("Item"), N_("On record"))
-UNIT_HEADERS = (N_("Project"), N_("Building"), N_("Unit"), N_("Delivered"))
+# The handover of the unit (交付; HK 交樓, TW 交屋), not the owner's move-in (入住 / 入伙) in his profile.
+UNIT_HEADERS = (N_("Project"), N_("Building"), N_("Unit"), N_("Handover date"))
 CASE_HEADERS = (N_("Case number"), N_("Kind"), N_("Category"), N_("Status"), N_("Received on"), N_("Resolved on"),
                 N_("Closed on"), N_("Your description"), N_("Result"), N_("Rating of the result"),
                 N_("Rating of the attitude"), N_("Your comment"))
@@ -48,7 +49,8 @@ MESSAGE_HEADERS = (N_("Sent"), N_("Kind"), N_("Your message"), N_("Our reply"))
 CASE_KINDS = {"complaint": N_("Complaint"), "repair": N_("Repair")}
 CONSENT_KINDS = {"greetings": N_("Birthday and family greetings"), "events": N_("Community events"),
                  "surveys": N_("Surveys")}
-CONSENT_SOURCES = {"chat": N_("chat"), "settings": N_("settings"), "admin": N_("customer service")}
+CONSENT_SOURCES = {"chat": N_("chat"), "settings": N_("settings"), "admin": N_("signed consent form")}
+NO_RECORDS = N_("No records")  # the one row of an empty sheet
 ENTRY_KINDS = {"inquiry": N_("Inquiry"), "suggestion": N_("Suggestion"), "praise": N_("Praise"),
                "other": N_("Other")}
 
@@ -133,7 +135,8 @@ def workbook(owner: Owner, units: Sequence[Unit], held: OwnerHoldings, zone: str
     book = Workbook()
     for index, (name, headers, rows) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
-        fill_sheet(sheet, label(Msg(name)), [label(Msg(h)) for h in headers], rendered(rows, label),
+        fill_sheet(sheet, label(Msg(name)), [label(Msg(h)) for h in headers],
+                   rendered(rows or [[Msg(NO_RECORDS)]], label),
                    autofilter=name != PROFILE)
     book.properties.title = label(Msg(FILE_TITLE))
     buffer = io.BytesIO()

@@ -20,8 +20,8 @@ from storage.models.care import Consent, DataRequest
 from storage.models.cases import Ticket
 from storage.models.inquiries import CommunicationEntry
 from storage.models.surveys import SurveyAnswer
-from tests.e2e.conftest import WANG
-from tests.factories import LI_PHONE, WANG_PHONE, Team
+from tests.e2e.conftest import CHAN, WANG
+from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, Team
 from tests.harness import BotHarness
 from tests.survey_fixture import seed_campaigns
 
@@ -215,3 +215,31 @@ async def test_deletion_refused_with_a_reason(harness: BotHarness, team: Team) -
         assert request.decided_by is not None and request.decided_at is not None and request.done_at is None
     await manager.press("✅ 批准", card)
     assert _alert(harness) == "该申请已经处理。"
+
+
+async def test_hong_kong_export_names_the_handover_and_says_when_a_sheet_is_empty(harness: BotHarness,
+                                                                                  team: Team) -> None:
+    """陳大文 (Hong Kong): the units sheet's date is the handover (交樓日期), not a second move-in date
+    beside the profile's 入住日期; a sheet with nothing in it says so in one row; a decision recorded
+    from the consent form reads as such."""
+    async with harness.uow() as uow:
+        chan = await uow.owners.by_phone(CHAN_PHONE)
+        assert chan is not None
+        uow.session.add(Consent(owner_id=chan.id, kind="greetings", granted=True, wording="paper", source="admin",
+                                recorded_at=harness.clock.now() - timedelta(days=1)))
+        await uow.commit()
+    chan_chat = harness.person(CHAN)
+    await chan_chat.say("/mydata")
+    await harness.settle()
+    document = next(m for m in reversed(chan_chat.received()) if "document" in m)
+    book = load_workbook(io.BytesIO(harness.emulator.files[document["document"]["file_id"]][0]))
+    profile, units, cases, consents, answers, messages = (book[name] for name in book.sheetnames)
+
+    def row(sheet: object, number: int) -> list[object]:
+        return [c.value for c in next(sheet.iter_rows(min_row=number, max_row=number))]  # type: ignore[attr-defined]
+
+    assert row(units, 2)[3] == "交樓日期"
+    assert "入住日期" in [r[0] for r in profile.iter_rows(min_row=3, values_only=True)]
+    for empty in (cases, answers, messages):
+        assert row(empty, 3)[0] == "沒有記錄" and empty.max_row == 3
+    assert row(consents, 3)[3] == "書面同意書"
