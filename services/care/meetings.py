@@ -215,16 +215,22 @@ async def preview(uow: UnitOfWork, notice: CareNotice, project: Project) -> Temp
     return Template(text.default, text.texts, {"name": Msg(SAMPLE_NAME), **text.params})
 
 
+def short_notice(notice: CareNotice, project: Project) -> list[Text]:
+    """A line when owners would get the notice less than a week before the meeting (also on the
+    approver's card: approving late shortens it further)."""
+    notice_days = (_local(notice, project).date() - notice.send_on).days
+    if notice_days >= SHORT_NOTICE_DAYS:
+        return []
+    return [Plural("⚠️ Little notice: owners get it only {n} day before the meeting, which leaves them little time to "
+                   "arrange to come.",
+                   "⚠️ Little notice: owners get it only {n} days before the meeting, which leaves them little time "
+                   "to arrange to come.", notice_days)]
+
+
 async def warnings(uow: UnitOfWork, notice: CareNotice, project: Project) -> list[Text]:
     """What the drafter should know before submitting: owners would get little notice; the half
     year already has an owner meeting approved, sent or waiting (two notices a week apart)."""
-    lines: list[Text] = []
-    notice_days = (_local(notice, project).date() - notice.send_on).days
-    if notice_days < SHORT_NOTICE_DAYS:
-        lines.append(Plural("⚠️ Little notice: owners get it only {n} day before the meeting, which leaves them little "
-                            "time to arrange to come.",
-                            "⚠️ Little notice: owners get it only {n} days before the meeting, which leaves them "
-                            "little time to arrange to come.", notice_days))
+    lines = short_notice(notice, project)
     for other in await uow.care_meetings.others_for_period(notice, tuple(_OTHER)):
         fields = meeting_fields(other, project)
         lines.append(Msg(_OTHER[other.status], {**fields, "send": DateText(other.send_on)}))
@@ -272,7 +278,8 @@ async def approval_card(uow: UnitOfWork, notice: CareNotice, project: Project, d
                         fallback: bool) -> Reply:
     """The approver's card: who asks, the meeting, the text owners will read, when it goes out."""
     head = Msg(CARD, {"drafter": Plain(drafted_by.name if drafted_by else "—"), **meeting_fields(notice, project)})
-    lines: list[Text] = [head, "", await preview(uow, notice, project), "", sends_line(notice, project)]
+    lines: list[Text] = [head, "", await preview(uow, notice, project), "", sends_line(notice, project),
+                         *short_notice(notice, project)]
     if notice.comment:
         lines.append(Msg(EARLIER_COMMENT, {"comment": Plain(notice.comment)}))
     if fallback:

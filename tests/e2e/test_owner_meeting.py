@@ -242,6 +242,7 @@ async def test_a_discarded_draft_a_waiting_one_and_a_meeting_already_past(harnes
     assert _alert(harness) == "这份通知正在等待审批，不能再修改。"
     await harness.settle()
     card = manager.received()[-1]
+    assert "⚠️ 通知较晚：业主在会议前仅 2 天收到" in card["text"]  # the approver sees it too
     harness.clock.set(datetime(2026, 12, 9, 10, 30, tzinfo=SHANGHAI))  # the meeting has begun
     await manager.press("✔ 批准", card)
     assert _alert(harness) == "会议日期已过，请退回通知以修改日期。"
