@@ -22,6 +22,16 @@ def delivery_time(now: datetime, timezone: str) -> datetime:
     return local.astimezone(now.tzinfo)
 
 
+def delivery_window(now: datetime, timezone: str) -> tuple[datetime, datetime]:
+    """The delivery window a push planned ``now`` goes out in: from the earliest moment inside it
+    (``delivery_time``) to 20:00 local that day (``outbox.send_until``: unsent by then, it waits
+    for the next window, or is dropped if its day has passed)."""
+    start = delivery_time(now, timezone)
+    local = start.astimezone(ZoneInfo(timezone))
+    end = datetime.combine(local.date(), WINDOW_END, local.tzinfo)
+    return start, end.astimezone(now.tzinfo)
+
+
 def working_delivery_time(now: datetime, timezone: str, calendar: WorkCalendar) -> datetime:
     """Staff are not pushed on their days off: the window of the next working day."""
     moment = delivery_time(now, timezone)

@@ -52,7 +52,7 @@ def _payload(reply: Reply, media: Sequence[dict[str, str]], locale: str | None,
 
 def _values(*, key: str, purpose: Purpose, chat_id: int, owner_id: int | None, staff_id: int | None,
             payload: dict[str, Any], now: datetime, not_before: datetime | None,
-            claimed_until: datetime | None) -> dict[str, Any]:
+            claimed_until: datetime | None, send_until: datetime | None = None) -> dict[str, Any]:
     return {
         "key": key[:200],
         "purpose": purpose.value,
@@ -64,6 +64,7 @@ def _values(*, key: str, purpose: Purpose, chat_id: int, owner_id: int | None, s
         "status": "pending",
         "not_before": not_before or now,
         "next_attempt_at": not_before or now,
+        "send_until": send_until,
         "attempts": 0,
         "created_at": now,
         "claimed_until": claimed_until,
@@ -79,6 +80,7 @@ async def enqueue(
     reply: Reply,
     now: datetime,
     not_before: datetime | None = None,
+    send_until: datetime | None = None,
     owner_id: int | None = None,
     staff_id: int | None = None,
     media: Sequence[dict[str, str]] = (),
@@ -89,11 +91,14 @@ async def enqueue(
     ``key`` makes planning idempotent: a second enqueue with the same key is ignored and returns
     False. ``purpose`` says why it is sent (consent attaches to it). The text stays locale-free;
     the drain renders it in the recipient's locale at send time. ``ticket_id`` names the case a
-    card is about (``media_sent``).
+    card is about (``media_sent``). ``send_until``: the end of the delivery window ``not_before``
+    opens (``delivery_window``; an owner's care or survey message), after which the drain does not
+    send it that day; None: no end.
     """
     added = await uow.outbox.add_if_new(_values(
         key=key, purpose=purpose, chat_id=chat_id, owner_id=owner_id, staff_id=staff_id,
-        payload=_payload(reply, media, None, ticket_id), now=now, not_before=not_before, claimed_until=None))
+        payload=_payload(reply, media, None, ticket_id), now=now, not_before=not_before, claimed_until=None,
+        send_until=send_until))
     if added:
         uow.enqueued += 1
     return added

@@ -35,6 +35,7 @@ class Greeting:
     payload: dict[str, Any]
     not_before: datetime
     now: datetime
+    send_until: datetime | None = None  # the end of not_before's delivery window (outbox.send_until)
 
 
 class BirthdayRepository(Repository):
@@ -60,13 +61,14 @@ class BirthdayRepository(Repository):
         rows = select(
             key, literal(greeting.purpose), literal(greeting.priority, Integer), o.c.chat_id, o.c.id,
             literal(greeting.payload, JSON), literal("pending"), literal(greeting.not_before, UtcDateTime()),
-            literal(greeting.not_before, UtcDateTime()), literal(0, Integer), literal(greeting.now, UtcDateTime()),
+            literal(greeting.not_before, UtcDateTime()), literal(greeting.send_until, UtcDateTime()),
+            literal(0, Integer), literal(greeting.now, UtcDateTime()),
         ).where(o.c.birthday_month == month, o.c.birthday_day.in_(list(days)), o.c.birthday_calendar == calendar,
                 *_greetable(o.c.id, o.c.chat_id, o.c.blocked, o.c.anonymised_at, project_id))
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "attempts", "created_at"], rows)
+                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], rows)
                      .on_conflict_do_nothing(index_elements=["key"])
                      .returning(OutboxMessage.key))
         return list((await self.session.execute(statement)).scalars().all())

@@ -48,6 +48,7 @@ class Planned:
     payload: dict[str, Any]  # {"reply": …} with slots; "media" is set per project here
     not_before: datetime
     now: datetime
+    send_until: datetime | None = None  # the end of not_before's delivery window (outbox.send_until)
 
 
 @dataclass(frozen=True)
@@ -349,13 +350,14 @@ class CareCalendarRepository(Repository):
                  planned: Planned) -> tuple[ColumnElement[Any], ...]:
         return (key, literal(planned.purpose), literal(planned.priority, Integer), chat_id, owner_id, payload,
                 literal("pending"), literal(planned.not_before, UtcDateTime()),
-                literal(planned.not_before, UtcDateTime()), literal(0, Integer), literal(planned.now, UtcDateTime()))
+                literal(planned.not_before, UtcDateTime()), literal(planned.send_until, UtcDateTime()),
+                literal(0, Integer), literal(planned.now, UtcDateTime()))
 
     async def _insert(self, rows: Any) -> list[str]:
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "attempts", "created_at"], rows)
+                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], rows)
                      .on_conflict_do_nothing(index_elements=["key"])
                      .returning(OutboxMessage.key))
         return list((await self.session.execute(statement)).scalars().all())

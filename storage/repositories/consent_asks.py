@@ -40,14 +40,15 @@ class ConsentAskRepository(Repository):
         rows = select(
             key, literal(row.purpose), literal(row.priority, Integer), o.c.chat_id, o.c.id,
             literal(row.payload, JSON), literal("pending"), literal(row.not_before, UtcDateTime()),
-            literal(row.not_before, UtcDateTime()), literal(0, Integer), literal(row.now, UtcDateTime()),
+            literal(row.not_before, UtcDateTime()), literal(row.send_until, UtcDateTime()), literal(0, Integer),
+            literal(row.now, UtcDateTime()),
         ).where(o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
                 o.c.bound_at.is_not(None), o.c.bound_at < bound_before,
                 ~exists(select(Consent.id).where(Consent.owner_id == o.c.id)), ~asked, in_zone).limit(limit)
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "attempts", "created_at"], rows)
+                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], rows)
                      .on_conflict_do_nothing(index_elements=["key"])
                      .returning(OutboxMessage.key))
         return list((await self.session.execute(statement)).scalars().all())
