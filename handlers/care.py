@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.inbound import Context, Response
+from handlers.inbound import Context, MessageIn, Response
 from handlers.router import Router
 from services.care import care_chat
 
@@ -11,6 +11,12 @@ async def _care(ctx: Context) -> Response:
     return Response([await care_chat.care_reply(ctx.uow, ctx.actor, ctx.now)])
 
 
+async def _care_command(ctx: Context, message: MessageIn, args: str) -> Response | None:
+    if not ctx.actor.identity.is_staff:
+        return None  # owners are not told about staff workflow: an unknown command to them
+    return await _care(ctx)
+
+
 def register(router: Router) -> None:
-    router.plain_command("care", _care)
+    router.command("care", _care_command)
     router.menu_item("care", _care)

@@ -29,7 +29,9 @@ async def draft(ctx: Context) -> Response:
     return await _answer(ctx, await meetings.start(ctx.uow, ctx.actor, ctx.now))
 
 
-async def _meeting(ctx: Context, message: MessageIn, args: str) -> Response:
+async def _meeting(ctx: Context, message: MessageIn, args: str) -> Response | None:
+    if not ctx.actor.identity.is_staff:
+        return None  # owners are not told about staff workflow: an unknown command to them
     return await draft(ctx)
 
 

@@ -13,7 +13,8 @@ from dialogs.actions import Action, PagePress, decode
 from dialogs.text import N_
 from handlers.inbound import ButtonIn, Context, Inbound, MessageIn, Response
 
-CommandHandler = Callable[[Context, MessageIn, str], Awaitable[Response]]
+# None: the command is not for this person — answered as any unknown command (the message chain).
+CommandHandler = Callable[[Context, MessageIn, str], Awaitable[Response | None]]
 ButtonHandler = Callable[[Context, Any, ButtonIn], Awaitable[Response]]
 MessageHandler = Callable[[Context, MessageIn], Awaitable[Response | None]]
 MenuHandler = Callable[[Context], Awaitable[Response]]
@@ -71,7 +72,9 @@ class Router:
             return Response()
         command = message.command
         if command is not None and command[0] in self.commands:
-            return await self.commands[command[0]](ctx, message, command[1])
+            answered = await self.commands[command[0]](ctx, message, command[1])
+            if answered is not None:
+                return answered
         for handle in self.messages:
             response = await handle(ctx, message)
             if response is not None:

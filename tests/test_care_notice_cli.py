@@ -79,7 +79,7 @@ def test_a_notice_is_checked_scheduled_shown_and_cancelled(cli_db: Path, tmp_pat
                  f"en={tmp_path / 'en.txt'}", "--attach", str(pdf)]) == 0
     out = capsys.readouterr().out
     assert "notice #1 scheduled: open_day for HY (1栋), goes out on " + (today + timedelta(days=13)).isoformat() in out
-    assert "owners in scope: 2; reachable in chat: 2; consented to events: 1" in out
+    assert "owners in scope now: 2: not on the bot 0, without consent 1, would get it 1" in out
     assert "attached: report.pdf (document)" in out
 
     assert main(["admin", "care", "notice", "list"]) == 0
@@ -88,11 +88,11 @@ def test_a_notice_is_checked_scheduled_shown_and_cancelled(cli_db: Path, tmp_pat
     out = capsys.readouterr().out
     assert "place [zh_Hans_CN]: 售楼处" in out and "text [en]: Open day at {place}, {date} {time}" in out
     assert "10:30 (Asia/Shanghai)" in out
-    assert "without consent: 1" in out
+    assert "owners in scope now: 2: not on the bot 0, without consent 1, would get it 1" in out
     assert main(["admin", "care", "notice", "cancel", "1"]) == 0
     assert "notice #1 cancelled; messages stopped before sending: 0" in capsys.readouterr().out
     assert main(["admin", "care", "stats", "--notice", "1"]) == 0
     out = capsys.readouterr().out
-    assert "\topen_day\tHY\t1栋\tcancelled\t0\t0\t0\t0\t0\t0\t0\t1" in out
+    assert "\topen_day\tHY\t1栋\tcancelled\t0\t0\t0\t0\t0\t0\t0\towners in scope now: 2:" in out
     assert main(["admin", "care", "stats"]) == 0
     assert "by kind" in capsys.readouterr().out

@@ -14,7 +14,8 @@ from sqlalchemy import select, update
 from services.care.consent import ConsentKind
 from services.care.notice_rule import NoticeRule
 from services.care.notices import Attachment, NoticeError, NoticeRequest, campaign_prefix, cancel, schedule
-from services.care.stats import month_stats, notice_stats
+from services.care.stats import Scope, month_stats, notice_stats
+from services.people import admin
 from services.pushes.planner import plan
 from storage.models import CareNotice, OutboxMessage, Owner
 from storage.uow import UnitOfWork
@@ -155,9 +156,15 @@ async def test_cancelling_stops_the_pending_rows_and_the_statistics_count_outcom
         counts = stats.counts
         assert (counts.planned, counts.sent, counts.pending, counts.failed, counts.blocked, counts.opted_out) == (
             3, 1, 0, 0, 1, 1)
-        assert (stats.audience.owners, stats.audience.consenting) == (3, 1)  # 李伟 blocked, 陳大文 withdrew
+        # Who was in scope as when planned: 李伟 blocked and 陳大文 withdrew later — counted in the outcomes.
+        assert stats.scope == Scope(in_scope=3, not_on_bot=0, without_consent=0, planned=3, now=False)
+        assert notice.audience == {"in_scope": 3, "not_on_bot": 0, "without_consent": 0, "planned": 3}
 
     other = await _schedule(uow_factory, NoticeRequest("HY", "topping_out", day + timedelta(days=1)))
+    async with uow_factory() as uow:  # not planned yet: who is in scope now (李伟 blocked, 陳大文 withdrew)
+        notice = await uow.care_notices.get(other)
+        assert notice is not None
+        assert (await notice_stats(uow, notice)).scope == Scope(3, not_on_bot=1, without_consent=1, planned=1, now=True)
     assert len(await _plan(uow_factory, NOW + timedelta(days=1))) == 1  # 王芳 only now
     async with uow_factory() as uow:
         notice = await uow.care_notices.get(other)
@@ -194,7 +201,8 @@ async def test_the_care_messages_of_a_month_are_counted_by_kind(uow_factory: Cal
     ]
     async with uow_factory() as uow:
         for n, (key, status, error, created) in enumerate(rows):
-            uow.session.add(OutboxMessage(key=key, purpose="greeting", priority=10, chat_id=9000 + n, owner_id=None,
+            uow.session.add(OutboxMessage(key=key, purpose="greeting", priority=10, chat_id=9000 + n,
+                                          owner_id=int(key.split(":")[1]),
                                           payload={}, status=status, not_before=created, next_attempt_at=created,
                                           attempts=0, last_error=error, created_at=created))
         await uow.commit()
@@ -205,3 +213,9 @@ async def test_the_care_messages_of_a_month_are_counted_by_kind(uow_factory: Cal
     assert (birthday.planned, birthday.sent, birthday.blocked, birthday.opted_out, birthday.failed) == (3, 1, 1, 1, 0)
     assert (welcome.planned, welcome.failed, welcome.opted_out) == (2, 1, 1)
     assert (delivery.planned, delivery.pending) == (1, 1)
+    async with uow_factory() as uow:  # a project's staff: the rows to its owners only
+        hy = await uow.projects.by_code("HY")
+        other = await admin.add_project(uow, "LY", "绿苑", "CN", "Asia/Shanghai", in_month)
+        assert hy is not None
+        assert await month_stats(uow, date(2026, 12, 1), hy.id) == found
+        assert await month_stats(uow, date(2026, 12, 1), other.id) == {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.cli.common import AdminError, Subparsers, admin_session, print_problems
@@ -23,6 +24,9 @@ from services.common.locale import SUPPORTED_LOCALES
 from storage.models import CareNotice
 from storage.repositories.care_notices import Counts
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from services.care.stats import NoticeStats
 
 COLUMNS = ("planned", "sent", "pending", "failed", "blocked", "opted_out", "cancelled")
 
@@ -133,8 +137,8 @@ async def _add(settings: Settings, args: argparse.Namespace) -> int:
         scope = args.building or "all buildings"
         print(f"notice #{notice.id} scheduled: {notice.kind} for {args.project} ({scope}), goes out on "
               f"{notice.send_on.isoformat()} 09:00–20:00 project time")
-        print(f"owners in scope: {audience.owners}; reachable in chat: {audience.reachable}; "
-              f"consented to events: {audience.consenting}")
+        print(f"owners in scope now: {audience.owners}: not on the bot {audience.not_on_bot}, "
+              f"without consent {audience.without_consent}, would get it {audience.consenting}")
         for item in notice.media:
             print(f"  attached: {item['name']} ({item['kind']})")
     return 0
@@ -194,11 +198,20 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
         if notice.planned_at:
             print(f"  planned at {notice.planned_at.astimezone(zone):%Y-%m-%d %H:%M}")
         stats = await notice_stats(uow, notice)
+        print(f"  {_audience(stats)}")
         print("  " + "\t".join(COLUMNS))
         print("  " + _row(stats.counts))
-        print(f"  owners in scope now: {stats.audience.owners}; reachable: {stats.audience.reachable}; "
-              f"consented to events: {stats.audience.consenting}; without consent: {stats.without_consent}")
     return 0
+
+
+def _audience(stats: NoticeStats) -> str:
+    """Who was in scope (services/care/stats.py Scope): when planned, or now for a notice not planned yet."""
+    scope = stats.scope
+    if scope.now:
+        return (f"owners in scope now: {scope.in_scope}: not on the bot {scope.not_on_bot}, "
+                f"without consent {scope.without_consent}, would get it {scope.planned}")
+    return (f"owners in scope when planned: {scope.in_scope}: not on the bot {scope.not_on_bot}, "
+            f"without consent {scope.without_consent}, planned {scope.planned}")
 
 
 def _row(counts: Counts) -> str:
@@ -243,12 +256,12 @@ async def _stats(settings: Settings, args: argparse.Namespace) -> int:
             notices = [n for n in await uow.care_notices.find(since=month, until=after - timedelta(days=1)) if n.status != "draft"]
             print()
         print("notices")
-        print("id\tsend on\tkind\tproject\tbuilding\tstatus\t" + "\t".join(COLUMNS) + "\twithout consent")
+        print("id\tsend on\tkind\tproject\tbuilding\tstatus\t" + "\t".join(COLUMNS) + "\tscope")
         if not notices:
             print("(none)")
         for notice in notices:
             stats = await notice_stats(uow, notice)
             code, building = await _scope(uow, notice)
             print(f"{notice.id}\t{notice.send_on.isoformat()}\t{notice.kind}\t{code}\t{building}\t{notice.status}\t"
-                  f"{_row(stats.counts)}\t{stats.without_consent}")
+                  f"{_row(stats.counts)}\t{_audience(stats)}")
     return 0

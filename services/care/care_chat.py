@@ -12,8 +12,9 @@ from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Lines, Msg, Plain, Text
 from services.care.meetings import new_draft_button
 from services.care.notices import NoticeKind
-from services.care.stats import STATS_ZONE, month_stats, notice_stats
+from services.care.stats import STATS_ZONE, NoticeStats, month_stats, notice_stats
 from services.common.actor import Actor
+from services.people.project_names import project_text
 from services.people.roles import Department, Role
 from storage.models import CareNotice, Staff
 from storage.repositories.care_notices import Counts
@@ -38,11 +39,16 @@ FAMILY_LABELS: dict[str, str] = {
     "delivery": N_("Delivery notices"),
     "inspection": N_("House-quality inspection notices"),
 }
-SENT_LINE = N_("{date} · {kind} · {scope}: {planned} planned, {sent} sent, {pending} waiting, {failed} failed, "
-               "{blocked} blocked, {opted_out} opted out; {without} in scope without consent")
-UPCOMING_LINE = N_("{date} · {kind} · {scope}: scheduled; {consenting} of {reachable} owners in scope consented")
+NOTICE_LINE = N_("{date} · {kind} · {scope}: {audience}; {outcomes}")
+UPCOMING_LINE = N_("{date} · {kind} · {scope}: scheduled; {audience}")
 WAITING_LINE = N_("{date} · {kind} · {scope}: awaiting approval")
 CANCELLED_LINE = N_("{date} · {kind} · {scope}: cancelled")
+# Who was in scope (one definition: services/care/stats.py Scope): when the rows were written, or now.
+SCOPE_PLANNED = N_("{in_scope} in scope: {not_on_bot} not on the bot, {without} without consent, {planned} planned")
+SCOPE_NOW = N_("now {in_scope} in scope: {not_on_bot} not on the bot, {without} without consent, "
+               "{planned} would get it")
+SCOPE_NAME = N_("{project} {building}")  # a project's building
+OUTCOMES = N_("{sent} sent, {pending} waiting, {failed} failed, {blocked} blocked, {opted_out} opted out since")
 FAMILY_LINE = N_("{kind}: {planned} planned, {sent} sent, {pending} waiting, {failed} failed, {blocked} blocked, "
                  "{opted_out} opted out")
 
@@ -62,36 +68,46 @@ def _counts(counts: Counts) -> dict[str, Text]:
             "blocked": counts.blocked, "opted_out": counts.opted_out}
 
 
+def _scope(stats: NoticeStats) -> Msg:
+    scope = stats.scope
+    return Msg(SCOPE_NOW if scope.now else SCOPE_PLANNED, {
+        "in_scope": scope.in_scope, "not_on_bot": scope.not_on_bot, "without": scope.without_consent,
+        "planned": scope.planned})
+
+
 async def _notice_line(uow: UnitOfWork, notice: CareNotice) -> Text:
     project = await uow.projects.get(notice.project_id)
     building = await uow.units.building_by_id(notice.building_id) if notice.building_id else None
-    name = project.name if project else "?"
+    name: Text = project_text(project) if project else Plain("?")
     params: dict[str, Text] = {
         "date": DateText(notice.send_on, "medium"), "kind": Msg(KIND_LABELS.get(notice.kind, notice.kind)),
-        "scope": Plain(f"{name} {building.name}" if building else name)}
+        "scope": Msg(SCOPE_NAME, {"project": name, "building": Plain(building.name)}) if building else name}
     if notice.status == "cancelled":
         return Msg(CANCELLED_LINE, params)
     if notice.status in ("draft", "submitted", "returned"):
         return Msg(WAITING_LINE, params)
     stats = await notice_stats(uow, notice)
     if notice.status == "scheduled":
-        return Msg(UPCOMING_LINE, {**params, "consenting": stats.audience.consenting,
-                                   "reachable": stats.audience.reachable})
-    return Msg(SENT_LINE, {**params, **_counts(stats.counts), "without": stats.without_consent})
+        return Msg(UPCOMING_LINE, {**params, "audience": _scope(stats)})
+    outcomes = {key: value for key, value in _counts(stats.counts).items() if key != "planned"}
+    return Msg(NOTICE_LINE, {**params, "audience": _scope(stats), "outcomes": Msg(OUTCOMES, outcomes)})
 
 
 async def care_card(uow: UnitOfWork, staff: Staff, now: datetime) -> Reply:
     """The card: notices from RECENT_DAYS ago to UPCOMING_DAYS ahead (in the staff member's project,
-    or all for company-wide staff), then this month's per-owner care messages by kind."""
-    today = now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    or all for company-wide staff), then this month's per-owner care messages by kind (for a
+    project's staff: its owners'), the days and the month in the project's time zone."""
+    project = await uow.projects.get(staff.project_id) if staff.project_id is not None else None
+    zone = ZoneInfo(project.timezone) if project is not None else STATS_ZONE
+    today = now.astimezone(zone).date()
     notices = await uow.care_notices.find(staff.project_id, since=today - timedelta(days=RECENT_DAYS),
                                           until=today + timedelta(days=UPCOMING_DAYS))
     lines: list[Text] = [Msg(N_("📣 Care notices (the last {recent} days and the next {upcoming})"),
                              {"recent": RECENT_DAYS, "upcoming": UPCOMING_DAYS})]
     shown = [notice for notice in notices if notice.status != "draft"][-MAX_LINES:]
     lines += [await _notice_line(uow, notice) for notice in shown] or [Msg(N_("No notices in this period."))]
-    month = now.astimezone(STATS_ZONE).date().replace(day=1)
-    families = await month_stats(uow, month) if staff.project_id is None else {}
+    month = today.replace(day=1)
+    families = await month_stats(uow, month, staff.project_id, zone)
     if families:
         lines.append(Msg(N_("This month ({month}):"), {"month": DateText(month, "yyyy-MM")}))
         lines += [Msg(FAMILY_LINE, {"kind": Msg(FAMILY_LABELS[family]), **_counts(counts)})

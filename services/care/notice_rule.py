@@ -31,8 +31,10 @@ class NoticeRule:
                               payload={"reply": reply_to_json(Reply(text)), "media": [dict(m) for m in notice.media or []],
                                        "files_after": True},  # the text, then its attachments
                               not_before=delivery_time(round_.now, project.timezone), now=round_.now)
+            # Who is in scope now, in the same transaction as the rows: the statistics keep it as "when planned".
+            audience = await uow.care_notices.audience(notice.project_id, notice.building_id)
             keys = await uow.care_notices.fan_out(notice.project_id, notice.building_id, rows)
-            await uow.care_notices.mark_sent(notice.id, round_.now)
+            await uow.care_notices.mark_sent(notice.id, round_.now, audience.at_planning(len(keys)))
             uow.enqueued += len(keys)  # the sender is woken after commit
             for key in keys:
                 round_.planned(key)

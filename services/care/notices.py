@@ -123,7 +123,9 @@ def _params(notice: CareNotice, project: Project, building: Building | None) -> 
     values: dict[str, Text] = {
         "project": project_text(project),  # 华苑 / 華苑 / Huayuan, as the administrator named it per locale
         "building": Plain(building.name) if building is not None else Msg(ALL_BUILDINGS),
-        "date": DateText(notice.starts_at.astimezone(ZoneInfo(project.timezone)).date() if notice.starts_at else notice.send_on),
+        # An event's or meeting's day with its weekday (2026年12月20日星期日): owners decide whether they can come.
+        "date": (DateText(notice.starts_at.astimezone(ZoneInfo(project.timezone)).date(), "full")
+                 if notice.starts_at else DateText(notice.send_on)),
         "period": Plain(notice.period or ""),
     }
     if notice.starts_at is not None:

@@ -40,16 +40,33 @@ class NoticeRows:
     payload: dict[str, Any]
     not_before: datetime
     now: datetime
+    send_until: datetime | None = None  # the end of not_before's delivery window (outbox.send_until)
 
 
 @dataclass(frozen=True)
 class Audience:
-    """The owners of a notice's scope: all (not anonymised), those the bot can reach (bound, not
-    blocked), and of those the ones who consented to events."""
+    """The owners of a notice's scope — THE definition of "in scope" wherever it is counted: the
+    owners (not anonymised) with a unit in the project or building; those the bot can reach (bound,
+    not blocked); and of those the ones who consented to events (who get a row)."""
 
     owners: int
     reachable: int
     consenting: int
+
+    @property
+    def not_on_bot(self) -> int:
+        """In scope, but not bound or blocked the bot."""
+        return self.owners - self.reachable
+
+    @property
+    def without_consent(self) -> int:
+        """Reachable, but the latest decision about events is not a yes."""
+        return self.reachable - self.consenting
+
+    def at_planning(self, planned: int) -> dict[str, int]:
+        """``care_notices.audience`` as recorded when the rows were written."""
+        return {"in_scope": self.owners, "not_on_bot": self.not_on_bot, "without_consent": self.without_consent,
+                "planned": planned}
 
 
 @dataclass
@@ -107,12 +124,13 @@ class CareNoticeRepository(Repository):
         chosen = select(
             key, literal(rows.purpose), literal(rows.priority, Integer), o.c.chat_id, o.c.id,
             literal(rows.payload, JSON), literal("pending"), literal(rows.not_before, UtcDateTime()),
-            literal(rows.not_before, UtcDateTime()), literal(0, Integer), literal(rows.now, UtcDateTime()),
+            literal(rows.not_before, UtcDateTime()), literal(rows.send_until, UtcDateTime()), literal(0, Integer),
+            literal(rows.now, UtcDateTime()),
         ).where(_in_scope(o.c.id, project_id, building_id), *_reachable(o), _consents(o.c.id))
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = (insert(OutboxMessage)
                      .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "attempts", "created_at"], chosen)
+                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], chosen)
                      .on_conflict_do_nothing(index_elements=["key"])
                      .returning(OutboxMessage.key))
         return list((await self.session.execute(statement)).scalars().all())
@@ -126,9 +144,10 @@ class CareNoticeRepository(Repository):
         ).where(_in_scope(o.c.id, project_id, building_id), o.c.anonymised_at.is_(None)))).one()
         return Audience(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
 
-    async def mark_sent(self, notice_id: int, now: datetime) -> None:
+    async def mark_sent(self, notice_id: int, now: datetime, audience: dict[str, int] | None = None) -> None:
+        """The notice's rows are written (``audience``: who was in scope then, Audience.at_planning)."""
         await self.session.execute(update(CareNotice).where(CareNotice.id == notice_id)
-                                   .values(status="sent", planned_at=now))
+                                   .values(status="sent", planned_at=now, audience=audience))
 
     async def cancel(self, notice_id: int, prefix: str) -> int:
         """Cancel a notice and its rows not sent yet; how many rows were stopped."""
@@ -144,8 +163,9 @@ class CareNoticeRepository(Repository):
         return (await self.counts_by_family(since, until, prefix)).get(prefix.split(":")[0], Counts())
 
     async def counts_by_family(self, since: datetime | None, until: datetime | None,
-                               prefix: str | None = None) -> dict[str, Counts]:
-        """Care rows by key family (``birthday``, ``welcome``, …) and outcome, in ONE grouped query."""
+                               prefix: str | None = None, project_id: int | None = None) -> dict[str, Counts]:
+        """Care rows by key family (``birthday``, ``welcome``, …) and outcome, in ONE grouped query;
+        with ``project_id``, only the rows to owners of a unit in that project."""
         m = OutboxMessage.__table__
         family = case(*((m.c.key.startswith(f"{name}:"), name) for name in FAMILIES), else_="other")
         outcome = case(
@@ -159,6 +179,8 @@ class CareNoticeRepository(Repository):
             query = query.where(m.c.key.startswith(prefix, autoescape=True))
         else:
             query = query.where(_or_prefixes(m.c.key))
+        if project_id is not None:
+            query = query.where(_in_scope(m.c.owner_id, project_id, None))
         if since is not None:
             query = query.where(m.c.created_at >= since)
         if until is not None:

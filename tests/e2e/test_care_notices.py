@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from services.care.notices import Attachment, NoticeRequest, schedule
+from services.people.project_names import set_name
 from storage.models import OutboxMessage, OwnerUnit, Unit
 from storage.models.care import Consent
 from tests.e2e.conftest import CHAN, LI, WANG
@@ -46,6 +47,9 @@ async def test_a_topping_out_notice_reaches_the_consenting_owners_of_its_buildin
             Consent(owner_id=li.id, kind="events", granted=False, wording="v1", source="chat", recorded_at=earlier),
         ])
         await uow.session.flush()
+        hy = await uow.projects.by_code("HY")
+        assert hy is not None
+        set_name(hy, "zh_Hant_HK", "華苑")  # as `estatebot admin project name HY zh_Hant_HK 華苑`
         notice, audience = await schedule(uow, NoticeRequest(
             "HY", "topping_out", morning.date(), building="1栋",
             texts={"zh_Hant_HK": "{name}您好：{project}{building}已於{date}順利平頂！"},  # this notice's own HK text
@@ -66,7 +70,7 @@ async def test_a_topping_out_notice_reaches_the_consenting_owners_of_its_buildin
     wang_texts, chan_texts = harness.person(WANG).texts(), harness.person(CHAN).texts()
     assert [t for t in wang_texts if "顺利封顶" in t] == [
         "🏗 华苑传来好消息：1栋已于2026年12月8日顺利封顶。感谢您的信任，我们会继续向您通报工程进展。"]
-    assert [t for t in chan_texts if "順利平頂" in t] == ["陳大文您好：华苑1栋已於2026年12月8日順利平頂！"]
+    assert [t for t in chan_texts if "順利平頂" in t] == ["陳大文您好：華苑1栋已於2026年12月8日順利平頂！"]
     for person in (WANG, CHAN):
         received = harness.person(person).received()
         documents = [m["document"]["file_name"] for m in received if m.get("document")]
@@ -79,7 +83,15 @@ async def test_a_topping_out_notice_reaches_the_consenting_owners_of_its_buildin
     manager = harness.person(TEAM_CHATS.cs_manager)
     [card] = await manager.say("/care")
     assert "📣 关怀通知" in card["text"]
-    assert "封顶 · 华苑 1栋：计划 2，已发送 2，待发送 0，失败 0，已屏蔽 0，已退订 0；范围内未同意 1" in card["text"]
+    # Who was in scope when it was planned, then what became of the rows written.
+    assert ("封顶 · 华苑 1栋：范围内 3 位：未绑定或已屏蔽 0，未同意 1，计划 2；"
+            "已发送 2，待发送 0，失败 0，已屏蔽 0，计划后退订 0") in card["text"]
+    async with harness.uow() as uow:  # 王芳 turns events off after it went out: still one of the 2 planned
+        uow.session.add(Consent(owner_id=wang_id, kind="events", granted=False, wording="v1", source="chat",
+                                recorded_at=harness.clock.now()))
+        await uow.commit()
+    [card] = await manager.say("/care")
+    assert "范围内 3 位：未绑定或已屏蔽 0，未同意 1，计划 2；已发送 2" in card["text"]
     agent, engineer = harness.person(TEAM_CHATS.agent), harness.person(TEAM_CHATS.engineer)
     [menu] = await agent.say("/menu")  # a customer-service member opens it from the menu too
     assert "📣 关怀通知" in agent.buttons(menu)
@@ -87,5 +99,10 @@ async def test_a_topping_out_notice_reaches_the_consenting_owners_of_its_buildin
     assert "已发送 2" in pressed["text"]
     [engineer_menu] = await engineer.say("/menu")
     assert "📣 关怀通知" not in engineer.buttons(engineer_menu)
-    [refused] = await harness.person(WANG).say("/care")
-    assert "只有客户服务部和管理处经理可以查看关怀通知" in refused["text"]
+    # An owner is not told about staff workflow: /care and /meeting are unknown commands to him.
+    owner_chat = harness.person(WANG)
+    [unknown, menu] = await owner_chat.say("/whatever")
+    for command in ("/care", "/meeting"):
+        answer = await owner_chat.say(command)
+        assert [m["text"] for m in answer] == [unknown["text"], menu["text"]]
+        assert not any("客户服务部" in m["text"] for m in answer)
