@@ -3,13 +3,14 @@ staff only on their working days."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.calendar.workdays import WorkCalendar, calendar_for
 from storage.uow import UnitOfWork
 
 WINDOW_START, WINDOW_END = time(9, 0), time(20, 0)
+WINDOW_LENGTH = datetime.combine(date.min, WINDOW_END) - datetime.combine(date.min, WINDOW_START)  # 11 h
 
 
 def delivery_time(now: datetime, timezone: str) -> datetime:
@@ -30,6 +31,17 @@ def delivery_window(now: datetime, timezone: str) -> tuple[datetime, datetime]:
     local = start.astimezone(ZoneInfo(timezone))
     end = datetime.combine(local.date(), WINDOW_END, local.tzinfo)
     return start, end.astimezone(now.tzinfo)
+
+
+def next_window(send_until: datetime, now: datetime) -> tuple[datetime, datetime]:
+    """The first delivery window ending after ``now``, for a row whose window ended at ``send_until``
+    (20:00 local): (its 09:00, its 20:00). Plain arithmetic, no zone: the window is 09:00–20:00,
+    so the next one opens 13 h after this one's end and ends 24 h after it — exact where the clocks
+    do not change (China, Hong Kong and Taiwan have no DST); elsewhere a night with a change would
+    shift that one window by its hour."""
+    days = max(1, (now - send_until) // timedelta(days=1) + 1)
+    until = send_until + timedelta(days=days)
+    return until - WINDOW_LENGTH, until
 
 
 def working_delivery_time(now: datetime, timezone: str, calendar: WorkCalendar) -> datetime:

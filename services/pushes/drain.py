@@ -17,7 +17,7 @@ import enum
 import logging
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.engine import Reply, reply_from_json
 from dialogs.text import Lines, Plain, Template, Text
+from services.calendar.delivery import next_window
 from services.common.clock import Clock
 from services.common.locale import resolve_locale
 from services.pushes.outbox import WrittenAnswer
@@ -51,6 +52,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 NO_CONSENT = "no consent"  # last_error of a row whose owner withdrew the consent its purpose needs
+MISSED_DAY = "missed its day"  # last_error of a greeting still unsent when its day's window ended
 
 
 class Outcome(enum.Enum):
@@ -359,11 +361,37 @@ class OutboxDrain:
                 jobs.append(_Job.of(won[row_id], lease))
             if behind:
                 await uow.outbox.give_back(behind, lease)
+            jobs = await self._in_window(uow, jobs, won, lease, now)
             jobs = await self._with_consent(uow, jobs, lease)
             await uow.commit()
         if taken_elsewhere:
             log.debug("outbox: rows of %d chats taken by another sender", len(taken_elsewhere))
         return jobs, bool(taken_elsewhere)
+
+    async def _in_window(self, uow: UnitOfWork, jobs: list[_Job], won: Mapping[int, ClaimedRow], lease: datetime,
+                         now: datetime) -> list[_Job]:
+        """Take out the claimed rows whose delivery window has ended (``send_until``, 20:00 local: the
+        bot was down, a long 429 pause, a fan-out longer than the afternoon): nothing goes out at
+        night. A greeting has missed its day and is cancelled (a birthday greeting a day late is what
+        its rule avoids); a care message, notice or survey still matters and waits for the next
+        window. Read from the claimed rows' columns: no query unless one has ended."""
+        late = [(row.id, row.purpose, until) for job in jobs
+                if (until := (row := won[job.id]).send_until) is not None and until <= now]
+        if not late:
+            return jobs
+        missed = [row_id for row_id, purpose, _ in late if purpose == Purpose.GREETING.value]
+        if missed:
+            await uow.outbox.cancel_claimed(missed, lease, MISSED_DAY)
+        later: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)  # rows of a window end alike
+        for row_id, purpose, until in late:
+            if purpose != Purpose.GREETING.value:
+                later[next_window(until, now)].append(row_id)
+        for (start, until), ids in later.items():
+            await uow.outbox.defer_claimed(ids, lease, start, until)
+        log.info("outbox: %d rows past their window's end: %d cancelled, %d for the next window",
+                 len(late), len(missed), len(late) - len(missed))
+        gone = {row_id for row_id, _, _ in late}
+        return [job for job in jobs if job.id not in gone]
 
     async def _with_consent(self, uow: UnitOfWork, jobs: list[_Job], lease: datetime) -> list[_Job]:
         """Cancel the claimed rows whose purpose needs a consent their owner does not hold now (it

@@ -29,6 +29,8 @@ class ClaimedRow:
     payload: dict[str, Any]
     attempts: int
     message_ids: list[int] | None
+    purpose: str
+    send_until: datetime | None  # the end of its delivery window (None: none)
 
 
 class OutboxRepository(Repository):
@@ -199,6 +201,27 @@ class OutboxRepository(Repository):
         await self.core(update(o).where(o.c.id.in_(list(ids)), o.c.status == "pending", o.c.claimed_until == lease)
                         .values(status="cancelled", last_error=reason, claimed_until=None))
 
+    async def defer_claimed(self, ids: Collection[int], lease: datetime, start: datetime, until: datetime) -> None:
+        """Give back rows this lease holds, unsent, for a later delivery window: from ``start`` to
+        ``until`` (their window ended before they could go)."""
+        o = _OUTBOX
+        await self.core(update(o).where(o.c.id.in_(list(ids)), o.c.status == "pending", o.c.claimed_until == lease)
+                        .values(not_before=start, next_attempt_at=start, send_until=until, claimed_until=None))
+
+    async def restore_owner_cancelled(self, owner_id: int, purposes: Collection[str], reason: str,
+                                      now: datetime) -> int:
+        """Put back to pending an owner's rows of ``purposes`` that ``cancel_owner_pending`` stopped
+        for ``reason`` and whose delivery window has not ended (a consent granted again the same
+        day); those of a past day, or without a window, stay cancelled. How many."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "cancelled", OutboxMessage.owner_id == owner_id,
+                   OutboxMessage.purpose.in_(list(purposes)), OutboxMessage.last_error == reason,
+                   OutboxMessage.send_until.is_not(None), OutboxMessage.send_until > now)
+            .values(status="pending", last_error=None, claimed_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def planner_lock(self) -> bool:
         """One planner at a time on PostgreSQL (an advisory lock held until the transaction ends);
         SQLite has one writer anyway."""
@@ -255,9 +278,9 @@ class OutboxRepository(Repository):
             statement = update(o).where(o.c.id.in_(locked), free)
         statement = statement.values(claimed_until=lease).returning(
             o.c.id, o.c.chat_id, o.c.priority, o.c.owner_id, o.c.staff_id, o.c.payload, o.c.attempts,
-            o.c.message_ids)
+            o.c.message_ids, o.c.purpose, o.c.send_until)
         return [ClaimedRow(row.id, row.chat_id, row.priority, row.owner_id, row.staff_id, row.payload, row.attempts,
-                           row.message_ids) for row in (await self.core(statement)).all()]
+                           row.message_ids, row.purpose, row.send_until) for row in (await self.core(statement)).all()]
 
     async def give_back(self, ids: Sequence[int], lease: datetime) -> None:
         """Release rows this lease holds, unsent (taken, then found behind a row another sender won)."""
