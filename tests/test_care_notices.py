@@ -11,13 +11,25 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.i18n import Catalogs
+from dialogs.text import Lines, Msg
+from services.care.care_chat import FAMILY_LABELS, FAMILY_LINE, care_card
 from services.care.consent import ConsentKind
 from services.care.notice_rule import NoticeRule
-from services.care.notices import Attachment, NoticeError, NoticeRequest, campaign_prefix, cancel, schedule
+from services.care.notices import (
+    Attachment,
+    NoticeError,
+    NoticeRequest,
+    campaign_prefix,
+    cancel,
+    notice_text,
+    schedule,
+)
 from services.care.stats import Scope, month_stats, notice_stats
 from services.people import admin
+from services.people.project_names import set_name
 from services.pushes.planner import plan
-from storage.models import CareNotice, OutboxMessage, Owner
+from storage.models import CareNotice, OutboxMessage, Owner, Staff
 from storage.uow import UnitOfWork
 from tests.consent_helpers import consent_to
 from tests.factories import CHAN_PHONE, LI_PHONE, WANG_PHONE, seed_roster
@@ -219,3 +231,52 @@ async def test_the_care_messages_of_a_month_are_counted_by_kind(uow_factory: Cal
         assert hy is not None
         assert await month_stats(uow, date(2026, 12, 1), hy.id) == found
         assert await month_stats(uow, date(2026, 12, 1), other.id) == {}
+
+
+async def test_an_event_notice_names_the_weekday_and_the_project_per_locale(
+    uow_factory: Callable[[], UnitOfWork], catalogs: Catalogs,
+) -> None:
+    """The meeting's day with its weekday (owners decide whether they can come), the project as each
+    locale's readers write it (`estatebot admin project name HY zh_Hant_HK 華苑`)."""
+    await _owners(uow_factory)
+    async with uow_factory() as uow:
+        project = await uow.projects.by_code("HY")
+        assert project is not None
+        set_name(project, "zh_Hant_HK", "華苑")
+        set_name(project, "en", "Huayuan")
+        notice, _ = await schedule(uow, NoticeRequest(
+            "HY", "owner_meeting", date(2026, 12, 20), at=time(19, 30), place={"zh_Hans_CN": "会所"},
+            period="2026H2"), NOW)
+        text = await notice_text(uow, notice, project, None)
+        await uow.commit()
+    read = {locale: catalogs.get(locale).render(text) for locale in ("zh_Hans_CN", "zh_Hant_HK", "zh_Hant_TW", "en")}
+    assert "华苑" in read["zh_Hans_CN"] and "2026年12月20日星期日 19:30" in read["zh_Hans_CN"]
+    assert "華苑" in read["zh_Hant_HK"] and "2026年12月20日星期日 19:30" in read["zh_Hant_HK"]
+    assert "華苑" in read["zh_Hant_TW"] and "2026年12月20日 星期日 19:30" in read["zh_Hant_TW"]
+    assert "Huayuan" in read["en"] and "Sunday, December 20, 2026 at 19:30" in read["en"]
+    async with uow_factory() as uow:  # a milestone's day stays a plain date
+        milestone, _ = await schedule(uow, NoticeRequest("HY", "topping_out", date(2026, 12, 20)), NOW)
+        project = await uow.projects.by_code("HY")
+        assert project is not None
+        plain = catalogs.get("zh_Hans_CN").render(await notice_text(uow, milestone, project, None))
+    assert "2026年12月20日" in plain and "星期" not in plain
+
+
+async def test_a_project_managers_card_has_its_owners_month_lines(uow_factory: Callable[[], UnitOfWork]) -> None:
+    ids = await _owners(uow_factory)
+    async with uow_factory() as uow:
+        project = await uow.projects.by_code("HY")
+        assert project is not None
+        created = datetime(2026, 12, 3, 10, 0, tzinfo=SHANGHAI)
+        uow.session.add(OutboxMessage(key=f"welcome:{ids['wang']}", purpose="care", priority=10, chat_id=9000,
+                                      owner_id=ids["wang"], payload={}, status="sent", not_before=created,
+                                      next_attempt_at=created, attempts=1, created_at=created))
+        manager = Staff(name="孙经理", department="customer_service", role="manager", project_id=project.id,
+                        active=True, created_at=NOW)
+        uow.session.add(manager)
+        await uow.session.flush()
+        card = await care_card(uow, manager, NOW)
+    assert isinstance(card.text, Lines)
+    families = [item for item in card.text.items if isinstance(item, Msg) and item.msgid == FAMILY_LINE]
+    assert [(line.params["kind"], line.params["planned"], line.params["sent"]) for line in families] == [
+        (Msg(FAMILY_LABELS["welcome"]), 1, 1)]
