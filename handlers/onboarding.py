@@ -43,11 +43,11 @@ async def _contact(ctx: Context, message: MessageIn) -> Response | None:
 
 
 async def _consent_question(ctx: Context, identity: Identity | None) -> list[Reply]:
-    """An owner just linked is asked his consents, one kind at a time (DOMAIN 4.6)."""
+    """An owner just linked is told what he agreed to on paper, and asked the consents he has not
+    decided, one kind at a time (DOMAIN 4.6)."""
     if identity is None or identity.kind is not Kind.OWNER or identity.owner_id is None:
         return []
-    question = await consent.next_question(ctx.uow, identity.owner_id)
-    return [question] if question is not None else []
+    return await consent.after_binding(ctx.uow, identity.owner_id)
 
 
 async def _code(ctx: Context) -> Response:

@@ -109,13 +109,17 @@ async def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
 DEMO_CAMPAIGN = "2026年终客户满意度调查"
 # Demo owners who said no on the consent form (the others said yes to every kind): 周强 wants no surveys.
 DEMO_REFUSALS = {"周强": ("surveys",)}
+# Demo owners who signed no consent form, so the questions can be seen: 吴敏 is asked after she links
+# her chat; 张静 linked it before consent was asked, so the one-time question reaches her.
+DEMO_UNDECIDED = ("吴敏", "张静")
 
 
 async def seed_demo_consents(uow: UnitOfWork, now: datetime) -> bool:
     """The demo owners' consents as collected on paper when they bought (source ``admin``), once —
-    so greetings, events and surveys reach them in the sandbox as they would reach owners who agreed.
-    The caller commits."""
+    so greetings, events and surveys reach them in the sandbox as they would reach owners who agreed;
+    none for ``DEMO_UNDECIDED``. The caller commits."""
     from services.care.consent import WORDING, ConsentKind, Source, current, record
+    from services.care.consent_ask import ASKED_AFTER_BINDING_SINCE
 
     first = await uow.owners.by_phone(_e164(OWNERS[0][1]))
     if first is None or any(value is not None for value in (await current(uow, first.id)).values()):
@@ -123,6 +127,10 @@ async def seed_demo_consents(uow: UnitOfWork, now: datetime) -> bool:
     for name, phone, *_rest in OWNERS:
         owner = await uow.owners.by_phone(_e164(phone))
         if owner is None:
+            continue
+        if name in DEMO_UNDECIDED:
+            if owner.bound_at is not None:  # linked before consent was asked: the one-time question
+                owner.bound_at = min(owner.bound_at, ASKED_AFTER_BINDING_SINCE - timedelta(days=30))
             continue
         for kind in ConsentKind:
             granted = kind.value not in DEMO_REFUSALS.get(name, ())

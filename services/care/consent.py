@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.actions import ConsentPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, DateText, Lines, Msg, Text
+from dialogs.text import N_, DateText, Lines, ListText, Msg, Text
 from services.calendar.delivery import DEFAULT_ZONE
 from services.pushes.purposes import NEEDS_CONSENT
 from storage.models.care import Consent
@@ -102,6 +102,24 @@ async def next_question(uow: UnitOfWork, owner_id: int) -> Reply | None:
     return None
 
 
+async def after_binding(uow: UnitOfWork, owner_id: int) -> list[Reply]:
+    """What an owner just linked is told about consent: what he agreed to on the paper consent form
+    (decisions recorded by staff, source admin), once, as the bot's first word about it; then the
+    question of the first kind not decided yet, if any."""
+    latest = await uow.consents.latest(owner_id)
+    on_paper = [kind for kind in ConsentKind
+                if (decision := latest.get(kind.value)) is not None and decision.granted
+                and decision.source == Source.ADMIN.value]
+    replies: list[Reply] = []
+    if on_paper:
+        kinds = ListText(tuple(Msg(LABELS[kind]) for kind in on_paper))
+        replies.append(Reply(Msg(N_("On the consent form you signed, you agreed to receive: {kinds}. You can "
+                                    "change this at any time with /settings."), {"kinds": kinds})))
+    if (following := await next_question(uow, owner_id)) is not None:
+        replies.append(following)
+    return replies
+
+
 def question(kind: ConsentKind) -> Reply:
     return Reply(Lines((Msg(QUESTIONS[kind]), Msg(N_("You can change this at any time with /settings.")))),
                  ((Button(Msg(N_("✅ Yes")), encode(ConsentPress(kind.value, YES))),
@@ -120,13 +138,15 @@ def settings_view(state: dict[ConsentKind, Consent | None], zone: str = DEFAULT_
     for kind in ConsentKind:
         decision = state.get(kind)
         label = Msg(LABELS[kind])
+        paper = decision is not None and decision.source == Source.ADMIN.value  # the consent form he signed
         if decision is None:
             status: Text = Msg(N_("{kind}: not asked yet"), {"kind": label})
         elif decision.granted:
             day = DateText(decision.recorded_at.astimezone(ZoneInfo(zone)).date())
-            status = Msg(N_("{kind}: ✅ on since {date}"), {"kind": label, "date": day})
+            status = Msg(N_("{kind}: ✅ on since {date} (consent form)") if paper else N_("{kind}: ✅ on since {date}"),
+                         {"kind": label, "date": day})
         else:
-            status = Msg(N_("{kind}: ✖ off"), {"kind": label})
+            status = Msg(N_("{kind}: ✖ off (consent form)") if paper else N_("{kind}: ✖ off"), {"kind": label})
         lines.append(status)
         on = decision is not None and decision.granted
         button = Msg(N_("Turn off: {kind}") if on else N_("Turn on: {kind}"), {"kind": label})

@@ -222,5 +222,5 @@ async def complete_invitation(uow: UnitOfWork, actor: Actor, answers: Mapping[st
     if outcome.result is RedeemResult.INVALID:
         return Completion((bind_reply(outcome),), then=("invitation", {}))
     owner = await uow.owners.by_telegram_user(actor.identity.user_id) if outcome.result is RedeemResult.OWNER else None
-    question = await consent.next_question(uow, owner.id) if owner is not None else None
-    return Completion((bind_reply(outcome), *((question,) if question is not None else ())))
+    told = await consent.after_binding(uow, owner.id) if owner is not None else []
+    return Completion((bind_reply(outcome), *told))

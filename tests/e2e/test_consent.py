@@ -79,3 +79,37 @@ async def test_owner_is_asked_after_binding_and_switches_in_settings(harness: Bo
                      harness.clock.now())
         await uow.commit()
     assert not any("生日快乐" in text for text in wang.texts())
+
+
+async def test_an_owner_whose_consent_was_on_paper_is_told_once_when_he_binds(harness: BotHarness) -> None:
+    """Consent collected on paper (source admin): after the welcome, one line says what he agreed
+    to and that /settings changes it; the kind he did not decide on paper is still asked; /settings
+    marks the decisions from the consent form, and no longer once he switched one himself."""
+    async with harness.uow() as uow:
+        await seed_roster(uow, harness.clock.now())
+        owner = await uow.owners.by_phone(WANG_PHONE)
+        assert owner is not None
+        owner_id = owner.id
+        await record(uow, owner_id, ConsentKind.GREETINGS, True, "paper", Source.ADMIN, harness.clock.now())
+        await record(uow, owner_id, ConsentKind.EVENTS, False, "paper", Source.ADMIN, harness.clock.now())
+        await uow.commit()
+    wang = harness.person(7001)
+    await wang.say("/start")
+    replies = await wang.share_contact("+86 138 1234 1234")
+    texts = [reply.get("text", "") for reply in replies]
+    paper = "根据您签署的书面同意书，您同意接收：🎂 节日与生日祝福。您可以随时通过 /settings 更改。"
+    assert texts.count(paper) == 1
+    assert "您的账号已与业主资料绑定" in texts[texts.index(paper) - 1]  # right after the welcome
+    question = next(reply for reply in replies if SURVEYS_Q in reply.get("text", ""))  # undecided on paper
+    assert texts.index(paper) < replies.index(question)
+    assert not any(GREETINGS_Q in text or EVENTS_Q in text for text in texts)
+
+    [view] = await wang.say("/settings")
+    assert "🎂 节日与生日祝福：✅ 自" in view["text"] and "起开启（书面同意）" in view["text"]
+    assert "📰 社区活动与资讯：✖ 关闭（书面意见）" in view["text"]
+    await wang.press("开启：📰 社区活动与资讯", view)  # redrawn in place; read it again
+    [redrawn] = await wang.say("/settings")
+    assert "（书面同意）" in redrawn["text"] and "📰 社区活动与资讯：✅ 自" in redrawn["text"]
+    assert "（书面意见）" not in redrawn["text"]
+    # Once: /start again says nothing more about the consent form.
+    assert not [r for r in await wang.say("/start") if "书面同意书" in r.get("text", "")]

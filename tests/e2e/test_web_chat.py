@@ -80,6 +80,14 @@ async def test_the_demo_is_seeded_once_and_the_clock_control_moves_the_services_
         assert zhou is not None and wang is not None
         assert (await current(uow, zhou.id))[ConsentKind.SURVEYS] is False
         assert set((await current(uow, wang.id)).values()) == {True}
+        # Two signed no form, so the questions can be seen: 吴敏 (not bound) is asked when she links her
+        # chat; 张静 linked hers before consent was asked, so the one-time question reaches her.
+        from services.care.consent_ask import ASKED_AFTER_BINDING_SINCE
+
+        wu, zhang = await uow.owners.by_phone("+8613812340011"), await uow.owners.by_phone("+8613812340003")
+        assert wu is not None and zhang is not None and wu.bound_at is None
+        assert set((await current(uow, wu.id)).values()) == set((await current(uow, zhang.id)).values()) == {None}
+        assert zhang.bound_at is not None and zhang.bound_at < ASKED_AFTER_BINDING_SINCE
     before = harness.clock.now()
     async with ClientSession() as http:
         async with http.get(page_url + "api/personas") as response:
