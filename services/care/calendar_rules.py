@@ -19,13 +19,14 @@ from __future__ import annotations
 import json
 from calendar import isleap
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
 from dialogs.phones import display_phone, mask_phone
 from dialogs.text import N_, DateText, Msg, Plain, Text, text_to_json
-from services.calendar.delivery import WINDOW_END, delivery_time, staff_delivery_time
+from services.calendar.delivery import WINDOW_END, delivery_window, staff_delivery_time
 from services.care.templates import CareKind, care_text, register_kind
 from services.people.project_names import project_text
 from services.people.roles import SUPERVISOR_ROLES, Department
@@ -112,9 +113,9 @@ NO_SPECIALIST_CARD = N_("⚠️ A new owner has no customer specialist\nOwner: {
 
 
 def _planned(round_: PlanRound, zone: str, purpose: Purpose, reply: Reply) -> Planned:
+    start, until = delivery_window(round_.now, zone)
     return Planned(purpose=purpose.value, priority=PRIORITY.get(purpose, DEFAULT_PRIORITY),
-                   payload={"reply": reply_to_json(reply)}, not_before=delivery_time(round_.now, zone),
-                   now=round_.now)
+                   payload={"reply": reply_to_json(reply)}, not_before=start, now=round_.now, send_until=until)
 
 
 def _slots(date_format: str) -> dict[str, Text]:
@@ -217,9 +218,10 @@ class OccasionRule:
                 units = await round_.uow.units.units_of_owner(owner.id)  # his first unit's project
                 project = project_text(units[0].building.project) if units else Msg(NO_PROJECT_NAME)
                 text = await care_text(round_.uow, kind.name, name=Plain(owner.name), project=project)
+                start, until = delivery_window(round_.now, zone)
                 if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.GREETING, chat_id=occasion.chat_id,
                                         reply=Reply(text), now=round_.now, owner_id=occasion.owner_id,
-                                        not_before=delivery_time(round_.now, zone)):
+                                        not_before=start, send_until=until):
                     round_.planned(key)
 
 
@@ -238,8 +240,7 @@ class WelcomeRule:
             first = today - timedelta(days=WELCOME_DAYS)
             planned = _planned(round_, zone, Purpose.CARE, Reply(text))
             _count(round_, await round_.uow.care_calendar.add_welcomes(
-                zone, first, today, Planned(planned.purpose, planned.priority, {**planned.payload, "media": []},
-                                            planned.not_before, planned.now), project, specialist))
+                zone, first, today, replace(planned, payload={**planned.payload, "media": []}), project, specialist))
             owners = await round_.uow.care_calendar.welcome_cards_due(zone, first, today)
             if not owners:
                 continue

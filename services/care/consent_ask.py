@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
-from services.calendar.delivery import delivery_time
+from services.calendar.delivery import delivery_window
 from services.care.consent import WORDING, ConsentKind, question
 from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
 from services.pushes.rules import PlanRound
@@ -49,8 +49,9 @@ class ConsentAskRule:
             today = round_.now.astimezone(ZoneInfo(zone)).date()
             if searched.get(zone) == today:
                 continue
+            start, until = delivery_window(round_.now, zone)
             row = Greeting(purpose=Purpose.CARE.value, priority=PRIORITY.get(Purpose.CARE, DEFAULT_PRIORITY),
-                           payload=payload, not_before=delivery_time(round_.now, zone), now=round_.now)
+                           payload=payload, not_before=start, send_until=until, now=round_.now)
             keys = await round_.uow.consent_asks.add_questions(zone, ASKED_AFTER_BINDING_SINCE, VERSION, row, BATCH)
             if len(keys) < BATCH:
                 searched[zone] = today

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from dialogs.actions import SurveyPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Lines, Localized, Msg, Plural, Text
-from services.calendar.delivery import delivery_time
+from services.calendar.delivery import delivery_window
 from services.care import consent
 from services.chats.ended import end_from_outside
 from services.pushes import outbox
@@ -82,9 +82,10 @@ class SurveyInvitationRule:
             Msg(N_("The survey closes on {date}."), {"date": _closing_date(expires_at, invited.timezone)}),
         ))
         key = f"{dialog_name(invitation.id)}:invite"
+        start, until = delivery_window(round_.now, invited.timezone)
         await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,
                              reply=Reply(text, _buttons(invitation.id, N_("📝 Start the survey"))), now=round_.now,
-                             not_before=delivery_time(round_.now, invited.timezone), owner_id=owner.id)
+                             not_before=start, send_until=until, owner_id=owner.id)
         invitation.status = "invited"
         invitation.invited_at = round_.now
         invitation.expires_at = expires_at
@@ -107,10 +108,11 @@ class SurveyInvitationRule:
             return  # no reminder to an owner who withdrew his consent (it would be cancelled anyway)
         number = invitation.reminders + 1
         key = f"{dialog_name(invitation.id)}:remind:{number}"
+        start, until = delivery_window(now, invited.timezone)
         await outbox.enqueue(round_.uow, key=key, purpose=Purpose.SURVEY, chat_id=owner.chat_id,
                              reply=Reply(_reminder(invited, last=number == len(REMIND_AFTER_DAYS)),
                                          _buttons(invitation.id, _continue_label(invited))),
-                             now=now, not_before=delivery_time(now, invited.timezone), owner_id=owner.id)
+                             now=now, not_before=start, send_until=until, owner_id=owner.id)
         invitation.reminders = number
         invitation.last_reminded_at = now
         round_.report.reminders += 1
