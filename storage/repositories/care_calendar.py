@@ -205,10 +205,14 @@ class CareCalendarRepository(Repository):
     async def _specialists_of(self, timezone: str, due: ColumnElement[bool]) -> Sequence[Staff]:
         u, b, p, ou, o = (Unit.__table__, Building.__table__, Project.__table__, OwnerUnit.__table__,
                           Owner.__table__)
-        ids = (select(o.c.specialist_id)
-               .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
-                            .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
-               .where(due, p.c.timezone == timezone, o.c.specialist_id.is_not(None)))
+        # Two steps: as an IN subquery SQLite reads every due unit's owner before the zone filter.
+        ids = list(await self.session.scalars(
+            select(o.c.specialist_id).distinct()
+            .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
+                         .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
+            .where(due, p.c.timezone == timezone, o.c.specialist_id.is_not(None))))
+        if not ids:
+            return []
         return (await self.session.scalars(
             select(Staff).where(Staff.id.in_(ids), Staff.active.is_(True)).order_by(Staff.id))).all()
 
