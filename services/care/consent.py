@@ -72,13 +72,19 @@ async def current(uow: UnitOfWork, owner_id: int) -> dict[ConsentKind, bool | No
 async def record(uow: UnitOfWork, owner_id: int, kind: ConsentKind, granted: bool, wording: str,
                  source: Source, now: datetime) -> int:
     """A new decision (the record is never rewritten). A no cancels the owner's pending pushes
-    of that kind at once; the number cancelled."""
+    of that kind at once; the number cancelled. A yes puts back the ones a no cancelled whose
+    delivery window has not ended (turned off and on again the same day: that day's greeting still
+    comes; their keys are taken, so the rules could not write them again); the number restored."""
     await uow.consents.add(Consent(owner_id=owner_id, kind=kind.value, granted=granted, wording=wording,
                                    source=source.value, recorded_at=now))
-    if granted:
-        return 0
     purposes = [purpose.value for purpose, needed in NEEDS_CONSENT.items() if needed == kind.value]
-    return await uow.outbox.cancel_owner_pending(owner_id, purposes, f"consent withdrawn: {kind.value}")
+    withdrawn = f"consent withdrawn: {kind.value}"
+    if granted:
+        restored = await uow.outbox.restore_owner_cancelled(owner_id, purposes, withdrawn, now)
+        if restored:
+            uow.enqueued += restored  # the sender is woken after commit
+        return restored
+    return await uow.outbox.cancel_owner_pending(owner_id, purposes, withdrawn)
 
 
 async def granted_owners(uow: UnitOfWork, kind: ConsentKind, owner_ids: list[int], *,
