@@ -9,7 +9,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
-from services.calendar.delivery import delivery_time
+from services.calendar.delivery import delivery_window
 from services.care.notices import campaign_prefix, notice_text
 from services.pushes.purposes import DEFAULT_PRIORITY, PRIORITY, Purpose
 from services.pushes.rules import PlanRound
@@ -26,11 +26,12 @@ class NoticeRule:
             if notice.send_on > round_.now.astimezone(ZoneInfo(project.timezone)).date():
                 continue
             text = await notice_text(uow, notice, project, building)
+            start, until = delivery_window(round_.now, project.timezone)
             rows = NoticeRows(prefix=campaign_prefix(notice), purpose=Purpose.EVENT.value,
                               priority=PRIORITY.get(Purpose.EVENT, DEFAULT_PRIORITY),
                               payload={"reply": reply_to_json(Reply(text)), "media": [dict(m) for m in notice.media or []],
                                        "files_after": True},  # the text, then its attachments
-                              not_before=delivery_time(round_.now, project.timezone), now=round_.now)
+                              not_before=start, send_until=until, now=round_.now)
             # Who is in scope now, in the same transaction as the rows: the statistics keep it as "when planned".
             audience = await uow.care_notices.audience(notice.project_id, notice.building_id)
             keys = await uow.care_notices.fan_out(notice.project_id, notice.building_id, rows)
