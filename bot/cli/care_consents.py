@@ -62,7 +62,7 @@ async def _set(settings: Settings, args: argparse.Namespace) -> int:
     async with admin_session(settings) as uow:
         owner = await _owner(uow, args.owner)
         previous = (await uow.consents.latest(owner.id)).get(kind.value)
-        cancelled = await record(uow, owner.id, kind, granted, wording, Source.ADMIN, now)
+        changed = await record(uow, owner.id, kind, granted, wording, Source.ADMIN, now)  # cancelled / restored
         zone = await owner_zone(uow, owner.id)
         was = "never asked" if previous is None else ("yes" if previous.granted else "no")
         who = f"{owner.name} ({owner.phone})"
@@ -70,7 +70,9 @@ async def _set(settings: Settings, args: argparse.Namespace) -> int:
     print(f"{who}: {kind.value} {'yes' if granted else 'no'} (was {was}), recorded "
           f"{now.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}, source admin, wording {wording}")
     if not granted:
-        print(f"{cancelled} pending {kind.value} message(s) cancelled")
+        print(f"{changed} pending {kind.value} message(s) cancelled")
+    elif changed:
+        print(f"{changed} {kind.value} message(s) of today, cancelled when it was turned off, will be sent again")
     return 0
 
 
