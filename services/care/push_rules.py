@@ -2,8 +2,8 @@
 project's time zone, one greeting, pushed 09:00–20:00, only to owners whose latest decision about
 greetings is a yes (the drain checks the consent again when sending; withdrawing cancels it).
 
-- Solar birthdays due today: ONE set-based INSERT … SELECT … ON CONFLICT DO NOTHING per project
-  (projects are few; the owners without units: one more, in the default zone)
+- Solar birthdays due today: ONE set-based INSERT … SELECT … ON CONFLICT DO NOTHING per group of
+  zones with the same date and delivery time (the owners without units in the default zone's)
   (storage/repositories/birthdays.py); on 28 February of a common year the 29 February ones too.
 - Lunar birthdays the same way: the few stored lunar month/days that fall today are computed in
   Python (services/care/birthdays.py ``lunar_birthdays_on``: today's lunar month and day, day 30 too
@@ -21,12 +21,12 @@ greetings is a yes (the drain checks the consent again when sending; withdrawing
 from __future__ import annotations
 
 from calendar import isleap
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply, reply_to_json
 from dialogs.text import N_, Msg, Text
-from services.calendar.delivery import WINDOW_END, delivery_time
+from services.calendar.delivery import WINDOW_END, delivery_window
 from services.care.birthdays import lunar_birthdays_on
 from services.care.calendar_rules import NO_PROJECT_NAME
 from services.care.templates import CareKind, care_text, register_kind
@@ -47,27 +47,31 @@ class BirthdayRule:
     name = "birthday_greetings"
 
     async def plan(self, round_: PlanRound) -> None:
-        # One statement per project and calendar (projects are few): the project's name is a
-        # constant of the payload; the owners without units are greeted in the default zone.
-        scopes: list[tuple[int | None, str, Text]] = [
-            (project.id, project.timezone, project_text(project))
-            for project in await round_.uow.birthdays.projects()]
-        scopes.append((None, DEFAULT_TIMEZONE, Msg(NO_PROJECT_NAME)))
-        for project_id, zone, project in scopes:
+        # Zones with the same date and delivery time today (Shanghai, Hong Kong, Taipei) are
+        # planned together, one statement per calendar, so each owner due is read once (one
+        # statement per project read them once per project: 2.4 s for 1,000,000 owners on
+        # PostgreSQL, bench/care.py); each row gets his first project's payload, chosen in SQL.
+        projects = await round_.uow.birthdays.projects()
+        groups: dict[tuple[date, tuple[datetime, datetime]], list[str]] = {}  # (date, its window) → zones
+        for zone in sorted({project.timezone for project in projects} | {DEFAULT_TIMEZONE}):
             local = round_.now.astimezone(ZoneInfo(zone))
-            if local.time() >= WINDOW_END:
-                continue
-            today = local.date()
-            text = await care_text(round_.uow, BIRTHDAY.name, project=project)
+            if local.time() < WINDOW_END:
+                groups.setdefault((local.date(), delivery_window(round_.now, zone)), []).append(zone)
+        for (today, (not_before, send_until)), zones in groups.items():
+            names: list[tuple[int | None, Text]] = [
+                (project.id, project_text(project)) for project in projects if project.timezone in zones]
+            if DEFAULT_TIMEZONE in zones:  # the owners without units
+                names.append((None, Msg(NO_PROJECT_NAME)))
+            payloads = {project_id: {"reply": reply_to_json(Reply(await care_text(
+                round_.uow, BIRTHDAY.name, project=name))), "media": []} for project_id, name in names}
             greeting = Greeting(purpose=Purpose.GREETING.value,
                                 priority=PRIORITY.get(Purpose.GREETING, DEFAULT_PRIORITY),
-                                payload={"reply": reply_to_json(Reply(text)), "media": []},
-                                not_before=delivery_time(round_.now, zone), now=round_.now)
+                                payload={}, not_before=not_before, send_until=send_until, now=round_.now)
             keys = await round_.uow.birthdays.add_greetings(
-                project_id, "solar", today.month, _solar_days(today), today.year, greeting)
+                zones, payloads, "solar", today.month, _solar_days(today), today.year, greeting)
             if (lunar := lunar_birthdays_on(today)) is not None:  # keyed by the lunar year
                 keys += await round_.uow.birthdays.add_greetings(
-                    project_id, "lunar", lunar.month, lunar.days, lunar.year, greeting)
+                    zones, payloads, "lunar", lunar.month, lunar.days, lunar.year, greeting)
             round_.uow.enqueued += len(keys)  # the sender is woken after commit
             for key in keys:
                 round_.planned(key)
