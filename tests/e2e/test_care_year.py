@@ -76,7 +76,7 @@ OWNERS: dict[int, Case] = {
     # chat id: who, birthday as entered, what reaches him (local date, hour, message)
     7301: Case("王芳 solar", "1980-05-03", (
         ("2027-05-03", 9, B), ("2027-11-18", 9, M),
-        ("2027-12-10", 9, G), ("2027-12-10", 9, D),  # her unit is handed over on 2027-12-20: the guide, the notice
+        ("2027-12-10", 9, D), ("2027-12-10", 9, G),  # her unit is handed over on 2027-12-20: the notice, its guide
         ("2028-05-03", 9, B)), events=True, delivery=date(2027, 12, 20)),
     # 中秋 2027 = 09-15 (2028's, 10-03, is after the span); withdraws events at 07:00 on the milestone's day
     7302: Case("李伟 lunar 中秋", "农历08-15", (("2027-09-15", 9, B),), events=True),
@@ -96,7 +96,7 @@ OWNERS: dict[int, Case] = {
     7310: Case("withdraws greetings", "1982-03-20", (("2027-03-20", 9, B), ("2027-11-18", 9, M)), events=True),
     # No consent until noon of his birthday, when he turns greetings on: the 13:00 round greets him.
     # His unit is handed over on 2028-03-15: the delivery notice needs no consent.
-    7311: Case("opts in at noon", "1991-08-08", (("2027-08-08", 13, B), ("2028-03-05", 9, G), ("2028-03-05", 9, D)),
+    7311: Case("opts in at noon", "1991-08-08", (("2027-08-08", 13, B), ("2028-03-05", 9, D), ("2028-03-05", 9, G)),
                greetings=False, delivery=date(2028, 3, 15)),
     7312: Case("never opted in", "1990-06-01", (), greetings=False),
     # 403 on 2027-04-01: marked blocked, nothing more tried (not the milestone); he unblocks the bot
@@ -291,7 +291,7 @@ async def _check(year: Year, ids: dict[int, int]) -> None:
     # In the owner's language.
     assert "生日快乐" in _texts(year, 7301)[0] and "顺利封顶" in _texts(year, 7301)[1]
     assert "生日快樂" in _texts(year, 7309)[1] and "順利平頂" in _texts(year, 7309)[0]
-    assert "2027年12月20日" in _texts(year, 7301)[3]  # the delivery date the notice announces
+    assert "2027年12月20日" in _texts(year, 7301)[2]  # the delivery date the notice announces (its guide after it)
 
     async with year.harness.uow() as uow:
         # The statistics customer service sees (/care, `care stats`) agree with what happened.
