@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 
 from storage.models import Building, CareNotice, OwnerUnit, Project, Unit
 from storage.repositories.base import Repository
@@ -37,10 +37,19 @@ class CareMeetingRepository(Repository):
         return (await self.session.scalars(query)).all()
 
     async def projects_with_owners(self) -> Sequence[Project]:
-        """The projects that have at least one owner of a unit: the ones the care cadence watches."""
-        owned = exists(select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
-                       .join(Building, Building.id == Unit.building_id).where(Building.project_id == Project.id))
-        return (await self.session.scalars(select(Project).where(owned).order_by(Project.id))).all()
+        """The projects that have at least one owner of a unit: the ones the care cadence watches.
+        One LIMIT 1 look-up per project (few), through its buildings' units to the first owner
+        (indexes on buildings.project_id, units.building_id, owner_units.unit_id): as one EXISTS,
+        PostgreSQL joined every owner's unit (seconds at a million owners)."""
+        projects = (await self.session.scalars(select(Project).order_by(Project.id))).all()
+        found = []
+        for project in projects:
+            owner = await self.session.scalar(
+                select(OwnerUnit.owner_id).join(Unit, Unit.id == OwnerUnit.unit_id)
+                .join(Building, Building.id == Unit.building_id).where(Building.project_id == project.id).limit(1))
+            if owner is not None:
+                found.append(project)
+        return found
 
     async def has_notice(self, project_id: int, kinds: Sequence[str], statuses: Sequence[str], *,
                          period: str, since: date, until: date) -> bool:
