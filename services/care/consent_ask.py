@@ -24,7 +24,7 @@ from storage.repositories.birthdays import Greeting
 ASKED_AFTER_BINDING_SINCE = datetime(2026, 12, 7, tzinfo=UTC)
 FIRST = next(iter(ConsentKind))  # the question that starts the round of questions
 VERSION = max(WORDING.values())  # a new wording asks the owners who still decided nothing again
-# Questions per zone and round: the first days after an upgrade spread over rounds (the search
+# Questions per zone group and round: the first days after an upgrade spread over rounds (the search
 # stops at this many), and the drain is not handed a whole legacy base at once.
 BATCH = 1000
 
@@ -45,16 +45,21 @@ class ConsentAskRule:
     async def plan(self, round_: PlanRound) -> None:
         payload = {"reply": reply_to_json(first_question()), "media": []}
         searched = self._searched.setdefault(round_.uow.consent_asks.database(), {})
-        for zone in await round_.uow.birthdays.timezones():
+        # Zones with the same local date and delivery window (Shanghai, Hong Kong, Taipei) are
+        # searched in one statement: the search reads every bound owner, once for all of them.
+        groups: dict[tuple[date, tuple[datetime, datetime]], list[str]] = {}
+        every = await round_.uow.birthdays.timezones()
+        for zone in every:
             today = round_.now.astimezone(ZoneInfo(zone)).date()
-            if searched.get(zone) == today:
-                continue
-            start, until = delivery_window(round_.now, zone)
+            if searched.get(zone) != today:
+                groups.setdefault((today, delivery_window(round_.now, zone)), []).append(zone)
+        for (today, (start, until)), zones in groups.items():
             row = Greeting(purpose=Purpose.CARE.value, priority=PRIORITY.get(Purpose.CARE, DEFAULT_PRIORITY),
                            payload=payload, not_before=start, send_until=until, now=round_.now)
-            keys = await round_.uow.consent_asks.add_questions(zone, ASKED_AFTER_BINDING_SINCE, VERSION, row, BATCH)
+            keys = await round_.uow.consent_asks.add_questions(
+                None if zones == every else zones, ASKED_AFTER_BINDING_SINCE, VERSION, row, BATCH)
             if len(keys) < BATCH:
-                searched[zone] = today
+                searched.update(dict.fromkeys(zones, today))
             round_.uow.enqueued += len(keys)  # the sender is woken after commit
             for key in keys:
                 round_.planned(key)
