@@ -41,6 +41,16 @@ class OutboxRepository(Repository):
         result = await self.session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
 
+    async def add_all_if_new(self, rows: Sequence[dict[str, Any]]) -> set[str]:
+        """``add_if_new`` for many rows, as one executemany (the driver batches it into multi-row
+        statements; a planner's cards: not one statement per row); the keys inserted."""
+        if not rows:
+            return set()
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        table = cast(Table, OutboxMessage.__table__)
+        statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+        return set((await self.session.execute(statement, list(rows))).scalars().all())
+
     async def add_returning_id(self, values: dict[str, Any]) -> int | None:
         """``add_if_new`` that gives the new row's id (None if the key exists)."""
         if (raw := await self.sqlite3()) is not None:
