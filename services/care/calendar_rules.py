@@ -2,8 +2,9 @@
 (认购), the delivery notice 《商品房交付通知书》 ten days before handover, the one-year house-quality
 inspection notice, and congratulations on family occasions.
 
-Every rule plans per time zone, only until 20:00 local (a round after that plans nothing for the
-day; before 09:00 the rows wait for 09:00), reads only the rows due, and is idempotent by key:
+Every rule plans per time zone (zones with the same date and window in one statement), only until
+20:00 local (a round after that plans nothing for the day; before 09:00 the rows wait for 09:00),
+reads only the rows due, and is idempotent by key:
 - ``welcome:<owner>`` (CARE) and ``welcome-staff:<owner>`` to his specialist (or
   ``welcome-staff:<owner>:<manager>`` to the project's customer-service managers when he has none):
   from the subscription day to 7 days after it.
@@ -112,8 +113,8 @@ NO_SPECIALIST_CARD = N_("⚠️ A new owner has no customer specialist\nOwner: {
                         "welcome the owner by {deadline}.")
 
 
-def _planned(round_: PlanRound, zone: str, purpose: Purpose, reply: Reply) -> Planned:
-    start, until = delivery_window(round_.now, zone)
+def _planned(round_: PlanRound, zones: Sequence[str], purpose: Purpose, reply: Reply) -> Planned:
+    start, until = delivery_window(round_.now, zones[0])  # the same for the zones of a group
     return Planned(purpose=purpose.value, priority=PRIORITY.get(purpose, DEFAULT_PRIORITY),
                    payload={"reply": reply_to_json(reply)}, not_before=start, now=round_.now, send_until=until)
 
@@ -127,10 +128,10 @@ def _json(text: Text) -> str:
     return json.dumps(text_to_json(text), ensure_ascii=False)
 
 
-async def _project_slot(uow: UnitOfWork, zone: str | None) -> KeyedSlot:
+async def _project_slot(uow: UnitOfWork, zones: Sequence[str] | None) -> KeyedSlot:
     """{project}: each project's name in the reader's locale (华苑 / 華苑 / Huayuan), by the row's project."""
     return KeyedSlot("project", _json(Plain(PROJECT)),
-                     {p.id: _json(project_text(p)) for p in await uow.care_calendar.projects(zone)},
+                     {p.id: _json(project_text(p)) for p in await uow.care_calendar.projects(zones)},
                      _json(Msg(NO_PROJECT_NAME)))
 
 
@@ -165,14 +166,16 @@ def delivered_for(anniversaries: Sequence[date]) -> dict[date, date]:
     return found
 
 
-async def _open_zones(round_: PlanRound) -> list[tuple[str, date]]:
-    """The time zones still inside today's planning (before 20:00 local), with their local date."""
-    zones = []
+async def _open_zones(round_: PlanRound) -> list[tuple[tuple[str, ...], date]]:
+    """The time zones still inside today's planning (before 20:00 local), with their local date;
+    zones with the same date and delivery window (Shanghai, Hong Kong, Taipei) together: one
+    statement reads the rows due once for all of them, not once per zone."""
+    groups: dict[tuple[date, tuple[datetime, datetime]], list[str]] = {}
     for zone in await round_.uow.care_calendar.timezones():
         local = round_.now.astimezone(ZoneInfo(zone))
         if local.time() < WINDOW_END:
-            zones.append((zone, local.date()))
-    return zones
+            groups.setdefault((local.date(), delivery_window(round_.now, zone)), []).append(zone)
+    return [(tuple(zones), today) for (today, _), zones in groups.items()]
 
 
 class DeliveryNoticeRule:
@@ -181,12 +184,12 @@ class DeliveryNoticeRule:
     async def plan(self, round_: PlanRound) -> None:
         # The handover day with its weekday (an appointment: "2026年12月17日星期四").
         reply = Reply(await care_text(round_.uow, DELIVERY.name, **_slots("full")))
-        for zone, today in await _open_zones(round_):
+        for zones, today in await _open_zones(round_):
             first, last = today + timedelta(days=1), today + timedelta(days=DELIVERY_DAYS)
-            specialists = await round_.uow.care_calendar.delivery_specialists(zone, first, last)
+            specialists = await round_.uow.care_calendar.delivery_specialists(zones, first, last)
             keys = await round_.uow.care_calendar.add_delivery_notices(
-                zone, first, last, _planned(round_, zone, Purpose.CARE, reply),
-                [await _project_slot(round_.uow, zone), *_specialist_slots(specialists)])
+                zones, first, last, _planned(round_, zones, Purpose.CARE, reply),
+                [await _project_slot(round_.uow, zones), *_specialist_slots(specialists)])
             _count(round_, keys)
 
 
@@ -196,12 +199,12 @@ class InspectionNoticeRule:
     async def plan(self, round_: PlanRound) -> None:
         # The anniversary is a deadline, not an appointment: the date without its weekday.
         reply = Reply(await care_text(round_.uow, INSPECTION.name, **_slots("long")))
-        for zone, today in await _open_zones(round_):
+        for zones, today in await _open_zones(round_):
             days = delivered_for([today + timedelta(days=n) for n in range(1, INSPECTION_DAYS + 1)])
-            specialists = await round_.uow.care_calendar.inspection_specialists(zone, list(days))
+            specialists = await round_.uow.care_calendar.inspection_specialists(zones, list(days))
             keys = await round_.uow.care_calendar.add_inspection_notices(
-                zone, days, _planned(round_, zone, Purpose.CARE, reply),
-                [await _project_slot(round_.uow, zone), *_specialist_slots(specialists)])
+                zones, days, _planned(round_, zones, Purpose.CARE, reply),
+                [await _project_slot(round_.uow, zones), *_specialist_slots(specialists)])
             _count(round_, keys)
 
 
@@ -209,8 +212,8 @@ class OccasionRule:
     name = "family_occasions"
 
     async def plan(self, round_: PlanRound) -> None:
-        for zone, today in await _open_zones(round_):
-            for occasion in await round_.uow.care_calendar.occasions_on(zone, today):
+        for zones, today in await _open_zones(round_):
+            for occasion in await round_.uow.care_calendar.occasions_on(zones, today):
                 owner = await round_.uow.owners.get(occasion.owner_id)
                 assert owner is not None
                 kind = OCCASIONS.get(occasion.kind, OCCASIONS["other"])
@@ -218,7 +221,7 @@ class OccasionRule:
                 units = await round_.uow.units.units_of_owner(owner.id)  # his first unit's project
                 project = project_text(units[0].building.project) if units else Msg(NO_PROJECT_NAME)
                 text = await care_text(round_.uow, kind.name, name=Plain(owner.name), project=project)
-                start, until = delivery_window(round_.now, zone)
+                start, until = delivery_window(round_.now, zones[0])
                 if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.GREETING, chat_id=occasion.chat_id,
                                         reply=Reply(text), now=round_.now, owner_id=occasion.owner_id,
                                         not_before=start, send_until=until):
@@ -236,12 +239,12 @@ class WelcomeRule:
         project = await _project_slot(round_.uow, None)  # his first project may be in another zone
         specialist = _optional(SPECIALIST, Msg(NO_SPECIALIST_NAME))
         managers = _Managers(round_)
-        for zone, today in await _open_zones(round_):
+        for zones, today in await _open_zones(round_):
             first = today - timedelta(days=WELCOME_DAYS)
-            planned = _planned(round_, zone, Purpose.CARE, Reply(text))
+            planned = _planned(round_, zones, Purpose.CARE, Reply(text))
             _count(round_, await round_.uow.care_calendar.add_welcomes(
-                zone, first, today, replace(planned, payload={**planned.payload, "media": []}), project, specialist))
-            owners = await round_.uow.care_calendar.welcome_cards_due(zone, first, today)
+                zones, first, today, replace(planned, payload={**planned.payload, "media": []}), project, specialist))
+            owners = await round_.uow.care_calendar.welcome_cards_due(zones, first, today)
             if not owners:
                 continue
             ids = [o.id for o in owners]

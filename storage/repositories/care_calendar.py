@@ -110,9 +110,9 @@ class CareCalendarRepository(Repository):
 
     # ------------------------------------------------------------ welcome (DOMAIN 4.1)
 
-    async def add_welcomes(self, timezone: str, first: date, last: date, planned: Planned, project: KeyedSlot,
+    async def add_welcomes(self, timezones: Sequence[str], first: date, last: date, planned: Planned, project: KeyedSlot,
                            specialist: OptionalSlot) -> list[str]:
-        """The welcome of each bound owner in ``timezone`` subscribed ``first``..``last``, keyed
+        """The welcome of each bound owner in ``timezones`` subscribed ``first``..``last``, keyed
         ``welcome:<owner>``, in ONE statement: his name, his project (the first by name; ``fallback``
         without a unit) and his active specialist's name (``fallback`` without one); the keys written."""
         o, st = Owner.__table__, Staff.__table__
@@ -128,18 +128,18 @@ class CareCalendarRepository(Repository):
         rows = (select(*self._columns(key, o.c.chat_id, o.c.id, payload, planned))
                 .select_from(o.outerjoin(st, and_(st.c.id == o.c.specialist_id, st.c.active.is_(True))))
                 .where(o.c.subscription_date.between(first, last), o.c.chat_id.is_not(None), o.c.blocked.is_(False),
-                       o.c.anonymised_at.is_(None), _in_zone(o.c.id, timezone)))
+                       o.c.anonymised_at.is_(None), _in_zone(o.c.id, timezones)))
         return await self._insert(rows)
 
-    async def welcome_cards_due(self, timezone: str, first: date, last: date) -> list[NewOwner]:
-        """Owners in ``timezone`` subscribed ``first``..``last`` (index ix_owners_subscription_date),
+    async def welcome_cards_due(self, timezones: Sequence[str], first: date, last: date) -> list[NewOwner]:
+        """Owners in ``timezones`` subscribed ``first``..``last`` (index ix_owners_subscription_date),
         not anonymised, whose specialist has not been told yet (no ``welcome-staff:<owner>`` row)."""
         o, box = Owner.__table__, OutboxMessage.__table__
         told = exists(select(box.c.id).where(box.c.key == literal("welcome-staff:") + cast(o.c.id, String)))
         found = await self.core(
             select(o.c.id, o.c.name, o.c.phone, o.c.chat_id, o.c.blocked, o.c.subscription_date, o.c.specialist_id)
             .where(o.c.subscription_date.between(first, last), o.c.anonymised_at.is_(None),
-                   _in_zone(o.c.id, timezone), ~told)
+                   _in_zone(o.c.id, timezones), ~told)
             .order_by(o.c.id))
         return [NewOwner(r.id, r.name, r.phone, r.chat_id, bool(r.blocked), r.subscription_date, r.specialist_id)
                 for r in found]
@@ -185,24 +185,24 @@ class CareCalendarRepository(Repository):
 
     # ------------------------------------------------------------ the delivery notice (DOMAIN 4.3)
 
-    async def projects(self, timezone: str | None = None) -> Sequence[Project]:
-        """The projects (of ``timezone``): few, read whole for their names per locale."""
+    async def projects(self, timezones: Sequence[str] | None = None) -> Sequence[Project]:
+        """The projects (of ``timezones``): few, read whole for their names per locale."""
         query = select(Project).order_by(Project.id)
-        if timezone is not None:
-            query = query.where(Project.timezone == timezone)
+        if timezones is not None:
+            query = query.where(Project.timezone.in_(list(timezones)))
         return (await self.session.scalars(query)).all()
 
-    async def delivery_specialists(self, timezone: str, first: date, last: date) -> Sequence[Staff]:
+    async def delivery_specialists(self, timezones: Sequence[str], first: date, last: date) -> Sequence[Staff]:
         """The active specialists of the owners whose units in ``timezone`` are delivered ``first``..``last``."""
-        return await self._specialists_of(timezone, Unit.__table__.c.delivery_date.between(first, last))
+        return await self._specialists_of(timezones, Unit.__table__.c.delivery_date.between(first, last))
 
-    async def inspection_specialists(self, timezone: str, delivered: Sequence[date]) -> Sequence[Staff]:
+    async def inspection_specialists(self, timezones: Sequence[str], delivered: Sequence[date]) -> Sequence[Staff]:
         """The active specialists of the owners whose units in ``timezone`` were delivered on ``delivered``."""
         if not delivered:
             return []
-        return await self._specialists_of(timezone, Unit.__table__.c.delivery_date.in_(list(delivered)))
+        return await self._specialists_of(timezones, Unit.__table__.c.delivery_date.in_(list(delivered)))
 
-    async def _specialists_of(self, timezone: str, due: ColumnElement[bool]) -> Sequence[Staff]:
+    async def _specialists_of(self, timezones: Sequence[str], due: ColumnElement[bool]) -> Sequence[Staff]:
         u, b, p, ou, o = (Unit.__table__, Building.__table__, Project.__table__, OwnerUnit.__table__,
                           Owner.__table__)
         # Two steps: as an IN subquery SQLite reads every due unit's owner before the zone filter.
@@ -210,22 +210,22 @@ class CareCalendarRepository(Repository):
             select(o.c.specialist_id).distinct()
             .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
                          .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
-            .where(due, p.c.timezone == timezone, o.c.specialist_id.is_not(None))))
+            .where(due, p.c.timezone.in_(list(timezones)), o.c.specialist_id.is_not(None))))
         if not ids:
             return []
         return (await self.session.scalars(
             select(Staff).where(Staff.id.in_(ids), Staff.active.is_(True)).order_by(Staff.id))).all()
 
-    async def add_delivery_notices(self, timezone: str, first: date, last: date, planned: Planned,
+    async def add_delivery_notices(self, timezones: Sequence[str], first: date, last: date, planned: Planned,
                                    slots: Sequence[KeyedSlot] = ()) -> list[str]:
         """The notices of the units in ``timezone`` delivered ``first``..``last``, to each bound
         owner, keyed ``delivery:<unit>:<owner>``, with the project's delivery guides; the keys written."""
         u = Unit.__table__
         return await self._add_unit_notices(
-            "delivery:", timezone, u.c.delivery_date.between(first, last), cast(u.c.delivery_date, String), planned,
+            "delivery:", timezones, u.c.delivery_date.between(first, last), cast(u.c.delivery_date, String), planned,
             slots)
 
-    async def add_inspection_notices(self, timezone: str, anniversaries: Mapping[date, date],
+    async def add_inspection_notices(self, timezones: Sequence[str], anniversaries: Mapping[date, date],
                                      planned: Planned, slots: Sequence[KeyedSlot] = ()) -> list[str]:
         """The one-year inspection notices (DOMAIN 4.4) of the units in ``timezone`` delivered on
         a key of ``anniversaries`` (delivery date → its anniversary, the row's ``{date}``), keyed
@@ -235,9 +235,9 @@ class CareCalendarRepository(Repository):
         u = Unit.__table__
         on = case({delivered: iso.isoformat() for delivered, iso in anniversaries.items()}, value=u.c.delivery_date)
         return await self._add_unit_notices(
-            "inspection:", timezone, u.c.delivery_date.in_(list(anniversaries)), on, planned, slots, guides=False)
+            "inspection:", timezones, u.c.delivery_date.in_(list(anniversaries)), on, planned, slots, guides=False)
 
-    async def _add_unit_notices(self, prefix: str, timezone: str, due: ColumnElement[bool],
+    async def _add_unit_notices(self, prefix: str, timezones: Sequence[str], due: ColumnElement[bool],
                                 on_date: ColumnElement[Any], planned: Planned, slots: Sequence[KeyedSlot],
                                 *, guides: bool = True) -> list[str]:
         """Keyed slots by ``project`` or ``specialist`` (the owner's, NULL without one); the plain
@@ -247,7 +247,7 @@ class CareCalendarRepository(Repository):
         keys = {"project": p.c.id, "specialist": o.c.specialist_id}
         media: ColumnElement[Any] = literal("[]", Text)
         if guides:
-            by_project = await self._guides_in(timezone)
+            by_project = await self._guides_in(timezones)
             if by_project:
                 media = case({pid: json.dumps(items, ensure_ascii=False) for pid, items in by_project.items()},
                              value=p.c.id, else_="[]")
@@ -262,15 +262,15 @@ class CareCalendarRepository(Repository):
         rows = (select(*self._columns(key, o.c.chat_id, o.c.id, payload, planned))
                 .select_from(u.join(b, b.c.id == u.c.building_id).join(p, p.c.id == b.c.project_id)
                              .join(ou, ou.c.unit_id == u.c.id).join(o, o.c.id == ou.c.owner_id))
-                .where(due, p.c.timezone == timezone, o.c.chat_id.is_not(None), o.c.blocked.is_(False),
+                .where(due, p.c.timezone.in_(list(timezones)), o.c.chat_id.is_not(None), o.c.blocked.is_(False),
                        o.c.anonymised_at.is_(None)))
         return await self._insert(rows)
 
-    async def _guides_in(self, timezone: str) -> dict[int, list[dict[str, str]]]:
+    async def _guides_in(self, timezones: Sequence[str]) -> dict[int, list[dict[str, str]]]:
         d = CareDocument.__table__
         found = await self.core(
             select(d.c.project_id, d.c.file_id, d.c.name).join(Project.__table__, Project.id == d.c.project_id)
-            .where(d.c.kind == DELIVERY_GUIDE, d.c.removed_at.is_(None), Project.timezone == timezone)
+            .where(d.c.kind == DELIVERY_GUIDE, d.c.removed_at.is_(None), Project.timezone.in_(list(timezones)))
             .order_by(d.c.project_id, d.c.id))
         guides: dict[int, list[dict[str, str]]] = {}
         for row in found:
@@ -280,8 +280,8 @@ class CareCalendarRepository(Repository):
 
     # ------------------------------------------------------------ family occasions (DOMAIN 4.4)
 
-    async def occasions_on(self, timezone: str, day: date) -> list[DueOccasion]:
-        """Today's occasions of owners in ``timezone`` who may be congratulated: bound, not blocked,
+    async def occasions_on(self, timezones: Sequence[str], day: date) -> list[DueOccasion]:
+        """Today's occasions of owners in ``timezones`` who may be congratulated: bound, not blocked,
         not anonymised, whose latest decision about greetings is a yes."""
         f, o = FamilyOccasion.__table__, Owner.__table__
         found = await self.core(
@@ -289,7 +289,7 @@ class CareCalendarRepository(Repository):
             .where(f.c.on_date == day, o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
                    # One consent seek per occasion due (ix_family_occasions_on_date drives): an IN
                    # (granted_owners) list reads every owner's decisions (seconds at 1M owners).
-                   granted_to(GREETINGS, o.c.id), _in_zone(o.c.id, timezone))
+                   granted_to(GREETINGS, o.c.id), _in_zone(o.c.id, timezones))
             .order_by(f.c.id))
         return [DueOccasion(r.id, r.owner_id, r.chat_id, r.kind) for r in found]
 
@@ -374,13 +374,13 @@ def _token(slot: str) -> str:
     return json.dumps(slot, ensure_ascii=False)
 
 
-def _in_zone(owner_id: Any, timezone: str) -> ColumnElement[bool]:
-    """The owner has a unit in a project of ``timezone`` (or none at all, in the default zone)."""
+def _in_zone(owner_id: Any, timezones: Sequence[str]) -> ColumnElement[bool]:
+    """The owner has a unit in a project of ``timezones`` (or none at all, in the default zone)."""
     in_zone: ColumnElement[bool] = exists(
         select(OwnerUnit.owner_id)
         .join(Unit, Unit.id == OwnerUnit.unit_id).join(Building, Building.id == Unit.building_id)
         .join(Project, Project.id == Building.project_id)
-        .where(OwnerUnit.owner_id == owner_id, Project.timezone == timezone))
-    if timezone == DEFAULT_TIMEZONE:
+        .where(OwnerUnit.owner_id == owner_id, Project.timezone.in_(list(timezones))))
+    if DEFAULT_TIMEZONE in timezones:
         in_zone = or_(in_zone, ~exists(select(OwnerUnit.owner_id).where(OwnerUnit.owner_id == owner_id)))
     return in_zone
