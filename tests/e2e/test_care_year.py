@@ -338,15 +338,25 @@ async def _check(year: Year, ids: dict[int, int]) -> None:
 
 
 async def test_a_greeting_missed_by_20_00_does_not_go_out_at_night(harness: BotHarness) -> None:
-    await _seed(harness)
-    year, birthday = Year(harness), date(2027, 5, 3)  # 王芳's
-    await year.step(_at(birthday, 6), plan=True)  # written for 09:00
-    await harness.stop()  # the bot is down from 08:00 …
-    harness.clock.set(_at(birthday, 22))
-    await harness.start()  # … to 22:00
-    await year.step(_at(birthday, 22), plan=True)
-    await year.step(_at(birthday + timedelta(days=1), 6), plan=True)
-    assert all(9 <= hour < 20 for _, hour, _ in year.got[7301]), year.got[7301]
+    """The bot is down from 08:00 to 22:00: the greeting written at 06:00 for 09:00 has missed its day
+    (cancelled: neither at night nor a day late); a delivery notice still matters and goes out at
+    09:00 the next morning."""
+    ids = await _seed(harness)
+    year = Year(harness)
+    for day in (date(2027, 5, 3), date(2028, 3, 5)):  # 王芳's birthday; OPTS_IN's delivery notice (unit: 03-15)
+        await year.step(_at(day, 6), plan=True)  # written for 09:00
+        await harness.stop()  # the bot is down from 08:00 …
+        harness.clock.set(_at(day, 22))
+        await harness.start()  # … to 22:00
+        await year.step(_at(day, 22), plan=True)
+        await year.step(_at(day + timedelta(days=1), 6), plan=True)
+        await year.step(_at(day + timedelta(days=1), 9), plan=False)
+    assert not [message for _, _, message in year.got[7301] if _kind(message) == B]
+    assert [(day, hour, _kind(message)) for day, hour, message in year.got[OPTS_IN]] == [
+        ("2028-03-06", 9, D), ("2028-03-06", 9, G)]
+    async with harness.uow() as uow:
+        greeting = await uow.outbox.by_key(f"birthday:{ids[7301]}:2027")
+        assert greeting is not None and (greeting.status, greeting.last_error) == ("cancelled", "missed its day")
 
 
 async def test_greetings_turned_off_and_on_again_the_same_morning_still_greet(harness: BotHarness) -> None:
