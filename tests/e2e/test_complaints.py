@@ -251,7 +251,8 @@ async def test_deadlines_and_reminders_across_national_day(harness: BotHarness, 
     progress_late, resolution_late = manager.texts()[-2:]
     assert "逾期" in progress_late and "的进度报告已于" in progress_late
     assert "的处理完成已于" in resolution_late and "3 个工作日" in resolution_late
-    assert "逾期" in harness.person(team.cs_manager).texts()[-1]
+    # (The CS manager also hears of the care cadence that day: the quarter's report is not out.)
+    assert any("逾期" in text for text in harness.person(team.cs_manager).texts()[-3:])
 
 
 async def resolved_complaint(harness: BotHarness, team: Team, text: str, result: str) -> tuple[Person, str]:
