@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli.common import AdminError, Subparsers, admin_session
+from bot.cli.common import AdminError, Subparsers, admin_session, iso_date
 from bot.settings import Settings
 from dialogs.phones import mask_phone
 from services.care import calendar_admin
@@ -51,7 +51,7 @@ def register_into(commands: Subparsers) -> None:
     put_occasion = occasion.add_parser("add", help="congratulate an owner on that date (with his consent)")
     put_occasion.add_argument("--owner", required=True, help="the owner's phone")
     put_occasion.add_argument("--kind", required=True, choices=calendar_admin.OCCASION_KINDS)
-    put_occasion.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD (the project's local date)")
+    put_occasion.add_argument("--date", required=True, type=iso_date, help="YYYY-MM-DD (the project's local date)")
     put_occasion.add_argument("--note", help="staff's own note; never sent")
     put_occasion.add_argument("--by", help="who recorded it (default: the OS user)")
     put_occasion.set_defaults(func=_add_occasion)
@@ -62,12 +62,6 @@ def register_into(commands: Subparsers) -> None:
     remove_occasion.add_argument("id", type=int)
     remove_occasion.set_defaults(func=_remove_occasion)
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _now() -> datetime:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.cli.common import AdminError, Subparsers, admin_session, print_problems
+from bot.cli.common import AdminError, Subparsers, admin_session, iso_date, print_problems
 from bot.settings import Settings
 from services.common.locale import SUPPORTED_LOCALES
 from storage.models import CareNotice
@@ -40,7 +40,7 @@ def register_into(commands: Subparsers) -> None:
     add.add_argument("--building", help="only this building's owners (default: the whole project)")
     add.add_argument("--kind", required=True, help="topping_out, scaffolding_down, open_day, newsletter, "
                                                    "community_event, owner_meeting, service_report")
-    add.add_argument("--date", required=True, type=_day, help="the milestone's, event's or meeting's date")
+    add.add_argument("--date", required=True, type=iso_date, help="the milestone's, event's or meeting's date")
     add.add_argument("--time", type=_time, help="the event's or meeting's local time HH:MM")
     for locale in SUPPORTED_LOCALES:
         add.add_argument(f"--place-{locale}", dest=f"place_{locale}", metavar="T", help=f"the place, in {locale}")
@@ -51,7 +51,7 @@ def register_into(commands: Subparsers) -> None:
     add.add_argument("--attach", action="append", default=[], type=Path, metavar="FILE",
                      help="a PDF, JPEG or PNG file of at most 20 MB (repeatable)")
     add.add_argument("--period", help="the period a report or meeting covers, e.g. 2027Q1, 2027H1")
-    add.add_argument("--send-on", type=_day, help="the day it goes out (default: the date itself; an event's or "
+    add.add_argument("--send-on", type=iso_date, help="the day it goes out (default: the date itself; an event's or "
                                                   "meeting's 7 days before)")
     add.set_defaults(func=_add)
     listing = actions.add_parser("list", help="notices, newest date first")
@@ -69,12 +69,6 @@ def register_into(commands: Subparsers) -> None:
     stats.add_argument("--notice", type=int, help="only this notice")
     stats.set_defaults(func=_stats)
 
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from None
 
 
 def _time(value: str) -> time:

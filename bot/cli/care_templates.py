@@ -16,11 +16,11 @@ import argparse
 import asyncio
 import getpass
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cli.common import AdminError, Subparsers, admin_errors, admin_session, print_problems
+from bot.cli.common import AdminError, Subparsers, admin_errors, admin_session, iso_date, print_problems
 from bot.settings import Settings
 from services.common.locale import SUPPORTED_LOCALES
 
@@ -54,7 +54,7 @@ def register_into(commands: Subparsers) -> None:
     history.set_defaults(func=_history)
 
     preview = commands.add_parser("preview", help="dry run of the care pushes: who would get what, when")
-    preview.add_argument("--date", type=date.fromisoformat, help="the first day (default: today)")
+    preview.add_argument("--date", type=iso_date, help="the first day (default: today)")
     preview.add_argument("--days", type=int, default=1, help="how many days (default 1, at most 366)")
     preview.add_argument("--kind", help="only rows of this kind (the key's first part: birthday, consent-ask …)")
     preview.add_argument("--limit", type=int, default=50, help="rows printed (default 50; counts cover all)")

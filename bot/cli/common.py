@@ -12,6 +12,7 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from datetime import date
 from typing import Any, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,7 +23,8 @@ from storage.db import create_engine, create_sessionmaker
 from storage.migrate import schema_status
 from storage.uow import UnitOfWork
 
-__all__ = ["AdminError", "Command", "Subparsers", "admin_errors", "admin_session", "execute", "print_problems"]
+__all__ = ["AdminError", "Command", "Subparsers", "admin_errors", "admin_session", "execute", "iso_date",
+           "print_problems"]
 
 Command: TypeAlias = Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -48,6 +50,14 @@ def admin_errors(*errors: type[Exception]) -> Iterator[None]:
         yield
     except errors as exc:
         raise AdminError(str(exc)) from None
+
+
+def iso_date(text: str) -> date:
+    """An argparse ``type`` for a YYYY-MM-DD date: a clear usage error otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def print_problems(errors: Sequence[object], what: str) -> None:

@@ -5,12 +5,18 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable
+from sqlalchemy import CursorResult, Executable, Select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.base import utc
+from storage.models.pushes import OutboxMessage
 
-_RAW = "estatebot_sqlite3"  # session.info: (the transaction, its sqlite3 connection)
+_RAW = "estatebot_sqlite3"
+# The columns a set-based planner's SELECT gives, in order (``Repository.add_outbox_rows``).
+OUTBOX_COLUMNS = ("key", "purpose", "priority", "chat_id", "owner_id", "payload", "status", "not_before",
+                  "next_attempt_at", "send_until", "attempts", "created_at")  # session.info: (the transaction, its sqlite3 connection)
 
 
 class Repository:
@@ -28,6 +34,15 @@ class Repository:
         the ORM's). It neither flushes pending ORM changes nor refreshes loaded objects: call
         ``flush_pending`` first where an ORM change made in the same transaction matters."""
         return cast(CursorResult[Any], await self.session.execute(statement, params))
+
+    async def add_outbox_rows(self, rows: Select[Any]) -> list[str]:
+        """Write the outbox rows ``rows`` selects — its columns in the order of ``OUTBOX_COLUMNS`` —
+        in ONE ``INSERT … SELECT … ON CONFLICT (key) DO NOTHING`` (the set-based planners); the keys
+        written."""
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = (insert(OutboxMessage).from_select(list(OUTBOX_COLUMNS), rows)
+                     .on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.key))
+        return list((await self.session.execute(statement)).scalars().all())
 
     async def flush_pending(self) -> None:
         """Write what the ORM holds for this transaction (an object added or changed), so that a

@@ -15,11 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, case, cast, exists, func, literal, or_, select, type_coerce
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Building, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
+from storage.models import Building, Owner, OwnerUnit, Project, Unit, UtcDateTime
 from storage.repositories.base import Repository
 from storage.repositories.consents import granted_to
 
@@ -86,10 +84,4 @@ class BirthdayRepository(Repository):
         ).where(o.c.birthday_month == month, o.c.birthday_day.in_(list(days)), o.c.birthday_calendar == calendar,
                 o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
                 granted_to(GREETINGS, o.c.id), in_scope)
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = (insert(OutboxMessage)
-                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], rows)
-                     .on_conflict_do_nothing(index_elements=["key"])
-                     .returning(OutboxMessage.key))
-        return list((await self.session.execute(statement)).scalars().all())
+        return await self.add_outbox_rows(rows)

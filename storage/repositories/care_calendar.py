@@ -19,8 +19,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, and_, case, cast, exists, func, literal, or_, select, type_coerce
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Building, OutboxMessage, Owner, OwnerUnit, Project, Staff, Unit, UtcDateTime
@@ -360,13 +358,7 @@ class CareCalendarRepository(Repository):
                 literal(0, Integer), literal(planned.now, UtcDateTime()))
 
     async def _insert(self, rows: Any) -> list[str]:
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = (insert(OutboxMessage)
-                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], rows)
-                     .on_conflict_do_nothing(index_elements=["key"])
-                     .returning(OutboxMessage.key))
-        return list((await self.session.execute(statement)).scalars().all())
+        return await self.add_outbox_rows(rows)
 
 
 def _token(slot: str) -> str:

@@ -13,8 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Integer, String, and_, case, cast, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Building, CareNotice, Consent, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
@@ -127,13 +125,7 @@ class CareNoticeRepository(Repository):
             literal(rows.not_before, UtcDateTime()), literal(rows.send_until, UtcDateTime()), literal(0, Integer),
             literal(rows.now, UtcDateTime()),
         ).where(_in_scope(o.c.id, project_id, building_id), *_reachable(o), _consents(o.c.id))
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = (insert(OutboxMessage)
-                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], chosen)
-                     .on_conflict_do_nothing(index_elements=["key"])
-                     .returning(OutboxMessage.key))
-        return list((await self.session.execute(statement)).scalars().all())
+        return await self.add_outbox_rows(chosen)
 
     async def audience(self, project_id: int, building_id: int | None) -> Audience:
         o = Owner.__table__

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import JSON, Integer, String, cast, exists, literal, or_, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Building, OutboxMessage, Owner, OwnerUnit, Project, Unit, UtcDateTime
@@ -51,10 +49,4 @@ class ConsentAskRepository(Repository):
         ).where(o.c.chat_id.is_not(None), o.c.blocked.is_(False), o.c.anonymised_at.is_(None),
                 o.c.bound_at.is_not(None), o.c.bound_at < bound_before,
                 ~exists(select(Consent.id).where(Consent.owner_id == o.c.id)), ~asked, in_zone).limit(limit)
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = (insert(OutboxMessage)
-                     .from_select(["key", "purpose", "priority", "chat_id", "owner_id", "payload", "status",
-                                   "not_before", "next_attempt_at", "send_until", "attempts", "created_at"], rows)
-                     .on_conflict_do_nothing(index_elements=["key"])
-                     .returning(OutboxMessage.key))
-        return list((await self.session.execute(statement)).scalars().all())
+        return await self.add_outbox_rows(rows)
