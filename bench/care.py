@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import os
 import random
 import sqlite3
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -46,6 +45,7 @@ from typing import Any
 from borax.calendars.lunardate import LunarDate
 from sqlalchemy import text
 
+from bench.stall import timed
 from services.capabilities import PUSH_RULES
 from services.pushes.planner import plan
 from services.pushes.rules import PlanRound, PushRule
@@ -225,29 +225,6 @@ async def _load_postgresql(url: str, owners: int, day: date) -> dict[str, int]:
     return counts
 
 
-async def _ticker(ticks: list[float], stop: asyncio.Event) -> None:
-    """The event loop's heartbeat: a gap between two ticks is a stall (every chat waits that long)."""
-    while not stop.is_set():
-        ticks.append(time.perf_counter())
-        await asyncio.sleep(0.005)
-    ticks.append(time.perf_counter())  # a call that never yields stalls the loop from start to end
-
-
-async def _timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, float, Any]:
-    """One call: its seconds, the event loop's longest stall meanwhile, its result."""
-    ticks: list[float] = []
-    stop = asyncio.Event()
-    ticker = asyncio.create_task(_ticker(ticks, stop))
-    await asyncio.sleep(0.02)
-    started = time.perf_counter()
-    result = await call()
-    seconds = time.perf_counter() - started
-    stop.set()
-    await ticker
-    gaps = [b - a for a, b in itertools.pairwise(ticks) if b >= started]
-    return seconds, max(gaps, default=0.0), result
-
-
 @dataclass
 class Measured:
     """A rule wrapped to count what it plans and how long it takes, within the one round."""
@@ -325,12 +302,12 @@ async def main(database: str, owners: int, day: date, reuse: bool) -> None:
                     await uow.commit()
                     return len(report.keys)
 
-            base = [await _timed(baseline) for _ in range(3)]
+            base = [await timed(baseline) for _ in range(3)]
             base_seconds, base_stall, counted = min(base)
             first = [Measured(rule.name, rule) for rule in care_rules()]
-            seconds, stall, planned = await _timed(lambda: round_(first))
+            seconds, stall, planned = await timed(lambda: round_(first))
             second = [Measured(rule.name, rule) for rule in care_rules()]
-            again_seconds, again_stall, again = await _timed(lambda: round_(second))
+            again_seconds, again_stall, again = await timed(lambda: round_(second))
             async with UnitOfWork(sessionmaker) as uow:
                 written = (await uow.session.execute(text(
                     "SELECT purpose, count(*) FROM outbox WHERE created_at >= :now GROUP BY purpose ORDER BY purpose"),

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
 import random
 import sqlite3
@@ -36,6 +35,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench.stall import timed
 from services.surveys.metrics import CampaignMetrics, campaign_metrics
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import downgrade, upgrade
@@ -138,28 +138,12 @@ async def _load_postgresql(url: str, respondents: int, campaigns: Sequence[int])
     return answers
 
 
-async def _ticker(ticks: list[float], stop: asyncio.Event) -> None:
-    """The event loop's heartbeat: a gap between two ticks is a stall (every chat waits that long)."""
-    while not stop.is_set():
-        ticks.append(time.perf_counter())
-        await asyncio.sleep(0.005)
-
-
 async def _best(runs: int, call: Callable[[], Awaitable[Any]]) -> tuple[float, float, Any]:
     """The fastest of ``runs`` calls (seconds), the event loop's longest stall meanwhile, the result."""
     best, stall, result = float("inf"), 0.0, None
     for _ in range(runs):
-        ticks: list[float] = []
-        stop = asyncio.Event()
-        ticker = asyncio.create_task(_ticker(ticks, stop))
-        await asyncio.sleep(0.02)
-        started = time.perf_counter()
-        result = await call()
-        seconds = time.perf_counter() - started
-        stop.set()
-        await ticker
-        gaps = [b - a for a, b in itertools.pairwise(ticks) if b >= started]
-        best, stall = min(best, seconds), max(stall, max(gaps, default=0.0))
+        seconds, gap, result = await timed(call)
+        best, stall = min(best, seconds), max(stall, gap)
     return best, stall, result
 
 
