@@ -1,8 +1,8 @@
 """The office manager's decision on an owner meeting notice (services/care/meetings.py), in chat.
 
-✔ Approve schedules it: ``send_on`` stays the day the drafter chose, or becomes the approval's own
-local date if that day has passed; the notice rule then sends it 09:00–20:00 to the owners who
-agreed to event notices, and the drafter is told. ↩ Send back asks for a comment; the notice is
+✔ Approve schedules it: ``send_on`` stays the day the drafter chose, or becomes the day of the next
+delivery window if that day has passed (after 20:00: tomorrow); the notice rule then sends it 09:00–20:00 to the owners who
+agreed to event notices, and the drafter is told (in the staff's working window). ↩ Send back asks for a comment; the notice is
 returned with it and the drafter gets it with a button to edit and resubmit.
 
 Only the project's approvers (its office managers; without one, its customer-service managers) may
@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dialogs.actions import MeetingApprovalPress
 from dialogs.engine import Reply
 from dialogs.meetings import RETURN_DIALOG
-from dialogs.text import N_, DateText, Lines, Msg, Plain
+from dialogs.text import N_, Lines, Msg, Plain
+from services.calendar.delivery import staff_delivery_time
 from services.care.meetings import (
     APPROVE,
     BACK,
@@ -30,13 +30,14 @@ from services.care.meetings import (
     approvers,
     draft_buttons,
     meeting_fields,
+    send_day,
     sends_line,
+    short_notice,
     version,
 )
 from services.cases.results import NOT_VALID
 from services.chats.pressed import used_message
 from services.common.actor import Actor, Completion
-from services.people.project_names import project_text
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
 from storage.models import CareNotice, Project, Staff
@@ -49,8 +50,6 @@ RESUBMITTED = N_("This notice was changed after this card was sent; the new vers
 MEETING_PASSED = N_("The meeting's date has passed; send the notice back for a new date.")
 CHANGED = N_("This notice changed meanwhile; nothing was recorded.")
 
-APPROVED = N_("✔ Approved. The notice goes out on {date}, between 09:00 and 20:00, to the owners of {project} who "
-              "agreed to event notices.")
 APPROVED_DONE = N_("✔ Approved")
 APPROVED_DRAFTER = N_("✔ {approver} approved your owner meeting notice of {project} (meeting on {date} at {time}).")
 RETURNED = N_("↩ Sent back to {drafter} with your comment.")
@@ -91,16 +90,18 @@ async def approver_press(uow: UnitOfWork, actor: Actor, press: MeetingApprovalPr
         return PressResult(begin=(RETURN_DIALOG, context))
     if notice.starts_at is None or notice.starts_at <= now:
         return PressResult(refusal=MEETING_PASSED)
-    today = now.astimezone(ZoneInfo(project.timezone)).date()
-    notice.send_on = max(notice.send_on, today)  # a day already gone: from today
+    notice.send_on = send_day(notice, project, now)  # a day gone, or today's window over: the next window's
     notice.status, notice.decided_by, notice.decided_at = "scheduled", staff.id, now
+    sends = (sends_line(notice, project, now), *short_notice(notice, project))
     drafted_by = await uow.staff.get(notice.drafted_by) if notice.drafted_by else None
     if drafted_by is not None and drafted_by.chat_id is not None:
         told = Lines((Msg(APPROVED_DRAFTER, {"approver": Plain(staff.name), **meeting_fields(notice, project)}),
-                      sends_line(notice, project)))
+                      *sends))
+        # To another person than the presser: in the staff's working window, like a case's notices.
         await enqueue(uow, key=f"approval:meeting:{notice.id}:approved", purpose=Purpose.REMINDER,
-                      chat_id=drafted_by.chat_id, staff_id=drafted_by.id, now=now, reply=Reply(told))
-    said = Msg(APPROVED, {"date": DateText(notice.send_on), "project": project_text(project)})
+                      chat_id=drafted_by.chat_id, staff_id=drafted_by.id, now=now, reply=Reply(told),
+                      not_before=await staff_delivery_time(uow, project.id, now))
+    said = Lines((Msg(APPROVED_DONE), *sends))
     return PressResult(replies=[Reply(said)], used=True, done=Msg(APPROVED_DONE))
 
 
@@ -120,7 +121,8 @@ async def complete_return(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
                       Msg(COMMENT, {"comment": Plain(comment)})))
         await enqueue(uow, key=f"approval:meeting:{notice.id}:{version(notice)}:returned:{now:%Y%m%d%H%M%S}",
                       purpose=Purpose.REMINDER, chat_id=drafted_by.chat_id, staff_id=drafted_by.id, now=now,
-                      reply=Reply(told, draft_buttons(notice, returned=True)))
+                      reply=Reply(told, draft_buttons(notice, returned=True)),
+                      not_before=await staff_delivery_time(uow, project.id, now))
     name = Plain(drafted_by.name if drafted_by is not None else "—")
     card = answers.get("card")
     edits = await used_message(uow, actor.chat_id, card, Msg(RETURNED_DONE)) if isinstance(card, int) else []

@@ -37,6 +37,7 @@ from dialogs.meetings import (
     lead_answers,
 )
 from dialogs.text import N_, DateText, DateTimeText, Lines, ListText, Msg, Plain, Plural, Template, Text
+from services.calendar.delivery import delivery_time, staff_delivery_time
 from services.care.notices import NoticeKind, notice_text
 from services.cases.results import NOT_VALID, ActionResult
 from services.chats.pressed import used_message
@@ -70,6 +71,10 @@ CHANGED = N_("This notice changed meanwhile; nothing was recorded.")
 PREVIEW = N_("👁 The notice as owners will read it:")
 SAMPLE_NAME = N_("[owner's name]")
 SENDS = N_("It goes out on {date}, between 09:00 and 20:00, to the owners of {project} who agreed to event notices.")
+SENDS_FROM = N_("It goes out on {date} from {time} (until 20:00) to the owners of {project} who agreed to event "
+                "notices.")
+SENDS_ASAP = N_("It goes out as soon as it is approved (between 09:00 and 20:00) to the owners of {project} who "
+                "agreed to event notices.")
 APPROVED_BY = N_("To be approved by: {names} (office manager).")
 APPROVED_BY_FALLBACK = N_("To be approved by: {names} (customer-service manager, because {project} has no office "
                           "manager in the bot).")
@@ -92,6 +97,15 @@ OTHER_SENT = N_("⚠️ Owners of {project} have already been sent an owner meet
 OTHER_SUBMITTED = N_("⚠️ Another owner meeting notice of {project} for this half year is waiting for approval: "
                      "{date} at {time}. Submit this one only if owners should get a second notice.")
 _OTHER = {"scheduled": OTHER_SCHEDULED, "sent": OTHER_SENT, "submitted": OTHER_SUBMITTED}
+# The same lines on the approver's card: he is the one who decides.
+_OTHER_APPROVER = {
+    "scheduled": N_("⚠️ {project} already has an approved owner meeting this half year, on {date} at {time} (its "
+                    "notice goes out on {send}). Approve this one only if owners should get a second notice."),
+    "sent": N_("⚠️ Owners of {project} have already been sent an owner meeting notice this half year, for {date} "
+               "at {time}. Approve this one only if owners should get a second notice."),
+    "submitted": N_("⚠️ Another owner meeting notice of {project} for this half year is waiting for approval: "
+                    "{date} at {time}. Approve this one only if owners should get a second notice."),
+}
 _TYPED_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -215,10 +229,16 @@ async def preview(uow: UnitOfWork, notice: CareNotice, project: Project) -> Temp
     return Template(text.default, text.texts, {"name": Msg(SAMPLE_NAME), **text.params})
 
 
-def short_notice(notice: CareNotice, project: Project) -> list[Text]:
-    """A line when owners would get the notice less than a week before the meeting (also on the
-    approver's card: approving late shortens it further)."""
-    notice_days = (_local(notice, project).date() - notice.send_on).days
+def send_day(notice: CareNotice, project: Project, now: datetime) -> date:
+    """The day the notice would go out if approved ``now``: its own day, or — that day gone, or
+    today's window over (after 20:00) — the day of the next delivery window."""
+    return max(notice.send_on, delivery_time(now, project.timezone).astimezone(ZoneInfo(project.timezone)).date())
+
+
+def short_notice(notice: CareNotice, project: Project, send_on: date | None = None) -> list[Text]:
+    """A line when owners would get the notice (on ``send_on``, else its own day) less than a week
+    before the meeting (also on the approver's card: approving late shortens it further)."""
+    notice_days = (_local(notice, project).date() - (send_on or notice.send_on)).days
     if notice_days >= SHORT_NOTICE_DAYS:
         return []
     return [Plural("⚠️ Little notice: owners get it only {n} day before the meeting, which leaves them little time to "
@@ -227,13 +247,16 @@ def short_notice(notice: CareNotice, project: Project) -> list[Text]:
                    "to arrange to come.", notice_days)]
 
 
-async def warnings(uow: UnitOfWork, notice: CareNotice, project: Project) -> list[Text]:
-    """What the drafter should know before submitting: owners would get little notice; the half
-    year already has an owner meeting approved, sent or waiting (two notices a week apart)."""
-    lines = short_notice(notice, project)
+async def warnings(uow: UnitOfWork, notice: CareNotice, project: Project, *, send_on: date | None = None,
+                   approver: bool = False) -> list[Text]:
+    """What the drafter (or, ``approver``, the approver) should know before submitting (approving):
+    owners would get little notice; the half year already has an owner meeting approved, sent or
+    waiting (two notices a week apart)."""
+    lines = short_notice(notice, project, send_on)
+    texts = _OTHER_APPROVER if approver else _OTHER
     for other in await uow.care_meetings.others_for_period(notice, tuple(_OTHER)):
         fields = meeting_fields(other, project)
-        lines.append(Msg(_OTHER[other.status], {**fields, "send": DateText(other.send_on)}))
+        lines.append(Msg(texts[other.status], {**fields, "send": DateText(other.send_on)}))
     return lines
 
 
@@ -247,8 +270,20 @@ async def approver_line(uow: UnitOfWork, project: Project) -> Text:
     return Msg(APPROVED_BY, {"names": names})
 
 
-def sends_line(notice: CareNotice, project: Project) -> Msg:
-    return Msg(SENDS, {"date": DateText(notice.send_on), "project": project_text(project)})
+def sends_line(notice: CareNotice, project: Project, now: datetime | None = None, *, card: bool = False) -> Msg:
+    """When the notice goes out. With ``now``: on its day in the coming delivery window, said from
+    when (after 20:00 that is tomorrow 09:00); ``card`` (the approver's, drawn ``now``): a day
+    already gone is "as soon as it is approved"."""
+    name = project_text(project)
+    if now is None:
+        return Msg(SENDS, {"date": DateText(notice.send_on), "project": name})
+    start = delivery_time(now, project.timezone).astimezone(ZoneInfo(project.timezone))
+    if notice.send_on > start.date():
+        return Msg(SENDS, {"date": DateText(notice.send_on), "project": name})
+    if card:
+        return Msg(SENDS_ASAP, {"project": name})
+    return Msg(SENDS_FROM, {"date": DateText(start.date()), "time": DateTimeText(start, project.timezone, "HH:mm"),
+                            "project": name})
 
 
 def draft_buttons(notice: CareNotice, *, returned: bool = False) -> tuple[tuple[Button, ...], ...]:
@@ -275,11 +310,12 @@ def meeting_fields(notice: CareNotice, project: Project) -> dict[str, Text]:
 
 
 async def approval_card(uow: UnitOfWork, notice: CareNotice, project: Project, drafted_by: Staff | None, *,
-                        fallback: bool) -> Reply:
-    """The approver's card: who asks, the meeting, the text owners will read, when it goes out."""
+                        fallback: bool, now: datetime) -> Reply:
+    """The approver's card (drawn ``now``): who asks, the meeting, the text owners will read, when it
+    goes out, what he should know (little notice, another meeting this half year)."""
     head = Msg(CARD, {"drafter": Plain(drafted_by.name if drafted_by else "—"), **meeting_fields(notice, project)})
-    lines: list[Text] = [head, "", await preview(uow, notice, project), "", sends_line(notice, project),
-                         *short_notice(notice, project)]
+    lines: list[Text] = [head, "", await preview(uow, notice, project), "", sends_line(notice, project, now, card=True),
+                         *await warnings(uow, notice, project, send_on=send_day(notice, project, now), approver=True)]
     if notice.comment:
         lines.append(Msg(EARLIER_COMMENT, {"comment": Plain(notice.comment)}))
     if fallback:
@@ -360,10 +396,12 @@ async def _submit(uow: UnitOfWork, notice: CareNotice, project: Project, now: da
     notice.status = "submitted"
     stamp = now.strftime("%Y%m%d%H%M%S")
     drafted_by = await uow.staff.get(notice.drafted_by) if notice.drafted_by else None
-    card = await approval_card(uow, notice, project, drafted_by, fallback=found.fallback)
+    card = await approval_card(uow, notice, project, drafted_by, fallback=found.fallback, now=now)
+    not_before = await staff_delivery_time(uow, project.id, now)  # to another person: his working window
     for person in found.people:
         assert person.chat_id is not None
         await enqueue(uow, key=f"approval:meeting:{notice.id}:{version(notice)}:{stamp}:staff:{person.id}",
-                      purpose=Purpose.REMINDER, chat_id=person.chat_id, staff_id=person.id, now=now, reply=card)
+                      purpose=Purpose.REMINDER, chat_id=person.chat_id, staff_id=person.id, now=now, reply=card,
+                      not_before=not_before)
     names = ListText(tuple(Plain(person.name) for person in found.people))
     return PressResult(replies=[Reply(Msg(SUBMITTED, {"names": names}))], used=True, done=Msg(SUBMITTED_DONE))

@@ -152,7 +152,7 @@ async def test_drafted_in_chat_sent_back_resubmitted_approved_and_sent_to_consen
 
     approve = manager.find_button("✔ 批准", card2)[1]
     [approved] = await manager.press_data(approve, card2)
-    assert approved["text"] == "✔ 已批准。通知将于2026年12月13日 09:00–20:00 发给华苑同意接收社区活动与资讯的业主。"
+    assert approved["text"] == "✔ 已批准\n将于2026年12月13日 09:00–20:00 发给华苑同意接收社区活动与资讯的业主。"
     assert manager.buttons(card2) == []
     await manager.press_data(approve, card2)
     assert _alert(harness) == "这份通知已经审批过了。"  # a second press changes nothing
@@ -199,7 +199,7 @@ async def test_without_an_office_manager_the_cs_manager_approves_and_a_late_appr
 
     harness.clock.set(datetime(2026, 12, 14, 11, 0, tzinfo=SHANGHAI))  # approved three days late
     [approved] = await cs_manager.press("✔ 批准", card)
-    assert approved["text"].startswith("✔ 已批准。通知将于2026年12月14日 09:00–20:00")
+    assert approved["text"].startswith("✔ 已批准\n将于2026年12月14日 11:00起（至20:00）发给华苑")  # the window now
     await _plan_at(harness, datetime(2026, 12, 14, 11, 1, tzinfo=SHANGHAI))
     assert [t for t in harness.person(WANG).texts() if t.startswith("🤝")]
     assert (await _notice(harness)).status == "sent"
@@ -319,3 +319,40 @@ async def test_a_sent_back_draft_discarded_from_its_new_preview_closes_the_sent_
     await agent.press("🗑 作废", preview)
     assert agent.buttons(returned) == [] and returned["text"].endswith("🗑 已作废")
     assert (await _notice(harness)).status == "cancelled"
+
+
+async def test_approved_at_night_after_its_send_day_names_the_next_window_and_tells_the_drafter_at_nine(
+    harness: BotHarness, team: Team,
+) -> None:
+    await _seed(harness)
+    agent, manager = harness.person(team.agent), harness.person(OFFICE_MANAGER)
+    first = await _draft(agent, "2026-12-20", "19:30", "会所", "提前一周")
+    await agent.press("📨 提交审批", first)
+    await harness.settle()
+    await manager.press("✔ 批准", manager.received()[-1])
+    await harness.settle()
+
+    second = await _draft(agent, "2026-12-27", "15:00", "会所", "提前一周")  # to go out on 20 December
+    harness.clock.set(datetime(2026, 12, 21, 10, 0, tzinfo=SHANGHAI))  # submitted after that day
+    await agent.press("📨 提交审批", second)
+    await harness.settle()
+    card = manager.received()[-1]["text"]
+    assert "批准后即在09:00–20:00之间发给华苑" in card and "2026年12月20日 09:00" not in card
+    assert "⚠️ 通知较晚：业主在会议前仅 6 天收到" in card
+    assert ("⚠️ 华苑本半年度已有一场已批准的顾客恳谈会：2026年12月20日 19:30（通知于2026年12月13日发出）。"
+            "确需让业主再收到一份通知时，才批准这一份。") in card
+
+    harness.clock.set(datetime(2026, 12, 23, 21, 0, tzinfo=SHANGHAI))  # today's window is over
+    before = len(agent.received())
+    [approved] = await manager.press("✔ 批准", manager.received()[-1])
+    assert "将于2026年12月24日 09:00起（至20:00）发给华苑" in approved["text"]
+    assert "⚠️ 通知较晚：业主在会议前仅 3 天收到" in approved["text"]
+    async with harness.uow() as uow:
+        notice = (await uow.session.scalars(select(CareNotice).where(CareNotice.starts_at > datetime(
+            2026, 12, 25, tzinfo=SHANGHAI)))).one()
+        assert notice.send_on.isoformat() == "2026-12-24" and notice.status == "scheduled"
+    await harness.settle()
+    assert len(agent.received()) == before  # not to the drafter at night
+    await _plan_at(harness, datetime(2026, 12, 24, 9, 0, tzinfo=SHANGHAI))
+    told = [t for t in agent.texts() if t.startswith("✔ 冯经理")][-1]
+    assert "将于2026年12月24日 09:00起（至20:00）发给华苑" in told
