@@ -7,7 +7,7 @@ from dialogs.actions import ConsentPress
 from dialogs.engine import Reply
 from dialogs.text import N_, Msg
 from handlers.inbound import ButtonIn, Context, Response
-from handlers.menu import NOT_AVAILABLE
+from handlers.menu import NOT_AVAILABLE, menu_for
 from handlers.router import NOT_VALID, Router
 from services.care import consent
 from services.chats.pressed import used_message
@@ -45,7 +45,10 @@ async def _press(ctx: Context, press: ConsentPress, button: ButtonIn) -> Respons
         edits = await used_message(ctx.uow, ctx.actor.chat_id, button.message_id, consent.answered(granted)) \
             if button.message_id else []
         following = await consent.next_question(ctx.uow, owner_id)
-        return Response([following or Reply(Msg(ALL_ANSWERED))], edits=edits)
+        if following is not None:
+            return Response([following], edits=edits)
+        # The last answer: the menu the questions held back (handlers/onboarding.py).
+        return Response([Reply(Msg(ALL_ANSWERED)), await menu_for(ctx)], edits=edits)
     granted = press.action == consent.ON
     if state[kind] is not granted:  # a settings view drawn before another change: nothing to switch
         await consent.record(ctx.uow, owner_id, kind, granted, consent.WORDING[kind], consent.Source.SETTINGS,

@@ -21,8 +21,7 @@ async def _start(ctx: Context, message: MessageIn, args: str) -> Response:
             now=ctx.now,
         )
         identity = await resolve_identity(ctx.uow, actor.identity.user_id)
-        return Response([onboarding.bind_reply(outcome), *await _consent_question(ctx, identity),
-                         await menu_for(ctx, identity)])
+        return Response([onboarding.bind_reply(outcome), *await _linked(ctx, identity)])
     replies = [welcome(actor.identity)]
     replies.extend(await conversation.repeat(ctx) or [await menu_for(ctx)])
     return Response(replies)
@@ -38,16 +37,19 @@ async def _contact(ctx: Context, message: MessageIn) -> Response | None:
         contact_user_id=message.contact_user_id, locale=actor.locale, now=ctx.now,
     )
     identity = await resolve_identity(ctx.uow, actor.identity.user_id)
-    return Response([onboarding.bind_reply(outcome), *await _consent_question(ctx, identity),
-                     await menu_for(ctx, identity)])
+    return Response([onboarding.bind_reply(outcome), *await _linked(ctx, identity)])
 
 
-async def _consent_question(ctx: Context, identity: Identity | None) -> list[Reply]:
-    """An owner just linked is told what he agreed to on paper, and asked the consents he has not
-    decided, one kind at a time (DOMAIN 4.6)."""
+async def _linked(ctx: Context, identity: Identity | None) -> list[Reply]:
+    """After a link attempt: an owner just linked is told what he agreed to on paper and asked the
+    consents he has not decided, one kind at a time (DOMAIN 4.6); the menu then comes after his last
+    answer (handlers/consent.py), not between two questions. Otherwise the menu now."""
     if identity is None or identity.kind is not Kind.OWNER or identity.owner_id is None:
-        return []
-    return await consent.after_binding(ctx.uow, identity.owner_id)
+        return [await menu_for(ctx, identity)]
+    told = await consent.after_binding(ctx.uow, identity.owner_id)
+    if await consent.next_question(ctx.uow, identity.owner_id) is not None:
+        return told
+    return [*told, await menu_for(ctx, identity)]
 
 
 async def _code(ctx: Context) -> Response:

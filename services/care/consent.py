@@ -48,7 +48,7 @@ WORDING: dict[ConsentKind, str] = {
     ConsentKind.SURVEYS: "2026-12",
 }
 LABELS: dict[ConsentKind, str] = {
-    ConsentKind.GREETINGS: N_("🎂 Greetings"),
+    ConsentKind.GREETINGS: N_("🎂 Birthday and family-occasion greetings"),
     ConsentKind.EVENTS: N_("📰 Community events and news"),
     ConsentKind.SURVEYS: N_("⭐ Satisfaction surveys"),
 }

@@ -232,10 +232,10 @@ async def _restart_in_fan_out(year: Year) -> None:
 
 Action = Callable[[Year], Awaitable[None]]
 ACTIONS: dict[datetime, Action] = {
-    _at(date(2027, 8, 8), 12): lambda year: year.switch(OPTS_IN, "开启：🎂 节日与生日祝福"),
+    _at(date(2027, 8, 8), 12): lambda year: year.switch(OPTS_IN, "开启：🎂 生日及家庭喜庆祝福"),
     _at(MILESTONE_DAY, 7): lambda year: year.switch(LI, "关闭：📰 社区活动与资讯"),
     _at(date(2028, 1, 10), 10): lambda year: year.unblock(BLOCKED),
-    _at(date(2028, 3, 20), 7): lambda year: year.switch(WITHDRAWS, "关闭：🎂 节日与生日祝福"),
+    _at(date(2028, 3, 20), 7): lambda year: year.switch(WITHDRAWS, "关闭：🎂 生日及家庭喜庆祝福"),
 }
 
 
@@ -364,9 +364,9 @@ async def test_greetings_turned_off_and_on_again_the_same_morning_still_greet(ha
     year, birthday = Year(harness), date(2027, 3, 20)  # the WITHDRAWS owner's
     await year.step(_at(birthday, 6), plan=True)
     harness.clock.set(_at(birthday, 7))
-    await year.switch(WITHDRAWS, "关闭：🎂 节日与生日祝福")
+    await year.switch(WITHDRAWS, "关闭：🎂 生日及家庭喜庆祝福")
     harness.clock.set(_at(birthday, 8))
-    await year.switch(WITHDRAWS, "开启：🎂 节日与生日祝福")
+    await year.switch(WITHDRAWS, "开启：🎂 生日及家庭喜庆祝福")
     await year.step(_at(birthday, 9), plan=True)
     await year.step(_at(birthday, 13), plan=True)
     assert [(day, hour, _kind(message)) for day, hour, message in year.got[WITHDRAWS]] == [("2027-03-20", 9, B)]

@@ -26,13 +26,14 @@ async def test_owner_is_asked_after_binding_and_switches_in_settings(harness: Bo
     replies = await wang.share_contact("+86 138 1234 1234")
     question = next(reply for reply in replies if GREETINGS_Q in reply.get("text", ""))
     assert wang.buttons(question) == ["✅ 可以", "不用了，谢谢"]
-    assert "⚙️ 设置" in wang.buttons(replies[-1])
+    # The questions follow one another; the menu comes after the last answer, not between two.
+    assert replies[-1] is question and not any("⚙️ 设置" in wang.buttons(reply) for reply in replies)
     [events] = await wang.press("✅ 可以", question)
     assert EVENTS_Q in events["text"]
     [surveys] = await wang.press("不用了，谢谢", events)
     assert SURVEYS_Q in surveys["text"]
-    [done] = await wang.press("✅ 可以", surveys)
-    assert "/settings" in done["text"]
+    [done, menu] = await wang.press("✅ 可以", surveys)
+    assert "/settings" in done["text"] and "⚙️ 设置" in wang.buttons(menu)
     # The answered question lost its buttons; its old button data pressed again records nothing.
     await wang.press_data("k1:surveys:no", surveys)
     async with harness.uow() as uow:
@@ -52,7 +53,7 @@ async def test_owner_is_asked_after_binding_and_switches_in_settings(harness: Bo
 
     [view] = await wang.say("/settings")
     assert "✅ 自" in view["text"] and "✖ 关闭" in view["text"]
-    assert wang.buttons(view) == ["关闭：🎂 节日与生日祝福", "开启：📰 社区活动与资讯", "关闭：⭐ 满意度调查"]
+    assert wang.buttons(view) == ["关闭：🎂 生日及家庭喜庆祝福", "开启：📰 社区活动与资讯", "关闭：⭐ 满意度调查"]
     await wang.press("关闭：⭐ 满意度调查", view)
     async with harness.uow() as uow:
         row = await uow.outbox.by_key("survey:test:invite")
@@ -97,7 +98,7 @@ async def test_an_owner_whose_consent_was_on_paper_is_told_once_when_he_binds(ha
     await wang.say("/start")
     replies = await wang.share_contact("+86 138 1234 1234")
     texts = [reply.get("text", "") for reply in replies]
-    paper = "根据您签署的书面同意书，您同意接收：🎂 节日与生日祝福。您可以随时通过 /settings 更改。"
+    paper = "根据您签署的书面同意书，您同意接收：🎂 生日及家庭喜庆祝福。您可以随时通过 /settings 更改。"
     assert texts.count(paper) == 1
     assert "您的账号已与业主资料绑定" in texts[texts.index(paper) - 1]  # right after the welcome
     question = next(reply for reply in replies if SURVEYS_Q in reply.get("text", ""))  # undecided on paper
@@ -105,7 +106,7 @@ async def test_an_owner_whose_consent_was_on_paper_is_told_once_when_he_binds(ha
     assert not any(GREETINGS_Q in text or EVENTS_Q in text for text in texts)
 
     [view] = await wang.say("/settings")
-    assert "🎂 节日与生日祝福：✅ 自" in view["text"] and "起开启（书面同意）" in view["text"]
+    assert "🎂 生日及家庭喜庆祝福：✅ 自" in view["text"] and "起开启（书面同意）" in view["text"]
     assert "📰 社区活动与资讯：✖ 关闭（书面意见）" in view["text"]
     await wang.press("开启：📰 社区活动与资讯", view)  # redrawn in place; read it again
     [redrawn] = await wang.say("/settings")
