@@ -280,3 +280,32 @@ async def test_a_project_managers_card_has_its_owners_month_lines(uow_factory: C
     families = [item for item in card.text.items if isinstance(item, Msg) and item.msgid == FAMILY_LINE]
     assert [(line.params["kind"], line.params["planned"], line.params["sent"]) for line in families] == [
         (Msg(FAMILY_LABELS["welcome"]), 1, 1)]
+
+
+async def test_care_card_leads_an_event_with_its_own_day_and_says_when_its_notice_goes_out(
+    uow_factory: Callable[[], UnitOfWork], catalogs: Catalogs,
+) -> None:
+    """Staff read a line's leading date as the event's (QA14b #3): an event or meeting shows its own
+    day with the weekday, then when the notice goes (or went) out; a milestone keeps its day."""
+    await _owners(uow_factory)
+    event = await _schedule(uow_factory, NoticeRequest("HY", "community_event", date(2026, 12, 20), at=time(19, 0),
+                                                       place={"zh_Hans_CN": "会所"}, send_on=date(2026, 12, 10)))
+    await _schedule(uow_factory, NoticeRequest("HY", "topping_out", date(2026, 12, 8), building="1栋"))
+    async with uow_factory() as uow:
+        manager = Staff(name="孙经理", department="customer_service", role="manager", active=True, created_at=NOW)
+        uow.session.add(manager)
+        await uow.session.flush()
+        before = catalogs.get("zh_Hans_CN").render((await care_card(uow, manager, NOW)).text)
+        # Planned (its rows written) later than the day it was meant for: the day it really went out.
+        notice = await uow.care_notices.get(event)
+        assert notice is not None
+        notice.status, notice.planned_at = "sent", datetime(2026, 12, 12, 9, 0, tzinfo=SHANGHAI)
+        await uow.session.flush()
+        after = {locale: catalogs.get(locale).render((await care_card(uow, manager, NOW)).text)
+                 for locale in ("zh_Hans_CN", "zh_Hant_HK", "zh_Hant_TW", "en")}
+    assert "2026年12月20日星期日 · 通知将于2026年12月10日发出 · 社区文化活动 · 华苑：已排期" in before
+    assert "2026年12月8日 · 封顶 · 华苑 1栋" in before
+    assert "2026年12月20日星期日 · 通知于2026年12月12日发出 · 社区文化活动 · 华苑：" in after["zh_Hans_CN"]
+    assert "2026年12月20日星期日 · 通知於2026年12月12日發出 · " in after["zh_Hant_HK"]
+    assert "2026年12月20日 星期日 · 通知於2026年12月12日發出 · " in after["zh_Hant_TW"]
+    assert "Sunday, December 20, 2026 · notice sent on Dec 12, 2026 · Community event · " in after["en"]

@@ -49,6 +49,11 @@ SCOPE_NOW = N_("now {in_scope} in scope: {not_on_bot} not on the bot, {without} 
                "{planned} would get it")
 SCOPE_NAME = N_("{project} {building}")  # a project's building
 OUTCOMES = N_("{sent} sent, {pending} waiting, {failed} failed, {blocked} blocked, {opted_out} opted out since")
+# An event's or meeting's line leads with its own day; the notice's send day follows (QA14b #3).
+EVENT_DAY = N_("{day} · {sending}")
+SENT_ON = N_("notice sent on {day}")
+GOES_OUT_ON = N_("notice goes out on {day}")
+EVENT_KINDS = frozenset({NoticeKind.OPEN_DAY, NoticeKind.COMMUNITY_EVENT, NoticeKind.OWNER_MEETING})
 FAMILY_LINE = N_("{kind}: {planned} planned, {sent} sent, {pending} waiting, {failed} failed, {blocked} blocked, "
                  "{opted_out} opted out")
 
@@ -75,12 +80,26 @@ def _scope(stats: NoticeStats) -> Msg:
         "planned": scope.planned})
 
 
+def _date(notice: CareNotice, zone: ZoneInfo) -> Text:
+    """A milestone's, newsletter's or report's send day; an event's or meeting's own day (with its
+    weekday), then when its notice went out (the day its rows were written) or is to go out."""
+    if notice.kind not in EVENT_KINDS or notice.starts_at is None:
+        return DateText(notice.send_on, "medium")
+    day = DateText(notice.starts_at.astimezone(zone).date(), "full")
+    if notice.status == "cancelled":
+        return day
+    sending = (Msg(SENT_ON, {"day": DateText(notice.planned_at.astimezone(zone).date(), "medium")})
+               if notice.planned_at is not None else Msg(GOES_OUT_ON, {"day": DateText(notice.send_on, "medium")}))
+    return Msg(EVENT_DAY, {"day": day, "sending": sending})
+
+
 async def _notice_line(uow: UnitOfWork, notice: CareNotice) -> Text:
     project = await uow.projects.get(notice.project_id)
     building = await uow.units.building_by_id(notice.building_id) if notice.building_id else None
     name: Text = project_text(project) if project else Plain("?")
+    zone = ZoneInfo(project.timezone) if project is not None else STATS_ZONE
     params: dict[str, Text] = {
-        "date": DateText(notice.send_on, "medium"), "kind": Msg(KIND_LABELS.get(notice.kind, notice.kind)),
+        "date": _date(notice, zone), "kind": Msg(KIND_LABELS.get(notice.kind, notice.kind)),
         "scope": Msg(SCOPE_NAME, {"project": name, "building": Plain(building.name)}) if building else name}
     if notice.status == "cancelled":
         return Msg(CANCELLED_LINE, params)
