@@ -146,7 +146,7 @@ def settings_view(state: dict[ConsentKind, Consent | None], zone: str = DEFAULT_
         label = Msg(LABELS[kind])
         paper = decision is not None and decision.source == Source.ADMIN.value  # the consent form he signed
         if decision is None:
-            status: Text = Msg(N_("{kind}: not asked yet"), {"kind": label})
+            status: Text = Msg(N_("{kind}: not chosen yet"), {"kind": label})
         elif decision.granted:
             day = DateText(decision.recorded_at.astimezone(ZoneInfo(zone)).date())
             status = Msg(N_("{kind}: ✅ on since {date} (consent form)") if paper else N_("{kind}: ✅ on since {date}"),

@@ -108,6 +108,7 @@ async def test_an_owner_whose_consent_was_on_paper_is_told_once_when_he_binds(ha
     [view] = await wang.say("/settings")
     assert "🎂 生日及家庭喜庆祝福：✅ 自" in view["text"] and "起开启（书面同意）" in view["text"]
     assert "📰 社区活动与资讯：✖ 关闭（书面意见）" in view["text"]
+    assert "⭐ 满意度调查：尚未选择" in view["text"]  # its question is on screen: asked, not answered
     await wang.press("开启：📰 社区活动与资讯", view)  # redrawn in place; read it again
     [redrawn] = await wang.say("/settings")
     assert "（书面同意）" in redrawn["text"] and "📰 社区活动与资讯：✅ 自" in redrawn["text"]
