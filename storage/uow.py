@@ -27,6 +27,7 @@ from storage.repositories.inquiries import CommunicationRepository
 from storage.repositories.people import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
 from storage.repositories.pushes import OutboxRepository
 from storage.repositories.repairs import RepairRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.survey_campaigns import SurveyCampaignRepository
 from storage.repositories.survey_metrics import SurveyMetricsRepository
 from storage.repositories.survey_responses import SurveyResponseRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(self.session)
         self.tickets = TicketRepository(self.session)
         self.repairs = RepairRepository(self.session)
+        self.reports = ReportRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)

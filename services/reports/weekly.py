@@ -1,0 +1,148 @@
+"""The weekly complaint report (投诉处理周报, DOMAIN 1.7): one office's week and the company's.
+
+The week is Monday to Sunday in the office's time zone. Its figures:
+
+* new, closed, open and overdue complaints by category and by lead department (open and overdue
+  as at the week's end; overdue: not resolved by then and past its resolution date);
+* deadlines met among those that fell in the week: progress reported within 3 working days
+  (``progress_due``, counted on the office's working-day calendar when the case was filed) and
+  resolved within 7 days or the date the owner agreed to (``resolve_due``, moved by an agreed
+  extension), each compared in the office's time zone;
+* owner confirmation among the cases closed in the week (closed without the owner's confirmation
+  never counts as confirmed) and the averages of the owners' ratings;
+* the major complaints (重大投诉) alive in the week.
+
+The company's report adds up the offices' (each office's week in its own time zone).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from services.calendar.deadlines import local_date
+from services.complaints.filing import KIND as COMPLAINT
+from storage.models import Project
+from storage.repositories.reports import CountRow, MajorRow
+from storage.uow import UnitOfWork
+
+FIGURES = ("new", "closed", "open", "overdue")
+
+
+def parse_week(text: str) -> date:
+    """The Monday of an ISO week written ``2026-W49``."""
+    year, _, week = text.upper().partition("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def last_week(today: date) -> date:
+    """The Monday of the week before ``today``'s (the report sent on Monday covers the past week)."""
+    return today - timedelta(days=today.weekday() + 7)
+
+
+@dataclass
+class Met:
+    due: int = 0
+    met: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.met / self.due if self.due else None
+
+    def add(self, other: Met) -> None:
+        self.due += other.due
+        self.met += other.met
+
+
+@dataclass
+class Average:
+    total: int = 0
+    count: int = 0
+
+    @property
+    def value(self) -> float | None:
+        return self.total / self.count if self.count else None
+
+    def add(self, total: int, count: int) -> None:
+        self.total += total
+        self.count += count
+
+
+@dataclass
+class WeeklyReport:
+    monday: date
+    project_codes: list[str]
+    by_category: dict[str, Counter[str]] = field(default_factory=dict)
+    by_department: dict[str, Counter[str]] = field(default_factory=dict)
+    totals: Counter[str] = field(default_factory=Counter)
+    progress: Met = field(default_factory=Met)
+    resolution: Met = field(default_factory=Met)
+    confirmed: int = 0
+    rating_result: Average = field(default_factory=Average)
+    rating_attitude: Average = field(default_factory=Average)
+    majors: list[tuple[str, MajorRow]] = field(default_factory=list)  # (project code, case)
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def confirmation_rate(self) -> float | None:
+        closed = self.totals["closed"]
+        return self.confirmed / closed if closed else None
+
+    def _add_counts(self, row: CountRow) -> None:
+        figures = Counter({name: getattr(row, name) for name in FIGURES})
+        self.by_category.setdefault(row.category, Counter()).update(figures)
+        self.by_department.setdefault(row.department, Counter()).update(figures)
+        self.totals.update(figures)
+        self.confirmed += row.confirmed
+        self.rating_result.add(row.result_sum, row.result_count)
+        self.rating_attitude.add(row.attitude_sum, row.attitude_count)
+
+    def merge(self, other: WeeklyReport) -> None:
+        for mine, theirs in ((self.by_category, other.by_category), (self.by_department, other.by_department)):
+            for key, figures in theirs.items():
+                mine.setdefault(key, Counter()).update(figures)
+        self.totals.update(other.totals)
+        self.progress.add(other.progress)
+        self.resolution.add(other.resolution)
+        self.confirmed += other.confirmed
+        self.rating_result.add(other.rating_result.total, other.rating_result.count)
+        self.rating_attitude.add(other.rating_attitude.total, other.rating_attitude.count)
+        self.majors.extend(other.majors)
+        self.project_codes.extend(other.project_codes)
+
+
+def _met(due: date | None, done: datetime | None, monday: date, tz: str) -> Met:
+    """One deadline: counted if it fell in the week, met if done on or before its last day."""
+    if due is None or not monday <= due <= monday + timedelta(days=6):
+        return Met()
+    return Met(1, int(done is not None and local_date(done, tz) <= due))
+
+
+async def office_week(uow: UnitOfWork, project: Project, monday: date) -> WeeklyReport:
+    """One office's week starting ``monday`` (its own time zone)."""
+    zone = ZoneInfo(project.timezone)
+    next_monday = monday + timedelta(days=7)
+    start = datetime.combine(monday, time(), zone)
+    end = datetime.combine(next_monday, time(), zone)
+    report = WeeklyReport(monday, [project.code])
+    for row in await uow.reports.week_counts(COMPLAINT, project.id, start, end, next_monday):
+        report._add_counts(row)
+    for deadline in await uow.reports.week_deadlines(COMPLAINT, project.id, monday, next_monday):
+        report.progress.add(_met(deadline.progress_due, deadline.progress_reported_at, monday, project.timezone))
+        report.resolution.add(_met(deadline.resolve_due, deadline.resolved_at, monday, project.timezone))
+    report.majors = [(project.code, major) for major in await uow.reports.week_majors(COMPLAINT, project.id, start, end)]
+    return report
+
+
+async def company_week(uow: UnitOfWork, monday: date, projects: Iterable[Project] | None = None) -> WeeklyReport:
+    """The company's week: every office's (or those given) added up."""
+    report = WeeklyReport(monday, [])
+    for project in projects if projects is not None else await uow.projects.all():
+        report.merge(await office_week(uow, project, monday))
+    return report

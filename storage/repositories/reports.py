@@ -1,0 +1,116 @@
+"""Complaint reports (DOMAIN 1.7): the week's figures of one office, set-based.
+
+Three statements per office, week and case kind (the service passes the complaints' kind), each one
+pass over the cases alive in the week (received before its end, not closed before its start) or with
+a deadline in it:
+
+* ``week_counts``: conditional aggregates grouped by category and lead department (new, closed,
+  open, overdue, confirmed, rating sums);
+* ``week_deadlines``: the due dates and the moments they were met, for the deadlines that fell in
+  the week (compared in the office's time zone by the service);
+* ``week_majors``: the major complaints (重大投诉) alive in the week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import Ticket
+from storage.repositories.base import Repository
+
+
+@dataclass(frozen=True)
+class CountRow:
+    category: str
+    department: str
+    new: int
+    closed: int
+    open: int
+    overdue: int
+    confirmed: int
+    result_sum: int
+    result_count: int
+    attitude_sum: int
+    attitude_count: int
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    number: str
+    progress_due: date | None
+    progress_reported_at: datetime | None
+    resolve_due: date | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MajorRow:
+    number: str
+    category: str
+    department: str
+    status: str
+    received_at: datetime
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _total(condition: ColumnElement[bool], column: InstrumentedAttribute[int | None]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, column), else_=None)), 0)
+
+
+def _counted(condition: ColumnElement[bool], column: InstrumentedAttribute[int | None]) -> ColumnElement[int]:
+    return func.count(case((and_(condition, column.is_not(None)), 1), else_=None))
+
+
+def _alive(start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(Ticket.received_at < end, or_(Ticket.closed_at.is_(None), Ticket.closed_at >= start))
+
+
+class ReportRepository(Repository):
+    async def week_counts(self, kind: str, project_id: int, start: datetime, end: datetime,
+                          next_monday: date) -> list[CountRow]:
+        """The week [start, end) of one office by category and lead department. Open and overdue
+        are as at the week's end; overdue: not resolved by then and resolution due before
+        ``next_monday`` (the local date the week ends on)."""
+        new = and_(Ticket.received_at >= start, Ticket.received_at < end)
+        closed = and_(Ticket.closed_at.is_not(None), Ticket.closed_at >= start, Ticket.closed_at < end)
+        open_ = or_(Ticket.closed_at.is_(None), Ticket.closed_at >= end)
+        overdue = and_(or_(Ticket.resolved_at.is_(None), Ticket.resolved_at >= end),
+                       Ticket.resolve_due.is_not(None), Ticket.resolve_due < next_monday)
+        confirmed = and_(closed, Ticket.confirmed_at.is_not(None))
+        statement = (
+            select(Ticket.category, Ticket.lead_department, _count(new), _count(closed), _count(open_),
+                   _count(and_(open_, overdue)), _count(confirmed),
+                   _total(closed, Ticket.rating_result), _counted(closed, Ticket.rating_result),
+                   _total(closed, Ticket.rating_attitude), _counted(closed, Ticket.rating_attitude))
+            .where(Ticket.kind == kind, Ticket.project_id == project_id, _alive(start, end))
+            .group_by(Ticket.category, Ticket.lead_department)
+            .order_by(Ticket.category, Ticket.lead_department))
+        rows = (await self.session.execute(statement)).all()
+        return [CountRow(str(r[0]), str(r[1]), *(int(v) for v in r[2:])) for r in rows]
+
+    async def week_deadlines(self, kind: str, project_id: int, monday: date, next_monday: date) -> list[DeadlineRow]:
+        """The complaints whose progress or resolution deadline fell in the week."""
+        in_week = or_(and_(Ticket.progress_due >= monday, Ticket.progress_due < next_monday),
+                      and_(Ticket.resolve_due >= monday, Ticket.resolve_due < next_monday))
+        statement = (select(Ticket.number, Ticket.progress_due, Ticket.progress_reported_at,
+                            Ticket.resolve_due, Ticket.resolved_at)
+                     .where(Ticket.kind == kind, Ticket.project_id == project_id, in_week)
+                     .order_by(Ticket.number))
+        return [DeadlineRow(*row) for row in (await self.session.execute(statement)).all()]
+
+    async def week_majors(self, kind: str, project_id: int, start: datetime, end: datetime) -> Sequence[MajorRow]:
+        statement = (select(Ticket.number, Ticket.category, Ticket.lead_department, Ticket.status,
+                            Ticket.received_at)
+                     .where(Ticket.kind == kind, Ticket.project_id == project_id,
+                            Ticket.major.is_(True), _alive(start, end))
+                     .order_by(Ticket.received_at, Ticket.number))
+        return [MajorRow(*row) for row in (await self.session.execute(statement)).all()]
