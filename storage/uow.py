@@ -26,6 +26,7 @@ from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.inquiries import CommunicationRepository
 from storage.repositories.people import OwnerRepository, ProjectRepository, StaffRepository, UnitRepository
 from storage.repositories.pushes import OutboxRepository
+from storage.repositories.record_exports import RecordExportRepository
 from storage.repositories.repairs import RepairRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.survey_campaigns import SurveyCampaignRepository
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.tickets = TicketRepository(self.session)
         self.repairs = RepairRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.record_exports = RecordExportRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)

@@ -19,10 +19,12 @@ from bot.cli import (
     calendar,
     care,
     common,
+    exports,
     inbox,
     invites,
     projects,
     repairs,
+    reports,
     roster,
     routing,
     run,
@@ -37,7 +39,7 @@ __all__ = ["main"]
 
 # In the order `estatebot admin --help` lists them.
 ADMIN_GROUPS = (schema, projects, roster, staff, invites, routing, inbox, calendar, warranty, repairs,
-                surveys, care)
+                surveys, care, reports, exports)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
