@@ -19,7 +19,6 @@ from bot.cli import (
     calendar,
     care,
     common,
-    exports,
     inbox,
     invites,
     projects,
@@ -39,7 +38,7 @@ __all__ = ["main"]
 
 # In the order `estatebot admin --help` lists them.
 ADMIN_GROUPS = (schema, projects, roster, staff, invites, routing, inbox, calendar, warranty, repairs,
-                surveys, care, reports, exports)
+                surveys, care, reports)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

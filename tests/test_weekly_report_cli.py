@@ -1,0 +1,54 @@
+"""`estatebot admin report weekly` prints the figures of tests/test_weekly_report.py's fixture."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from storage.db import create_engine, create_sessionmaker
+from storage.uow import UnitOfWork
+from tests.test_weekly_report import seed
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> str:
+    path = tmp_path / "cli" / "estatebot.db"
+    path.parent.mkdir()
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return url
+
+
+def _seed(url: str) -> None:
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            await seed(lambda: UnitOfWork(create_sessionmaker(engine)))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def test_office_and_company_week(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(cli_db)
+    assert main(["admin", "report", "weekly", "--week", "2026-W40", "--project", "HY"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-W40 (2026-09-28 – 2026-10-04), HY" in out
+    assert "total: new 2, closed 3, open 3, overdue 1" in out
+    assert "  facility: new 1, closed 1, open 1, overdue 1" in out
+    assert "progress within 3 working days: 1 of 2 met (50.0%)" in out
+    assert "resolved within 7 days or the agreed extension: 1 of 2 met (50.0%)" in out
+    assert "owner confirmation: 2 of 3 closed (66.7%)" in out
+    assert "ratings: result 4.00 (2), attitude 3.00 (2)" in out
+    assert "major complaints: 1\n  T4 [HY] facility / engineering, accepted" in out
+    assert main(["admin", "report", "weekly", "--week", "2026-W40"]) == 0
+    out = capsys.readouterr().out
+    assert "company [HY, XY]" in out and "total: new 3, closed 3, open 4, overdue 1" in out
+    assert main(["admin", "report", "weekly", "--project", "ZZ"]) == 1
