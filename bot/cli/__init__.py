@@ -19,6 +19,7 @@ from bot.cli import (
     calendar,
     care,
     common,
+    exports,
     inbox,
     invites,
     projects,
@@ -38,7 +39,7 @@ __all__ = ["main"]
 
 # In the order `estatebot admin --help` lists them.
 ADMIN_GROUPS = (schema, projects, roster, staff, invites, routing, inbox, calendar, warranty, repairs,
-                surveys, care, reports)
+                surveys, care, reports, exports)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
