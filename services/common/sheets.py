@@ -65,13 +65,16 @@ def fill_sheet(sheet: Worksheet, title: str, headers: Sequence[str], rows: Seque
         sheet.cell(header, column, text)
     for cell in sheet[header]:
         cell.font = Font(bold=True)
-    for row in rows:
+    # Worksheet.max_row/max_column scan every cell, and sheet[n] reads max_column: writing a row by
+    # its number keeps a long export linear (4,000 rows took 12 s, 2,000 took 3.5 s).
+    first = sheet.max_row + 1
+    for index, row in enumerate(rows):
         sheet.append([float(value) if isinstance(value, Share) else value for value in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+        for column, value in enumerate(row, start=1):
             if isinstance(value, Share):
-                cell.number_format = PERCENT_FORMAT
+                sheet.cell(first + index, column).number_format = PERCENT_FORMAT
             elif isinstance(value, float):
-                cell.number_format = AVERAGE_FORMAT
+                sheet.cell(first + index, column).number_format = AVERAGE_FORMAT
     for column in sheet.iter_cols(min_row=2):
         width = max(display_width(_shown(c.value)) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(MIN_WIDTH, width + 2), MAX_WIDTH)
