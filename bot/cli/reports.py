@@ -9,7 +9,16 @@ from datetime import UTC, datetime
 
 from bot.cli.common import AdminError, Subparsers, admin_session
 from bot.settings import Settings
-from services.reports.weekly import FIGURES, Met, WeeklyReport, company_week, last_week, office_week, parse_week
+from services.reports.weekly import (
+    FIGURES,
+    REPAIR_CLASSES,
+    Met,
+    WeeklyReport,
+    company_week,
+    last_week,
+    office_week,
+    parse_week,
+)
 
 
 def register(admin_commands: Subparsers) -> None:
@@ -38,6 +47,10 @@ def _average(value: float | None) -> str:
 
 def _figures(counter: Counter[str]) -> str:
     return ", ".join(f"{name} {counter[name]}" for name in FIGURES)
+
+
+_CLASS_NAMES = {("A", "builder"): "A (builder's deposit)", ("B", "company"): "B borne by the company",
+                ("B", "owner"): "B paid by the owner"}
 
 
 def _met(what: str, met: Met) -> str:
@@ -77,3 +90,9 @@ def _print(report: WeeklyReport, scope: str) -> None:
     for code, major in report.majors:
         print(f"  {major.number} [{code}] {major.category} / {major.department}, {major.status}, "
               f"received {major.received_at:%Y-%m-%d %H:%M} UTC")
+    print("repairs completed (warranty class: repairs, settled cost in yuan):")
+    others = sorted(set(report.repair_costs) - set(REPAIR_CLASSES))
+    for class_payer in (*REPAIR_CLASSES, *others):
+        cost = report.repair_costs[class_payer]
+        name = _CLASS_NAMES.get(class_payer, "/".join(class_payer))
+        print(f"  {name}: {cost.repairs}, {cost.cost_fen // 100}.{cost.cost_fen % 100:02d}")

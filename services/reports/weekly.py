@@ -10,7 +10,9 @@ The week is Monday to Sunday in the office's time zone. Its figures:
   extension), each compared in the office's time zone;
 * owner confirmation among the cases closed in the week (closed without the owner's confirmation
   never counts as confirmed) and the averages of the owners' ratings;
-* the major complaints (重大投诉) alive in the week.
+* the major complaints (重大投诉) alive in the week;
+* the repairs completed in the week (work order completed) and their settled costs per warranty
+  class: A (charged to the builder's quality deposit), B borne by the company, B paid by the owner.
 
 The company's report adds up the offices' (each office's week in its own time zone).
 """
@@ -26,10 +28,12 @@ from zoneinfo import ZoneInfo
 from services.calendar.deadlines import local_date
 from services.complaints.filing import KIND as COMPLAINT
 from storage.models import Project
-from storage.repositories.reports import CountRow, MajorRow
+from storage.repositories.reports import CountRow, MajorRow, RepairCostRow
 from storage.uow import UnitOfWork
 
 FIGURES = ("new", "closed", "open", "overdue")
+# The repairs' warranty classes as (class, payer), in the report's order.
+REPAIR_CLASSES = (("A", "builder"), ("B", "company"), ("B", "owner"))
 
 
 def parse_week(text: str) -> date:
@@ -72,6 +76,20 @@ class Average:
 
 
 @dataclass
+class RepairCost:
+    repairs: int = 0
+    cost_fen: int = 0
+
+    def add(self, other: RepairCost) -> None:
+        self.repairs += other.repairs
+        self.cost_fen += other.cost_fen
+
+
+def _repair_costs() -> dict[tuple[str, str], RepairCost]:
+    return {key: RepairCost() for key in REPAIR_CLASSES}
+
+
+@dataclass
 class WeeklyReport:
     monday: date
     project_codes: list[str]
@@ -84,6 +102,7 @@ class WeeklyReport:
     rating_result: Average = field(default_factory=Average)
     rating_attitude: Average = field(default_factory=Average)
     majors: list[tuple[str, MajorRow]] = field(default_factory=list)  # (project code, case)
+    repair_costs: dict[tuple[str, str], RepairCost] = field(default_factory=_repair_costs)  # (class, payer)
 
     @property
     def sunday(self) -> date:
@@ -103,6 +122,10 @@ class WeeklyReport:
         self.rating_result.add(row.result_sum, row.result_count)
         self.rating_attitude.add(row.attitude_sum, row.attitude_count)
 
+    def _add_repair_costs(self, row: RepairCostRow) -> None:
+        cost = RepairCost(row.repairs, row.cost_fen)
+        self.repair_costs.setdefault((row.warranty_class, row.payer), RepairCost()).add(cost)
+
     def merge(self, other: WeeklyReport) -> None:
         for mine, theirs in ((self.by_category, other.by_category), (self.by_department, other.by_department)):
             for key, figures in theirs.items():
@@ -114,6 +137,8 @@ class WeeklyReport:
         self.rating_result.add(other.rating_result.total, other.rating_result.count)
         self.rating_attitude.add(other.rating_attitude.total, other.rating_attitude.count)
         self.majors.extend(other.majors)
+        for class_payer, cost in other.repair_costs.items():
+            self.repair_costs.setdefault(class_payer, RepairCost()).add(cost)
         self.project_codes.extend(other.project_codes)
 
 
@@ -137,6 +162,8 @@ async def office_week(uow: UnitOfWork, project: Project, monday: date) -> Weekly
         report.progress.add(_met(deadline.progress_due, deadline.progress_reported_at, monday, project.timezone))
         report.resolution.add(_met(deadline.resolve_due, deadline.resolved_at, monday, project.timezone))
     report.majors = [(project.code, major) for major in await uow.reports.week_majors(COMPLAINT, project.id, start, end)]
+    for cost in await uow.reports.week_repair_costs(project.id, start, end):
+        report._add_repair_costs(cost)
     return report
 
 

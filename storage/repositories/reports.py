@@ -8,7 +8,9 @@ a deadline in it:
   open, overdue, confirmed, rating sums);
 * ``week_deadlines``: the due dates and the moments they were met, for the deadlines that fell in
   the week (compared in the office's time zone by the service);
-* ``week_majors``: the major complaints (重大投诉) alive in the week.
+* ``week_majors``: the major complaints (重大投诉) alive in the week;
+* ``week_repair_costs``: the repairs whose work order was completed in the week, counted and their
+  settlements summed per warranty class and payer (A: the builder's deposit; B: the company or owner).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Ticket
+from storage.models import Ticket, WorkOrder
 from storage.repositories.base import Repository
 
 
@@ -56,6 +58,14 @@ class MajorRow:
     department: str
     status: str
     received_at: datetime
+
+
+@dataclass(frozen=True)
+class RepairCostRow:
+    warranty_class: str  # A | B
+    payer: str  # builder | company | owner
+    repairs: int
+    cost_fen: int  # settlements in fen (a job not yet settled counts 0)
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -114,3 +124,17 @@ class ReportRepository(Repository):
                             Ticket.major.is_(True), _alive(start, end))
                      .order_by(Ticket.received_at, Ticket.number))
         return [MajorRow(*row) for row in (await self.session.execute(statement)).all()]
+
+    async def week_repair_costs(self, project_id: int, start: datetime, end: datetime) -> list[RepairCostRow]:
+        """Per the class and payer the work order was issued with: the repairs (tickets) whose work
+        order was completed in [start, end) and the sum of those orders' settlements. A reworked order
+        has its ``completed_at`` cleared, so only the completion that stands counts."""
+        statement = (select(WorkOrder.order_type, WorkOrder.payer, func.count(func.distinct(WorkOrder.ticket_id)),
+                            func.coalesce(func.sum(WorkOrder.settlement_fen), 0))
+                     .join(Ticket, Ticket.id == WorkOrder.ticket_id)
+                     .where(Ticket.project_id == project_id, WorkOrder.completed_at >= start,
+                            WorkOrder.completed_at < end)
+                     .group_by(WorkOrder.order_type, WorkOrder.payer)
+                     .order_by(WorkOrder.order_type, WorkOrder.payer))
+        rows = (await self.session.execute(statement)).all()
+        return [RepairCostRow(str(r[0]), str(r[1]), int(r[2]), int(r[3] or 0)) for r in rows]
