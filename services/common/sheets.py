@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
+from zoneinfo import ZoneInfo
 
 from dialogs.text import Text
 
@@ -111,3 +112,17 @@ def _shown(value: object) -> str:
     if isinstance(value, float):
         return "100.0%"
     return "" if value is None else str(value)
+
+
+def day_bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
+    """The days [start, end) in ``zone`` as UTC instants (a record's period)."""
+    tz = ZoneInfo(zone)
+    return (datetime.combine(start, datetime.min.time(), tz).astimezone(UTC),
+            datetime.combine(end, datetime.min.time(), tz).astimezone(UTC))
+
+
+def wall_clock(value: datetime | None, zone: str) -> datetime | None:
+    """The project's wall-clock time to the minute, without a zone (a spreadsheet cell has none)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)

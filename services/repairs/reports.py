@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from dialogs.phones import mask_phone
 from dialogs.text import N_, Msg, Plain, Text
 from services.cases.statuses import STATUS_LABELS
 from services.cases.units import ticket_unit, unit_label
 from services.common.sheets import Cell as Cell  # the sheet helpers live there now (the survey report's too)
+from services.common.sheets import day_bounds, wall_clock
 from services.common.sheets import rendered as rendered
 from services.common.sheets import write_xlsx as write_xlsx
 from services.repairs.rules import TRADE_LABELS, Trade, from_fen
@@ -56,24 +56,13 @@ def period_text(start: date, end: date) -> str:
     return f"{start.isoformat()} to {(end - timedelta(days=1)).isoformat()}"
 
 
-def _bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(zone)
-    return (datetime.combine(start, datetime.min.time(), tz).astimezone(UTC),
-            datetime.combine(end, datetime.min.time(), tz).astimezone(UTC))
-
-
-def _when(value: datetime | None, zone: str) -> datetime | None:
-    """The project's wall-clock time to the minute, without a zone (a spreadsheet cell has none)."""
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 async def record_rows(
     uow: UnitOfWork, start: date, end: date, project_id: int | None = None, zone: str = "Asia/Shanghai"
 ) -> list[list[Cell]]:
     """One row per repair received in [start, end): the request, its work order, check, callback."""
-    begin, finish = _bounds(start, end, zone)
+    begin, finish = day_bounds(start, end, zone)
     rows: list[list[Cell]] = []
     for ticket, repair in await uow.repairs.record_rows(begin, finish, project_id):
         order = await uow.repairs.current_order(ticket.id)
@@ -99,16 +88,16 @@ def _row(ticket: Ticket, repair: Repair, order: WorkOrder | None, owner: str, un
         return Msg(N_("Yes")) if flag else ""
 
     return [
-        Plain(ticket.number), _when(ticket.received_at, zone), Plain(owner), Plain(unit),
+        Plain(ticket.number), wall_clock(ticket.received_at, zone), Plain(owner), Plain(unit),
         Plain(mask_phone(ticket.contact_phone) if ticket.contact_phone else ""),
         Msg(TRADE_LABELS[Trade(ticket.category)]), Plain(repair.location), Plain(ticket.description),
         class_label(repair.warranty_class, repair.payer),
         Plain(order.number) if order else "", name(order.worker_id if order else None),
         order.due if order and order.due else None,
-        _when(order.completed_at if order else None, zone),
+        wall_clock(order.completed_at if order else None, zone),
         from_fen(order.settlement_fen) if order and order.settlement_fen is not None else None,
         yes(bool(order and order.audit_required)), yes(bool(order and order.deposit_deduction)),
-        name(order.checked_by if order else None), _when(ticket.confirmed_at, zone), _when(repair.callback_at, zone),
+        name(order.checked_by if order else None), wall_clock(ticket.confirmed_at, zone), wall_clock(repair.callback_at, zone),
         ticket.rating_result, ticket.rating_attitude,
         Plain(ticket.rating_comment or ""), Msg(STATUS_LABELS[ticket.status]),
     ]
@@ -132,7 +121,7 @@ async def worker_ratings(
     uow: UnitOfWork, start: date, end: date, project_id: int | None = None, zone: str = "Asia/Shanghai"
 ) -> list[WorkerRating]:
     """Per worker: completed jobs of repairs received in the period and the callback ratings they got."""
-    begin, finish = _bounds(start, end, zone)
+    begin, finish = day_bounds(start, end, zone)
     jobs: dict[int, list[Ticket]] = {}
     for ticket, _repair in await uow.repairs.record_rows(begin, finish, project_id):
         order = await uow.repairs.current_order(ticket.id)

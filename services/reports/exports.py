@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeAlias
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from dialogs.inquiry import KINDS
 from dialogs.phones import mask_phone
 from dialogs.text import N_, Msg, Plain, Text
 from services.cases.statuses import STATUS_LABELS
-from services.common.sheets import Cell, SheetValue, fill_sheet
+from services.common.sheets import Cell, SheetValue, day_bounds, fill_sheet, wall_clock
 from services.complaints.filing import KIND as COMPLAINT
 from services.inquiries.log import entry_number
 from services.people.roles import DEPARTMENT_LABELS, Department
@@ -42,18 +42,6 @@ COMMUNICATION_COLUMNS: tuple[str, ...] = (
 RowsOf: TypeAlias = Callable[[UnitOfWork, date, date, int | None, str], Awaitable[list[list[Cell]]]]
 
 
-def _bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
-    """The days [start, end) in ``zone`` as UTC instants."""
-    tz = ZoneInfo(zone)
-    return (datetime.combine(start, datetime.min.time(), tz).astimezone(UTC),
-            datetime.combine(end, datetime.min.time(), tz).astimezone(UTC))
-
-
-def _when(value: datetime | None, zone: str) -> datetime | None:
-    """The project's wall-clock time to the minute, without a zone (a spreadsheet cell has none)."""
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _yes_no(flag: bool | None) -> Text:
@@ -85,12 +73,12 @@ def _complaint(row: ComplaintRow, zone: str) -> list[Cell]:
         Department) else None
     status = STATUS_LABELS.get(ticket.status)
     return [
-        Plain(ticket.number), _when(ticket.received_at, zone), Plain(row.owner or ""), Plain(row.unit or ""),
+        Plain(ticket.number), wall_clock(ticket.received_at, zone), Plain(row.owner or ""), Plain(row.unit or ""),
         Plain(mask_phone(ticket.contact_phone) if ticket.contact_phone else ""),
         Msg(category) if category else Plain(ticket.category),
         Msg(department) if department else Plain(ticket.lead_department), Plain(row.handler or ""),
-        _when(ticket.progress_reported_at, zone), _when(ticket.resolved_at, zone), _yes_no(deadlines_met(row, zone)),
-        date.fromisoformat(row.extended_to) if row.extended_to else None, _when(ticket.confirmed_at, zone),
+        wall_clock(ticket.progress_reported_at, zone), wall_clock(ticket.resolved_at, zone), _yes_no(deadlines_met(row, zone)),
+        date.fromisoformat(row.extended_to) if row.extended_to else None, wall_clock(ticket.confirmed_at, zone),
         ticket.rating_result, ticket.rating_attitude, Msg(N_("Yes")) if ticket.major else "",
         Msg(status) if status else Plain(ticket.status),
     ]
@@ -102,9 +90,9 @@ def _communication(row: CommunicationRow, zone: str) -> list[Cell]:
     if entry.owner_id is None and entry.name:
         who = Msg(N_("{name} (not registered)"), {"name": Plain(entry.name)})
     return [
-        Plain(entry_number(entry.id)), _when(entry.created_at, zone), Msg(KINDS.get(entry.kind, KINDS["other"])), who,
+        Plain(entry_number(entry.id)), wall_clock(entry.created_at, zone), Msg(KINDS.get(entry.kind, KINDS["other"])), who,
         Plain(mask_phone(entry.phone) if entry.phone else ""), Plain(entry.text), Plain(entry.reply or ""),
-        Plain(row.replied_by or ""), _when(entry.replied_at, zone),
+        Plain(row.replied_by or ""), wall_clock(entry.replied_at, zone),
     ]
 
 
@@ -112,7 +100,7 @@ async def complaint_rows(
     uow: UnitOfWork, start: date, end: date, project_id: int | None = None, zone: str = "Asia/Shanghai"
 ) -> list[list[Cell]]:
     """One row per complaint received in [start, end) (days in ``zone``)."""
-    begin, finish = _bounds(start, end, zone)
+    begin, finish = day_bounds(start, end, zone)
     return [_complaint(row, zone) for row in await uow.record_exports.case_rows(COMPLAINT, begin, finish, project_id)]
 
 
@@ -120,7 +108,7 @@ async def communication_rows(
     uow: UnitOfWork, start: date, end: date, project_id: int | None = None, zone: str = "Asia/Shanghai"
 ) -> list[list[Cell]]:
     """One row per message logged in [start, end) (days in ``zone``), with its answer."""
-    begin, finish = _bounds(start, end, zone)
+    begin, finish = day_bounds(start, end, zone)
     return [_communication(row, zone) for row in await uow.record_exports.communication_rows(begin, finish, project_id)]
 
 
