@@ -252,3 +252,27 @@ class MeetingApprovalPress(Action):
     notice: int
     action: str
     version: str
+
+
+@register
+@dataclass(frozen=True)
+class ReportApprovalPress(Action):
+    """A monthly summary's approval (services/reports/monthly.py): the office manager's ``ok`` /
+    ``back`` (send back with a comment), customer service's ``resubmit`` after a send-back — for the
+    report's ``version`` the card showed."""
+
+    tag: ClassVar[str] = "q1"
+    report: int
+    action: str
+    version: int
+
+
+@register
+@dataclass(frozen=True)
+class ReportMenuPress(Action):
+    """``/report`` in chat (services/reports/report_chat.py): ``kind`` weekly | monthly | quarterly |
+    yearly, ``scope`` a project id or 0 for the company."""
+
+    tag: ClassVar[str] = "q2"
+    kind: str
+    scope: int

@@ -56,6 +56,8 @@ from services.repairs.flow import complete_extend as complete_repair_extend
 from services.repairs.history_events import REPAIR_EVENT_VIEWS
 from services.repairs.kind import REPAIR
 from services.repairs.push_rules import RepairRule
+from services.reports.monthly_rule import MonthlyReportRule
+from services.reports.weekly_rule import WeeklyReportRule
 from services.surveys.answering import PREFIX as SURVEY_PREFIX
 from services.surveys.answering import complete_answers, keep_answers, load_dialog
 from services.surveys.campaign_rules import CampaignRule
@@ -111,7 +113,7 @@ EVENT_VIEWS = (REPAIR_EVENT_VIEWS,)
 PUSH_RULES = (ScheduleWarningRule(), RepairRule(), DeadlineRule(), ConfirmationRule(), FollowUpRule(),
               CampaignRule(), SurveyInvitationRule(), RetentionRule(), BirthdayRule(), ConsentAskRule(),
               NoticeRule(), WelcomeRule(), DeliveryNoticeRule(), InspectionNoticeRule(), OccasionRule(),
-              CadenceRule())
+              CadenceRule(), WeeklyReportRule(), MonthlyReportRule())
 # What a follow-up (回访) can be about: a case, a survey answer (services/follow_ups).
 FOLLOW_UP_SUBJECTS: tuple[SubjectLoader, ...] = (case_subject, survey_subject)
 

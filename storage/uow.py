@@ -28,6 +28,7 @@ from storage.repositories.people import OwnerRepository, ProjectRepository, Staf
 from storage.repositories.pushes import OutboxRepository
 from storage.repositories.record_exports import RecordExportRepository
 from storage.repositories.repairs import RepairRepository
+from storage.repositories.report_issues import ReportIssueRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.survey_campaigns import SurveyCampaignRepository
 from storage.repositories.survey_metrics import SurveyMetricsRepository
@@ -55,6 +56,7 @@ class UnitOfWork:
         self.tickets = TicketRepository(self.session)
         self.repairs = RepairRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.report_issues = ReportIssueRepository(self.session)
         self.record_exports = RecordExportRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)

@@ -7,13 +7,14 @@ import argparse
 from collections import Counter
 from datetime import UTC, datetime
 
+from bot.cli import report_exports, report_monthly, report_statistics
 from bot.cli.common import AdminError, Subparsers, admin_session
 from bot.settings import Settings
 from services.reports.weekly import (
     FIGURES,
     REPAIR_CLASSES,
     Met,
-    WeeklyReport,
+    PeriodReport,
     company_week,
     last_week,
     office_week,
@@ -27,6 +28,8 @@ def register(admin_commands: Subparsers) -> None:
     weekly.add_argument("--week", type=_week, help="ISO week, e.g. 2026-W49 (default: last week)")
     weekly.add_argument("--project", help="office (project) code; default: the whole company")
     weekly.set_defaults(func=_weekly)
+    for module in (report_monthly, report_statistics, report_exports):
+        module.register(reports)
 
 
 def _week(text: str) -> str:
@@ -71,7 +74,7 @@ async def _weekly(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print(report: WeeklyReport, scope: str) -> None:
+def _print(report: PeriodReport, scope: str) -> None:
     year, week, _ = report.monday.isocalendar()
     print(f"weekly complaint report {year}-W{week:02d} ({report.monday} – {report.sunday}), {scope}"
           f" [{', '.join(sorted(report.project_codes)) or 'no offices'}]")

@@ -1,20 +1,21 @@
-"""The weekly complaint report (投诉处理周报, DOMAIN 1.7): one office's week and the company's.
+"""The complaint report's figures (DOMAIN 1.7) for a period of days: one office's and the company's.
 
-The week is Monday to Sunday in the office's time zone. Its figures:
+The weekly report (投诉处理周报) covers Monday to Sunday, the monthly summary a calendar month, the
+statistics a quarter or a year — always whole days in the office's time zone. The figures:
 
 * new, closed, open and overdue complaints by category and by lead department (open and overdue
   as at the week's end; overdue: not resolved by then and past its resolution date);
-* deadlines met among those that fell in the week: progress reported within 3 working days
+* deadlines met among those that fell in the period: progress reported within 3 working days
   (``progress_due``, counted on the office's working-day calendar when the case was filed) and
   resolved within 7 days or the date the owner agreed to (``resolve_due``, moved by an agreed
   extension), each compared in the office's time zone;
-* owner confirmation among the cases closed in the week (closed without the owner's confirmation
+* owner confirmation among the cases closed in the period (closed without the owner's confirmation
   never counts as confirmed) and the averages of the owners' ratings;
-* the major complaints (重大投诉) alive in the week;
-* the repairs completed in the week (work order completed) and their settled costs per warranty
+* the major complaints (重大投诉) alive in the period;
+* the repairs completed in the period (work order completed) and their settled costs per warranty
   class: A (charged to the builder's quality deposit), B borne by the company, B paid by the owner.
 
-The company's report adds up the offices' (each office's week in its own time zone).
+The company's report adds up the offices' (each office's days in its own time zone).
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ def _repair_costs() -> dict[tuple[str, str], RepairCost]:
 
 
 @dataclass
-class WeeklyReport:
-    monday: date
+class PeriodReport:
+    start: date
+    end: date  # exclusive: the day after the period's last
     project_codes: list[str]
     by_category: dict[str, Counter[str]] = field(default_factory=dict)
     by_department: dict[str, Counter[str]] = field(default_factory=dict)
@@ -105,8 +107,16 @@ class WeeklyReport:
     repair_costs: dict[tuple[str, str], RepairCost] = field(default_factory=_repair_costs)  # (class, payer)
 
     @property
+    def monday(self) -> date:
+        return self.start
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
     def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
+        return self.last_day
 
     @property
     def confirmation_rate(self) -> float | None:
@@ -126,7 +136,7 @@ class WeeklyReport:
         cost = RepairCost(row.repairs, row.cost_fen)
         self.repair_costs.setdefault((row.warranty_class, row.payer), RepairCost()).add(cost)
 
-    def merge(self, other: WeeklyReport) -> None:
+    def merge(self, other: PeriodReport) -> None:
         for mine, theirs in ((self.by_category, other.by_category), (self.by_department, other.by_department)):
             for key, figures in theirs.items():
                 mine.setdefault(key, Counter()).update(figures)
@@ -142,34 +152,49 @@ class WeeklyReport:
         self.project_codes.extend(other.project_codes)
 
 
-def _met(due: date | None, done: datetime | None, monday: date, tz: str) -> Met:
-    """One deadline: counted if it fell in the week, met if done on or before its last day."""
-    if due is None or not monday <= due <= monday + timedelta(days=6):
+def _met(due: date | None, done: datetime | None, start: date, end: date, tz: str) -> Met:
+    """One deadline: counted if it fell in [start, end), met if done on or before its last day."""
+    if due is None or not start <= due < end:
         return Met()
     return Met(1, int(done is not None and local_date(done, tz) <= due))
 
 
-async def office_week(uow: UnitOfWork, project: Project, monday: date) -> WeeklyReport:
-    """One office's week starting ``monday`` (its own time zone)."""
+async def office_period(uow: UnitOfWork, project: Project, start: date, end: date) -> PeriodReport:
+    """One office's days [start, end) in its own time zone."""
     zone = ZoneInfo(project.timezone)
-    next_monday = monday + timedelta(days=7)
-    start = datetime.combine(monday, time(), zone)
-    end = datetime.combine(next_monday, time(), zone)
-    report = WeeklyReport(monday, [project.code])
-    for row in await uow.reports.week_counts(COMPLAINT, project.id, start, end, next_monday):
+    begin = datetime.combine(start, time(), zone)
+    finish = datetime.combine(end, time(), zone)
+    report = PeriodReport(start, end, [project.code])
+    for row in await uow.reports.period_counts(COMPLAINT, project.id, begin, finish, end):
         report._add_counts(row)
-    for deadline in await uow.reports.week_deadlines(COMPLAINT, project.id, monday, next_monday):
-        report.progress.add(_met(deadline.progress_due, deadline.progress_reported_at, monday, project.timezone))
-        report.resolution.add(_met(deadline.resolve_due, deadline.resolved_at, monday, project.timezone))
-    report.majors = [(project.code, major) for major in await uow.reports.week_majors(COMPLAINT, project.id, start, end)]
-    for cost in await uow.reports.week_repair_costs(project.id, start, end):
+    for deadline in await uow.reports.period_deadlines(COMPLAINT, project.id, start, end):
+        report.progress.add(_met(deadline.progress_due, deadline.progress_reported_at, start, end, project.timezone))
+        report.resolution.add(_met(deadline.resolve_due, deadline.resolved_at, start, end, project.timezone))
+    report.majors = [(project.code, major)
+                     for major in await uow.reports.period_majors(COMPLAINT, project.id, begin, finish)]
+    for cost in await uow.reports.period_repair_costs(project.id, begin, finish):
         report._add_repair_costs(cost)
     return report
 
 
-async def company_week(uow: UnitOfWork, monday: date, projects: Iterable[Project] | None = None) -> WeeklyReport:
-    """The company's week: every office's (or those given) added up."""
-    report = WeeklyReport(monday, [])
+async def company_period(uow: UnitOfWork, start: date, end: date,
+                         projects: Iterable[Project] | None = None) -> PeriodReport:
+    """The company's days [start, end): every office's (or those given) added up."""
+    report = PeriodReport(start, end, [])
     for project in projects if projects is not None else await uow.projects.all():
-        report.merge(await office_week(uow, project, monday))
+        report.merge(await office_period(uow, project, start, end))
     return report
+
+
+async def office_week(uow: UnitOfWork, project: Project, monday: date) -> PeriodReport:
+    """One office's week starting ``monday`` (its own time zone)."""
+    return await office_period(uow, project, monday, monday + timedelta(days=7))
+
+
+async def company_week(uow: UnitOfWork, monday: date, projects: Iterable[Project] | None = None) -> PeriodReport:
+    """The company's week: every office's (or those given) added up."""
+    return await company_period(uow, monday, monday + timedelta(days=7), projects)
+
+
+# Older name of the figures (the weekly report came first).
+WeeklyReport = PeriodReport

@@ -22,6 +22,7 @@ from storage.models.inquiries import CommunicationEntry
 from storage.models.people import Building, CodeAttempt, InvitationCode, Owner, OwnerUnit, Project, Staff, Unit
 from storage.models.pushes import OutboxFile, OutboxMessage
 from storage.models.repairs import CostApproval, Repair, SiteSurvey, WarrantyOverride, WorkOrder
+from storage.models.reports import ReportFile, ReportIssue, ReportRecipient
 from storage.models.surveys import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyTemplate, SurveyTopic
 
 __all__ = [
@@ -50,6 +51,9 @@ __all__ = [
     "ProcessedUpdate",
     "Project",
     "Repair",
+    "ReportFile",
+    "ReportIssue",
+    "ReportRecipient",
     "RoutingOverride",
     "SiteSurvey",
     "Staff",

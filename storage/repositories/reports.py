@@ -1,15 +1,16 @@
-"""Complaint reports (DOMAIN 1.7): the week's figures of one office, set-based.
+"""Complaint reports (DOMAIN 1.7): a period's figures of one office, set-based (a week, a month, a
+quarter or a year: ``end_day`` is the local date the period ends on, exclusive).
 
-Three statements per office, week and case kind (the service passes the complaints' kind), each one
-pass over the cases alive in the week (received before its end, not closed before its start) or with
+Four statements per office, period and case kind (the service passes the complaints' kind), each one
+pass over the cases alive in the period (received before its end, not closed before its start) or with
 a deadline in it:
 
-* ``week_counts``: conditional aggregates grouped by category and lead department (new, closed,
+* ``period_counts``: conditional aggregates grouped by category and lead department (new, closed,
   open, overdue, confirmed, rating sums);
-* ``week_deadlines``: the due dates and the moments they were met, for the deadlines that fell in
-  the week (compared in the office's time zone by the service);
-* ``week_majors``: the major complaints (重大投诉) alive in the week;
-* ``week_repair_costs``: the repairs whose work order was completed in the week, counted and their
+* ``period_deadlines``: the due dates and the moments they were met, for the deadlines that fell in
+  the period (compared in the office's time zone by the service);
+* ``period_majors``: the major complaints (重大投诉) alive in the period;
+* ``period_repair_costs``: the repairs whose work order was completed in the period, counted and their
   settlements summed per warranty class and payer (A: the builder's deposit; B: the company or owner).
 """
 
@@ -85,16 +86,16 @@ def _alive(start: datetime, end: datetime) -> ColumnElement[bool]:
 
 
 class ReportRepository(Repository):
-    async def week_counts(self, kind: str, project_id: int, start: datetime, end: datetime,
-                          next_monday: date) -> list[CountRow]:
-        """The week [start, end) of one office by category and lead department. Open and overdue
-        are as at the week's end; overdue: not resolved by then and resolution due before
-        ``next_monday`` (the local date the week ends on)."""
+    async def period_counts(self, kind: str, project_id: int, start: datetime, end: datetime,
+                            end_day: date) -> list[CountRow]:
+        """The period [start, end) of one office by category and lead department. Open and overdue
+        are as at the period's end; overdue: not resolved by then and resolution due before
+        ``end_day`` (the local date the period ends on, exclusive)."""
         new = and_(Ticket.received_at >= start, Ticket.received_at < end)
         closed = and_(Ticket.closed_at.is_not(None), Ticket.closed_at >= start, Ticket.closed_at < end)
         open_ = or_(Ticket.closed_at.is_(None), Ticket.closed_at >= end)
         overdue = and_(or_(Ticket.resolved_at.is_(None), Ticket.resolved_at >= end),
-                       Ticket.resolve_due.is_not(None), Ticket.resolve_due < next_monday)
+                       Ticket.resolve_due.is_not(None), Ticket.resolve_due < end_day)
         confirmed = and_(closed, Ticket.confirmed_at.is_not(None))
         statement = (
             select(Ticket.category, Ticket.lead_department, _count(new), _count(closed), _count(open_),
@@ -107,17 +108,17 @@ class ReportRepository(Repository):
         rows = (await self.session.execute(statement)).all()
         return [CountRow(str(r[0]), str(r[1]), *(int(v) for v in r[2:])) for r in rows]
 
-    async def week_deadlines(self, kind: str, project_id: int, monday: date, next_monday: date) -> list[DeadlineRow]:
-        """The complaints whose progress or resolution deadline fell in the week."""
-        in_week = or_(and_(Ticket.progress_due >= monday, Ticket.progress_due < next_monday),
-                      and_(Ticket.resolve_due >= monday, Ticket.resolve_due < next_monday))
+    async def period_deadlines(self, kind: str, project_id: int, start_day: date, end_day: date) -> list[DeadlineRow]:
+        """The complaints whose progress or resolution deadline fell in the period."""
+        in_period = or_(and_(Ticket.progress_due >= start_day, Ticket.progress_due < end_day),
+                        and_(Ticket.resolve_due >= start_day, Ticket.resolve_due < end_day))
         statement = (select(Ticket.number, Ticket.progress_due, Ticket.progress_reported_at,
                             Ticket.resolve_due, Ticket.resolved_at)
-                     .where(Ticket.kind == kind, Ticket.project_id == project_id, in_week)
+                     .where(Ticket.kind == kind, Ticket.project_id == project_id, in_period)
                      .order_by(Ticket.number))
         return [DeadlineRow(*row) for row in (await self.session.execute(statement)).all()]
 
-    async def week_majors(self, kind: str, project_id: int, start: datetime, end: datetime) -> Sequence[MajorRow]:
+    async def period_majors(self, kind: str, project_id: int, start: datetime, end: datetime) -> Sequence[MajorRow]:
         statement = (select(Ticket.number, Ticket.category, Ticket.lead_department, Ticket.status,
                             Ticket.received_at)
                      .where(Ticket.kind == kind, Ticket.project_id == project_id,
@@ -125,7 +126,7 @@ class ReportRepository(Repository):
                      .order_by(Ticket.received_at, Ticket.number))
         return [MajorRow(*row) for row in (await self.session.execute(statement)).all()]
 
-    async def week_repair_costs(self, project_id: int, start: datetime, end: datetime) -> list[RepairCostRow]:
+    async def period_repair_costs(self, project_id: int, start: datetime, end: datetime) -> list[RepairCostRow]:
         """Per the class and payer the work order was issued with: the repairs (tickets) whose work
         order was completed in [start, end) and the sum of those orders' settlements. A reworked order
         has its ``completed_at`` cleared, so only the completion that stands counts."""
