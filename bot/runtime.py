@@ -25,6 +25,7 @@ from services.people.onboarding import prune_code_attempts
 from services.pushes.drain import OutboxDrain
 from services.pushes.ratelimit import RateLimiter
 from services.pushes.transport import Transport
+from services.reports.labels import use_labels as use_report_labels
 from services.surveys.answering import use_settings as use_survey_settings
 from storage.db import create_engine, create_sessionmaker
 from storage.leadership import LeaderLock, announce_outbox_writes, shares_database
@@ -64,6 +65,7 @@ class Runtime:
     def __post_init__(self) -> None:
         install()  # case kinds and push rules, before anything plans or routes
         use_survey_settings(self.settings.rule_settings)  # a finished survey's topic threshold
+        use_report_labels(lambda locale: self.catalogs.get(locale).label)  # report files rendered by the planner
         self.pipeline = Pipeline(
             self.sessionmaker, self.clock, build_router(), default_locale=self.settings.default_locale,
             timezone=self.settings.timezone, on_committed=self.wake_sender, outbound=self.answers,
