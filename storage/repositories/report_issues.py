@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import ReportFile, ReportIssue, ReportRecipient
@@ -59,3 +59,38 @@ class ReportIssueRepository(Repository):
             scope = or_(scope, ReportRecipient.project_id == project_id)
         statement = select(ReportRecipient).where(ReportRecipient.kind == kind, scope).order_by(ReportRecipient.id)
         return (await self.session.execute(statement)).scalars().all()
+
+    async def issued(self, kind: str | None = None, project_id: int | None = None) -> Sequence[ReportIssue]:
+        """The reports issued, newest period first: of a kind, of one office (its own reports)."""
+        statement = select(ReportIssue)
+        if kind is not None:
+            statement = statement.where(ReportIssue.kind == kind)
+        if project_id is not None:
+            statement = statement.where(ReportIssue.project_id == project_id)
+        return (await self.session.execute(statement.order_by(ReportIssue.start.desc(), ReportIssue.id))).scalars().all()
+
+    async def add_recipient(self, kind: str, project_id: int | None, staff_id: int, by: str,
+                            now: datetime) -> bool:
+        """False when he already receives that kind for that scope."""
+        statement = select(ReportRecipient.id).where(
+            ReportRecipient.kind == kind, ReportRecipient.staff_id == staff_id,
+            ReportRecipient.project_id.is_(None) if project_id is None else ReportRecipient.project_id == project_id)
+        if (await self.session.execute(statement)).first() is not None:
+            return False
+        self.session.add(ReportRecipient(kind=kind, project_id=project_id, staff_id=staff_id, added_at=now,
+                                         added_by=by))
+        await self.session.flush()
+        return True
+
+    async def remove_recipient(self, kind: str, project_id: int | None, staff_id: int) -> bool:
+        statement = delete(ReportRecipient).where(
+            ReportRecipient.kind == kind, ReportRecipient.staff_id == staff_id,
+            ReportRecipient.project_id.is_(None) if project_id is None else ReportRecipient.project_id == project_id)
+        return bool((await self.session.execute(statement)).rowcount)  # type: ignore[attr-defined]
+
+    async def all_recipients(self, kind: str | None = None) -> Sequence[ReportRecipient]:
+        statement = select(ReportRecipient)
+        if kind is not None:
+            statement = statement.where(ReportRecipient.kind == kind)
+        order = (ReportRecipient.kind, ReportRecipient.project_id, ReportRecipient.staff_id)
+        return (await self.session.execute(statement.order_by(*order))).scalars().all()
