@@ -29,6 +29,7 @@ from storage.repositories.pushes import OutboxRepository
 from storage.repositories.record_exports import RecordExportRepository
 from storage.repositories.repairs import RepairRepository
 from storage.repositories.report_issues import ReportIssueRepository
+from storage.repositories.report_statistics import ReportStatisticsRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.survey_campaigns import SurveyCampaignRepository
 from storage.repositories.survey_metrics import SurveyMetricsRepository
@@ -57,6 +58,7 @@ class UnitOfWork:
         self.repairs = RepairRepository(self.session)
         self.reports = ReportRepository(self.session)
         self.report_issues = ReportIssueRepository(self.session)
+        self.report_statistics = ReportStatisticsRepository(self.session)
         self.record_exports = RecordExportRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.routing = RoutingRepository(self.session)
