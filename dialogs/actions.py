@@ -270,8 +270,9 @@ class ReportApprovalPress(Action):
 @register
 @dataclass(frozen=True)
 class ReportMenuPress(Action):
-    """``/report`` in chat (services/reports/report_chat.py): ``kind`` weekly | monthly | quarterly |
-    yearly, ``scope`` a project id or 0 for the company."""
+    """``/report`` in chat (services/reports/report_chat.py): ``kind`` weekly | mtd (this month so
+    far) | monthly | quarterly | yearly, or office (that scope's card); ``scope`` a project id or 0
+    for the company."""
 
     tag: ClassVar[str] = "q2"
     kind: str

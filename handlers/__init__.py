@@ -21,6 +21,7 @@ from handlers import (
     menu,
     onboarding,
     profile,
+    reports,
     survey_campaigns,
     surveys,
 )
@@ -29,6 +30,6 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, consent, profile, meetings, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, reports, consent, profile, meetings, language, menu, fallback):
         feature.register(router)
     return router

@@ -13,6 +13,7 @@ from handlers.router import Router
 from services.care.care_chat import may_view as may_view_care
 from services.people.identity import Identity, Kind
 from services.people.roles import SUPERVISOR_ROLES, Department, can_read_communication_log
+from services.reports.report_chat import may_report
 
 NOT_AVAILABLE = N_("This option is not available to you.")
 
@@ -40,6 +41,8 @@ def menu_items(identity: Identity, *, pending_survey: bool = False) -> list[tupl
             items.append(("surveys", N_("📊 Survey campaigns")))
         if may_view_care(identity.department, identity.role):
             items.append(("care", N_("📣 Care notices")))
+        if may_report(identity.department, identity.role):
+            items.append(("report", N_("📈 Complaint reports")))
         items.append(("lang", N_("🌐 Language")))
         return items
     return [
@@ -111,6 +114,8 @@ def help_text(identity: Identity) -> Reply:
         lines.insert(-3, N_("/surveys — survey campaigns"))
     if identity.kind is Kind.STAFF and may_view_care(identity.department, identity.role):
         lines.insert(-3, N_("/care — care notices and their statistics"))
+    if identity.kind is Kind.STAFF and may_report(identity.department, identity.role):
+        lines.insert(-3, N_("/report — complaint reports: last week, this month, last month, quarter, year"))
     if identity.kind is Kind.STAFF and identity.department == Department.CUSTOMER_SERVICE:
         lines.insert(-3, N_("/meeting — draft an owner meeting notice for the office manager's approval"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))
