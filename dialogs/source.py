@@ -19,6 +19,7 @@ from dialogs.inquiry import INQUIRY, REPLY
 from dialogs.invitation import INVITATION
 from dialogs.meetings import OWNER_MEETING_DRAFT, OWNER_MEETING_RETURN
 from dialogs.repair import REPAIR_DIALOGS
+from dialogs.report_approval import MONTHLY_REPORT_RESUBMIT, MONTHLY_REPORT_RETURN
 from dialogs.spec import DialogSpecError as DialogSpecError
 from dialogs.spec import dialog_from_data as dialog_from_data
 
@@ -30,7 +31,7 @@ SQLite has one connection and the turn holds it."""
 
 BUILT_IN: tuple[Dialog, ...] = (INQUIRY, REPLY, INVITATION, COMPLAINT, *TICKET_DIALOGS, *REPAIR_DIALOGS,
                                  FOLLOW_UP_OUTCOME, SURVEY_FOLLOW_UP_OUTCOME, TOPIC_FINDINGS, DELETION_REFUSAL,
-                                 OWNER_MEETING_DRAFT, OWNER_MEETING_RETURN)
+                                 OWNER_MEETING_DRAFT, OWNER_MEETING_RETURN, MONTHLY_REPORT_RETURN, MONTHLY_REPORT_RESUBMIT)
 
 
 class DialogSource:

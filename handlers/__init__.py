@@ -22,6 +22,7 @@ from handlers import (
     onboarding,
     profile,
     reports,
+    reports_approval,
     survey_campaigns,
     surveys,
 )
@@ -30,6 +31,6 @@ from handlers.router import Router
 
 def build_router() -> Router:
     router = Router()
-    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, reports, consent, profile, meetings, language, menu, fallback):
+    for feature in (conversation, onboarding, cases, inquiries, survey_campaigns, surveys, care, reports, consent, profile, meetings, reports_approval, language, menu, fallback):
         feature.register(router)
     return router

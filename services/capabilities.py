@@ -56,6 +56,7 @@ from services.repairs.flow import complete_extend as complete_repair_extend
 from services.repairs.history_events import REPAIR_EVENT_VIEWS
 from services.repairs.kind import REPAIR
 from services.repairs.push_rules import RepairRule
+from services.reports.monthly import complete_resubmit, complete_return
 from services.reports.monthly_rule import MonthlyReportRule
 from services.reports.weekly_rule import WeeklyReportRule
 from services.surveys.answering import PREFIX as SURVEY_PREFIX
@@ -98,6 +99,7 @@ COMPLETERS: dict[str, Completer] = {
     "data_deletion_refusal": complete_refusal,
     "owner_meeting_draft": complete_meeting_draft,
     "owner_meeting_return": complete_meeting_return,
+    "monthly_report_return": complete_return, "monthly_report_resubmit": complete_resubmit,
     # By prefix: every dialog named "survey:<invitation>" (services/chats/conversations.py).
     SURVEY_PREFIX + ":": complete_answers,
 }
