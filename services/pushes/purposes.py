@@ -19,6 +19,7 @@ class Purpose(StrEnum):
     CARE = "care"  # a care message about the owner's own purchase or home: welcome, delivery, inspection (no consent)
     GREETING = "greeting"  # a birthday or family-occasion greeting (needs consent for greetings)
     EVENT = "event"  # a community event, newsletter or construction milestone (needs consent for events)
+    REPORT = "report"  # a periodic report (figures, chart, workbook) to managers and leadership
 
 
 # Lower goes first: an answer to what a person just did, then notices, then bulk pushes.
