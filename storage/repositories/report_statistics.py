@@ -117,7 +117,8 @@ class ReportStatisticsRepository(Repository):
                start: InstrumentedAttribute[datetime]) -> ColumnElement[Any]:
         if self.dialect == "postgresql":
             return func.extract("epoch", end - start) / 3600.0
-        return (func.julianday(end) - func.julianday(start)) * 24.0
+        # whole seconds: julianday's day fractions would turn 2.5 h into 2.50000000037
+        return (cast(func.strftime("%s", end), Float) - cast(func.strftime("%s", start), Float)) / 3600.0
 
     async def worker_jobs(self, project_id: int, start: datetime, end: datetime, zone: str,
                           start_day: date) -> list[WorkerJobsRow]:
