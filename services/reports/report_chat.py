@@ -17,11 +17,12 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from dialogs.actions import ReportMenuPress, encode
 from dialogs.engine import Button, Reply
-from dialogs.text import N_, Msg, Text
+from dialogs.text import N_, DateText, Lines, Msg, Text
 from services.cases.results import ActionResult
 from services.common.actor import Actor
 from services.people.project_names import project_text
@@ -43,7 +44,6 @@ NOT_YOURS = N_("You cannot see this office's reports. Nothing was sent.")
 NOT_VALID = N_("This button is not valid.")
 NO_CHAT = N_("The report cannot be sent: this chat is not known to the bot.")
 ON_ITS_WAY = N_("The report is on its way.")
-COMPANY_NAME = N_("Whole company")
 
 # The reports offered, in the card's order: (ReportMenuPress.kind, button label).
 CHOICES: tuple[tuple[str, str], ...] = (
@@ -53,12 +53,6 @@ CHOICES: tuple[tuple[str, str], ...] = (
     (PeriodKind.QUARTER.value, N_("Last quarter")),
     (PeriodKind.YEAR.value, N_("Last year")),
 )
-TITLES: dict[PeriodKind, str] = {
-    PeriodKind.WEEK: N_("Weekly complaint report"),
-    PeriodKind.MONTH: N_("Monthly complaint report"),
-    PeriodKind.QUARTER: N_("Quarterly complaint statistics"),
-    PeriodKind.YEAR: N_("Yearly complaint statistics"),
-}
 
 
 def may_report(department: str | None, role: str | None) -> bool:
@@ -85,7 +79,7 @@ async def _scopes(uow: UnitOfWork, staff: Staff) -> list[Project | None]:
 
 
 def _scope_text(project: Project | None) -> Text:
-    return project_text(project) if project is not None else Msg(COMPANY_NAME)
+    return project_text(project) if project is not None else Msg(render.COMPANY)
 
 
 def _reports_card(project: Project | None) -> Reply:
@@ -157,11 +151,26 @@ async def press(uow: UnitOfWork, actor: Actor, action: ReportMenuPress, now: dat
     return await report_replies(uow, chosen, period, now, label=label)
 
 
-async def figures(uow: UnitOfWork, project: Project | None, period: Period) -> PeriodReport:
-    """The office's or the company's figures for the period (each office's days in its own zone)."""
-    if project is not None:
-        return await office_period(uow, project, period.start, period.end)
-    return await company_period(uow, period.start, period.end)
+@dataclass(frozen=True)
+class Rendering:
+    """What the answer is made of: the complaint figures (summary and chart) and the workbook's maker."""
+
+    report: PeriodReport
+    workbook: Callable[[], bytes]
+
+
+async def _rendering(uow: UnitOfWork, project: Project | None, period: Period, scope: Text,
+                     label: Callable[[Text], str]) -> Rendering:
+    """The complaint figures and the report's workbook (each office's days in its own zone). For a
+    quarter or a year the statistics workbook (services/reports/statistics.py) replaces it when it
+    lands."""
+    report = (await office_period(uow, project, period.start, period.end) if project is not None
+              else await company_period(uow, period.start, period.end))
+    return Rendering(report, partial(render.report_workbook, report, scope, period, label))
+
+
+def _month_to_date(period: Period) -> bool:
+    return period.kind is PeriodKind.MONTH and period.end != containing(PeriodKind.MONTH, period.start).end
 
 
 async def report_replies(uow: UnitOfWork, chosen: Chosen, period: Period, now: datetime, *,
@@ -170,16 +179,22 @@ async def report_replies(uow: UnitOfWork, chosen: Chosen, period: Period, now: d
     staff = chosen.staff
     if staff.chat_id is None or label is None:
         return ActionResult(refusal=NO_CHAT)
-    report = await figures(uow, chosen.project, period)
     scope = _scope_text(chosen.project)
-    stem = render.file_stem(Msg(TITLES[period.kind]), scope, period, label)
+    made = await _rendering(uow, chosen.project, period, scope, label)
+    title = render.title_text(period)
+    summary = render.summary_text(made.report, scope, period)
+    if _month_to_date(period):  # the month is not over: say so, in the text and in the file's name
+        title = Msg(N_("{title} (month to date)"), {"title": title})
+        summary = Lines((Msg(N_("⏳ This month so far: the figures up to {day}."), {"day": DateText(period.last_day)}),
+                         summary))
+    stem = render.file_stem(title, scope, period, label)
     # Drawing and writing take a few hundred ms of CPU: off the event loop, which serves every chat.
-    png = await asyncio.to_thread(render.key_chart_png, report, scope, period, label)
-    xlsx = await asyncio.to_thread(render.report_workbook, report, scope, period, label)
+    png = await asyncio.to_thread(render.key_chart_png, made.report, scope, period, label)
+    xlsx = await asyncio.to_thread(made.workbook)
     media = [await store_upload(uow, "photo", f"{stem}.png", png, now),
              await store_upload(uow, "document", f"{stem}.xlsx", xlsx, now)]
     scope_key = chosen.project.id if chosen.project is not None else COMPANY
     await enqueue(uow, key=f"report-chat:{period.kind.value}:{period.code}:{scope_key}:{staff.id}:{now.isoformat()}",
                   purpose=Purpose.ANSWER, chat_id=staff.chat_id, staff_id=staff.id, now=now, media=media,
-                  reply=Reply(render.summary_text(report, scope, period)))
+                  reply=Reply(summary))
     return ActionResult()
