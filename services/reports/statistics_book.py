@@ -20,7 +20,7 @@ from services.common.sheets import AVERAGE_FORMAT, Cell, Share, fill_sheet, rend
 from services.people.roles import DEPARTMENT_LABELS, Department
 from services.reports.exports import COMMUNICATION_COLUMNS
 from services.reports.periods import Period, PeriodKind
-from services.reports.statistics import HandlerFigures, Statistics, WorkerFigures
+from services.reports.statistics_figures import HandlerFigures, Statistics, WorkerFigures
 from services.reports.weekly import FIGURES, REPAIR_CLASSES, Met
 
 if TYPE_CHECKING:
