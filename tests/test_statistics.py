@@ -155,6 +155,10 @@ async def test_the_workbook_cell_by_cell(uow_factory: UowFactory, catalogs: Cata
     assert workers.freeze_panes == "A3" and workers.auto_filter.ref == "A2:K4"
     chart = workers._charts[0]
     assert type(chart).__name__ == "BarChart" and len(chart.series) == 2
+    # The quality and attitude averages per worker, named by their headers.
+    assert [s.val.numRef.f for s in chart.series] == ["'Repair workers'' evaluation'!$H$3:$H$4",
+                                                      "'Repair workers'' evaluation'!$I$3:$I$4"]
+    assert (chart.series[0].cat.numRef or chart.series[0].cat.strRef).f == "'Repair workers'' evaluation'!$A$3:$A$4"
 
     handlers = book["Complaint handlers' ratings"]
     assert _rows(handlers, 3) == [
@@ -162,6 +166,7 @@ async def test_the_workbook_cell_by_cell(uow_factory: UowFactory, catalogs: Cata
         ["陈静", 2, 1, 0.5, 1, 3.0, 2.0, 2, 2, 1, 0, pytest.approx(2 / 3)],
     ]
     assert handlers["L3"].number_format == "0.0%" and len(handlers._charts) == 1
+    assert [s.val.numRef.f.rpartition("!")[2] for s in handlers._charts[0].series] == ["$F$3:$F$4", "$G$3:$G$4"]
 
     log = book["Communication log"]
     info = {row[0]: row[1] for row in _rows(log, 2)[:6]}
