@@ -1,5 +1,6 @@
-"""Rows of the record exports (《顾客来访/投诉处理单》, 《与顾客沟通登记表》), set-based: one query
-per sheet whatever its length."""
+"""Rows of the record exports (《顾客来访/投诉处理单》, 《与顾客沟通登记表》, 《工程派工单》,
+《现场勘察会签表》), set-based: one query per sheet whatever its length; and what one printed record
+needs beyond its case (a work order by number, a case's surveys, the names it mentions)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from storage.models import Building, CommunicationEntry, Owner, OwnerUnit, Project, Staff, Ticket, TicketEvent, Unit
+from storage.models import (
+    Building,
+    CommunicationEntry,
+    Owner,
+    OwnerUnit,
+    Project,
+    SiteSurvey,
+    Staff,
+    Ticket,
+    TicketEvent,
+    Unit,
+    WorkOrder,
+)
 from storage.repositories.base import Repository
 
 
@@ -26,6 +39,22 @@ class ComplaintRow:
 class CommunicationRow:
     entry: CommunicationEntry
     replied_by: str | None
+
+
+@dataclass(frozen=True)
+class WorkOrderRow:
+    order: WorkOrder
+    case: str  # the repair's number
+    worker: str | None
+    checker: str | None
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    survey: SiteSurvey
+    case: str
+    recorder: str | None
+    countersigner: str | None
 
 
 class RecordExportRepository(Repository):
@@ -74,3 +103,47 @@ class RecordExportRepository(Repository):
         rows = (await self.session.execute(query.order_by(CommunicationEntry.id))).all()
         return [CommunicationRow(entry, name) for entry, name in rows]
 
+    async def work_order_rows(self, start: datetime, end: datetime, project_id: int | None) -> list[WorkOrderRow]:
+        """Work orders made out in [start, end) (by ``created_at``: an order waiting for its cost
+        approval is already on the record, not yet issued), with case number, worker and checker."""
+        worker, checker = aliased(Staff), aliased(Staff)
+        query = (
+            select(WorkOrder, Ticket.number, worker.name, checker.name)
+            .join(Ticket, Ticket.id == WorkOrder.ticket_id)
+            .outerjoin(worker, worker.id == WorkOrder.worker_id)
+            .outerjoin(checker, checker.id == WorkOrder.checked_by)
+            .where(WorkOrder.created_at >= start, WorkOrder.created_at < end)
+        )
+        if project_id is not None:
+            query = query.where(Ticket.project_id == project_id)
+        rows = (await self.session.execute(query.order_by(WorkOrder.id))).all()
+        return [WorkOrderRow(order, case, name, checked) for order, case, name, checked in rows]
+
+    async def survey_rows(self, start: datetime, end: datetime, project_id: int | None) -> list[SurveyRow]:
+        """Site surveys recorded in [start, end), with case number, recorder and countersigner."""
+        recorder, signer = aliased(Staff), aliased(Staff)
+        query = (
+            select(SiteSurvey, Ticket.number, recorder.name, signer.name)
+            .join(Ticket, Ticket.id == SiteSurvey.ticket_id)
+            .outerjoin(recorder, recorder.id == SiteSurvey.recorded_by)
+            .outerjoin(signer, signer.id == SiteSurvey.countersigned_by)
+            .where(SiteSurvey.recorded_at >= start, SiteSurvey.recorded_at < end)
+        )
+        if project_id is not None:
+            query = query.where(Ticket.project_id == project_id)
+        rows = (await self.session.execute(query.order_by(SiteSurvey.id))).all()
+        return [SurveyRow(survey, case, name, signed) for survey, case, name, signed in rows]
+
+    async def work_order(self, number: str) -> WorkOrder | None:
+        return (await self.session.execute(select(WorkOrder).where(WorkOrder.number == number))).scalar_one_or_none()
+
+    async def surveys_of(self, ticket_id: int) -> list[SiteSurvey]:
+        query = select(SiteSurvey).where(SiteSurvey.ticket_id == ticket_id).order_by(SiteSurvey.id)
+        return list((await self.session.execute(query)).scalars())
+
+    async def staff_names(self, ids: set[int]) -> dict[int, str]:
+        """Names of the staff a record mentions, in one query."""
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids)))
+        return {staff_id: name for staff_id, name in rows.all()}
