@@ -13,7 +13,7 @@ MONTHLY_REPORT_RETURN = Dialog(
     name=RETURN_DIALOG,
     steps=(
         TextStep(key="comment", prompt=Msg(N_("What should customer service check or correct? They get your comment "
-                                              "with the summary.")), min_len=2, max_len=1000),
+                                              "with the report.")), min_len=2, max_len=1000),
     ),
 )
 
@@ -21,7 +21,7 @@ MONTHLY_REPORT_RESUBMIT = Dialog(
     name=RESUBMIT_DIALOG,
     steps=(
         TextStep(key="note", prompt=Msg(N_("What was checked or corrected? The approver reads your note on the "
-                                           "resubmitted summary; its figures are computed again.")),
+                                           "resubmitted report; its figures are computed again.")),
                  min_len=2, max_len=1000),
     ),
 )

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.cli.reports import _print
+from bot.cli.report_figures import print_report as _print
 from services.people import admin
 from services.reports.weekly import RepairCost, company_week, office_week
 from storage.models import Project, SiteSurvey, Ticket, WorkOrder

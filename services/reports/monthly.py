@@ -53,27 +53,29 @@ from services.reports.weekly import office_period
 from storage.models import Project, ReportIssue, Staff
 from storage.uow import UnitOfWork
 
-ONLY_APPROVERS = N_("Only the approver of this summary (the office manager of its project) can decide on it.")
-ONLY_CUSTOMER_SERVICE = N_("Only the project's customer service can resubmit this summary.")
-PUBLISHED_ALREADY = N_("This summary has already been approved and published.")
-DECIDED = N_("This summary has already been sent back; customer service will resubmit it.")
-OLD_VERSION = N_("This card shows an earlier version of the summary; nothing was changed. Use the latest card.")
-WAITING = N_("This summary has already been resubmitted and is waiting for approval.")
-CHANGED = N_("This summary changed meanwhile; nothing was recorded.")
-NO_APPROVER = N_("Nobody can approve this summary: the project has neither an office manager nor a customer-service "
+ONLY_APPROVERS = N_("Only the approver of this report (the office manager of its project) can decide on it.")
+ONLY_CUSTOMER_SERVICE = N_("Only the project's customer service can resubmit this report.")
+PUBLISHED_ALREADY = N_("This report has already been approved and published.")
+DECIDED = N_("This report has already been sent back; customer service will resubmit it.")
+OLD_VERSION = N_("This card shows an earlier version of the report; nothing was changed. Use the latest "
+                 "card.")
+WAITING = N_("This report has already been resubmitted and is waiting for approval.")
+CHANGED = N_("This report changed meanwhile; nothing was recorded.")
+NO_APPROVER = N_("Nobody can approve this report: the project has neither an office manager nor a customer-service "
                  "manager in the bot. Please ask the administrator.")
 
 APPROVED_DONE = N_("✔ Approved")
 APPROVED = N_("✔ Approved and published to {names}.")
 APPROVED_NOBODY = N_("✔ Approved and archived; no recipients are configured for it yet.")
-APPROVED_CS = N_("✔ {approver} approved the complaint summary of {project} for {month}.")
+APPROVED_CS = N_("✔ {approver} approved the monthly complaint report of {project} for {month}.")
 RETURNED_DONE = N_("↩ Sent back")
 RETURNED_TO = N_("↩ Sent back to customer service ({names}) with your comment.")
-RETURNED_CS = N_("↩ {approver} sent back the complaint summary of {project} for {month}.")
+RETURNED_CS = N_("↩ {approver} sent back the monthly complaint report of {project} for {month}.")
 COMMENT = N_("Comment: {comment}")
 RESUBMIT_BUTTON = N_("↻ Resubmit")
 RESUBMITTED_DONE = N_("↻ Resubmitted")
-RESUBMITTED = N_("↻ Resubmitted to {names} for approval (version {version}), with the figures computed again.")
+RESUBMITTED = N_("↻ Resubmitted to {names} for approval (version {version}), with the figures computed "
+                 "again.")
 
 
 @dataclass

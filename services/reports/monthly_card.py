@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from dialogs.actions import ReportApprovalPress, encode
 from dialogs.engine import Button, Reply
@@ -31,18 +32,19 @@ APPROVE, BACK, RESUBMIT = "ok", "back", "resubmit"
 SUBMITTED, RETURNED, PUBLISHED = "submitted", "returned", "published"
 DUE_DAY = 4  # the summary is published before the 5th
 
-TITLE = N_("Monthly complaint summary")
-CARD = N_("📊 The complaint summary of {project} for {month} is ready for your approval. Please approve it by "
-          "{due}.")
-CARD_AGAIN = N_("📊 Customer service resubmitted the complaint summary of {project} for {month} (version {version}). "
-                "Please approve it by {due}.")
+TITLE = N_("Monthly complaint report")
+CARD = N_("📝 The monthly complaint report of {project} for {month} is ready for your approval.")
+CARD_AGAIN = N_("📝 Customer service resubmitted the monthly complaint report of {project} for {month} (version "
+                "{version}).")
+DUE = N_("Please approve it by {due}.")
+DUE_PASSED = N_("It was due by {due}: please approve it as soon as possible.")
 CARD_FALLBACK = N_("ℹ️ {project} has no office manager in the bot, so you approve it as the customer-service manager.")
 NOTE = N_("Customer service's note: {note}")
 EARLIER_COMMENT = N_("Your earlier comment: {comment}")
 GOES_TO = N_("Once approved it goes to: {names}.")
 GOES_TO_NOBODY = N_("Once approved it is archived; no recipients are configured for it yet.")
 APPROVE_BUTTON, BACK_BUTTON = N_("✔ Approve"), N_("↩ Send back")
-PUBLISHED_HEAD = N_("📊 The complaint summary of {project} for {month}, approved by {approver}:")
+PUBLISHED_HEAD = N_("📢 The monthly complaint report of {project} for {month}, approved by {approver}:")
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,16 @@ def approval_buttons(issue: ReportIssue) -> tuple[tuple[Button, ...], ...]:
              Button(Msg(BACK_BUTTON), encode(ReportApprovalPress(issue.id, BACK, issue.version)))),)
 
 
-async def card_text(uow: UnitOfWork, issue: ReportIssue, project: Project, *, fallback: bool) -> Text:
+async def card_text(uow: UnitOfWork, issue: ReportIssue, project: Project, *, fallback: bool,
+                    now: datetime) -> Text:
+    """The approver's card drawn ``now``: what it is, by when (or that the day has passed: a month
+    whose first working day comes after the 4th), the figures, the notes, who gets it."""
     period, report = period_of(issue), report_of(issue.figures or {})
-    fields = {"project": project_text(project), "month": month_text(period), "due": DateText(due_day(period)),
-              "version": Plain(str(issue.version))}
-    lines: list[Text] = [Msg(CARD_AGAIN if issue.version > 1 else CARD, fields), "",
+    fields = {"project": project_text(project), "month": month_text(period), "version": Plain(str(issue.version))}
+    due = due_day(period)
+    late = now.astimezone(ZoneInfo(project.timezone)).date() > due
+    lines: list[Text] = [Msg(CARD_AGAIN if issue.version > 1 else CARD, fields),
+                         Msg(DUE_PASSED if late else DUE, {"due": DateText(due)}), "",
                          render.summary_text(report, project_text(project), period), ""]
     if issue.note:
         lines.append(Msg(NOTE, {"note": Plain(issue.note)}))
@@ -141,12 +148,12 @@ async def card_text(uow: UnitOfWork, issue: ReportIssue, project: Project, *, fa
 
 
 async def send_card(uow: UnitOfWork, issue: ReportIssue, project: Project, found: Approvers, now: datetime,
-                    not_before: datetime) -> int:
-    """The approval card of the issue's version to each approver, files in his locale; how many queued."""
+                    not_before: datetime) -> list[str]:
+    """The approval card of the issue's version to each approver, files in his locale; the keys queued."""
     report = report_of(issue.figures or {})
     cache = FileCache(report, project, period_of(issue))
-    reply = Reply(await card_text(uow, issue, project, fallback=found.fallback), approval_buttons(issue))
-    queued = 0
+    reply = Reply(await card_text(uow, issue, project, fallback=found.fallback, now=now), approval_buttons(issue))
+    queued: list[str] = []
     for person in found.people:
         key = f"monthly-report:{issue.id}:v{issue.version}:card:staff:{person.id}"
         if person.chat_id is None or await uow.outbox.by_key(key) is not None:
@@ -154,7 +161,7 @@ async def send_card(uow: UnitOfWork, issue: ReportIssue, project: Project, found
         media = await _media(uow, await cache.get(await locale_of(uow, person)), now)
         if await enqueue(uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id, staff_id=person.id,
                          now=now, reply=reply, media=media, not_before=not_before):
-            queued += 1
+            queued.append(key)
     return queued
 
 

@@ -44,10 +44,10 @@ from services.reports.snapshot import figures_of
 from services.reports.weekly import office_period
 from storage.models import Project, ReportIssue
 
-REMIND_SUBMITTED = N_("⏰ The complaint summary of {project} for {month} is still waiting for approval; it should be "
-                      "published by {due}.")
-REMIND_RETURNED = N_("⏰ The complaint summary of {project} for {month} was sent back and is not resubmitted yet; it "
-                     "should be published by {due}.")
+REMIND_SUBMITTED = N_("⏰ The monthly complaint report of {project} for {month} is still waiting for approval; "
+                      "it should be published by {due}.")
+REMIND_RETURNED = N_("⏰ The monthly complaint report of {project} for {month} was sent back and is not "
+                     "resubmitted yet; it should be published by {due}.")
 
 
 def draft_day(period: Period, calendar: WorkCalendar) -> date:
@@ -91,8 +91,8 @@ class MonthlyReportRule:
             kind=MONTHLY, project_id=project.id, period=period.code, start=period.start, end=period.end,
             status=SUBMITTED, version=1, figures=figures_of(report), created_at=round_.now,
             submitted_at=round_.now))
-        await send_card(round_.uow, issue, project, found, round_.now, round_.now)
-        round_.planned(f"monthly-report:{issue.id}:v1:card")
+        for key in await send_card(round_.uow, issue, project, found, round_.now, round_.now):
+            round_.planned(key)
 
     async def _remind(self, round_: PlanRound, project: Project, issue: ReportIssue) -> None:
         people = {p.id: p for p in (*(await approvers(round_.uow, project.id)).people,
