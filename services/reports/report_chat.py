@@ -31,6 +31,7 @@ from services.pushes.outbox import enqueue, store_upload
 from services.pushes.purposes import Purpose
 from services.reports import render
 from services.reports.periods import Period, PeriodKind, containing, last_complete
+from services.reports.statistics import company_statistics, office_statistics, statistics_workbook
 from services.reports.weekly import PeriodReport, company_period, office_period
 from storage.models import Project, Staff
 from storage.uow import UnitOfWork
@@ -161,9 +162,13 @@ class Rendering:
 
 async def _rendering(uow: UnitOfWork, project: Project | None, period: Period, scope: Text,
                      label: Callable[[Text], str]) -> Rendering:
-    """The complaint figures and the report's workbook (each office's days in its own zone). For a
-    quarter or a year the statistics workbook (services/reports/statistics.py) replaces it when it
-    lands."""
+    """A quarter or a year: the statistics (complaints, workers, handlers, communication log) and
+    their workbook; a week or a month: the complaint figures and the report's workbook. Each
+    office's days in its own zone."""
+    if period.kind in (PeriodKind.QUARTER, PeriodKind.YEAR):
+        stats = (await office_statistics(uow, project, period) if project is not None
+                 else await company_statistics(uow, period))
+        return Rendering(stats.complaints, partial(statistics_workbook, stats, scope, period, label))
     report = (await office_period(uow, project, period.start, period.end) if project is not None
               else await company_period(uow, period.start, period.end))
     return Rendering(report, partial(render.report_workbook, report, scope, period, label))

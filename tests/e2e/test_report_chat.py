@@ -166,7 +166,8 @@ async def test_company_wide_staff_pick_the_company_or_an_office(harness: BotHarn
     assert summary.split("\n")[0] == "📊 投诉季度统计 2026-Q3"
     assert_figures(summary, new=1, closed=1, open_=0, overdue=0)
     assert document["document"]["file_name"] == "投诉季度统计 华苑 2026-Q3.xlsx"
-    assert load_workbook(io.BytesIO(xlsx)).sheetnames
+    assert load_workbook(io.BytesIO(xlsx)).sheetnames == [
+        "投诉汇总", "按类别统计投诉", "按牵头部门统计投诉", "维修人员考评", "投诉经办人评分", "与顾客沟通登记"]
 
     # The manager loses the role after the card was drawn: the press is refused, nothing is sent.
     async with harness.uow() as uow:
