@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, UtcDateTime
@@ -25,6 +25,13 @@ class Ticket(Base):
     """《顾客来访/投诉处理单》 (and, later, repair requests): one record per case."""
 
     __tablename__ = "tickets"
+    # The reports' scans (DOMAIN 1.7): the cases alive in a period (open, or closed since its start)
+    # and the deadlines falling in it, per office and kind — not every case the office ever had.
+    __table_args__ = (
+        Index("ix_tickets_report_closed", "project_id", "kind", "closed_at"),
+        Index("ix_tickets_report_progress_due", "project_id", "kind", "progress_due"),
+        Index("ix_tickets_report_resolve_due", "project_id", "kind", "resolve_due"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

@@ -86,7 +86,7 @@ class WorkOrder(Base):
     issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     due: Mapped[date | None] = mapped_column(Date)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)  # the reports' repair costs
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     work_done: Mapped[str | None] = mapped_column(Text)
     settlement_fen: Mapped[int | None] = mapped_column(BigInteger)
