@@ -52,3 +52,26 @@ def test_office_and_company_week(cli_db: str, capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "company [HY, XY]" in out and "total: new 3, closed 3, open 4, overdue 1" in out
     assert main(["admin", "report", "weekly", "--project", "ZZ"]) == 1
+
+
+def test_the_weekly_and_monthly_files_on_request(cli_db: str, capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    """--xlsx and --png write the workbook and chart the managers get in chat, in the chosen language."""
+    from openpyxl import load_workbook
+
+    _seed(cli_db)
+    xlsx, png = tmp_path / "w.xlsx", tmp_path / "w.png"
+    assert main(["admin", "report", "weekly", "--week", "2026-W40", "--project", "HY", "--xlsx", str(xlsx),
+                 "--png", str(png), "--locale", "zh_Hant_HK"]) == 0
+    out = capsys.readouterr().out
+    assert f"workbook (zh_Hant_HK) written to {xlsx}" in out and f"chart (zh_Hant_HK) written to {png}" in out
+    assert png.read_bytes().startswith(b"\x89PNG")
+    book = load_workbook(xlsx)
+    summary = book.worksheets[0]
+    assert any("投訴" in str(cell.value) for row in summary.iter_rows() for cell in row if cell.value)
+    assert summary._charts or any(sheet._charts for sheet in book.worksheets)
+    monthly = tmp_path / "m.xlsx"
+    assert main(["admin", "report", "monthly", "--month", "2026-09", "--xlsx", str(monthly)]) == 0
+    out = capsys.readouterr().out
+    assert "monthly complaint report 2026-09" in out and "report: not issued yet" in out
+    assert load_workbook(monthly).worksheets[0]["A1"].value

@@ -1,11 +1,43 @@
 """The complaint figures of a period printed for the admin CLI (`admin report weekly`, `admin report
-monthly`): one office's or the company's, in English."""
+monthly`): one office's or the company's, in English; and, on request, the report's workbook and key
+chart as the managers get them in chat, in a chosen language."""
 
 from __future__ import annotations
 
+import argparse
 from collections import Counter
+from pathlib import Path
 
+from dialogs.text import Msg, Text
+from services.common.locale import SUPPORTED_LOCALES
+from services.people.project_names import project_text
+from services.reports.periods import Period
 from services.reports.weekly import FIGURES, REPAIR_CLASSES, Met, PeriodReport
+from storage.models import Project
+
+
+def add_file_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--xlsx", type=Path, help="also write the report's workbook to this file")
+    command.add_argument("--png", type=Path, help="also write the report's key chart (PNG) to this file")
+    command.add_argument("--locale", default=SUPPORTED_LOCALES[0], choices=SUPPORTED_LOCALES,
+                         help="the language of the workbook and chart (default zh_Hans_CN)")
+
+
+def write_files(report: PeriodReport, project: Project | None, period: Period, args: argparse.Namespace) -> None:
+    """The workbook and chart asked for with --xlsx / --png, as sent in chat."""
+    if not (args.xlsx or args.png):
+        return
+    from bot.i18n import Catalogs
+    from services.reports.render import COMPANY, key_chart_png, report_workbook
+
+    label = Catalogs().get(args.locale).label
+    scope: Text = project_text(project) if project is not None else Msg(COMPANY)
+    if args.xlsx:
+        args.xlsx.write_bytes(report_workbook(report, scope, period, label))
+        print(f"workbook ({args.locale}) written to {args.xlsx}")
+    if args.png:
+        args.png.write_bytes(key_chart_png(report, scope, period, label))
+        print(f"chart ({args.locale}) written to {args.png}")
 
 
 def _percent(value: float | None) -> str:

@@ -1,5 +1,5 @@
-"""`estatebot admin report monthly|recipients|archive`: the monthly complaint summary (DOMAIN 1.7) —
-a month's figures and its approval status, who receives each kind of report once published, and
+"""`estatebot admin report monthly|recipients|archive`: the monthly complaint report (DOMAIN 1.7) —
+a month's figures and its approval status (the workbook and chart on request), who receives each kind of report once published, and
 the reports archived with their files."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli.common import AdminError, Subparsers, admin_session
-from bot.cli.report_figures import print_report
+from bot.cli.report_figures import add_file_options, print_report, write_files
 from bot.settings import Settings
 from services.reports.periods import Period, PeriodKind, last_complete, parse_period
 from services.reports.weekly import company_period, office_period
@@ -20,9 +20,10 @@ KINDS = tuple(kind.value for kind in PeriodKind)
 
 
 def register(reports: Subparsers) -> None:
-    monthly = reports.add_parser("monthly", help="print a month's complaint figures and its summary's approval")
+    monthly = reports.add_parser("monthly", help="print a month's complaint figures and its report's approval")
     monthly.add_argument("--month", type=_month, help="e.g. 2026-11 (default: last month)")
     monthly.add_argument("--project", help="office (project) code; default: the whole company")
+    add_file_options(monthly)
     monthly.set_defaults(func=_monthly)
 
     recipients = reports.add_parser("recipients", help="who receives a kind of report once published")
@@ -90,15 +91,16 @@ async def _monthly(settings: Settings, args: argparse.Namespace) -> int:
         names = {staff.id: staff.name for staff in await uow.staff.all()}
         issues = [issue for p in projects if (issue := await uow.report_issues.find(PeriodKind.MONTH.value, p.id,
                                                                                      period.code)) is not None]
-        print_report(report, args.project or "company", f"monthly complaint summary {period.code}")
+        print_report(report, args.project or "company", f"monthly complaint report {period.code}")
         if not issues:
-            print("summary: not issued yet")
+            print("report: not issued yet")
         for issue in issues:
             print(_status(issue, names, {p.id: p.code for p in projects}))
             if issue.comment:
                 print(f"  comment: {issue.comment}")
             if issue.note:
                 print(f"  note: {issue.note}")
+        write_files(report, project, period, args)
     return 0
 
 
