@@ -125,6 +125,25 @@ async def test_company_week_adds_the_offices(uow_factory: UowFactory) -> None:
     assert report.confirmation_rate == 2 / 3
 
 
+async def test_a_resolution_within_the_progress_deadline_reports_progress(uow_factory: UowFactory) -> None:
+    """A case resolved before its progress day with no separate progress report met that deadline
+    (DOMAIN 1.3); one resolved on the day after did not — each by the Beijing date, around midnight."""
+    async with uow_factory() as uow:
+        zy = await admin.add_project(uow, "ZY", "中苑", "CN", TZ, NOW)
+        on_time = ticket(zy, "Z1", local(d(11, 2), 10), "fees", "finance", status="resolved",
+                         resolved_at=local(d(11, 4), 23, 59))  # progress due Thu 5 Nov
+        late = ticket(zy, "Z2", local(d(11, 3), 10), "fees", "finance", status="resolved",
+                      resolved_at=local(d(11, 7), 0, 1))  # progress due Fri 6 Nov
+        assert (on_time.progress_due, late.progress_due) == (d(11, 5), d(11, 6))
+        uow.session.add_all([on_time, late])
+        await uow.commit()
+    async with uow_factory() as uow:
+        project = await uow.projects.by_code("ZY")
+        assert project is not None
+        report = await office_week(uow, project, d(11, 2))
+    assert (report.progress.due, report.progress.met) == (2, 1)
+
+
 async def test_an_empty_week_has_no_rates(uow_factory: UowFactory) -> None:
     await seed(uow_factory)
     async with uow_factory() as uow:

@@ -6,7 +6,8 @@ statistics a quarter or a year — always whole days in the office's time zone. 
 * new, closed, open and overdue complaints by category and by lead department (open and overdue
   as at the week's end; overdue: not resolved by then and past its resolution date);
 * deadlines met among those that fell in the period: progress reported within 3 working days
-  (``progress_due``, counted on the office's working-day calendar when the case was filed) and
+  (``progress_due``, counted on the office's working-day calendar when the case was filed; a
+  resolution within them reports progress too) and
   resolved within 7 days or the date the owner agreed to (``resolve_due``, moved by an agreed
   extension), each compared in the office's time zone;
 * owner confirmation among the cases closed in the period (closed without the owner's confirmation
@@ -26,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.calendar.deadlines import local_date
 from services.complaints.filing import KIND as COMPLAINT
 from storage.models import Project
 from storage.repositories.reports import CountRow, MajorRow, RepairCostRow
@@ -152,13 +152,6 @@ class PeriodReport:
         self.project_codes.extend(other.project_codes)
 
 
-def _met(due: date | None, done: datetime | None, start: date, end: date, tz: str) -> Met:
-    """One deadline: counted if it fell in [start, end), met if done on or before its last day."""
-    if due is None or not start <= due < end:
-        return Met()
-    return Met(1, int(done is not None and local_date(done, tz) <= due))
-
-
 async def office_period(uow: UnitOfWork, project: Project, start: date, end: date) -> PeriodReport:
     """One office's days [start, end) in its own time zone."""
     zone = ZoneInfo(project.timezone)
@@ -167,9 +160,9 @@ async def office_period(uow: UnitOfWork, project: Project, start: date, end: dat
     report = PeriodReport(start, end, [project.code])
     for row in await uow.reports.period_counts(COMPLAINT, project.id, begin, finish, end):
         report._add_counts(row)
-    for deadline in await uow.reports.period_deadlines(COMPLAINT, project.id, start, end):
-        report.progress.add(_met(deadline.progress_due, deadline.progress_reported_at, start, end, project.timezone))
-        report.resolution.add(_met(deadline.resolve_due, deadline.resolved_at, start, end, project.timezone))
+    deadlines = await uow.reports.period_deadlines(COMPLAINT, project.id, project.timezone, start, end)
+    report.progress.add(Met(deadlines.progress_due, deadlines.progress_met))
+    report.resolution.add(Met(deadlines.resolve_due, deadlines.resolve_met))
     report.majors = [(project.code, major)
                      for major in await uow.reports.period_majors(COMPLAINT, project.id, begin, finish)]
     for cost in await uow.reports.period_repair_costs(project.id, begin, finish):

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import CursorResult, Executable, Select
+from sqlalchemy import CursorResult, Date, Executable, Select, func
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models.base import utc
 from storage.models.pushes import OutboxMessage
@@ -26,6 +30,16 @@ class Repository:
     @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
+
+    def local_date(self, moment: ColumnElement[Any] | InstrumentedAttribute[Any], zone: str, day: date) -> ColumnElement[date]:
+        """The local date in ``zone`` of a stored UTC moment, in SQL: PostgreSQL converts with the
+        zone's rules (``timezone()``); SQLite adds the zone's offset on ``day`` (the offices' zones —
+        mainland, Hong Kong, Macau, Taiwan — keep no summer time, so it is the same all year)."""
+        if self.dialect == "postgresql":
+            return sa_cast(func.timezone(zone, moment), Date)
+        offset = datetime.combine(day, time(), ZoneInfo(zone)).utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        return func.date(moment, f"{minutes:+d} minutes")
 
     async def core(self, statement: Executable,
                    params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None) -> CursorResult[Any]:

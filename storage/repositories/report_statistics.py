@@ -20,16 +20,16 @@ no summer time, so the offset is the same all year).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Building, CommunicationEntry, OwnerUnit, Staff, Ticket, TicketEvent, Unit, WorkOrder
 from storage.repositories.base import Repository
+from storage.repositories.reports import PROGRESS_SHOWN
 
 # What sends a repair job back to its worker (services/repairs/flow.py, services/cases/owner_actions.py).
 REWORK_EVENTS = ("check_failed", "reopened")
@@ -104,15 +104,6 @@ def _days(column: InstrumentedAttribute[date | None], start: date, end: date) ->
 
 
 class ReportStatisticsRepository(Repository):
-    def _local_date(self, column: InstrumentedAttribute[datetime | None], zone: str,
-                    day: date) -> ColumnElement[date]:
-        """The local date of a stored UTC moment in ``zone`` (see the module's note on SQLite)."""
-        if self.dialect == "postgresql":
-            return cast(func.timezone(zone, column), Date)
-        offset = datetime.combine(day, time(), ZoneInfo(zone)).utcoffset()
-        minutes = int(offset.total_seconds() // 60) if offset else 0
-        return func.date(column, f"{minutes:+d} minutes")
-
     def _hours(self, end: InstrumentedAttribute[datetime | None],
                start: InstrumentedAttribute[datetime]) -> ColumnElement[Any]:
         if self.dialect == "postgresql":
@@ -124,7 +115,7 @@ class ReportStatisticsRepository(Repository):
                           start_day: date) -> list[WorkerJobsRow]:
         """One office's work orders completed in [start, end), per worker."""
         on_time = and_(WorkOrder.due.is_not(None),
-                       self._local_date(WorkOrder.completed_at, zone, start_day) <= WorkOrder.due)
+                       self.local_date(WorkOrder.completed_at, zone, start_day) <= WorkOrder.due)
         anyway = literal(True)
         low = or_(Ticket.rating_result <= 2, Ticket.rating_attitude <= 2)
         statement = (
@@ -166,10 +157,9 @@ class ReportStatisticsRepository(Repository):
         closed = _between(Ticket.closed_at, start, end)
         progress_due = _days(Ticket.progress_due, start_day, end_day)
         resolution_due = _days(Ticket.resolve_due, start_day, end_day)
-        progress_met = and_(progress_due,
-                            self._local_date(Ticket.progress_reported_at, zone, start_day) <= Ticket.progress_due)
+        progress_met = and_(progress_due, self.local_date(PROGRESS_SHOWN, zone, start_day) <= Ticket.progress_due)
         resolution_met = and_(resolution_due,
-                              self._local_date(Ticket.resolved_at, zone, start_day) <= Ticket.resolve_due)
+                              self.local_date(Ticket.resolved_at, zone, start_day) <= Ticket.resolve_due)
         statement = (
             select(Ticket.handler_id, Staff.name, _count(closed), _count(and_(closed, Ticket.confirmed_at.is_not(None))),
                    _total(closed, Ticket.rating_result), _counted(closed, Ticket.rating_result),

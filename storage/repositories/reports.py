@@ -7,8 +7,8 @@ a deadline in it:
 
 * ``period_counts``: conditional aggregates grouped by category and lead department (new, closed,
   open, overdue, confirmed, rating sums);
-* ``period_deadlines``: the due dates and the moments they were met, for the deadlines that fell in
-  the period (compared in the office's time zone by the service);
+* ``period_deadlines``: the deadlines that fell in the period and those met — on or before the due
+  day in the office's time zone (``Repository.local_date``); resolving a case reports its progress too;
 * ``period_majors``: the major complaints (重大投诉) alive in the period;
 * ``period_repair_costs``: the repairs whose work order was completed in the period, counted and their
   settlements summed per warranty class and payer (A: the builder's deposit; B: the company or owner).
@@ -44,12 +44,16 @@ class CountRow:
 
 
 @dataclass(frozen=True)
-class DeadlineRow:
-    number: str
-    progress_due: date | None
-    progress_reported_at: datetime | None
-    resolve_due: date | None
-    resolved_at: datetime | None
+class DeadlineCounts:
+    progress_due: int
+    progress_met: int
+    resolve_due: int
+    resolve_met: int
+
+
+# When the owner's case first showed progress: its progress report, or its resolution if that came first
+# (a case resolved within the 3 working days needs no separate progress report, DOMAIN 1.3).
+PROGRESS_SHOWN = func.coalesce(Ticket.progress_reported_at, Ticket.resolved_at)
 
 
 @dataclass(frozen=True)
@@ -108,15 +112,18 @@ class ReportRepository(Repository):
         rows = (await self.session.execute(statement)).all()
         return [CountRow(str(r[0]), str(r[1]), *(int(v) for v in r[2:])) for r in rows]
 
-    async def period_deadlines(self, kind: str, project_id: int, start_day: date, end_day: date) -> list[DeadlineRow]:
-        """The complaints whose progress or resolution deadline fell in the period."""
-        in_period = or_(and_(Ticket.progress_due >= start_day, Ticket.progress_due < end_day),
-                        and_(Ticket.resolve_due >= start_day, Ticket.resolve_due < end_day))
-        statement = (select(Ticket.number, Ticket.progress_due, Ticket.progress_reported_at,
-                            Ticket.resolve_due, Ticket.resolved_at)
-                     .where(Ticket.kind == kind, Ticket.project_id == project_id, in_period)
-                     .order_by(Ticket.number))
-        return [DeadlineRow(*row) for row in (await self.session.execute(statement)).all()]
+    async def period_deadlines(self, kind: str, project_id: int, zone: str, start_day: date,
+                               end_day: date) -> DeadlineCounts:
+        """The deadlines of one office's complaints that fell on the days [start_day, end_day), and
+        how many were met on or before their day in the office's zone."""
+        progress_due = and_(Ticket.progress_due >= start_day, Ticket.progress_due < end_day)
+        resolve_due = and_(Ticket.resolve_due >= start_day, Ticket.resolve_due < end_day)
+        progress_met = and_(progress_due, self.local_date(PROGRESS_SHOWN, zone, start_day) <= Ticket.progress_due)
+        resolve_met = and_(resolve_due, self.local_date(Ticket.resolved_at, zone, start_day) <= Ticket.resolve_due)
+        statement = (select(_count(progress_due), _count(progress_met), _count(resolve_due), _count(resolve_met))
+                     .where(Ticket.kind == kind, Ticket.project_id == project_id, or_(progress_due, resolve_due)))
+        row = (await self.session.execute(statement)).one()
+        return DeadlineCounts(*(int(value or 0) for value in row))
 
     async def period_majors(self, kind: str, project_id: int, start: datetime, end: datetime) -> Sequence[MajorRow]:
         statement = (select(Ticket.number, Ticket.category, Ticket.lead_department, Ticket.status,
