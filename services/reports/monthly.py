@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dialogs.actions import ReportApprovalPress, encode
-from dialogs.engine import Button, Reply
+from dialogs.actions import ReportApprovalPress
+from dialogs.engine import Reply
 from dialogs.report_approval import RESUBMIT_DIALOG, RETURN_DIALOG
 from dialogs.text import N_, Lines, ListText, Msg, Plain, Text
 from services.calendar.delivery import staff_delivery_time
@@ -38,7 +38,6 @@ from services.reports.monthly_card import (
     BACK,
     MONTHLY,
     PUBLISHED,
-    RESUBMIT,
     RETURNED,
     SUBMITTED,
     approvers,
@@ -46,6 +45,7 @@ from services.reports.monthly_card import (
     month_text,
     period_of,
     publish,
+    resubmit_buttons,
     send_card,
 )
 from services.reports.snapshot import figures_of
@@ -72,7 +72,6 @@ RETURNED_DONE = N_("↩ Sent back")
 RETURNED_TO = N_("↩ Sent back to customer service ({names}) with your comment.")
 RETURNED_CS = N_("↩ {approver} sent back the monthly complaint report of {project} for {month}.")
 COMMENT = N_("Comment: {comment}")
-RESUBMIT_BUTTON = N_("↻ Resubmit")
 RESUBMITTED_DONE = N_("↻ Resubmitted")
 RESUBMITTED = N_("↻ Resubmitted to {names} for approval (version {version}), with the figures computed "
                  "again.")
@@ -154,7 +153,7 @@ async def complete_return(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     comment = str(answers["comment"]).strip()
     issue.status, issue.comment, issue.decided_by, issue.decided_at = RETURNED, comment, staff.id, now
     told = Lines((Msg(RETURNED_CS, _fields(issue, project, staff)), Msg(COMMENT, {"comment": Plain(comment)})))
-    buttons = ((Button(Msg(RESUBMIT_BUTTON), encode(ReportApprovalPress(issue.id, RESUBMIT, issue.version))),),)
+    buttons = resubmit_buttons(issue)
     not_before = await staff_delivery_time(uow, project.id, now)
     managers = await cs_managers(uow, project.id)
     for person in managers:

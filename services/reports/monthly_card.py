@@ -44,6 +44,7 @@ EARLIER_COMMENT = N_("Your earlier comment: {comment}")
 GOES_TO = N_("Once approved it goes to: {names}.")
 GOES_TO_NOBODY = N_("Once approved it is archived; no recipients are configured for it yet.")
 APPROVE_BUTTON, BACK_BUTTON = N_("✔ Approve"), N_("↩ Send back")
+RESUBMIT_BUTTON = N_("↻ Resubmit")
 PUBLISHED_HEAD = N_("📢 The monthly complaint report of {project} for {month}, approved by {approver}:")
 
 
@@ -57,14 +58,19 @@ class Approvers:
 
 
 async def approvers(uow: UnitOfWork, project_id: int) -> Approvers:
+    """The office's own managers (管理处经理); without one, its customer-service managers. Company-wide
+    staff approve no office's report (they receive the company's)."""
     office = await uow.staff.reachable(project_id, departments=[Department.OFFICE], roles=[Role.MANAGER])
-    if office:
-        return Approvers(office, False)
+    own = [person for person in office if person.project_id == project_id]
+    if own:
+        return Approvers(own, False)
     return Approvers(await cs_managers(uow, project_id), True)
 
 
 async def cs_managers(uow: UnitOfWork, project_id: int) -> Sequence[Staff]:
-    return await uow.staff.reachable(project_id, departments=[Department.CUSTOMER_SERVICE], roles=[Role.MANAGER])
+    """The office's own customer-service managers (the company-wide ones are not the office's)."""
+    people = await uow.staff.reachable(project_id, departments=[Department.CUSTOMER_SERVICE], roles=[Role.MANAGER])
+    return [person for person in people if person.project_id == project_id]
 
 
 def period_of(issue: ReportIssue) -> Period:
@@ -118,6 +124,11 @@ class FileCache:
 async def _media(uow: UnitOfWork, files: Files, now: datetime) -> list[dict[str, str]]:
     return [await store_upload(uow, "photo", files.png_name, files.png, now),
             await store_upload(uow, "document", files.xlsx_name, files.xlsx, now)]
+
+
+def resubmit_buttons(issue: ReportIssue) -> tuple[tuple[Button, ...], ...]:
+    """Customer service's ↻ on a returned report (of the version sent back)."""
+    return ((Button(Msg(RESUBMIT_BUTTON), encode(ReportApprovalPress(issue.id, RESUBMIT, issue.version))),),)
 
 
 def approval_buttons(issue: ReportIssue) -> tuple[tuple[Button, ...], ...]:

@@ -8,9 +8,15 @@ its approvers (the office managers; without one, the customer-service managers) 
 project with nobody to approve it gets nothing until someone is bound. Once per project and month:
 the issue's unique (kind, scope, period) and the card's key.
 
+While it waits for approval, an approver who has no card of its version (an office manager bound
+after the draft, who now approves instead of the customer-service manager) gets one in the next
+round, so a report never waits for someone who cannot see it.
+
 From the 4th (the next working day if the 4th is a day off), a summary not yet published is reminded
 once to its approvers and the project's customer-service managers (not on the day it was drafted:
-a month whose first working day comes late, as after National Day, is drafted after the 4th).
+a month whose first working day comes late, as after National Day, is drafted after the 4th). The
+reminder carries the buttons of whoever acts next: ✔ / ↩ for the approvers of a submitted report,
+↻ for customer service on a returned one.
 Keys: ``monthly-report:<report>:v<version>:card:staff:<id>``,
 ``monthly-report:<project>:<period>:remind:staff:<id>``.
 """
@@ -33,10 +39,12 @@ from services.reports.monthly_card import (
     MONTHLY,
     PUBLISHED,
     SUBMITTED,
+    approval_buttons,
     approvers,
     cs_managers,
     due_day,
     month_text,
+    resubmit_buttons,
     send_card,
 )
 from services.reports.periods import Period, PeriodKind, last_complete
@@ -77,7 +85,12 @@ class MonthlyReportRule:
             issue = await round_.uow.report_issues.find(MONTHLY, project.id, period.code)
             if issue is None:
                 await self._draft(round_, project, period)
-            elif issue.status != PUBLISHED and today >= remind_day(period, calendar):
+                continue
+            if issue.status == SUBMITTED:  # a new approver gets the card (the others have it: by key)
+                for key in await send_card(round_.uow, issue, project, await approvers(round_.uow, project.id),
+                                           round_.now, round_.now):
+                    round_.planned(key)
+            if issue.status != PUBLISHED and today >= remind_day(period, calendar):
                 drafted = issue.created_at.astimezone(ZoneInfo(project.timezone)).date()
                 if drafted < today:
                     await self._remind(round_, project, issue)
@@ -95,15 +108,20 @@ class MonthlyReportRule:
             round_.planned(key)
 
     async def _remind(self, round_: PlanRound, project: Project, issue: ReportIssue) -> None:
-        people = {p.id: p for p in (*(await approvers(round_.uow, project.id)).people,
-                                    *await cs_managers(round_.uow, project.id))}
+        deciders = (await approvers(round_.uow, project.id)).people
+        managers = await cs_managers(round_.uow, project.id)
+        submitted = issue.status == SUBMITTED
+        acting = {p.id for p in (deciders if submitted else managers)}
+        buttons = approval_buttons(issue) if submitted else resubmit_buttons(issue)
         period = Period(PeriodKind.MONTH, issue.start, issue.end)
-        text = Msg(REMIND_SUBMITTED if issue.status == SUBMITTED else REMIND_RETURNED,
+        text = Msg(REMIND_SUBMITTED if submitted else REMIND_RETURNED,
                    {"project": project_text(project), "month": month_text(period), "due": DateText(due_day(period))})
+        people = {p.id: p for p in (*deciders, *managers)}
         for person in people.values():
             key = f"monthly-report:{project.id}:{issue.period}:remind:staff:{person.id}"
             if person.chat_id is None or await round_.uow.outbox.by_key(key) is not None:
                 continue  # read first: most rounds find the reminder given, and write nothing
+            reply = Reply(text, buttons if person.id in acting else ())
             if await outbox.enqueue(round_.uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id,
-                                    staff_id=person.id, reply=Reply(text), now=round_.now):
+                                    staff_id=person.id, reply=reply, now=round_.now):
                 round_.planned(key)

@@ -229,3 +229,47 @@ async def test_a_month_whose_first_days_are_a_holiday_is_drafted_on_its_first_wo
     await _plan_at(harness, datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI))
     assert manager.texts()[-1].startswith("📝 华苑 2026-09 投诉处理月报已生成，请您审批。\n已过应审批日期2026年10月4日，请尽快审批。")
     assert (await _issue(harness)).period == "2026-09"
+
+
+async def test_an_approver_bound_after_the_draft_gets_the_card_and_the_reminders_carry_the_buttons(
+    harness: BotHarness, team: Team,
+) -> None:
+    """湖畔 has no office manager on the 1st: its customer-service manager approves (the card says why).
+    Its office manager binds on the 2nd: he gets the card at the next round and decides; the old card
+    holder is refused. Sent back, the 4th's reminder gives customer service ↻ again."""
+    cs_chat, manager_chat = 6401, 6402
+    await _seed(harness, team)
+    async with harness.uow() as uow:
+        hp = await admin.add_project(uow, "HP", "湖畔", "CN", "Asia/Shanghai", harness.clock.now())
+        uow.staff.add(Staff(name="褚经理", department="customer_service", role="manager", project_id=hp.id,
+                            active=True, telegram_user_id=cs_chat, chat_id=cs_chat, created_at=harness.clock.now()))
+        uow.session.add(_closed(hp, "TS-2026-000201", date(2026, 11, 12)))
+        await uow.commit()
+    cs, manager = harness.person(cs_chat), harness.person(manager_chat)
+    await _plan_at(harness, DEC_1)
+    fallback_card = _card(cs)[2]
+    assert "ℹ️ 湖畔在本系统中没有管理处经理，因此由您以客户服务部经理的身份审批。" in fallback_card["text"]
+    async with harness.uow() as uow:
+        hp_project = await uow.projects.by_code("HP")
+        assert hp_project is not None
+        uow.staff.add(Staff(name="卫经理", department="office", role="manager", project_id=hp_project.id,
+                            active=True, telegram_user_id=manager_chat, chat_id=manager_chat,
+                            created_at=harness.clock.now()))
+        await uow.commit()
+    await _plan_at(harness, datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
+    await _plan_at(harness, datetime(2026, 12, 2, 9, 1, tzinfo=SHANGHAI))  # once
+    assert len([t for t in manager.texts() if t.startswith("📝 湖畔 2026-11")]) == 1
+    await cs.press("✔ 批准", fallback_card)  # no longer the approver
+    assert _alert(harness) == "只有这份报告的审批人（所属项目的管理处经理）可以审批。"
+    await manager.press("↩ 退回修改", _card(manager)[2])
+    await manager.say("请补充十一月的电话投诉")
+    assert (await _issue(harness, "HP")).status == "returned"
+    await _plan_at(harness, datetime(2026, 12, 4, 9, 0, tzinfo=SHANGHAI))
+    reminder = [m for m in cs.received() if (m.get("text") or "").startswith("⏰ 湖畔")]
+    assert len(reminder) == 1 and cs.buttons(reminder[0]) == ["↻ 重新提交"]
+    told = [m for m in manager.received() if (m.get("text") or "").startswith("⏰ 湖畔")]
+    assert len(told) == 1 and not cs.buttons(told[0])  # the approver waits: no button for him
+    [prompt] = await cs.press("↻ 重新提交", reminder[0])
+    await cs.say("已补充电话投诉两件")
+    issue = await _issue(harness, "HP")
+    assert (issue.status, issue.version) == ("submitted", 2)
