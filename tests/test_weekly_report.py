@@ -157,3 +157,23 @@ def test_weeks() -> None:
     assert parse_week("2026-W40") == MONDAY
     assert last_week(d(10, 5)) == MONDAY
     assert last_week(d(10, 11)) == MONDAY
+
+
+def test_the_weeks_due_around_spring_festival() -> None:
+    """2026-W08 (16–22 Feb) is all 春节 holiday, and so is Monday 23 Feb: the report of W07 is not due in
+    W08, so it and W08's both fall due on Tuesday 24 Feb; an ordinary Monday has last week's alone,
+    and nothing is due before 09:00 or on a day off."""
+    from zoneinfo import ZoneInfo
+
+    from services.reports.weekly_rule import due_weeks
+
+    def due(day: date, hour: int = 10) -> list[str]:
+        moment = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(TZ))
+        return [week.code for week in due_weeks(moment, CN)]
+
+    assert due(d(2, 9)) == ["2026-W06"]
+    assert due(d(2, 16)) == due(d(2, 23)) == []  # holidays
+    assert due(d(2, 24)) == due(d(2, 27)) == ["2026-W07", "2026-W08"]
+    assert due(d(2, 24), hour=8) == []
+    assert due(d(3, 2)) == ["2026-W09"]
+    assert due(d(10, 8)) == ["2026-W40"]  # National Day week 1–7 Oct: its Thursday 8 Oct is a working day

@@ -42,6 +42,7 @@ from services.reports.monthly_card import (
     SUBMITTED,
     approvers,
     cs_managers,
+    customer_service_of,
     month_text,
     period_of,
     publish,
@@ -155,7 +156,7 @@ async def complete_return(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     told = Lines((Msg(RETURNED_CS, _fields(issue, project, staff)), Msg(COMMENT, {"comment": Plain(comment)})))
     buttons = resubmit_buttons(issue)
     not_before = await staff_delivery_time(uow, project.id, now)
-    managers = await cs_managers(uow, project.id)
+    managers = await customer_service_of(uow, project.id)
     for person in managers:
         assert person.chat_id is not None
         await enqueue(uow, key=f"monthly-report:{issue.id}:v{issue.version}:returned:staff:{person.id}",

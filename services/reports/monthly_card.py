@@ -73,6 +73,16 @@ async def cs_managers(uow: UnitOfWork, project_id: int) -> Sequence[Staff]:
     return [person for person in people if person.project_id == project_id]
 
 
+async def customer_service_of(uow: UnitOfWork, project_id: int) -> Sequence[Staff]:
+    """Who resubmits a sent-back report: the office's customer-service managers; without one, the
+    company-wide ones (a comment never goes to nobody)."""
+    own = await cs_managers(uow, project_id)
+    if own:
+        return own
+    people = await uow.staff.reachable(project_id, departments=[Department.CUSTOMER_SERVICE], roles=[Role.MANAGER])
+    return [person for person in people if person.project_id is None]
+
+
 def period_of(issue: ReportIssue) -> Period:
     return Period(PeriodKind.MONTH, issue.start, issue.end)
 

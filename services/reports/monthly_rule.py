@@ -42,6 +42,7 @@ from services.reports.monthly_card import (
     approval_buttons,
     approvers,
     cs_managers,
+    customer_service_of,
     due_day,
     month_text,
     resubmit_buttons,
@@ -109,8 +110,8 @@ class MonthlyReportRule:
 
     async def _remind(self, round_: PlanRound, project: Project, issue: ReportIssue) -> None:
         deciders = (await approvers(round_.uow, project.id)).people
-        managers = await cs_managers(round_.uow, project.id)
         submitted = issue.status == SUBMITTED
+        managers = await (cs_managers if submitted else customer_service_of)(round_.uow, project.id)
         acting = {p.id for p in (deciders if submitted else managers)}
         buttons = approval_buttons(issue) if submitted else resubmit_buttons(issue)
         period = Period(PeriodKind.MONTH, issue.start, issue.end)

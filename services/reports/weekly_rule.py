@@ -13,8 +13,8 @@ Each is issued once: a ``ReportIssue`` (kind weekly, status sent) keeps the figu
 Simplified Chinese workbook and chart (``report_files``); each person gets one outbox row (key
 ``weekly-report:<project id|company>:<2026-W49>:staff:<id>``) with the files rendered in HIS
 language (the drain renders the text in the same one). Planning again, or on another instance,
-adds nothing. A week whose days are all off (no working day from its Monday to its Sunday) has no
-first working day: its report is not sent.
+adds nothing. A week whose days are all off (Spring Festival: no working day from its Monday to its
+Sunday) delays the report of the week before it: both go out on the first working day after it.
 """
 
 from __future__ import annotations
@@ -47,16 +47,23 @@ SENT = "sent"
 ARCHIVE_LOCALE = "zh_Hans_CN"  # the files kept with the issue
 
 
-def due_week(local: datetime, calendar: WorkCalendar) -> Period | None:
-    """The week whose report is due at ``local`` (a wall-clock moment where the report is read):
-    last week, from the first working day of this week on, on working days inside the staff window."""
+def due_weeks(local: datetime, calendar: WorkCalendar) -> list[Period]:
+    """The weeks whose report is due at ``local`` (a wall-clock moment where the report is read), on
+    working days inside the staff window. A week's report is due on the first working day after it:
+    last week's from this week's first working day on; and the week before, when the week after it
+    had no working day at all (Spring Festival) so that its report too falls due this week."""
     if not WINDOW_START <= local.time() < WINDOW_END:
-        return None
+        return []
     today = local.date()
+    if not calendar.is_working_day(today):
+        return []
     this_week = containing(PeriodKind.WEEK, today)
-    if not calendar.is_working_day(today) or today < calendar.next_working_day_on_or_after(this_week.start):
-        return None
-    return this_week.previous()
+    last_week = this_week.previous()
+    weeks = [last_week.previous()] if calendar.next_working_day_on_or_after(last_week.start) >= this_week.start \
+        else []
+    if today >= calendar.next_working_day_on_or_after(this_week.start):
+        weeks.append(last_week)
+    return weeks
 
 
 @dataclass(frozen=True)
@@ -72,22 +79,23 @@ class WeeklyReportRule:
     async def plan(self, round_: PlanRound) -> None:
         uow = round_.uow
         for project in await uow.projects.all():
-            period = due_week(round_.now.astimezone(ZoneInfo(project.timezone)), await round_.calendar(project.region))
-            if period is None or await uow.report_issues.find(KIND, project.id, period.code) is not None:
-                continue  # most rounds stop here: nothing due, or issued already
-            people = await uow.staff.reachable(project.id, departments=[Department.OFFICE, Department.CUSTOMER_SERVICE],
-                                               roles=[Role.MANAGER])
-            managers = [p for p in people if p.project_id == project.id]  # the company-wide get the company's
-            if managers:
-                report = await office_period(uow, project, period.start, period.end)
-                await _issue(round_, project.id, project_text(project), period, report, managers)
-        period = due_week(round_.now.astimezone(ZoneInfo(DEFAULT_ZONE)), await round_.calendar(DEFAULT_REGION))
-        if period is None or await uow.report_issues.find(KIND, None, period.code) is not None:
-            return
-        recipients = await _company_recipients(round_)
-        if recipients:
-            report = await company_period(uow, period.start, period.end)
-            await _issue(round_, None, Msg(COMPANY), period, report, recipients)
+            calendar = await round_.calendar(project.region)
+            for period in due_weeks(round_.now.astimezone(ZoneInfo(project.timezone)), calendar):
+                if await uow.report_issues.find(KIND, project.id, period.code) is not None:
+                    continue  # most rounds stop here: issued already
+                people = await uow.staff.reachable(
+                    project.id, departments=[Department.OFFICE, Department.CUSTOMER_SERVICE], roles=[Role.MANAGER])
+                managers = [p for p in people if p.project_id == project.id]  # the company-wide get the company's
+                if managers:
+                    report = await office_period(uow, project, period.start, period.end)
+                    await _issue(round_, project.id, project_text(project), period, report, managers)
+        for period in due_weeks(round_.now.astimezone(ZoneInfo(DEFAULT_ZONE)), await round_.calendar(DEFAULT_REGION)):
+            if await uow.report_issues.find(KIND, None, period.code) is not None:
+                continue
+            recipients = await _company_recipients(round_)
+            if recipients:
+                report = await company_period(uow, period.start, period.end)
+                await _issue(round_, None, Msg(COMPANY), period, report, recipients)
 
 
 async def _company_recipients(round_: PlanRound) -> list[Staff]:

@@ -269,7 +269,7 @@ async def test_an_approver_bound_after_the_draft_gets_the_card_and_the_reminders
     assert len(reminder) == 1 and cs.buttons(reminder[0]) == ["↻ 重新提交"]
     told = [m for m in manager.received() if (m.get("text") or "").startswith("⏰ 湖畔")]
     assert len(told) == 1 and not cs.buttons(told[0])  # the approver waits: no button for him
-    [prompt] = await cs.press("↻ 重新提交", reminder[0])
+    [_prompt] = await cs.press("↻ 重新提交", reminder[0])
     await cs.say("已补充电话投诉两件")
     issue = await _issue(harness, "HP")
     assert (issue.status, issue.version) == ("submitted", 2)
