@@ -5,6 +5,8 @@ It rolls back unless ``commit()`` was called; repositories never commit (cosmicp
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -95,3 +97,9 @@ class UnitOfWork:
 
     async def flush(self) -> None:
         await self.session.flush()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part of the transaction undone alone if it raises (the exception goes on)."""
+        async with self.session.begin_nested():
+            yield

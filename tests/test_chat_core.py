@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dialogs.actions import DialogPress, LanguagePress, MenuPress, OwnerCasePress, ReplyPress, encode
 from dialogs.engine import Reply
-from dialogs.text import Msg
+from dialogs.text import Msg, Plain
 from handlers import build_router
 from handlers.inbound import ButtonIn, Inbound, MessageIn, Sender
 from handlers.pipeline import Pipeline
@@ -23,6 +23,7 @@ from services.cases.kinds import Deadline, register_kind, registered_kinds
 from services.cases.statuses import TRANSITIONS, InvalidTransition, Status, can_move, move
 from services.common.clock import ManualClock
 from services.pushes.planner import plan
+from services.pushes.purposes import Purpose
 from services.pushes.rules import PlanRound, register_rule, registered_rules
 from services.pushes.transport import Media, Part, Transient
 from storage.db import create_sessionmaker
@@ -281,6 +282,38 @@ async def test_a_registered_push_rule_runs_in_every_round(uow_factory: Callable[
     assert seen == [NOW, NOW + timedelta(minutes=1)]
     with pytest.raises(ValueError, match="registered already"):
         register_rule(registered_rules()[0])
+
+
+async def test_a_failing_rule_is_undone_alone(uow_factory: Callable[[], UnitOfWork],
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    """A rule that raises after writing loses its rows; the rules after it still plan, and commit."""
+    from services.pushes import outbox
+
+    class Broken:
+        name = "broken"
+
+        async def plan(self, round_: PlanRound) -> None:
+            await outbox.enqueue(round_.uow, key="broken:1", purpose=Purpose.REMINDER, chat_id=1,
+                                 reply=Reply(Plain("x")), now=round_.now)
+            round_.planned("broken:1")
+            raise RuntimeError("the chart cannot be drawn")
+
+    class Fine:
+        name = "fine"
+
+        async def plan(self, round_: PlanRound) -> None:
+            await outbox.enqueue(round_.uow, key="fine:1", purpose=Purpose.REMINDER, chat_id=1,
+                                 reply=Reply(Plain("y")), now=round_.now)
+            round_.planned("fine:1")
+
+    async with uow_factory() as uow:
+        report = await plan(uow, NOW, rules=[Broken(), Fine()])
+        await uow.commit()
+    assert report.keys == ["fine:1"]
+    assert "push rule broken failed" in caplog.text
+    async with uow_factory() as uow:
+        assert await uow.outbox.by_key("broken:1") is None
+        assert await uow.outbox.by_key("fine:1") is not None
 
 
 def test_media_parts_name_their_kind() -> None:
