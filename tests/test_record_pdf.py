@@ -22,7 +22,7 @@ from bot.cli import main
 from bot.i18n import Catalogs
 from dialogs.text import Text
 from services.reports.record_forms import FormKind, NotFound, record_form
-from services.reports.record_pdf import Box, RecordForm, Section, font_path, printable, render_pdf
+from services.reports.record_pdf import Box, Entry, RecordForm, Section, font_path, printable, render_pdf
 from storage.db import create_engine, create_sessionmaker
 from storage.uow import UnitOfWork
 from tests.repair_records_fixture import COMPLAINT_TEXT, WORK_DONE, seed_repairs
@@ -240,3 +240,13 @@ def test_render_pdf_alone(tmp_path: Path) -> None:
     pdf = render_pdf(form, str)
     assert pdf.startswith(b"%PDF-") and b"/MediaBox [0 0 595.28 841.89]" in pdf
     assert len(re.findall(rb"/Type /Page\b", pdf)) > 1
+    # A text taller than a page (an owner's 60 short lines; a history entry of 1,000 characters twice)
+    # goes on over several rows and pages instead of failing.
+    lines = "\n".join(f"第{i}行：漏水" for i in range(60))
+    tall = RecordForm(title="测试表", number="编号：2", heading="华苑",
+                      sections=(Section(None, (Box("投诉内容", lines, wide=True),)),),
+                      history_title="处理记录", history_columns=("时间", "事项", "经办人", "详情"),
+                      history=(Entry("2026-11-02 10:00", "受理", "李客服", "说明" * 1000),),
+                      signatures=("业主确认（签字）",), signature_date="日期：")
+    written = render_pdf(tall, str)
+    assert len(re.findall(rb"/Type /Page\b", written)) >= 3

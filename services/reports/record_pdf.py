@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from dialogs.text import Text
 
 if TYPE_CHECKING:
-    from fpdf import FontFace
+    from fpdf import FPDF, FontFace
+    from fpdf.enums import WrapMode
     from fpdf.table import Table
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"  # shipped by mplfonts (see services/surveys/chart.py)
@@ -30,6 +31,9 @@ MISSING = "□"  # in the font: stands for a character it lacks
 PAGE_WIDTH, MARGIN = 210.0, 15.0  # A4 portrait, mm
 GRID = (27.0, 63.0, 27.0, 63.0)  # label, value, label, value: two fields a row, 180 mm
 HISTORY = (34.0, 48.0, 26.0, 72.0)  # when, what, who, details
+# fpdf2 cannot break one table row across pages: a long text goes on as many rows as it needs, each
+# at most this many lines (a page holds about 45 lines of 5.5 mm between the margins).
+ROW_LINES = 30
 LABEL_FILL, HEADING_FILL = (238, 238, 238), (214, 214, 214)
 Label = Callable[[Text], str]
 
@@ -101,7 +105,7 @@ def render_pdf(form: RecordForm, label: Label, *, wrap_by_character: bool = True
     """The form as an A4 PDF. Chinese lines break between any two characters; English
     (``wrap_by_character=False``) between words."""
     from fpdf import FPDF, FontFace
-    from fpdf.enums import TextMode, WrapMode, XPos, YPos
+    from fpdf.enums import WrapMode, XPos, YPos
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs each table at INFO
 
@@ -127,12 +131,9 @@ def render_pdf(form: RecordForm, label: Label, *, wrap_by_character: bool = True
     wrap = WrapMode.CHAR if wrap_by_character else WrapMode.WORD
     width = PAGE_WIDTH - 2 * MARGIN
 
-    # The title, drawn heavier (filled and stroked): the font has no bold face.
+    # The title larger (the font has no bold face; a stroked "bold" leaked into the whole page).
     pdf.set_font(FAMILY, size=18)
-    pdf.text_mode = TextMode.FILL_STROKE
-    pdf.set_line_width(0.25)
     pdf.cell(width, 11, text(form.title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.text_mode = TextMode.FILL
     pdf.set_line_width(0.2)
     pdf.set_font(FAMILY, size=10)
     pdf.cell(width / 2, 8, text(form.heading), align="L")
@@ -157,10 +158,12 @@ def render_pdf(form: RecordForm, label: Label, *, wrap_by_character: bool = True
                 if pending:
                     _pair(table, pending, text, label_style)
                     pending = []
-                row = table.row()
-                row.cell(text(box.label), style=label_style)
                 value = text(box.value)
-                row.cell(value + "\n" * max(0, box.lines - 1 - value.count("\n")), colspan=3)
+                value += "\n" * max(0, box.lines - 1 - value.count("\n"))
+                for index, part in enumerate(_parts(pdf, value, sum(GRID[1:]) - 4, wrap)):
+                    row = table.row()
+                    row.cell(text(box.label) if index == 0 else "", style=label_style)
+                    row.cell(part, colspan=3)
             if pending:
                 _pair(table, pending, text, label_style)
 
@@ -176,9 +179,11 @@ def render_pdf(form: RecordForm, label: Label, *, wrap_by_character: bool = True
             for column in form.history_columns:
                 row.cell(text(column))
             for entry in form.history:
-                row = table.row()
-                for cell in (entry.when, entry.what, entry.who, entry.details):
-                    row.cell(text(cell))
+                for index, details in enumerate(_parts(pdf, text(entry.details), HISTORY[3] - 3, wrap)):
+                    row = table.row()
+                    for cell in (entry.when, entry.what, entry.who):
+                        row.cell(text(cell) if index == 0 else "")
+                    row.cell(details)
 
     if form.signatures:
         pdf.set_font(FAMILY, size=10 if len(form.signatures) <= 3 else 9)  # four boxes keep the date on one line
@@ -194,6 +199,18 @@ def render_pdf(form: RecordForm, label: Label, *, wrap_by_character: bool = True
             for signer in form.signatures:
                 row.cell(f"{text(signer)}\n\n\n{text(form.signature_date)}")
     return bytes(pdf.output())
+
+
+def _parts(pdf: FPDF, value: str, width: float, wrap: WrapMode) -> list[str]:
+    """``value`` as it wraps in a cell ``width`` mm wide, in pieces of at most ``ROW_LINES`` lines
+    (one row each), so no row is taller than a page."""
+    from fpdf.enums import MethodReturnValue
+
+    lines = cast(list[str], pdf.multi_cell(width, 5, value, dry_run=True, output=MethodReturnValue.LINES,
+                                           wrapmode=wrap))
+    if len(lines) <= ROW_LINES:
+        return [value]
+    return ["\n".join(lines[start:start + ROW_LINES]) for start in range(0, len(lines), ROW_LINES)]
 
 
 def _pair(table: Table, boxes: list[Box], text: Callable[[Text], str], style: FontFace) -> None:
