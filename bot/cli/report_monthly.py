@@ -17,6 +17,9 @@ from storage.models import Project, ReportIssue
 from storage.uow import UnitOfWork
 
 KINDS = tuple(kind.value for kind in PeriodKind)
+# Only the monthly report is published to a list; the weekly goes to the managers by role, and the
+# statistics are asked for (/report, the CLI).
+RECIPIENT_KINDS = (PeriodKind.MONTH.value,)
 
 
 def register(reports: Subparsers) -> None:
@@ -31,7 +34,7 @@ def register(reports: Subparsers) -> None:
     for name, func, what in (("add", _add, "add a recipient"), ("remove", _remove, "remove a recipient")):
         parser = actions.add_parser(name, help=what)
         parser.add_argument("staff_id", type=int)
-        parser.add_argument("--kind", choices=KINDS, required=True)
+        parser.add_argument("--kind", choices=RECIPIENT_KINDS, required=True)
         parser.add_argument("--project", help="office (project) code; default: company-wide (every office)")
         parser.set_defaults(func=func)
     listing = actions.add_parser("list", help="list the recipients")

@@ -119,16 +119,23 @@ async def files_for(report: PeriodReport, project: Project, period: Period, loca
 
 
 class FileCache:
-    """Files rendered once per locale for one message round (several readers share a language)."""
+    """Files rendered — and stored for upload — once per locale for one message round (several
+    readers share a language, and their outbox rows the stored files)."""
 
     def __init__(self, report: PeriodReport, project: Project, period: Period) -> None:
         self._args = (report, project, period)
         self._files: dict[str, Files] = {}
+        self._media: dict[str, list[dict[str, str]]] = {}
 
     async def get(self, locale: str) -> Files:
         if locale not in self._files:
             self._files[locale] = await files_for(*self._args, locale)
         return self._files[locale]
+
+    async def media(self, uow: UnitOfWork, locale: str, now: datetime) -> list[dict[str, str]]:
+        if locale not in self._media:
+            self._media[locale] = await _media(uow, await self.get(locale), now)
+        return self._media[locale]
 
 
 async def _media(uow: UnitOfWork, files: Files, now: datetime) -> list[dict[str, str]]:
@@ -179,7 +186,7 @@ async def send_card(uow: UnitOfWork, issue: ReportIssue, project: Project, found
         key = f"monthly-report:{issue.id}:v{issue.version}:card:staff:{person.id}"
         if person.chat_id is None or await uow.outbox.by_key(key) is not None:
             continue
-        media = await _media(uow, await cache.get(await locale_of(uow, person)), now)
+        media = await cache.media(uow, await locale_of(uow, person), now)
         if await enqueue(uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id, staff_id=person.id,
                          now=now, reply=reply, media=media, not_before=not_before):
             queued.append(key)
@@ -217,7 +224,7 @@ async def publish(uow: UnitOfWork, issue: ReportIssue, project: Project, approve
     issue.figures = {**(issue.figures or {}), "text": texts}
     for person in people:
         assert person.chat_id is not None
-        media = await _media(uow, await cache.get(await locale_of(uow, person)), now)
+        media = await cache.media(uow, await locale_of(uow, person), now)
         await enqueue(uow, key=f"monthly-report:{issue.id}:published:staff:{person.id}", purpose=Purpose.REMINDER,
                       chat_id=person.chat_id, staff_id=person.id, now=now, reply=Reply(Lines((head, "", summary))),
                       media=media, not_before=not_before)
