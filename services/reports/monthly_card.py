@@ -187,7 +187,7 @@ async def send_card(uow: UnitOfWork, issue: ReportIssue, project: Project, found
         if person.chat_id is None or await uow.outbox.by_key(key) is not None:
             continue
         media = await cache.media(uow, await locale_of(uow, person), now)
-        if await enqueue(uow, key=key, purpose=Purpose.REMINDER, chat_id=person.chat_id, staff_id=person.id,
+        if await enqueue(uow, key=key, purpose=Purpose.REPORT, chat_id=person.chat_id, staff_id=person.id,
                          now=now, reply=reply, media=media, not_before=not_before):
             queued.append(key)
     return queued
@@ -225,7 +225,7 @@ async def publish(uow: UnitOfWork, issue: ReportIssue, project: Project, approve
     for person in people:
         assert person.chat_id is not None
         media = await cache.media(uow, await locale_of(uow, person), now)
-        await enqueue(uow, key=f"monthly-report:{issue.id}:published:staff:{person.id}", purpose=Purpose.REMINDER,
+        await enqueue(uow, key=f"monthly-report:{issue.id}:published:staff:{person.id}", purpose=Purpose.REPORT,
                       chat_id=person.chat_id, staff_id=person.id, now=now, reply=Reply(Lines((head, "", summary))),
                       media=media, not_before=not_before)
     return people
