@@ -126,7 +126,7 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
 
     # Sent back with a comment: the customer-service manager gets it with ↻ Resubmit.
     [why] = await manager.press("↩ 退回修改", card)
-    assert why["text"] == "需要客户服务部核实或更正什么？他们会连同报告收到您的意见。"
+    assert why["text"] == "请说明需要客户服务部核实或更正的内容，您的意见将随报告一并退回给他们。"
     [sent_back] = await manager.say("设备类投诉请核对工程部的处理时间")
     assert sent_back["text"] == "↩ 已连同您的意见退回客户服务部（孙经理）。"
     assert manager.buttons(card) == []
@@ -150,7 +150,7 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
         await uow.commit()
     harness.clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI))
     [asked] = await cs_manager.press("↻ 重新提交", returned)
-    assert asked["text"] == "核实或更正了什么？审批人会在重新提交的报告上看到您的说明；数据将重新统计。"
+    assert asked["text"] == "请说明已核实或更正的内容。审批人会在重新提交的报告中看到您的说明，报告数据将重新统计。"
     [resubmitted] = await cs_manager.say("已补登11月20日的设备投诉")
     assert resubmitted["text"] == "↻ 已重新提交给冯经理审批（第2版），数据已重新统计。"
     assert cs_manager.buttons(returned) == [] and "↻ 已重新提交" in returned["text"]
@@ -227,7 +227,7 @@ async def test_a_month_whose_first_days_are_a_holiday_is_drafted_on_its_first_wo
         await _plan_at(harness, datetime(2026, 10, day, 10, 0, tzinfo=SHANGHAI))
     assert not manager.received()
     await _plan_at(harness, datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI))
-    assert manager.texts()[-1].startswith("📝 华苑 2026-09 投诉处理月报已生成，请您审批。\n已过应审批日期2026年10月4日，请尽快审批。")
+    assert manager.texts()[-1].startswith("📝 华苑 2026-09 投诉处理月报已生成，请您审批。\n原定于2026年10月4日前完成审批，现已逾期，请尽快审批。")
     assert (await _issue(harness)).period == "2026-09"
 
 

@@ -126,7 +126,7 @@ async def test_an_office_manager_sees_only_his_office(harness: BotHarness, team:
     rows, before = await _outbox_rows(harness), len(manager.received())
     for data in (f"q2:weekly:{scopes['XY']}", "q2:weekly:0", f"q2:office:{scopes['XY']}", "q2:office:0"):
         await manager.press_data(data, card)
-        assert _alert(harness) == "您不能查看这个管理处的报告，没有发送任何内容。"
+        assert _alert(harness) == "您无权查看该管理处的报告，未发送任何内容。"
     await manager.press_data(f"q2:never:{scopes['HY']}", card)
     assert _alert(harness) == "该按钮无效。"
     await harness.settle()
@@ -153,7 +153,7 @@ async def test_company_wide_staff_pick_the_company_or_an_office(harness: BotHarn
     before = len(manager.received())
     await manager.press("本月至今", company)  # 1–23 Nov: 华苑 four, 新苑 one
     _png, _xlsx, document, summary = await _files(harness, manager, before)
-    assert summary.split("\n")[:2] == ["⏳ 本月尚未结束：以下为截至2026年11月23日的数字。", "📊 投诉处理月报 2026-11"]
+    assert summary.split("\n")[:2] == ["⏳ 本月尚未结束：以下为截至2026年11月23日的数据。", "📊 投诉处理月报 2026-11"]
     assert_figures(summary, new=5, closed=1, open_=4, overdue=1)
     assert document["document"]["file_name"] == "投诉处理月报（本月至今） 全公司 2026-11.xlsx"
 
@@ -205,7 +205,7 @@ async def test_a_hong_kong_manager_reads_traditional_chinese(harness: BotHarness
         await uow.commit()
     manager = harness.person(HK_MANAGER, language_code="zh-hk")
     [card] = await manager.say("/report")
-    assert card["text"] == "📈 華苑的投訴報告：請選擇時段"
+    assert card["text"] == "📈 華苑的投訴報告：請選擇期間"
     assert manager.buttons(card) == ["上星期", "本月至今", "上個月", "上季", "去年"]
     before = len(manager.received())
     await manager.press("上星期", card)

@@ -167,7 +167,8 @@ async def test_the_managers_get_last_weeks_report_on_monday(harness: BotHarness,
         assert sorted((f.locale, f.kind, f.name) for f in files) == [
             ("zh_Hans_CN", "png", "投诉处理周报 华苑 2026-W49.png"),
             ("zh_Hans_CN", "xlsx", "投诉处理周报 华苑 2026-W49.xlsx")]
-        keys = sorted(await uow.session.scalars(select(OutboxMessage.key).where(OutboxMessage.purpose == "report")))
+        keys = sorted(await uow.session.scalars(select(OutboxMessage.key).where(
+            OutboxMessage.purpose == "report", OutboxMessage.key.like("weekly-report:%"))))
         hy = await uow.projects.by_code("HY")
         manager = (await uow.session.scalars(select(Staff.id).where(Staff.chat_id == TEAM_CHATS.cs_manager))).one()
         assert hy is not None and f"weekly-report:{hy.id}:2026-W49:staff:{manager}" in keys
