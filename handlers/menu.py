@@ -115,7 +115,7 @@ def help_text(identity: Identity) -> Reply:
     if identity.kind is Kind.STAFF and may_view_care(identity.department, identity.role):
         lines.insert(-3, N_("/care — care notices and their statistics"))
     if identity.kind is Kind.STAFF and may_report(identity.department, identity.role):
-        lines.insert(-3, N_("/report — complaint reports: last week, this month, last month, quarter, year"))
+        lines.insert(-3, N_("/report — complaint reports: last week, this month so far, last month, last quarter, last year"))
     if identity.kind is Kind.STAFF and identity.department == Department.CUSTOMER_SERVICE:
         lines.insert(-3, N_("/meeting — draft an owner meeting notice for the office manager's approval"))
     return Reply(Lines((Msg(N_("Commands:")), *(Msg(line) for line in lines))))

@@ -42,7 +42,7 @@ WORKER_COLUMNS = (
 HANDLER_COLUMNS = (
     N_("Handler"), N_("Cases closed"), N_("Owner confirmations"), N_("Confirmation rate"), N_("Ratings given"),
     N_("Result rating"), N_("Attitude rating"), N_("Progress deadlines"), N_("Progress reported on time"),
-    N_("Resolution deadlines"), N_("Resolved on time"), N_("Deadlines met rate"),
+    N_("Resolution deadlines"), N_("Resolved on time"), N_("Deadlines met (rate)"),
 )
 NOBODY = N_("(nobody named)")
 # (repairs completed, their settled cost) per warranty class and payer
