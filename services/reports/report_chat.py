@@ -4,7 +4,8 @@ the summary text, the key chart (PNG) and the workbook (.xlsx), in the presser's
 
 Who may: managers of any company department (管理处经理, 客户服务部经理, department managers) and the
 leadership (公司领导, 分管领导/副总经理, 总经理). What they see: a staff member tied to a project
-only that office; company-wide staff every office and the company total. Every press is checked
+only that office; company-wide staff and the leadership (wherever the roster places them) every
+office and the company total. Every press is checked
 against the database again (a forged press, or a role lost since the card was drawn, is refused and
 nothing is made).
 
@@ -70,10 +71,16 @@ async def _reporter(uow: UnitOfWork, actor: Actor) -> Staff | None:
     return staff if staff is not None and staff.active and may_report(staff.department, staff.role) else None
 
 
+def company_wide(staff: Staff) -> bool:
+    """Whether he sees the company and every office: staff of no single office, and the leadership
+    wherever the roster places them (they get the company's weekly report too)."""
+    return staff.project_id is None or staff.department == Department.LEADERSHIP
+
+
 async def _scopes(uow: UnitOfWork, staff: Staff) -> list[Project | None]:
     """What the staff member may see, in the card's order: his office; or the company (None) first,
     then every office by code."""
-    if staff.project_id is not None:
+    if not company_wide(staff):
         project = await uow.projects.get(staff.project_id)
         return [project] if project is not None else []
     return [None, *sorted(await uow.projects.all(), key=lambda project: project.code)]
@@ -118,11 +125,11 @@ async def _resolve(uow: UnitOfWork, actor: Actor, press: ReportMenuPress) -> Cho
     if staff is None:
         return NOT_ALLOWED
     if press.scope == COMPANY:
-        return Chosen(staff, None) if staff.project_id is None else NOT_YOURS
+        return Chosen(staff, None) if company_wide(staff) else NOT_YOURS
     project = await uow.projects.get(press.scope)
     if project is None:
         return NOT_VALID
-    if staff.project_id is not None and staff.project_id != project.id:
+    if not company_wide(staff) and staff.project_id != project.id:
         return NOT_YOURS
     return Chosen(staff, project)
 

@@ -181,6 +181,23 @@ async def test_company_wide_staff_pick_the_company_or_an_office(harness: BotHarn
     assert len(manager.received()) == before and await _outbox_rows(harness) == rows
 
 
+async def test_the_leadership_sees_the_company_wherever_placed(harness: BotHarness, team: Team) -> None:
+    """A vice president the roster places in 华苑 gets the company's weekly report, and /report offers
+    him the company and every office as well."""
+    await _seed(harness)
+    async with harness.uow() as uow:
+        hy = await uow.projects.by_code("HY")
+        leader = (await uow.session.scalars(select(Staff).where(Staff.chat_id == team.vice_president))).one()
+        assert hy is not None
+        leader.project_id = hy.id
+        await uow.commit()
+    person = harness.person(team.vice_president)
+    [choice] = await person.say("/report")
+    assert person.buttons(choice) == ["全公司", "华苑", "新苑"]
+    [card] = await person.press("全公司", choice)
+    assert card["text"] == "📈 全公司的投诉报告：请选择时间段"
+
+
 async def test_others_are_refused_and_owners_are_not_told(harness: BotHarness, team: Team) -> None:
     await _seed(harness)
     agent = harness.person(team.agent)  # a customer-service member: not a supervisor
