@@ -75,3 +75,32 @@ def test_the_weekly_and_monthly_files_on_request(cli_db: str, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert "monthly complaint report 2026-09" in out and "report: not issued yet" in out
     assert load_workbook(monthly).worksheets[0]["A1"].value
+
+
+def test_recipients_and_the_archive(cli_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Who receives the published monthly report, set and listed; the archive of reports issued."""
+    _seed(cli_db)
+    assert main(["admin", "staff", "add", "--name", "吴总", "--department", "leadership", "--role",
+                 "vice_president"]) == 0
+    assert main(["admin", "staff", "add", "--name", "周主管", "--department", "quality", "--role", "manager",
+                 "--project", "HY"]) == 0
+    capsys.readouterr()
+    assert main(["admin", "report", "recipients", "list"]) == 0
+    assert "no recipients yet" in capsys.readouterr().out
+    assert main(["admin", "report", "recipients", "add", "1", "--kind", "monthly"]) == 0
+    assert main(["admin", "report", "recipients", "add", "2", "--kind", "monthly", "--project", "HY"]) == 0
+    assert main(["admin", "report", "recipients", "add", "2", "--kind", "monthly", "--project", "HY"]) == 0
+    out = capsys.readouterr().out
+    assert "吴总 receives the monthly report (every office)" in out
+    assert "周主管 already receives the monthly report (HY)" in out
+    assert main(["admin", "report", "recipients", "list", "--kind", "monthly"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "monthly\tevery office\t1\t吴总 (not reachable)", "monthly\tHY\t2\t周主管 (not reachable)"]
+    assert main(["admin", "report", "recipients", "remove", "2", "--kind", "monthly", "--project", "HY"]) == 0
+    assert main(["admin", "report", "recipients", "remove", "2", "--kind", "monthly", "--project", "HY"]) == 1
+    with pytest.raises(SystemExit):  # only the monthly report is published to a list
+        main(["admin", "report", "recipients", "add", "1", "--kind", "weekly"])
+    capsys.readouterr()
+    assert main(["admin", "report", "archive", "list"]) == 0
+    assert capsys.readouterr().out == "no reports issued\n"
+    assert main(["admin", "report", "archive", "get", "99", str(tmp_path / "out")]) == 1

@@ -139,13 +139,13 @@ async def _list_recipients(settings: Settings, args: argparse.Namespace) -> int:
         rows = await uow.report_issues.all_recipients(args.kind)
         staff = {person.id: person for person in await uow.staff.all()}
         codes = {project.id: project.code for project in await uow.projects.all()}
-    if not rows:
-        print("no recipients yet; add one with: estatebot admin report recipients add --kind monthly STAFF_ID")
-    for row in rows:
-        person = staff.get(row.staff_id)
-        state = "" if person is not None and person.active and person.chat_id is not None else " (not reachable)"
-        scope = codes.get(row.project_id, "?") if row.project_id is not None else "every office"
-        print(f"{row.kind}\t{scope}\t{row.staff_id}\t{person.name if person else '?'}{state}")
+        if not rows:
+            print("no recipients yet; add one with: estatebot admin report recipients add STAFF_ID --kind monthly")
+        for row in rows:  # read inside the session: the rows are not loaded after it
+            person = staff.get(row.staff_id)
+            state = "" if person is not None and person.active and person.chat_id is not None else " (not reachable)"
+            scope = codes.get(row.project_id, "?") if row.project_id is not None else "every office"
+            print(f"{row.kind}\t{scope}\t{row.staff_id}\t{person.name if person else '?'}{state}")
     return 0
 
 

@@ -80,7 +80,7 @@ def company_wide(staff: Staff) -> bool:
 async def _scopes(uow: UnitOfWork, staff: Staff) -> list[Project | None]:
     """What the staff member may see, in the card's order: his office; or the company (None) first,
     then every office by code."""
-    if not company_wide(staff):
+    if staff.project_id is not None and not company_wide(staff):
         project = await uow.projects.get(staff.project_id)
         return [project] if project is not None else []
     return [None, *sorted(await uow.projects.all(), key=lambda project: project.code)]
