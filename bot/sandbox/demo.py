@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from dialogs.phones import display_phone
 from services.people import admin
+from services.people.project_names import set_name
 from services.people.roster_import import import_roster
 from storage.uow import UnitOfWork
 
@@ -77,7 +78,9 @@ async def seed_demo(uow: UnitOfWork, now: datetime) -> bool:
     """Create the demo community unless it exists; True when it was created. The caller commits."""
     if await uow.projects.by_code(DEMO_PROJECT) is not None:
         return False
-    await admin.add_project(uow, DEMO_PROJECT, "华苑", DEMO_REGION, "Asia/Shanghai", now)
+    project = await admin.add_project(uow, DEMO_PROJECT, "华苑", DEMO_REGION, "Asia/Shanghai", now)
+    for reader, written in (("zh_Hant_HK", "華苑"), ("zh_Hant_TW", "華苑"), ("en", "Huayuan")):
+        set_name(project, reader, written)  # as each reader writes it (reports, cards, file names)
     today = now.date()
     rows = []
     for name, phone, building, unit, birthday, moved, locale in OWNERS:
