@@ -40,16 +40,19 @@ from services.reports.monthly_card import (
     PUBLISHED,
     RETURNED,
     SUBMITTED,
+    FileCache,
     approvers,
     cs_managers,
     customer_service_of,
+    locale_of,
     month_text,
     period_of,
     publish,
     resubmit_buttons,
     send_card,
 )
-from services.reports.snapshot import figures_of
+from services.reports.render import summary_text
+from services.reports.snapshot import figures_of, report_of
 from services.reports.weekly import office_period
 from storage.models import Project, ReportIssue, Staff
 from storage.uow import UnitOfWork
@@ -134,6 +137,8 @@ async def approver_press(uow: UnitOfWork, actor: Actor, press: ReportApprovalPre
     told = Msg(APPROVED_CS, _fields(issue, project, staff))
     for person in await cs_managers(uow, project.id):
         assert person.chat_id is not None
+        if person.id == staff.id:
+            continue  # the customer-service manager approving in the office manager's stead knows
         await enqueue(uow, key=f"monthly-report:{issue.id}:approved:staff:{person.id}", purpose=Purpose.REMINDER,
                       chat_id=person.chat_id, staff_id=person.id, now=now, reply=Reply(told), not_before=not_before)
     said = (Msg(APPROVED, {"names": ListText(tuple(Plain(p.name) for p in people))}) if people
@@ -153,15 +158,20 @@ async def complete_return(uow: UnitOfWork, actor: Actor, answers: Mapping[str, A
     staff, issue, project = found
     comment = str(answers["comment"]).strip()
     issue.status, issue.comment, issue.decided_by, issue.decided_at = RETURNED, comment, staff.id, now
-    told = Lines((Msg(RETURNED_CS, _fields(issue, project, staff)), Msg(COMMENT, {"comment": Plain(comment)})))
+    # Customer service gets what the approver saw — the figures, the chart, the workbook — with his comment.
+    period, report = period_of(issue), report_of(issue.figures or {})
+    told = Lines((Msg(RETURNED_CS, _fields(issue, project, staff)), Msg(COMMENT, {"comment": Plain(comment)}), "",
+                  summary_text(report, project_text(project), period)))
     buttons = resubmit_buttons(issue)
     not_before = await staff_delivery_time(uow, project.id, now)
     managers = await customer_service_of(uow, project.id)
+    files = FileCache(report, project, period)
     for person in managers:
         assert person.chat_id is not None
         await enqueue(uow, key=f"monthly-report:{issue.id}:v{issue.version}:returned:staff:{person.id}",
                       purpose=Purpose.REMINDER, chat_id=person.chat_id, staff_id=person.id, now=now,
-                      reply=Reply(told, buttons), not_before=not_before)
+                      reply=Reply(told, buttons), media=await files.media(uow, await locale_of(uow, person), now),
+                      not_before=not_before)
     card = answers.get("card")
     edits = await used_message(uow, actor.chat_id, card, Msg(RETURNED_DONE)) if isinstance(card, int) else []
     names = ListText(tuple(Plain(p.name) for p in managers)) if managers else Plain("—")

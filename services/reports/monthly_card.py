@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.actions import ReportApprovalPress, encode
@@ -36,8 +36,8 @@ TITLE = N_("Monthly complaint report")
 CARD = N_("📝 The monthly complaint report of {project} for {month} is ready for your approval.")
 CARD_AGAIN = N_("📝 Customer service resubmitted the monthly complaint report of {project} for {month} (version "
                 "{version}).")
-DUE = N_("Please approve it by {due}.")
-DUE_PASSED = N_("It was due by {due}: please approve it as soon as possible.")
+DUE = N_("Please approve it before {due}.")
+DUE_PASSED = N_("It was due before {due}: please approve it as soon as possible.")
 CARD_FALLBACK = N_("ℹ️ {project} has no office manager in the bot, so you approve it as the customer-service manager.")
 NOTE = N_("Customer service's note: {note}")
 EARLIER_COMMENT = N_("Your earlier comment: {comment}")
@@ -92,7 +92,13 @@ def month_text(period: Period) -> Text:
 
 
 def due_day(period: Period) -> date:
+    """The last day to publish the report of ``period``: the 4th of the next month."""
     return period.end.replace(day=DUE_DAY)
+
+
+def publish_before(period: Period) -> date:
+    """The day the readers are told it must be published before: the 5th (每月5日前)."""
+    return due_day(period) + timedelta(days=1)
 
 
 async def locale_of(uow: UnitOfWork, staff: Staff) -> str:
@@ -162,7 +168,7 @@ async def card_text(uow: UnitOfWork, issue: ReportIssue, project: Project, *, fa
     due = due_day(period)
     late = now.astimezone(ZoneInfo(project.timezone)).date() > due
     lines: list[Text] = [Msg(CARD_AGAIN if issue.version > 1 else CARD, fields),
-                         Msg(DUE_PASSED if late else DUE, {"due": DateText(due)}), "",
+                         Msg(DUE_PASSED if late else DUE, {"due": DateText(publish_before(period))}), "",
                          render.summary_text(report, project_text(project), period), ""]
     if issue.note:
         lines.append(Msg(NOTE, {"note": Plain(issue.note)}))

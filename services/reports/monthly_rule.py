@@ -43,8 +43,8 @@ from services.reports.monthly_card import (
     approvers,
     cs_managers,
     customer_service_of,
-    due_day,
     month_text,
+    publish_before,
     resubmit_buttons,
     send_card,
 )
@@ -54,9 +54,9 @@ from services.reports.weekly import office_period
 from storage.models import Project, ReportIssue
 
 REMIND_SUBMITTED = N_("⏰ The monthly complaint report of {project} for {month} is still waiting for approval; "
-                      "it should be published by {due}.")
+                      "it should be published before {due}.")
 REMIND_RETURNED = N_("⏰ The monthly complaint report of {project} for {month} was sent back and is not "
-                     "resubmitted yet; it should be published by {due}.")
+                     "resubmitted yet; it should be published before {due}.")
 
 
 def draft_day(period: Period, calendar: WorkCalendar) -> date:
@@ -116,7 +116,7 @@ class MonthlyReportRule:
         buttons = approval_buttons(issue) if submitted else resubmit_buttons(issue)
         period = Period(PeriodKind.MONTH, issue.start, issue.end)
         text = Msg(REMIND_SUBMITTED if submitted else REMIND_RETURNED,
-                   {"project": project_text(project), "month": month_text(period), "due": DateText(due_day(period))})
+                   {"project": project_text(project), "month": month_text(period), "due": DateText(publish_before(period))})
         people = {p.id: p for p in (*deciders, *managers)}
         for person in people.values():
             key = f"monthly-report:{project.id}:{issue.period}:remind:staff:{person.id}"

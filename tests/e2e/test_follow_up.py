@@ -54,7 +54,7 @@ async def test_a_low_rating_follow_up_is_queued_called_and_closed(harness: BotHa
 
     # The second call reaches the owner: what was agreed, and whether they are satisfied now.
     [reminder] = [m for m in manager.received() if "回访尚未完成" in (m.get("text") or "")]
-    await manager.press("已联系上", manager.last_with_buttons())
+    await manager.press("已联系上", reminder)  # (the monthly report's reminder with its buttons came too)
     await manager.say("经理已致歉，维修工下周一再次上门检查。")
     replies = await manager.press("否，仍不满意")
     assert replies[-1]["text"] == f"{number} 的回访已完成：业主仍不满意，已记录在案。"

@@ -108,7 +108,7 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
     assert name.endswith(".xlsx") and "华苑" in name and "2026-11" in name
     load_workbook(io.BytesIO(xlsx))
     text = card["text"]
-    assert text.startswith("📝 华苑 2026-11 投诉处理月报已生成，请您审批。\n请于2026年12月4日前审批。\n\n📊 投诉处理月报 2026-11")
+    assert text.startswith("📝 华苑 2026-11 投诉处理月报已生成，请您审批。\n请于2026年12月5日前审批。\n\n📊 投诉处理月报 2026-11")
     assert "批准后将发送给：吴总和周主管。" in text
     assert manager.buttons(card) == ["✔ 批准", "↩ 退回修改"]
     issue = await _issue(harness)
@@ -131,9 +131,11 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
     assert sent_back["text"] == "↩ 已连同您的意见退回客户服务部（孙经理）。"
     assert manager.buttons(card) == []
     await harness.settle()
-    returned = cs_manager.received()[-1]
-    assert returned["text"] == "↩ 冯经理退回了华苑 2026-11 投诉处理月报。\n意见：设备类投诉请核对工程部的处理时间"
+    *files, returned = cs_manager.received()[-3:]  # what the approver saw: chart, workbook, figures
+    assert returned["text"].startswith("↩ 冯经理退回了华苑 2026-11 投诉处理月报。\n意见：设备类投诉请核对工程部的处理时间\n\n"
+                                       "📊 投诉处理月报 2026-11\n")
     assert cs_manager.buttons(returned) == ["↻ 重新提交"]
+    assert [m["document"]["file_name"] for m in files if "document" in m] == ["投诉处理月报 华苑 2026-11.xlsx"]
     issue = await _issue(harness)
     assert (issue.status, issue.comment) == ("returned", "设备类投诉请核对工程部的处理时间")
     await manager.press_data(approve_v1, card)
@@ -159,7 +161,7 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
     await harness.settle()
     assert len([t for t in manager.texts() if t.startswith("📝")]) == 2
     card2 = _card(manager)[2]
-    assert card2["text"].startswith("📝 客户服务部已重新提交华苑 2026-11 投诉处理月报（第2版）。\n请于2026年12月4日前审批。")
+    assert card2["text"].startswith("📝 客户服务部已重新提交华苑 2026-11 投诉处理月报（第2版）。\n请于2026年12月5日前审批。")
     assert "客户服务部说明：已补登11月20日的设备投诉" in card2["text"]
     assert "您之前的意见：设备类投诉请核对工程部的处理时间" in card2["text"]
     issue = await _issue(harness)
@@ -198,7 +200,7 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
     await _plan_at(harness, datetime(2026, 12, 4, 9, 0, tzinfo=SHANGHAI))
     await _plan_at(harness, datetime(2026, 12, 4, 15, 0, tzinfo=SHANGHAI))
     assert not [t for t in (*manager.texts(), *cs_manager.texts()) if t.startswith("⏰") and "投诉处理月报" in t]
-    assert [t for t in other.texts() if t.startswith("⏰")] == ["⏰ 金湖 2026-11 投诉处理月报仍在等待审批，应于2026年12月4日前发布。"]
+    assert [t for t in other.texts() if t.startswith("⏰")] == ["⏰ 金湖 2026-11 投诉处理月报仍在等待审批，应于2026年12月5日前发布。"]
 
 
 async def test_the_fourth_reminds_the_approver_and_customer_service_once(harness: BotHarness, team: Team) -> None:
@@ -209,7 +211,7 @@ async def test_the_fourth_reminds_the_approver_and_customer_service_once(harness
     assert [t for t in manager.texts() if t.startswith("⏰")] == []  # nothing else is overdue in this test
     await _plan_at(harness, datetime(2026, 12, 4, 9, 30, tzinfo=SHANGHAI))
     await _plan_at(harness, datetime(2026, 12, 4, 16, 0, tzinfo=SHANGHAI))
-    reminder = "⏰ 华苑 2026-11 投诉处理月报仍在等待审批，应于2026年12月4日前发布。"
+    reminder = "⏰ 华苑 2026-11 投诉处理月报仍在等待审批，应于2026年12月5日前发布。"
     assert [t for t in manager.texts() if t.startswith("⏰")] == [reminder]
     assert [t for t in cs_manager.texts() if t.startswith("⏰")] == [reminder]
     async with harness.uow() as uow:
@@ -227,7 +229,7 @@ async def test_a_month_whose_first_days_are_a_holiday_is_drafted_on_its_first_wo
         await _plan_at(harness, datetime(2026, 10, day, 10, 0, tzinfo=SHANGHAI))
     assert not manager.received()
     await _plan_at(harness, datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI))
-    assert manager.texts()[-1].startswith("📝 华苑 2026-09 投诉处理月报已生成，请您审批。\n原定于2026年10月4日前完成审批，现已逾期，请尽快审批。")
+    assert manager.texts()[-1].startswith("📝 华苑 2026-09 投诉处理月报已生成，请您审批。\n原定于2026年10月5日前完成审批，现已逾期，请尽快审批。")
     assert (await _issue(harness)).period == "2026-09"
 
 
