@@ -131,11 +131,11 @@ async def test_drafted_sent_back_resubmitted_approved_and_published(harness: Bot
     assert sent_back["text"] == "↩ 已连同您的意见退回客户服务部（孙经理）。"
     assert manager.buttons(card) == []
     await harness.settle()
-    *files, returned = cs_manager.received()[-3:]  # what the approver saw: chart, workbook, figures
+    *sent_files, returned = cs_manager.received()[-3:]  # what the approver saw: chart, workbook, figures
     assert returned["text"].startswith("↩ 冯经理退回了华苑 2026-11 投诉处理月报。\n意见：设备类投诉请核对工程部的处理时间\n\n"
                                        "📊 投诉处理月报 2026-11\n")
     assert cs_manager.buttons(returned) == ["↻ 重新提交"]
-    assert [m["document"]["file_name"] for m in files if "document" in m] == ["投诉处理月报 华苑 2026-11.xlsx"]
+    assert [m["document"]["file_name"] for m in sent_files if "document" in m] == ["投诉处理月报 华苑 2026-11.xlsx"]
     issue = await _issue(harness)
     assert (issue.status, issue.comment) == ("returned", "设备类投诉请核对工程部的处理时间")
     await manager.press_data(approve_v1, card)
