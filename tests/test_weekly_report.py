@@ -159,21 +159,26 @@ def test_weeks() -> None:
     assert last_week(d(10, 11)) == MONDAY
 
 
-def test_the_weeks_due_around_spring_festival() -> None:
-    """2026-W08 (16–22 Feb) is all 春节 holiday, and so is Monday 23 Feb: the report of W07 is not due in
-    W08, so it and W08's both fall due on Tuesday 24 Feb; an ordinary Monday has last week's alone,
-    and nothing is due before 09:00 or on a day off."""
+def test_the_weeks_due_around_spring_festival_and_after_an_outage() -> None:
+    """A week's report is due on the first working day after it. 2026-W08 (16–22 Feb) is all 春节
+    holiday, and so is Monday 23 Feb: W07's report is not due until Tuesday 24 Feb, with W08's. Weeks
+    the planner missed stay due up to four weeks back, none that ended before the office was added,
+    and nothing is due before 09:00 or on a day off. (The rule sends those not issued yet.)"""
     from zoneinfo import ZoneInfo
 
     from services.reports.weekly_rule import due_weeks
 
-    def due(day: date, hour: int = 10) -> list[str]:
+    def due(day: date, since: date, hour: int = 10) -> list[str]:
         moment = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(TZ))
-        return [week.code for week in due_weeks(moment, CN)]
+        return [week.code for week in due_weeks(moment, CN, since)]
 
-    assert due(d(2, 9)) == ["2026-W06"]
-    assert due(d(2, 16)) == due(d(2, 23)) == []  # holidays
-    assert due(d(2, 24)) == due(d(2, 27)) == ["2026-W07", "2026-W08"]
-    assert due(d(2, 24), hour=8) == []
-    assert due(d(3, 2)) == ["2026-W09"]
-    assert due(d(10, 8)) == ["2026-W40"]  # National Day week 1–7 Oct: its Thursday 8 Oct is a working day
+    added = d(2, 3)  # the office was added on Tuesday 3 February
+    assert due(d(2, 9), added) == ["2026-W06"]
+    assert due(d(2, 14), added) == ["2026-W06"]  # the make-up Saturday: still W06's only
+    assert due(d(2, 16), added) == due(d(2, 23), added) == []  # holidays
+    assert due(d(2, 24), added) == ["2026-W06", "2026-W07", "2026-W08"]
+    assert due(d(2, 24), added, hour=8) == []
+    assert due(d(3, 2), added) == ["2026-W06", "2026-W07", "2026-W08", "2026-W09"]
+    assert due(d(3, 9), added) == ["2026-W07", "2026-W08", "2026-W09", "2026-W10"]  # four weeks back at most
+    assert due(d(3, 9), d(3, 9)) == []  # an office added today has no past weeks
+    assert due(d(10, 8), d(9, 1)) == ["2026-W37", "2026-W38", "2026-W39", "2026-W40"]

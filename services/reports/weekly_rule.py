@@ -9,8 +9,8 @@ last week's figures go to the managers as text, the key chart (PNG) and the work
 * **The company's report** (every office added up) the same way in Asia/Shanghai on the mainland
   calendar, to the company-wide customer-service managers (no project) and the leadership (公司领导).
 
-Each is issued once: a ``ReportIssue`` (kind weekly, status sent) keeps the figures as sent and the
-Simplified Chinese workbook and chart (``report_files``); each person gets one outbox row (key
+Each is issued once: a ``ReportIssue`` (kind weekly, status sent) keeps the figures and the text as
+sent and the Simplified Chinese workbook and chart (``report_files``); each person gets one outbox row (key
 ``weekly-report:<project id|company>:<2026-W49>:staff:<id>``) with the files rendered in HIS
 language (the drain renders the text in the same one). Planning again, or on another instance,
 adds nothing. A week whose days are all off (Spring Festival: no working day from its Monday to its
@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
@@ -40,30 +40,35 @@ from services.reports.periods import Period, PeriodKind, containing
 from services.reports.render import COMPANY, file_stem, key_chart_png, report_workbook, summary_text, title_text
 from services.reports.snapshot import figures_of
 from services.reports.weekly import PeriodReport, company_period, office_period
-from storage.models import ReportIssue, Staff
+from storage.models import Project, ReportIssue, Staff
 
 KIND = PeriodKind.WEEK.value  # report_issues.kind
 SENT = "sent"
 ARCHIVE_LOCALE = "zh_Hans_CN"  # the files kept with the issue
+CATCH_UP_WEEKS = 4  # after the planner was down: the weeks still reported late
 
 
-def due_weeks(local: datetime, calendar: WorkCalendar) -> list[Period]:
+def due_weeks(local: datetime, calendar: WorkCalendar, since: date) -> list[Period]:
     """The weeks whose report is due at ``local`` (a wall-clock moment where the report is read), on
-    working days inside the staff window. A week's report is due on the first working day after it:
-    last week's from this week's first working day on; and the week before, when the week after it
-    had no working day at all (Spring Festival) so that its report too falls due this week."""
+    working days inside the staff window, oldest first. A week's report is due on the first working
+    day after it: last week's from this week's first working day on — and the week before too when
+    a whole week of holiday (Spring Festival) came between. Weeks missed while the planner was down
+    are still due, up to ``CATCH_UP_WEEKS`` back, but none that ended before ``since`` (the day the
+    office was added: a new office gets no reports of weeks before it)."""
     if not WINDOW_START <= local.time() < WINDOW_END:
         return []
     today = local.date()
     if not calendar.is_working_day(today):
         return []
-    this_week = containing(PeriodKind.WEEK, today)
-    last_week = this_week.previous()
-    weeks = [last_week.previous()] if calendar.next_working_day_on_or_after(last_week.start) >= this_week.start \
-        else []
-    if today >= calendar.next_working_day_on_or_after(this_week.start):
-        weeks.append(last_week)
-    return weeks
+    week = containing(PeriodKind.WEEK, today)
+    weeks = []
+    for _ in range(CATCH_UP_WEEKS):
+        week = week.previous()
+        if week.end <= since:
+            break
+        if calendar.next_working_day_on_or_after(week.end) <= today:
+            weeks.append(week)
+    return weeks[::-1]
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,13 @@ class WeeklyReportRule:
 
     async def plan(self, round_: PlanRound) -> None:
         uow = round_.uow
-        for project in await uow.projects.all():
-            calendar = await round_.calendar(project.region)
-            for period in due_weeks(round_.now.astimezone(ZoneInfo(project.timezone)), calendar):
-                if await uow.report_issues.find(KIND, project.id, period.code) is not None:
+        projects = await uow.projects.all()
+        for project in projects:
+            local = round_.now.astimezone(ZoneInfo(project.timezone))
+            weeks = due_weeks(local, await round_.calendar(project.region), _since(project, project.timezone))
+            issued = await uow.report_issues.issued_periods(KIND, project.id, [week.code for week in weeks])
+            for period in weeks:
+                if period.code in issued:
                     continue  # most rounds stop here: issued already
                 people = await uow.staff.reachable(
                     project.id, departments=[Department.OFFICE, Department.CUSTOMER_SERVICE], roles=[Role.MANAGER])
@@ -89,13 +97,22 @@ class WeeklyReportRule:
                 if managers:
                     report = await office_period(uow, project, period.start, period.end)
                     await _issue(round_, project.id, project_text(project), period, report, managers)
-        for period in due_weeks(round_.now.astimezone(ZoneInfo(DEFAULT_ZONE)), await round_.calendar(DEFAULT_REGION)):
-            if await uow.report_issues.find(KIND, None, period.code) is not None:
+        if not projects:
+            return
+        since = min(_since(project, DEFAULT_ZONE) for project in projects)
+        weeks = due_weeks(round_.now.astimezone(ZoneInfo(DEFAULT_ZONE)), await round_.calendar(DEFAULT_REGION), since)
+        issued = await uow.report_issues.issued_periods(KIND, None, [week.code for week in weeks])
+        for period in weeks:
+            if period.code in issued:
                 continue
             recipients = await _company_recipients(round_)
             if recipients:
                 report = await company_period(uow, period.start, period.end)
                 await _issue(round_, None, Msg(COMPANY), period, report, recipients)
+
+
+def _since(project: Project, zone: str) -> date:
+    return project.created_at.astimezone(ZoneInfo(zone)).date()
 
 
 async def _company_recipients(round_: PlanRound) -> list[Staff]:
@@ -132,6 +149,8 @@ async def _issue(round_: PlanRound, project_id: int | None, scope: Text, period:
 
     await files(ARCHIVE_LOCALE)
     text = summary_text(report, scope, period)
+    # The text as sent, kept with the files (``admin report archive get`` writes it out).
+    issue.figures = {**(issue.figures or {}), "text": {ARCHIVE_LOCALE: label_for(ARCHIVE_LOCALE)(text)}}
     base = f"weekly-report:{project_id if project_id is not None else 'company'}:{period.code}"
     for person in people:
         key = f"{base}:staff:{person.id}"

@@ -28,6 +28,14 @@ class ReportIssueRepository(Repository):
                                               ReportIssue.period == period)
         return (await self.session.execute(statement)).scalar_one_or_none()
 
+    async def issued_periods(self, kind: str, project_id: int | None, periods: Sequence[str]) -> set[str]:
+        """Which of ``periods`` have a report of ``kind`` for the office (or the company) issued."""
+        if not periods:
+            return set()
+        statement = select(ReportIssue.period).where(ReportIssue.kind == kind, ReportIssue.scope == scope_of(project_id),
+                                                     ReportIssue.period.in_(periods))
+        return set((await self.session.execute(statement)).scalars())
+
     async def add(self, issue: ReportIssue) -> ReportIssue:
         issue.scope = scope_of(issue.project_id)
         self.session.add(issue)

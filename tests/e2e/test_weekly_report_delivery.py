@@ -44,12 +44,15 @@ def complaint(project: Project, number: str, received: datetime, category: str, 
                   updated_at=received, **values)
 
 
-async def seed(uow: UnitOfWork, now: datetime) -> None:
+async def seed(uow: UnitOfWork, now: datetime, *, added: datetime | None = None) -> None:
     """An office manager for 华苑 and one for a second office 新苑; two complaints of 华苑 in W49 (one
-    major, still handled; one closed and rated) and one of 新苑."""
+    major, still handled; one closed and rated) and one of 新苑. ``added``: when both offices were
+    added (no report covers a week before)."""
     hy = await uow.projects.by_code("HY")
     assert hy is not None
     xy = await admin.add_project(uow, "XY", "新苑", "CN", "Asia/Shanghai", now)
+    if added is not None:
+        hy.created_at = xy.created_at = added
     uow.session.add_all([
         Staff(name="林經理", department="office", role="manager", project_id=hy.id, active=True, created_at=now,
               telegram_user_id=OFFICE_MANAGER, chat_id=OFFICE_MANAGER, locale="zh_Hant_HK"),
@@ -72,12 +75,13 @@ async def plan_at(harness: BotHarness, moment: datetime) -> None:
     await harness.settle()
 
 
-def report_messages(harness: BotHarness, chat: int) -> list[dict[str, Any]]:
-    """The weekly reports a chat received: each its chart, its workbook and its text."""
+def report_messages(harness: BotHarness, chat: int, week: str = "2026-W") -> list[dict[str, Any]]:
+    """The weekly reports a chat received (of one ``week``, or all): each its chart, its workbook and
+    its text."""
     received = harness.person(chat).received()
     found: list[dict[str, Any]] = []
     for index, message in enumerate(received):
-        if "2026-W" in (message.get("text") or "").split("\n")[0]:
+        if week in (message.get("text") or "").split("\n")[0]:
             photo, document = received[index - 2:index]
             assert photo.get("photo") and document["document"]["file_name"].endswith(".xlsx")
             found += [photo, document, message]
@@ -86,7 +90,7 @@ def report_messages(harness: BotHarness, chat: int) -> list[dict[str, Any]]:
 
 async def test_the_managers_get_last_weeks_report_on_monday(harness: BotHarness, team: Team) -> None:
     async with harness.uow() as uow:
-        await seed(uow, harness.clock.now())
+        await seed(uow, harness.clock.now(), added=at(date(2026, 11, 30), 9))
     monday = date(2026, 12, 7)
     await plan_at(harness, at(monday, 8, 55))  # before the staff window: nothing yet
     assert not report_messages(harness, TEAM_CHATS.cs_manager)
@@ -163,6 +167,7 @@ async def test_the_managers_get_last_weeks_report_on_monday(harness: BotHarness,
             ("weekly", "company", "2026-W49", "sent")]
         assert issues[0].figures is not None and issues[0].figures["totals"] == {
             "new": 2, "closed": 1, "open": 1, "overdue": 0}
+        assert issues[0].figures["text"]["zh_Hans_CN"].startswith("📊 投诉处理周报 2026-W49\n华苑 · ")
         files = (await uow.session.scalars(select(ReportFile).where(ReportFile.report_id == issues[0].id))).all()
         assert sorted((f.locale, f.kind, f.name) for f in files) == [
             ("zh_Hans_CN", "png", "投诉处理周报 华苑 2026-W49.png"),
@@ -175,11 +180,22 @@ async def test_the_managers_get_last_weeks_report_on_monday(harness: BotHarness,
         assert len(keys) == 4
 
 
+async def test_weeks_missed_while_the_planner_was_down_are_reported_late(harness: BotHarness, team: Team) -> None:
+    """Offices added on 3 November; the planner first runs on Tuesday 8 December: the four weeks before
+    (W46–W49) are reported then, oldest first, each once; W45 is more than four weeks back."""
+    async with harness.uow() as uow:
+        await seed(uow, harness.clock.now(), added=at(date(2026, 11, 3), 9))
+    await plan_at(harness, at(date(2026, 12, 8), 10))
+    await plan_at(harness, at(date(2026, 12, 9), 10))  # again: nothing more
+    texts = [m["text"].split("\n")[0] for m in report_messages(harness, TEAM_CHATS.cs_manager) if "text" in m]
+    assert texts == [f"📊 投诉处理周报 2026-W{week}" for week in (46, 47, 48, 49)]
+
+
 async def test_after_a_holiday_monday_the_report_waits_for_the_first_working_day(
     harness: BotHarness, team: Team,
 ) -> None:
     async with harness.uow() as uow:
-        await seed(uow, harness.clock.now())
+        await seed(uow, harness.clock.now(), added=at(date(2026, 9, 30), 10))
     # National Day 2026: Thu 1 – Wed 7 Oct off; the week of Mon 5 Oct starts working on Thursday.
     for day in (date(2026, 10, 5), date(2026, 10, 6), date(2026, 10, 7)):
         await plan_at(harness, at(day, 10))
