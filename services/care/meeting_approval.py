@@ -27,7 +27,6 @@ from services.care.meetings import (
     OLD_VERSION,
     OWNER_MEETING,
     PressResult,
-    approvers,
     draft_buttons,
     meeting_fields,
     send_day,
@@ -38,6 +37,7 @@ from services.care.meetings import (
 from services.cases.results import NOT_VALID
 from services.chats.pressed import used_message
 from services.common.actor import Actor, Completion
+from services.people.office_approvers import approvers
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
 from storage.models import CareNotice, Project, Staff

@@ -42,8 +42,9 @@ from services.care.notices import NoticeKind, notice_text
 from services.cases.results import NOT_VALID, ActionResult
 from services.chats.pressed import used_message
 from services.common.actor import Actor, Completion
+from services.people.office_approvers import approvers
 from services.people.project_names import project_text
-from services.people.roles import Department, Role
+from services.people.roles import Department
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
 from services.pushes.transport import Edit
@@ -115,23 +116,6 @@ class PressResult(ActionResult):
 
     answers: dict[str, Any] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)  # other messages redrawn (a sent-back card)
-
-
-@dataclass(frozen=True)
-class Approvers:
-    """Who approves a project's owner meeting notices: its office manager(s); without one, its
-    customer-service manager(s) (``fallback``)."""
-
-    people: Sequence[Staff]
-    fallback: bool
-
-
-async def approvers(uow: UnitOfWork, project_id: int) -> Approvers:
-    office = await uow.staff.reachable(project_id, departments=[Department.OFFICE], roles=[Role.MANAGER])
-    if office:
-        return Approvers(office, False)
-    return Approvers(await uow.staff.reachable(project_id, departments=[Department.CUSTOMER_SERVICE],
-                                               roles=[Role.MANAGER]), True)
 
 
 def version(notice: CareNotice) -> str:

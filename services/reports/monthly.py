@@ -28,6 +28,7 @@ from services.calendar.delivery import staff_delivery_time
 from services.cases.results import NOT_VALID, ActionResult
 from services.chats.pressed import used_message
 from services.common.actor import Actor, Completion
+from services.people.office_approvers import approvers
 from services.people.project_names import project_text
 from services.people.roles import Department
 from services.pushes.outbox import enqueue
@@ -41,7 +42,6 @@ from services.reports.monthly_card import (
     RETURNED,
     SUBMITTED,
     FileCache,
-    approvers,
     cs_managers,
     customer_service_of,
     locale_of,

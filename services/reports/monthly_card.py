@@ -15,6 +15,7 @@ from dialogs.actions import ReportApprovalPress, encode
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, DateText, Lines, ListText, Msg, Plain, Text
 from services.common.locale import DEFAULT_LOCALE, resolve_locale
+from services.people.office_approvers import Approvers, office_managers
 from services.people.project_names import project_text
 from services.people.roles import Department, Role
 from services.pushes.outbox import enqueue, store_upload
@@ -48,29 +49,9 @@ RESUBMIT_BUTTON = N_("↻ Resubmit")
 PUBLISHED_HEAD = N_("📢 The monthly complaint report of {project} for {month}, approved by {approver}:")
 
 
-@dataclass(frozen=True)
-class Approvers:
-    """Who approves a project's monthly summary: its office manager(s); without one, its
-    customer-service manager(s) (``fallback``)."""
-
-    people: Sequence[Staff]
-    fallback: bool
-
-
-async def approvers(uow: UnitOfWork, project_id: int) -> Approvers:
-    """The office's own managers (管理处经理); without one, its customer-service managers. Company-wide
-    staff approve no office's report (they receive the company's)."""
-    office = await uow.staff.reachable(project_id, departments=[Department.OFFICE], roles=[Role.MANAGER])
-    own = [person for person in office if person.project_id == project_id]
-    if own:
-        return Approvers(own, False)
-    return Approvers(await cs_managers(uow, project_id), True)
-
-
 async def cs_managers(uow: UnitOfWork, project_id: int) -> Sequence[Staff]:
     """The office's own customer-service managers (the company-wide ones are not the office's)."""
-    people = await uow.staff.reachable(project_id, departments=[Department.CUSTOMER_SERVICE], roles=[Role.MANAGER])
-    return [person for person in people if person.project_id == project_id]
+    return await office_managers(uow, project_id, Department.CUSTOMER_SERVICE)
 
 
 async def customer_service_of(uow: UnitOfWork, project_id: int) -> Sequence[Staff]:

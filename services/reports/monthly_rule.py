@@ -30,6 +30,7 @@ from dialogs.engine import Reply
 from dialogs.text import N_, DateText, Msg
 from services.calendar.delivery import WINDOW_END, WINDOW_START
 from services.calendar.workdays import WorkCalendar
+from services.people.office_approvers import approvers
 from services.people.project_names import project_text
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
@@ -40,7 +41,6 @@ from services.reports.monthly_card import (
     PUBLISHED,
     SUBMITTED,
     approval_buttons,
-    approvers,
     cs_managers,
     customer_service_of,
     month_text,
