@@ -5,7 +5,8 @@ For each project, on the first working day of the month in its working-day calen
 round after it, if the planner was down), inside the staff's delivery window (09:00–20:00 local),
 last month's figures are kept as a ``ReportIssue`` (kind monthly, status submitted, version 1) and
 its approvers (the office managers; without one, the customer-service managers) get the card. A
-project with nobody to approve it gets nothing until someone is bound. Once per project and month:
+project with nobody to approve it gets nothing until someone is bound; an office added after the
+month's end gets no report of it. Once per project and month:
 the issue's unique (kind, scope, period) and the card's key.
 
 While it waits for approval, an approver who has no card of its version (an office manager bound
@@ -83,6 +84,8 @@ class MonthlyReportRule:
             period = last_complete(PeriodKind.MONTH, today)
             if today < draft_day(period, calendar):
                 continue
+            if period.end <= project.created_at.astimezone(ZoneInfo(project.timezone)).date():
+                continue  # an office added after the month has no report of it
             issue = await round_.uow.report_issues.find(MONTHLY, project.id, period.code)
             if issue is None:
                 await self._draft(round_, project, period)

@@ -224,6 +224,10 @@ async def test_a_month_whose_first_days_are_a_holiday_is_drafted_on_its_first_wo
 ) -> None:
     """October 2026 begins with National Day (1–7 October): September's report waits for Thursday the 8th."""
     await _seed(harness, team)
+    async with harness.uow() as uow:  # the offices were there in September (the test goes back in time)
+        for project in await uow.projects.all():
+            project.created_at = datetime(2026, 9, 1, tzinfo=SHANGHAI)
+        await uow.commit()
     manager = harness.person(OFFICE_MANAGER)
     for day in range(1, 8):
         await _plan_at(harness, datetime(2026, 10, day, 10, 0, tzinfo=SHANGHAI))
@@ -275,3 +279,16 @@ async def test_an_approver_bound_after_the_draft_gets_the_card_and_the_reminders
     await cs.say("已补充电话投诉两件")
     issue = await _issue(harness, "HP")
     assert (issue.status, issue.version) == ("submitted", 2)
+
+
+async def test_an_office_added_after_the_month_has_no_report_of_it(harness: BotHarness, team: Team) -> None:
+    """湖滨, added on 1 December with its office manager, gets no November report; 华苑 does."""
+    await _seed(harness, team)
+    async with harness.uow() as uow:
+        hb = await admin.add_project(uow, "HB", "湖滨", "CN", "Asia/Shanghai", DEC_1.replace(hour=8))
+        uow.staff.add(Staff(name="蒋经理", department="office", role="manager", project_id=hb.id, active=True,
+                            telegram_user_id=6501, chat_id=6501, created_at=DEC_1))
+        await uow.commit()
+    await _plan_at(harness, DEC_1)
+    assert not [t for t in harness.person(6501).texts() if "投诉处理月报" in t]
+    assert [t for t in harness.person(OFFICE_MANAGER).texts() if t.startswith("📝 华苑 2026-11")]
