@@ -215,6 +215,8 @@ def test_record_not_found(seeded: str, tmp_path: Path, capsys: pytest.CaptureFix
     with pytest.raises(NotFound):
         _form(seeded, "BX-2026-000007", FormKind.COMPLAINT)
     assert not (tmp_path / "x.pdf").exists()
+    assert main(["admin", "report", "export", "record", "TS-2026-000009", str(tmp_path / "no" / "x.pdf")]) == 1
+    assert capsys.readouterr().err.startswith("error: [Errno 2] No such file or directory")
 
 
 def test_loading_a_record(seeded: str) -> None:

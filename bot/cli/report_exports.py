@@ -117,7 +117,8 @@ async def _sheet(settings: Settings, args: argparse.Namespace) -> int:
         zone = project.timezone if project else "Asia/Shanghai"
         rows = await rows_of(uow, start, end, project.id if project else None, zone)
         tr = Catalogs().get(args.locale)
-        write_record(args.file, tr.gettext(title), [tr.gettext(c) for c in columns], rendered(rows, tr.label))
+        with admin_errors(OSError):  # a folder that does not exist, a file that may not be written
+            write_record(args.file, tr.gettext(title), [tr.gettext(c) for c in columns], rendered(rows, tr.label))
         print(f"{len(rows)} {SHEETS[args.sheet].what} {period_text(start, end)} written to {args.file}")
     return 0
 
@@ -132,6 +133,7 @@ async def _record(settings: Settings, args: argparse.Namespace) -> int:
         with admin_errors(NotFound):
             form = await record_form(uow, args.number, FormKind(args.form) if args.form else None, datetime.now(UTC))
     data = render_pdf(form, tr.label, wrap_by_character=not args.locale.startswith("en"))
-    args.file.write_bytes(data)
+    with admin_errors(OSError):
+        args.file.write_bytes(data)
     print(f"{tr.label(form.title)} {args.number} written to {args.file} ({len(data):,} bytes)")
     return 0

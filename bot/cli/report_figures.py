@@ -8,6 +8,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from bot.cli.common import admin_errors
 from dialogs.text import Msg, Text
 from services.common.locale import SUPPORTED_LOCALES
 from services.people.project_names import project_text
@@ -33,10 +34,12 @@ def write_files(report: PeriodReport, project: Project | None, period: Period, a
     label = Catalogs().get(args.locale).label
     scope: Text = project_text(project) if project is not None else Msg(COMPANY)
     if args.xlsx:
-        args.xlsx.write_bytes(report_workbook(report, scope, period, label))
+        with admin_errors(OSError):
+            args.xlsx.write_bytes(report_workbook(report, scope, period, label))
         print(f"workbook ({args.locale}) written to {args.xlsx}")
     if args.png:
-        args.png.write_bytes(key_chart_png(report, scope, period, label))
+        with admin_errors(OSError):
+            args.png.write_bytes(key_chart_png(report, scope, period, label))
         print(f"chart ({args.locale}) written to {args.png}")
 
 

@@ -8,7 +8,7 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli.common import AdminError, Subparsers, admin_session
+from bot.cli.common import AdminError, Subparsers, admin_errors, admin_session
 from bot.cli.report_figures import add_file_options, print_report, write_files
 from bot.settings import Settings
 from services.reports.periods import Period, PeriodKind, last_complete, parse_period
@@ -174,7 +174,9 @@ async def _archive_get(settings: Settings, args: argparse.Namespace) -> int:
                   for locale, text in sorted(texts.items())]
         if not files:
             raise AdminError(f"report {issue.id} has no archived files (it is {issue.status})")
-    for path in _write(args.folder, files):
+    with admin_errors(OSError):
+        written = _write(args.folder, files)
+    for path in written:
         print(path)
     return 0
 

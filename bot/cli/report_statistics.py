@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.common import Subparsers, admin_session
+from bot.cli.common import Subparsers, admin_errors, admin_session
 from bot.settings import Settings
 from services.common.locale import SUPPORTED_LOCALES
 from services.people import admin
@@ -62,7 +62,8 @@ async def _statistics(settings: Settings, args: argparse.Namespace) -> int:
     if args.xlsx:
         from bot.i18n import Catalogs
 
-        args.xlsx.write_bytes(statistics_workbook(stats, scope, period, Catalogs().get(args.locale).label))
+        with admin_errors(OSError):
+            args.xlsx.write_bytes(statistics_workbook(stats, scope, period, Catalogs().get(args.locale).label))
         print(f"workbook ({args.locale}) written to {args.xlsx}")
     return 0
 
