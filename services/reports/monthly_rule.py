@@ -44,6 +44,7 @@ from services.reports.monthly_card import (
     approval_buttons,
     cs_managers,
     customer_service_of,
+    due_day,
     month_text,
     publish_before,
     resubmit_buttons,
@@ -56,6 +57,10 @@ from storage.models import Project, ReportIssue
 
 REMIND_SUBMITTED = N_("⏰ The monthly complaint report of {project} for {month} is still waiting for approval; "
                       "it should be published before {due}.")
+REMIND_SUBMITTED_LATE = N_("⏰ The monthly complaint report of {project} for {month} is still waiting for approval; "
+                           "it was due before {due}.")
+REMIND_RETURNED_LATE = N_("⏰ The monthly complaint report of {project} for {month} was sent back and is not "
+                          "resubmitted yet; it was due before {due}.")
 REMIND_RETURNED = N_("⏰ The monthly complaint report of {project} for {month} was sent back and is not "
                      "resubmitted yet; it should be published before {due}.")
 
@@ -97,7 +102,7 @@ class MonthlyReportRule:
             if issue.status != PUBLISHED and today >= remind_day(period, calendar):
                 drafted = issue.created_at.astimezone(ZoneInfo(project.timezone)).date()
                 if drafted < today:
-                    await self._remind(round_, project, issue)
+                    await self._remind(round_, project, issue, late=today > due_day(period))
 
     async def _draft(self, round_: PlanRound, project: Project, period: Period) -> None:
         found = await approvers(round_.uow, project.id)
@@ -111,14 +116,17 @@ class MonthlyReportRule:
         for key in await send_card(round_.uow, issue, project, found, round_.now, round_.now):
             round_.planned(key)
 
-    async def _remind(self, round_: PlanRound, project: Project, issue: ReportIssue) -> None:
+    async def _remind(self, round_: PlanRound, project: Project, issue: ReportIssue, *, late: bool) -> None:
+        """Once, to the approvers and customer service; ``late``: the day to publish has passed (a
+        report drafted on the 4th is reminded on the next working day)."""
         deciders = (await approvers(round_.uow, project.id)).people
         submitted = issue.status == SUBMITTED
         managers = await (cs_managers if submitted else customer_service_of)(round_.uow, project.id)
         acting = {p.id for p in (deciders if submitted else managers)}
         buttons = approval_buttons(issue) if submitted else resubmit_buttons(issue)
         period = Period(PeriodKind.MONTH, issue.start, issue.end)
-        text = Msg(REMIND_SUBMITTED if submitted else REMIND_RETURNED,
+        text = Msg((REMIND_SUBMITTED_LATE if late else REMIND_SUBMITTED) if submitted
+                   else (REMIND_RETURNED_LATE if late else REMIND_RETURNED),
                    {"project": project_text(project), "month": month_text(period), "due": DateText(publish_before(period))})
         people = {p.id: p for p in (*deciders, *managers)}
         for person in people.values():

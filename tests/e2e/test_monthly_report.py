@@ -235,6 +235,10 @@ async def test_a_month_whose_first_days_are_a_holiday_is_drafted_on_its_first_wo
     await _plan_at(harness, datetime(2026, 10, 8, 9, 0, tzinfo=SHANGHAI))
     assert manager.texts()[-1].startswith("📝 华苑 2026-09 投诉处理月报已生成，请您审批。\n原定于2026年10月5日前完成审批，现已逾期，请尽快审批。")
     assert (await _issue(harness)).period == "2026-09"
+    # Not approved by the next day: the reminder says the day has passed.
+    await _plan_at(harness, datetime(2026, 10, 9, 10, 0, tzinfo=SHANGHAI))
+    assert [t for t in manager.texts() if t.startswith("⏰")] == [
+        "⏰ 华苑 2026-09 投诉处理月报仍在等待审批，原定于2026年10月5日前发布，现已逾期。"]
 
 
 async def test_an_approver_bound_after_the_draft_gets_the_card_and_the_reminders_carry_the_buttons(
