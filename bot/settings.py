@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = Field(default=None, description="Bot token from @BotFather; empty: sandbox")
     telegram_api_base: str = Field(default=TELEGRAM_API, description="Base URL of a Bot API server")
+    # Which chat framework talks to Telegram: the same chat core under either (bot/telegram/).
+    chat_framework: Literal["aiogram", "ptb"] = "aiogram"
     database_url: str = Field(default="sqlite:///data/estatebot.db")
     default_locale: str = "zh_Hans_CN"
     timezone: str = "Asia/Shanghai"

@@ -12,16 +12,13 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, cast
 
-from aiogram import Bot, Dispatcher
 from pydantic import SecretStr
 
 from bot.i18n import Catalogs
 from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
-from bot.telegram.aiogram.app import build_bot, build_dispatcher
-from bot.telegram.aiogram.polling import AtLeastOncePolling
-from bot.telegram.aiogram.transport import AiogramTransport
+from bot.telegram.polling import AtLeastOnce
 from services.common.clock import ManualClock
 from services.pushes.drain import OutboxDrain
 from services.pushes.ratelimit import RateLimiter
@@ -30,8 +27,9 @@ from storage.uow import UnitOfWork
 
 class BotHarness:
     def __init__(self, emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs, *,
-                 telegram_limits: bool = False) -> None:
+                 telegram_limits: bool = False, framework: str = "aiogram") -> None:
         self.emulator = emulator
+        self.framework = framework  # the chat framework the bot runs on: aiogram or ptb
         self.telegram_limits = telegram_limits  # the drain paced as in production (RateLimiter's defaults)
         self.database_url = database_url
         self.clock = clock
@@ -40,10 +38,8 @@ class BotHarness:
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.runtime: Runtime | None = None
-        self.dispatcher: Dispatcher | None = None
-        self.bot: Bot | None = None
         self.sender: OutboxDrain | None = None
-        self.polling: AtLeastOncePolling | None = None
+        self.polling: AtLeastOnce | None = None
 
     async def start(self) -> None:
         settings = Settings(
@@ -51,17 +47,29 @@ class BotHarness:
             bot_token=SecretStr(DEFAULT_TOKEN),
             telegram_api_base=self.emulator.base_url,
             database_url=self.database_url,
+            chat_framework=self.framework,
         )
         self.runtime = Runtime.create(settings, clock=self.clock, catalogs=self.catalogs)
         self.runtime.plan_in_background = False  # tests plan explicitly after moving the clock
-        self.bot = build_bot(settings, DEFAULT_TOKEN)
-        self.dispatcher = build_dispatcher(self.runtime, on_update_done=self._done)
-        # The same sender the dispatcher's startup would start; started here to hold it at once.
+        # The same sender the adapter's startup would start; started here to hold it at once.
         # Tests do not pace pushes like Telegram (1/s per chat) unless they ask; the sender's own
         # tests and the reliability suite do. A restart gets a new limiter, as a new process would.
         limiter = RateLimiter() if self.telegram_limits else RateLimiter(1000, 1000.0, 1000, 1000)
-        self.sender = await self.runtime.start_sender(AiogramTransport(self.bot, self.catalogs), limiter)
-        self.polling = AtLeastOncePolling(self.dispatcher, self.bot, polling_timeout=1)
+        if self.framework == "ptb":
+            from bot.telegram.ptb.app import build_polling
+
+            ptb = build_polling(self.runtime, DEFAULT_TOKEN, polling_timeout=1, on_update_done=self._done)
+            self.sender = await self.runtime.start_sender(ptb.transport, limiter)
+            self.polling = ptb
+        else:
+            from bot.telegram.aiogram.app import build_bot, build_dispatcher
+            from bot.telegram.aiogram.polling import AtLeastOncePolling
+            from bot.telegram.aiogram.transport import AiogramTransport
+
+            bot = build_bot(settings, DEFAULT_TOKEN)
+            self.sender = await self.runtime.start_sender(AiogramTransport(bot, self.catalogs), limiter)
+            self.polling = AtLeastOncePolling(build_dispatcher(self.runtime, on_update_done=self._done), bot,
+                                              polling_timeout=1)
         self._task = asyncio.create_task(self.polling.run())
 
     async def stop(self) -> None:
@@ -71,8 +79,7 @@ class BotHarness:
         try:
             await self.settle()
         finally:
-            assert self.dispatcher is not None and self.runtime is not None
-            assert self.polling is not None
+            assert self.runtime is not None and self.polling is not None
             self.polling.stop()
             await self._task
             await self.runtime.close()

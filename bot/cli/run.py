@@ -1,6 +1,7 @@
 """`estatebot run`: migrate the database, then start the bot (polling, webhook, or the local sandbox).
 
-The bot runtime (aiogram) is imported inside the command, so that the admin commands never pay for it.
+The bot runtime (the chat framework CHAT_FRAMEWORK names, aiogram or python-telegram-bot) is imported
+inside the command, so that the admin commands never pay for it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     await install_shipped_questionnaires(settings)
     from bot.runtime import Runtime, freeze_startup_objects
-    from bot.telegram.aiogram.app import run_polling, run_webhook
+
+    if settings.chat_framework == "ptb":
+        from bot.telegram.ptb.app import run_polling, run_webhook
+    else:
+        from bot.telegram.aiogram.app import run_polling, run_webhook
 
     runtime = Runtime.create(settings)
     if settings.bot_token is not None:

@@ -942,11 +942,14 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
                 params[f"_filename:{key}"] = value.filename
             else:
                 params[key] = _decode_field(key, str(value))
-        # aiogram refers to uploads as "attach://<key>".
+        # aiogram refers to uploads as "attach://<key>"; python-telegram-bot posts the file as the
+        # parameter itself (both are the Bot API's ways).
         for key, value in list(params.items()):
             if isinstance(value, str) and value.startswith("attach://") and value[9:] in uploads:
                 params[key] = uploads[value[9:]]
                 params[f"_filename:{key}"] = params.get(f"_filename:{value[9:]}") or key
+        for key, data in uploads.items():
+            params.setdefault(key, data)
     return params
 
 

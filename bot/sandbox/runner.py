@@ -18,8 +18,7 @@ from bot.sandbox.demo_clock import demo_start
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.sandbox.state import SandboxState
 from bot.sandbox.web import ChatPage
-from bot.telegram.aiogram.app import build_bot, build_dispatcher
-from bot.telegram.aiogram.polling import AtLeastOncePolling
+from bot.telegram.polling import AtLeastOnce
 from services.calendar.workdays import calendar_for
 from services.chats.updates import next_update_id
 from services.common.clock import ManualClock
@@ -76,14 +75,13 @@ async def run_sandbox(runtime: Runtime) -> None:
     runner = web.AppRunner(page.app(), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.sandbox_host, settings.sandbox_web_port).start()
-    bot = build_bot(runtime.settings, DEFAULT_TOKEN)
-    dispatcher = build_dispatcher(runtime)
+    polling = _polling(runtime)
     print(f"sandbox Bot API emulator on {base} (driver API under {base}/_sandbox/)", flush=True)
     print(f"web chat: http://{settings.sandbox_host}:{settings.sandbox_web_port}/", flush=True)
     print(f"demo clock: {page.clock_line()}; chats and clock kept in {state.directory}", flush=True)
     saving = asyncio.create_task(state.keep_saved(emulator, clock), name="sandbox-state")
     try:
-        await AtLeastOncePolling(dispatcher, bot, polling_timeout=10).run(handle_signals=True)
+        await polling.run(handle_signals=True)
     finally:
         saving.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -91,3 +89,15 @@ async def run_sandbox(runtime: Runtime) -> None:
         await runner.cleanup()
         await emulator.stop()
         await runtime.close()
+
+
+def _polling(runtime: Runtime) -> AtLeastOnce:
+    """The real bot's polling against the emulator, with the chat framework CHAT_FRAMEWORK names."""
+    if runtime.settings.chat_framework == "ptb":
+        from bot.telegram.ptb.app import build_polling
+
+        return build_polling(runtime, DEFAULT_TOKEN, polling_timeout=10)
+    from bot.telegram.aiogram.app import build_bot, build_dispatcher
+    from bot.telegram.aiogram.polling import AtLeastOncePolling
+
+    return AtLeastOncePolling(build_dispatcher(runtime), build_bot(runtime.settings, DEFAULT_TOKEN), polling_timeout=10)

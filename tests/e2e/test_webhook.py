@@ -13,7 +13,8 @@ from bot.i18n import Catalogs
 from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
-from bot.telegram.aiogram.app import WebhookSecretMissing, build_bot, build_dispatcher, build_webhook_app
+from bot.telegram.aiogram.app import build_bot, build_dispatcher, build_webhook_app
+from bot.telegram.common import WebhookSecretMissing
 from services.common.clock import ManualClock
 
 

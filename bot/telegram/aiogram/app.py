@@ -39,18 +39,10 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram.aiogram.polling import AtLeastOncePolling
 from bot.telegram.aiogram.transport import AiogramTransport
-from dialogs.text import N_
+from bot.telegram.common import COMMANDS, WebhookSecretMissing
 from handlers.inbound import ButtonIn, Inbound, MessageIn, Sender
 
 log = logging.getLogger(__name__)
-
-COMMANDS = (
-    ("start", N_("Start / link your account")),
-    ("menu", N_("What you can do")),
-    ("language", N_("Choose your language")),
-    ("cancel", N_("Stop the current step")),
-    ("help", N_("Help")),
-)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -67,10 +59,6 @@ class UpdateDoneMiddleware(BaseMiddleware):
         finally:
             if isinstance(event, Update):
                 self._callback(event.update_id)
-
-
-class WebhookSecretMissing(RuntimeError):
-    """WEBHOOK_URL is set but WEBHOOK_SECRET is not."""
 
 
 # aiogram parses every answer as ``Response[<the method's result type>]``, a pydantic generic model
