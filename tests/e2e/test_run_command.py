@@ -20,10 +20,10 @@ def _free_port() -> int:
         return port
 
 
-async def _sandbox(tmp_path: Path, port: int, web_port: int) -> asyncio.subprocess.Process:
+async def _sandbox(tmp_path: Path, port: int, web_port: int, framework: str = "aiogram") -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "WEBHOOK_URL")}
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", SANDBOX_PORT=str(port),
-               SANDBOX_WEB_PORT=str(web_port), PYTHONPATH=str(ROOT))
+               SANDBOX_WEB_PORT=str(web_port), PYTHONPATH=str(ROOT), CHAT_FRAMEWORK=framework)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -52,9 +52,9 @@ async def _answers(base: str, user: int, text: str, *, until: str | None = None)
     raise AssertionError(f"no answer to {text!r}")
 
 
-async def test_python_m_bot_runs_the_sandbox(tmp_path: Path) -> None:
+async def test_python_m_bot_runs_the_sandbox(tmp_path: Path, chat_framework: str) -> None:
     port, web_port = _free_port(), _free_port()
-    process = await _sandbox(tmp_path, port, web_port)
+    process = await _sandbox(tmp_path, port, web_port, chat_framework)
     try:
         base = f"http://127.0.0.1:{port}"
         assert (await _answers(base, 77, "/menu"))[0]["text"] == "请问您需要办理什么？"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from aiogram import Bot
 from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -31,6 +30,7 @@ from services.pushes.drain import OutboxDrain
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
 from services.pushes.ratelimit import RateLimiter
+from services.pushes.transport import Transport
 from storage.db import create_sessionmaker
 from storage.models import Chat, OutboxMessage, Owner, Staff
 from storage.uow import UnitOfWork
@@ -45,7 +45,7 @@ SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument"}
 class Env:
     emulator: BotAPIEmulator
     sessionmaker: async_sessionmaker[AsyncSession]
-    bot: Bot
+    transport: Transport
     clock: ManualClock
     catalogs: Catalogs
     dialect: str
@@ -56,7 +56,7 @@ class Env:
     def sender(self, limiter: RateLimiter | None = None, *, batch: int = 50, max_attempts: int = 8) -> OutboxDrain:
         """A sender whose limiter lets tests run fast unless a test is about the limits."""
         fast = RateLimiter(overall_per_second=30, per_chat_per_second=100, per_chat_burst=10)
-        return OutboxDrain(self.sessionmaker, AiogramTransport(self.bot, self.catalogs), self.clock, "zh_Hans_CN",
+        return OutboxDrain(self.sessionmaker, self.transport, self.clock, "zh_Hans_CN",
                       limiter=limiter or fast, batch=batch, max_attempts=max_attempts)
 
     async def push(self, key: str, chat_id: int, text: Text = WHAT, *, buttons: Sequence[Button] = (),
@@ -93,20 +93,27 @@ class Env:
 
 
 @pytest.fixture(scope="module")
-async def bot(emulator: BotAPIEmulator) -> AsyncIterator[Bot]:
-    """One bot for the module: closing its HTTP session costs a quarter of a second."""
+async def transports(emulator: BotAPIEmulator, catalogs: Catalogs) -> AsyncIterator[dict[str, Transport]]:
+    """Each chat framework's transport, one per module: closing an HTTP session costs a quarter of a second."""
+    from bot.telegram.ptb.app import build_application
+    from bot.telegram.ptb.transport import PtbTransport
+
     settings = Settings(_env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url)
     bot = build_bot(settings, DEFAULT_TOKEN)
-    yield bot
+    application = build_application(settings, DEFAULT_TOKEN)
+    await application.initialize()
+    yield {"aiogram": AiogramTransport(bot, catalogs), "ptb": PtbTransport(application.bot, catalogs)}
     await bot.session.close()
+    await application.shutdown()
 
 
 @pytest.fixture
-async def env(emulator: BotAPIEmulator, bot: Bot, engine: AsyncEngine, clock: ManualClock,
-              catalogs: Catalogs) -> AsyncIterator[Env]:
+async def env(emulator: BotAPIEmulator, transports: dict[str, Transport], chat_framework: str, engine: AsyncEngine,
+              clock: ManualClock, catalogs: Catalogs) -> AsyncIterator[Env]:
     emulator.reset()
     emulator.rate_limits = None
-    yield Env(emulator, create_sessionmaker(engine), bot, clock, catalogs, engine.dialect.name)
+    yield Env(emulator, create_sessionmaker(engine), transports[chat_framework], clock, catalogs,
+              engine.dialect.name)
     emulator.rate_limits = None
 
 

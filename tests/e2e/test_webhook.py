@@ -1,4 +1,5 @@
-"""Webhook mode: aiogram's handler behind WEBHOOK_URL's path, Telegram's secret header checked."""
+"""Webhook mode, with either chat framework: the handler behind WEBHOOK_URL's path, Telegram's secret
+header checked, Telegram answered once the update is handled."""
 
 from __future__ import annotations
 
@@ -18,9 +19,28 @@ from bot.telegram.common import WebhookSecretMissing
 from services.common.clock import ManualClock
 
 
+async def _webhook_app(runtime: Runtime, settings: Settings, framework: str) -> web.Application:
+    """The framework's webhook application (its HTTP session closed again if it refuses to start)."""
+    if framework == "ptb":
+        from bot.telegram.ptb.app import build_application, register_handlers
+        from bot.telegram.ptb.app import build_webhook_app as ptb_webhook_app
+        from bot.telegram.ptb.transport import PtbTransport
+
+        application = build_application(settings, DEFAULT_TOKEN)
+        transport = PtbTransport(application.bot, runtime.catalogs)
+        register_handlers(application, runtime, transport)
+        return ptb_webhook_app(runtime, application, transport)  # nothing opened before its startup
+    bot = build_bot(settings, DEFAULT_TOKEN)
+    try:
+        return build_webhook_app(runtime, bot, build_dispatcher(runtime))
+    except WebhookSecretMissing:
+        await bot.session.close()
+        raise
+
+
 @pytest.fixture
-async def webhook(emulator: BotAPIEmulator, database_url: str, clock: ManualClock,
-                  catalogs: Catalogs) -> AsyncIterator[str]:
+async def webhook(emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs,
+                  chat_framework: str) -> AsyncIterator[str]:
     emulator.reset()
     settings = Settings(
         _env_file=None,
@@ -31,8 +51,7 @@ async def webhook(emulator: BotAPIEmulator, database_url: str, clock: ManualCloc
         webhook_secret=SecretStr("s3cret-token"),
     )
     runtime = Runtime.create(settings, clock=clock, catalogs=catalogs)
-    bot = build_bot(settings, DEFAULT_TOKEN)
-    app = build_webhook_app(runtime, bot, build_dispatcher(runtime))
+    app = await _webhook_app(runtime, settings, chat_framework)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -67,15 +86,13 @@ async def test_webhook_checks_the_secret_and_handles_updates(webhook: str, emula
 
 
 async def test_webhook_mode_does_not_start_without_a_secret(
-    emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs,
+    emulator: BotAPIEmulator, database_url: str, clock: ManualClock, catalogs: Catalogs, chat_framework: str,
 ) -> None:
     settings = Settings(_env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url,
                         database_url=database_url, webhook_url="https://bot.example.com/hooks/estate")
     runtime = Runtime.create(settings, clock=clock, catalogs=catalogs)
-    bot = build_bot(settings, DEFAULT_TOKEN)
     with pytest.raises(WebhookSecretMissing):
-        build_webhook_app(runtime, bot, build_dispatcher(runtime))
-    await bot.session.close()
+        await _webhook_app(runtime, settings, chat_framework)
     await runtime.close()
 
 

@@ -164,7 +164,7 @@ async def run_polling(runtime: Runtime, token: str) -> None:
 
 
 def build_webhook_app(runtime: Runtime, application: PtbApplication, transport: PtbTransport) -> web.Application:
-    """The webhook at WEBHOOK_URL's path: a request without the secret is refused (403); an update is
+    """The webhook at WEBHOOK_URL's path: a request without the secret is refused (401); an update is
     answered only once it is handled (committed), so a crash meanwhile loses nothing."""
     settings = runtime.settings
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
@@ -176,7 +176,7 @@ def build_webhook_app(runtime: Runtime, application: PtbApplication, transport: 
 
     async def on_update(request: web.Request) -> web.Response:
         if request.headers.get(SECRET_HEADER) != secret:
-            return web.Response(status=403)
+            return web.Response(status=401)  # as aiogram answers it
         update = Update.de_json(await request.json(), application.bot)
         await application.process_update(update)
         return web.Response()
