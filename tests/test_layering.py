@@ -3,7 +3,7 @@
 * arrows only downward: bot → handlers → services → {dialogs, storage}; dialogs and storage
   import nothing of ours but themselves;
 * no import cycle between modules (function-level imports count too);
-* only the adapter under bot/telegram/aiogram imports aiogram;
+* only the adapter under bot/telegram/aiogram imports aiogram, only bot/telegram/ptb python-telegram-bot;
 * no SQL outside storage/;
 * no branch on a case kind (``ticket.kind == "repair"``) outside that kind's own package;
 * the composition root (services/capabilities.py) is imported only from bot/ and handlers/.
@@ -29,8 +29,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "dialogs": frozenset({"dialogs"}),
     "storage": frozenset({"storage"}),
 }
-CHAT_FRAMEWORKS = ("aiogram", "telegram")  # telegram: python-telegram-bot
-ADAPTERS = ("bot.telegram.aiogram",)
+# Each chat framework and the one adapter that may import it (telegram: python-telegram-bot).
+ADAPTERS = {"aiogram": "bot.telegram.aiogram", "telegram": "bot.telegram.ptb"}
 # A case kind's name and the places that may branch on it: its own package (and its repository).
 KIND_HOMES = {
     "complaint": ("services.complaints", "storage.repositories.complaints"),
@@ -162,8 +162,9 @@ def test_no_import_cycles() -> None:
 
 def test_only_the_adapter_imports_a_chat_framework() -> None:
     offenders = sorted(
-        module.name for module in MODULES.values()
-        if module.external & set(CHAT_FRAMEWORKS) and not module.name.startswith(ADAPTERS)
+        f"{module.name} imports {framework}" for module in MODULES.values()
+        for framework in sorted(module.external & set(ADAPTERS))
+        if not module.name.startswith(ADAPTERS[framework])
     )
     assert offenders == []
 

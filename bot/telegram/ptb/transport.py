@@ -130,8 +130,8 @@ class PtbTransport:
             if not found.file_path:
                 return None
             timeout = aiohttp.ClientTimeout(total=10)
-            async with aiohttp.ClientSession(timeout=timeout) as session, \
-                    session.get(found.file_path, headers={"Range": f"bytes=0-{size - 1}"}) as response:
+            async with aiohttp.ClientSession(timeout=timeout) as http, \
+                    http.get(found.file_path, headers={"Range": f"bytes=0-{size - 1}"}) as response:
                 response.raise_for_status()
                 return (await response.content.read(size))[:size]
         except Exception as error:  # best effort: the step then goes by what the message declared
