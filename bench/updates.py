@@ -40,6 +40,7 @@ from bot.settings import Settings
 from bot.telegram.aiogram.app import UpdateDoneMiddleware, build_bot, build_dispatcher
 from bot.telegram.aiogram.polling import AtLeastOncePolling
 from bot.telegram.aiogram.transport import AiogramTransport
+from bot.telegram.polling import AtLeastOnce
 from services.pushes.ratelimit import RateLimiter
 from storage.migrate import downgrade, upgrade
 
@@ -146,7 +147,10 @@ async def _with_polling(bot: Bot, dispatcher: Dispatcher, work: Callable[[], Awa
 
 async def _with_our_polling(bot: Bot, dispatcher: Dispatcher, work: Callable[[], Awaitable[Any]]) -> Any:
     """estatebot polls as it does in production: an update is confirmed only once handled."""
-    polling = AtLeastOncePolling(dispatcher, bot, polling_timeout=1)
+    return await _polling_while(AtLeastOncePolling(dispatcher, bot, polling_timeout=1), work)
+
+
+async def _polling_while(polling: AtLeastOnce, work: Callable[[], Awaitable[Any]]) -> Any:
     task = asyncio.create_task(polling.run())
     try:
         return await work()
@@ -216,11 +220,11 @@ async def mirror_bot(emulator: BotAPIEmulator, people: int) -> Run:
     return result
 
 
-async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -> Run:
+async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str, framework: str = "aiogram") -> Run:
     await upgrade(database_url)
     settings = Settings(
         _env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url,
-        database_url=database_url,
+        database_url=database_url, chat_framework=framework,
     )
     runtime = Runtime.create(settings)
     statements = [0]
@@ -253,14 +257,23 @@ async def estate_bot(emulator: BotAPIEmulator, people: int, database_url: str) -
         print(f"estatebot SQL statements per update: {statements[0] / (WARM_UP_PEOPLE * len(INQUIRY)):.1f} "
               "(the pipeline, the drain and the planner; BEGIN and COMMIT included)")
 
-    bot = build_bot(settings, DEFAULT_TOKEN)
     freeze_startup_objects()  # as `estatebot run` does before it takes updates
     # Answers go through the outbox drain and its limiter; the baselines send unpaced, so the drain
     # is not paced here either (with Telegram's 30 messages/s, 40 people make it limiter-bound).
-    await runtime.start_sender(AiogramTransport(bot, runtime.catalogs), RateLimiter(1000, 1000.0, 1000, 1000))
+    unpaced = RateLimiter(1000, 1000.0, 1000, 1000)
     done = Done()
     try:
-        result: Run = await _with_our_polling(
+        if framework == "ptb":
+            from bot.telegram.ptb.app import build_polling
+
+            polling = build_polling(runtime, DEFAULT_TOKEN, polling_timeout=1, on_update_done=done)
+            await runtime.start_sender(polling.transport, unpaced)
+            result: Run = await _polling_while(polling, lambda: _drive(emulator, done, people, INQUIRY, 200_000,
+                                                                       stop_counting))
+            return result
+        bot = build_bot(settings, DEFAULT_TOKEN)
+        await runtime.start_sender(AiogramTransport(bot, runtime.catalogs), unpaced)
+        result = await _with_our_polling(
             bot, build_dispatcher(runtime, on_update_done=done),
             lambda: _drive(emulator, done, people, INQUIRY, 200_000, stop_counting),
         )
