@@ -12,8 +12,8 @@ E2E = Path(__file__).parent / "e2e"
 ON_BOTH = {"harness", "chat_framework", "env", "webhook"}
 NOT_THE_BOT = {  # a test module (all its tests) or one test: why it need not run on each framework
     "test_emulator.py": "the Bot API emulator itself, driven with a client",
-    "test_instances.py": "several `estatebot run` processes behind webhooks, on aiogram (each framework's "
-                         "webhook is in test_webhook.py)",
+    "test_instances.py": "`estatebot run` processes behind webhooks: one on aiogram, one on "
+                         "python-telegram-bot, sharing one database and one sender",
     "test_leadership.py": "leader election between processes on PostgreSQL, through the outbox",
     "test_delivery_window.py": "the drain's delivery window, with aiogram's sender",
     "test_report_chat.py::test_the_periods_seen_on_a_monday": "a pure function",

@@ -122,13 +122,14 @@ class Instance:
         return [match for line in self.lines if (match := re.search(pattern, line))]
 
 
-async def _start(emulator: BotAPIEmulator, database_url: str) -> Instance:
+async def _start(emulator: BotAPIEmulator, database_url: str, framework: str = "aiogram") -> Instance:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram"
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET")}
     env.update(BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_BASE=emulator.base_url, DATABASE_URL=database_url,
                WEBHOOK_URL=url, WEBHOOK_SECRET=SECRET, WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port),
-               LOG_LEVEL="INFO", ESTATEBOT_TEST_NOW=NOW.isoformat(), PYTHONPATH=str(ROOT))
+               LOG_LEVEL="INFO", ESTATEBOT_TEST_NOW=NOW.isoformat(), PYTHONPATH=str(ROOT),
+               CHAT_FRAMEWORK=framework)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.e2e.instance", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -291,7 +292,9 @@ async def test_two_instances_behind_alternating_webhooks_share_one_budget(
 ) -> None:
     emulator = limited
     await _seed(postgres_url)
-    instances = [await _start(emulator, postgres_url) for _ in range(2)]
+    # One instance on each chat framework (as during a switch from one to the other): the same
+    # database, one sender, one budget.
+    instances = [await _start(emulator, postgres_url, framework) for framework in ("aiogram", "ptb")]
     try:
         for instance in instances:
             await _listening(instance)

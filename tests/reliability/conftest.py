@@ -14,12 +14,12 @@ from tests.harness import BotHarness
 
 @pytest.fixture
 async def limited(emulator: BotAPIEmulator, database_url: str, clock: ManualClock,
-                  catalogs: Catalogs) -> AsyncIterator[BotHarness]:
-    """The real bot with the drain's real RateLimiter (30/s, 1/s per chat with bursts of 3, 20/min
-    per group), against an emulator that answers 429 to anything faster."""
+                  catalogs: Catalogs, chat_framework: str) -> AsyncIterator[BotHarness]:
+    """The real bot (on each chat framework) with the drain's real RateLimiter (30/s, 1/s per chat
+    with bursts of 3, 20/min per group), against an emulator that answers 429 to anything faster."""
     emulator.reset()
     emulator.rate_limits = RateLimits()
-    bot = BotHarness(emulator, database_url, clock, catalogs, telegram_limits=True)
+    bot = BotHarness(emulator, database_url, clock, catalogs, telegram_limits=True, framework=chat_framework)
     await bot.start()
     try:
         yield bot
