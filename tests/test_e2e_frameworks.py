@@ -8,14 +8,15 @@ import ast
 from pathlib import Path
 
 E2E = Path(__file__).parent / "e2e"
-# Fixtures that run the test once per framework (tests/conftest.py, tests/e2e/test_sender.py, test_webhook.py).
-ON_BOTH = {"harness", "chat_framework", "env", "webhook"}
+# Fixtures that run the test once per framework (tests/conftest.py; test_sender.py, test_webhook.py,
+# test_leadership.py, test_delivery_window.py).
+ON_BOTH = {"harness", "chat_framework", "env", "webhook", "instances", "transport"}
 NOT_THE_BOT = {  # a test module (all its tests) or one test: why it need not run on each framework
     "test_emulator.py": "the Bot API emulator itself, driven with a client",
     "test_instances.py": "`estatebot run` processes behind webhooks: one on aiogram, one on "
                          "python-telegram-bot, sharing one database and one sender",
-    "test_leadership.py": "leader election between processes on PostgreSQL, through the outbox",
-    "test_delivery_window.py": "the drain's delivery window, with aiogram's sender",
+    "test_leadership.py::test_a_commit_that_adds_outbox_rows_notifies_and_a_rollback_does_not":
+        "the database's notification alone, no chat framework",
     "test_report_chat.py::test_the_periods_seen_on_a_monday": "a pure function",
     "test_run_command.py::test_the_sandbox_keeps_its_chats_and_demo_clock_across_restarts":
         "the sandbox's own state file (the sandbox on each framework: test_python_m_bot_runs_the_sandbox)",

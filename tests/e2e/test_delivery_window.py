@@ -9,15 +9,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiogram import Bot
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
-from bot.telegram.aiogram.app import build_bot
-from bot.telegram.aiogram.transport import AiogramTransport
 from dialogs.engine import Reply
 from dialogs.text import Plain
 from services.calendar.delivery import delivery_window
@@ -26,9 +23,11 @@ from services.pushes.drain import MISSED_DAY, OutboxDrain
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
 from services.pushes.ratelimit import RateLimiter
+from services.pushes.transport import Transport
 from storage.db import create_sessionmaker
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
+from tests.frameworks import transport_on
 
 ZONE = "Asia/Shanghai"
 PLANNED = datetime(2027, 5, 2, 22, 0, tzinfo=UTC)  # 06:00 on 3 May in Shanghai
@@ -36,16 +35,15 @@ NIGHT = datetime(2027, 5, 3, 14, 0, tzinfo=UTC)  # 22:00 there
 NEXT_MORNING = datetime(2027, 5, 4, 1, 0, tzinfo=UTC)  # 09:00 there
 
 
-@pytest.fixture(scope="module")
-async def bot(emulator: BotAPIEmulator) -> AsyncIterator[Bot]:
+@pytest.fixture
+async def transport(emulator: BotAPIEmulator, catalogs: Catalogs, chat_framework: str) -> AsyncIterator[Transport]:
     settings = Settings(_env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url)
-    bot = build_bot(settings, DEFAULT_TOKEN)
-    yield bot
-    await bot.session.close()
+    async with transport_on(chat_framework, settings, catalogs) as made:
+        yield made
 
 
 async def test_past_20_00_a_greeting_is_dropped_and_a_care_message_waits_for_the_next_morning(
-    emulator: BotAPIEmulator, bot: Bot, engine: AsyncEngine, catalogs: Catalogs,
+    emulator: BotAPIEmulator, engine: AsyncEngine, transport: Transport,
 ) -> None:
     emulator.reset()
     emulator.rate_limits = None
@@ -68,7 +66,7 @@ async def test_past_20_00_a_greeting_is_dropped_and_a_care_message_waits_for_the
 
     clock.set(NIGHT)  # the sender comes at 22:00
     fast = RateLimiter(overall_per_second=30, per_chat_per_second=100, per_chat_burst=10)
-    drain = OutboxDrain(sessionmaker, AiogramTransport(bot, catalogs), clock, "zh_Hans_CN", limiter=fast)
+    drain = OutboxDrain(sessionmaker, transport, clock, "zh_Hans_CN", limiter=fast)
     assert await drain.drain() == 2
     assert [m.get("text") for chat in (601, 602, 603, 604) for m in emulator.bot_messages(chat)] == \
         ["case", "night-case"]

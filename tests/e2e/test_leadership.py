@@ -8,12 +8,12 @@ follower's transport points at a second emulator, so anything it sent itself wou
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from aiogram import Bot
 from pydantic import SecretStr
 from sqlalchemy import text
 
@@ -22,17 +22,17 @@ from bot.leadership import LeaderTiming
 from bot.runtime import Runtime
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator
 from bot.settings import Settings
-from bot.telegram.aiogram.app import build_bot
-from bot.telegram.aiogram.transport import AiogramTransport
 from dialogs.engine import Reply
 from dialogs.text import Plain
 from handlers.inbound import Inbound, MessageIn, Sender
 from services.common.clock import ManualClock
 from services.pushes.outbox import enqueue
 from services.pushes.purposes import Purpose
+from services.pushes.transport import Transport
 from storage.db import create_engine, create_sessionmaker
 from storage.leadership import LeaderLock, announce_outbox_writes
 from storage.uow import UnitOfWork
+from tests.frameworks import transport_on
 
 FAST = LeaderTiming(retry_seconds=0.05, check_seconds=0.05, takeover_pause=0.2)
 
@@ -49,8 +49,7 @@ async def elsewhere() -> AsyncIterator[BotAPIEmulator]:
 @dataclass
 class Instance:
     runtime: Runtime
-    bot: Bot
-    transport: AiogramTransport
+    transport: Transport
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.runtime.sessionmaker)
@@ -61,9 +60,10 @@ class Instance:
 
 
 @pytest.fixture
-async def instances(postgres_url: str, clock: ManualClock,
-                    catalogs: Catalogs) -> AsyncIterator[Callable[[BotAPIEmulator], Awaitable[Instance]]]:
+async def instances(postgres_url: str, clock: ManualClock, catalogs: Catalogs,
+                    chat_framework: str) -> AsyncIterator[Callable[[BotAPIEmulator], Awaitable[Instance]]]:
     started: list[Instance] = []
+    transports = contextlib.AsyncExitStack()
 
     async def start(api: BotAPIEmulator) -> Instance:
         settings = Settings(_env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=api.base_url,
@@ -71,8 +71,8 @@ async def instances(postgres_url: str, clock: ManualClock,
         runtime = Runtime.create(settings, clock=clock, catalogs=catalogs)
         runtime.plan_in_background = False
         runtime.leader_timing = FAST
-        bot = build_bot(settings, DEFAULT_TOKEN)
-        instance = Instance(runtime, bot, AiogramTransport(bot, catalogs))
+        transport = await transports.enter_async_context(transport_on(chat_framework, settings, catalogs))
+        instance = Instance(runtime, transport)
         started.append(instance)
         await runtime.start_background(instance.transport)
         return instance
@@ -80,7 +80,7 @@ async def instances(postgres_url: str, clock: ManualClock,
     yield start
     for instance in started:
         await instance.runtime.close()
-        await instance.bot.session.close()
+    await transports.aclose()
 
 
 async def _until(condition: Callable[[], bool], what: str, seconds: float = 10.0) -> None:

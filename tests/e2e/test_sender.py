@@ -21,8 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.i18n import Catalogs
 from bot.sandbox.emulator import DEFAULT_TOKEN, BotAPIEmulator, RateLimits
 from bot.settings import Settings
-from bot.telegram.aiogram.app import build_bot
-from bot.telegram.aiogram.transport import AiogramTransport
 from dialogs.engine import Button, Reply
 from dialogs.text import N_, Msg, Plain, Text
 from services.common.clock import ManualClock
@@ -34,6 +32,7 @@ from services.pushes.transport import Transport
 from storage.db import create_sessionmaker
 from storage.models import Chat, OutboxMessage, Owner, Staff
 from storage.uow import UnitOfWork
+from tests.frameworks import transport_on
 from tests.harness import BotHarness
 
 WHAT = Msg(N_("What would you like to do?"))
@@ -95,16 +94,9 @@ class Env:
 @pytest.fixture(scope="module")
 async def transports(emulator: BotAPIEmulator, catalogs: Catalogs) -> AsyncIterator[dict[str, Transport]]:
     """Each chat framework's transport, one per module: closing an HTTP session costs a quarter of a second."""
-    from bot.telegram.ptb.app import build_application
-    from bot.telegram.ptb.transport import PtbTransport
-
     settings = Settings(_env_file=None, bot_token=SecretStr(DEFAULT_TOKEN), telegram_api_base=emulator.base_url)
-    bot = build_bot(settings, DEFAULT_TOKEN)
-    application = build_application(settings, DEFAULT_TOKEN)
-    await application.initialize()
-    yield {"aiogram": AiogramTransport(bot, catalogs), "ptb": PtbTransport(application.bot, catalogs)}
-    await bot.session.close()
-    await application.shutdown()
+    async with transport_on("aiogram", settings, catalogs) as aiogram, transport_on("ptb", settings, catalogs) as ptb:
+        yield {"aiogram": aiogram, "ptb": ptb}
 
 
 @pytest.fixture
