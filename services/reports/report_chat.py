@@ -191,6 +191,11 @@ async def report_replies(uow: UnitOfWork, chosen: Chosen, period: Period, now: d
     staff = chosen.staff
     if staff.chat_id is None or label is None:
         return ActionResult(refusal=NO_CHAT)
+    # A double tap asks once: the same report for the same person within the same minute is one row.
+    scope_key = chosen.project.id if chosen.project is not None else COMPANY
+    key = f"report-chat:{period.kind.value}:{period.code}:{scope_key}:{staff.id}:{now:%Y-%m-%dT%H:%M}"
+    if await uow.outbox.by_key(key) is not None:
+        return ActionResult()
     scope = _scope_text(chosen.project)
     made = await _rendering(uow, chosen.project, period, scope, label)
     title = render.title_text(period)
@@ -205,8 +210,6 @@ async def report_replies(uow: UnitOfWork, chosen: Chosen, period: Period, now: d
     xlsx = await asyncio.to_thread(made.workbook)
     media = [await store_upload(uow, "photo", f"{stem}.png", png, now),
              await store_upload(uow, "document", f"{stem}.xlsx", xlsx, now)]
-    scope_key = chosen.project.id if chosen.project is not None else COMPANY
-    await enqueue(uow, key=f"report-chat:{period.kind.value}:{period.code}:{scope_key}:{staff.id}:{now.isoformat()}",
-                  purpose=Purpose.ANSWER, chat_id=staff.chat_id, staff_id=staff.id, now=now, media=media,
+    await enqueue(uow, key=key, purpose=Purpose.ANSWER, chat_id=staff.chat_id, staff_id=staff.id, now=now, media=media,
                   reply=Reply(summary))
     return ActionResult()

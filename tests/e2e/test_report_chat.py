@@ -145,6 +145,7 @@ async def test_company_wide_staff_pick_the_company_or_an_office(harness: BotHarn
     assert card["text"] == "📈 新苑的投诉报告：请选择时间段"
     before = len(manager.received())
     await manager.press("上周", card)
+    await manager.press("上周", card)  # a double tap: one report
     *_, summary = await _files(harness, manager, before)
     assert "新苑" in summary
     assert_figures(summary, new=1, closed=0, open_=1, overdue=0)
