@@ -24,10 +24,11 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from dialogs.engine import Reply
-from dialogs.text import N_, DateText, Msg, Plain
+from dialogs.text import N_, DateText, Msg
 from services.calendar.delivery import WINDOW_END, WINDOW_START
 from services.calendar.workdays import WorkCalendar
 from services.care.notices import NoticeKind
+from services.people.project_names import project_text
 from services.people.roles import Department, Role
 from services.pushes import outbox
 from services.pushes.purposes import Purpose
@@ -123,7 +124,7 @@ class CadenceRule:
         departments = [Department.CUSTOMER_SERVICE, *([Department.OFFICE] if check.office_too else [])]
         people = await round_.uow.staff.reachable(project.id, departments=departments, roles=[Role.MANAGER])
         base = check.key(project.id)
-        text = Msg(check.text, {"project": Plain(project.name), "start": DateText(check.start),
+        text = Msg(check.text, {"project": project_text(project), "start": DateText(check.start),
                                 "end": DateText(check.end),
                                 "deadline": DateText(check.deadline or check.end)})
         for person in people:

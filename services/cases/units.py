@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from dialogs.engine import Reply
-from dialogs.text import N_, Msg
+from dialogs.text import N_, Msg, Plain, Text
 from services.common.actor import Completion
+from services.people.project_names import project_text
 from storage.models import Ticket, Unit
 from storage.uow import UnitOfWork
 
@@ -35,7 +36,16 @@ async def chosen_unit(uow: UnitOfWork, owner_id: int, answers: Mapping[str, Any]
 
 
 def unit_label(unit: Unit) -> str:
+    """The unit as stored (the project's own name): for the choices of a filing dialog."""
     return f"{unit.building.project.name} {unit.building.name}-{unit.number}"
+
+
+def unit_text(unit: Unit) -> Text:
+    """The unit for a reader: the project as his language writes it (華苑, Huayuan), then building
+    and number as recorded."""
+    return Msg(N_("{project} {building}-{number}"), {"project": project_text(unit.building.project),
+                                                      "building": Plain(unit.building.name),
+                                                      "number": Plain(unit.number)})
 
 
 async def ticket_unit(uow: UnitOfWork, ticket: Ticket) -> Unit | None:

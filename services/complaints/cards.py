@@ -9,7 +9,7 @@ from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
 from services.cases.contact import masked_owner_phone, owner_phone_for
 from services.cases.outcome import outcome_lines
 from services.cases.statuses import OPEN, STATUS_LABELS, WORKING
-from services.cases.units import ticket_unit, unit_label
+from services.cases.units import ticket_unit, unit_text
 from services.complaints.routing import CATEGORY_LABELS, Category
 from services.people.roles import DEPARTMENT_LABELS, Department
 from storage.models import Staff, Ticket, Unit
@@ -34,7 +34,7 @@ async def staff_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer: 
         headline,
         Field(Msg(N_("No.")), Plain(ticket.number)),
         Field(Msg(N_("Category")), Msg(CATEGORY_LABELS[Category(ticket.category)])),
-        Field(Msg(N_("Unit")), Plain(unit_label(unit) if unit else "—")),
+        Field(Msg(N_("Unit")), unit_text(unit) if unit else Plain("—")),
         Field(Msg(N_("Owner")), Plain(owner.name if owner else "—")),
         Field(Msg(N_("Phone")), Plain(phone)),
         Field(Msg(N_("Description")), Plain(ticket.description)),
@@ -78,7 +78,7 @@ def owner_card(ticket: Ticket, unit: Unit | None) -> Text:
         Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
     ]
     if unit is not None:
-        lines.append(Field(Msg(N_("Unit")), Plain(unit_label(unit))))
+        lines.append(Field(Msg(N_("Unit")), unit_text(unit)))
     lines.append(Field(Msg(N_("Description")), Plain(ticket.description)))
     if ticket.status in WORKING and ticket.resolve_due:
         lines.append(Field(Msg(N_("Resolution due")), DateText(ticket.resolve_due)))

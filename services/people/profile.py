@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialogs.engine import Reply
 from dialogs.phones import display_phone
 from dialogs.text import N_, DateText, Field, Lines, Msg, Plain, Text
+from services.cases.units import unit_text
 from storage.uow import UnitOfWork
 
 
@@ -19,10 +20,9 @@ async def owner_profile(uow: UnitOfWork, owner_id: int) -> Reply:
         Field(Msg(N_("Phone")), Plain(display_phone(owner.phone))),
     ]
     for unit in units:
-        label = f"{unit.building.project.name} {unit.building.name}-{unit.number}"
-        value: Text = Plain(label)
+        value: Text = unit_text(unit)
         if unit.delivery_date:
-            value = Msg(N_("{unit}, delivered {date}"), {"unit": Plain(label), "date": DateText(unit.delivery_date)})
+            value = Msg(N_("{unit}, delivered {date}"), {"unit": unit_text(unit), "date": DateText(unit.delivery_date)})
         lines.append(Field(Msg(N_("Unit")), value))
     if owner.move_in_date:
         lines.append(Field(Msg(N_("Moved in")), DateText(owner.move_in_date)))

@@ -10,7 +10,7 @@ from dialogs.text import N_, DateText, Field, Lines, ListText, Money, Msg, Plain
 from services.cases.contact import masked_owner_phone, owner_phone_for
 from services.cases.outcome import outcome_lines
 from services.cases.statuses import REPAIR_WORK, STATUS_LABELS, Status
-from services.cases.units import ticket_unit, unit_label
+from services.cases.units import ticket_unit, unit_text
 from services.repairs.rules import (
     APPROVER_LABELS,
     RESPONSIBLE_LABELS,
@@ -49,7 +49,7 @@ async def repair_card(uow: UnitOfWork, ticket: Ticket, headline: Msg, *, viewer:
         Field(Msg(N_("No.")), Plain(ticket.number)),
         Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
         Field(Msg(N_("Trade")), Msg(TRADE_LABELS[Trade(ticket.category)])),
-        Field(Msg(N_("Unit")), Plain(unit_label(unit) if unit else "—")),
+        Field(Msg(N_("Unit")), unit_text(unit) if unit else Plain("—")),
         Field(Msg(N_("Owner")), Plain(owner.name if owner else "—")),
         Field(Msg(N_("Phone")), Plain(phone)),
     ]
@@ -158,7 +158,7 @@ async def repair_owner_card(uow: UnitOfWork, ticket: Ticket, unit: Unit | None) 
         Field(Msg(N_("Status")), Msg(STATUS_LABELS[ticket.status])),
     ]
     if unit is not None:
-        lines.append(Field(Msg(N_("Unit")), Plain(unit_label(unit))))
+        lines.append(Field(Msg(N_("Unit")), unit_text(unit)))
     if repair is not None:
         lines.append(Field(Msg(N_("Location")), Plain(repair.location)))
     lines.append(Field(Msg(N_("Description")), Plain(ticket.description)))
