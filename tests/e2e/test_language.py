@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import Team
 from tests.harness import BotHarness
 
 
@@ -52,3 +53,27 @@ async def test_forged_language_button_is_refused(harness: BotHarness) -> None:
     async with harness.uow() as uow:
         chat = await uow.chats.get(8003)
         assert chat is None or chat.locale is None
+
+
+async def test_an_owner_reads_his_unit_as_his_language_writes_the_project(harness: BotHarness, team: Team) -> None:
+    """华苑 is 華苑 to a Hong Kong reader and Huayuan in English: in My details and on the case card."""
+    from services.people.project_names import set_name
+    from tests.e2e.conftest import WANG
+
+    async with harness.uow() as uow:
+        project = await uow.projects.by_code("HY")
+        assert project is not None
+        set_name(project, "zh_Hant_HK", "華苑")
+        set_name(project, "en", "Huayuan")
+        await uow.commit()
+    wang = harness.person(WANG)
+    await wang.say("/language")
+    await wang.press("香港")
+    await wang.say("/menu")
+    [details] = await wang.press("👤")
+    assert "華苑 " in details["text"] and "华苑" not in details["text"], details["text"]
+    await wang.say("/language")
+    await wang.press("English")
+    await wang.say("/menu")
+    [details] = await wang.press("👤")
+    assert "Huayuan " in details["text"], details["text"]
