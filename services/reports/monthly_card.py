@@ -164,15 +164,21 @@ async def card_text(uow: UnitOfWork, issue: ReportIssue, project: Project, *, fa
 
 async def send_card(uow: UnitOfWork, issue: ReportIssue, project: Project, found: Approvers, now: datetime,
                     not_before: datetime) -> list[str]:
-    """The approval card of the issue's version to each approver, files in his locale; the keys queued."""
-    report = report_of(issue.figures or {})
-    cache = FileCache(report, project, period_of(issue))
-    reply = Reply(await card_text(uow, issue, project, fallback=found.fallback, now=now), approval_buttons(issue))
-    queued: list[str] = []
+    """The approval card of the issue's version to each approver who has not got it, files in his
+    locale; the keys queued. The planner asks every round while a report waits: with nobody new to
+    send to, nothing is drawn."""
+    waiting = []
     for person in found.people:
         key = f"monthly-report:{issue.id}:v{issue.version}:card:staff:{person.id}"
-        if person.chat_id is None or await uow.outbox.by_key(key) is not None:
-            continue
+        if person.chat_id is not None and await uow.outbox.by_key(key) is None:
+            waiting.append((key, person))
+    if not waiting:
+        return []
+    cache = FileCache(report_of(issue.figures or {}), project, period_of(issue))
+    reply = Reply(await card_text(uow, issue, project, fallback=found.fallback, now=now), approval_buttons(issue))
+    queued: list[str] = []
+    for key, person in waiting:
+        assert person.chat_id is not None
         media = await cache.media(uow, await locale_of(uow, person), now)
         if await enqueue(uow, key=key, purpose=Purpose.REPORT, chat_id=person.chat_id, staff_id=person.id,
                          now=now, reply=reply, media=media, not_before=not_before):
