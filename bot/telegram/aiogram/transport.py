@@ -21,8 +21,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.i18n import Catalogs, Translator
+from bot.i18n import Catalogs
 from bot.telegram.aiogram.markup import contact_keyboard, inline_markup
+from bot.telegram.rendering import Keyboards, as_edit, as_messages
 from dialogs.engine import Reply
 from services.pushes.transport import (
     Blocked,
@@ -32,10 +33,10 @@ from services.pushes.transport import (
     RetryAfter,
     Transient,
     Upload,
-    one_keyboard_each,
 )
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+KEYBOARDS: Keyboards[Markup] = Keyboards(inline_markup, contact_keyboard, ReplyKeyboardRemove)
 log = logging.getLogger(__name__)
 
 
@@ -71,34 +72,13 @@ class AiogramTransport:
             send_upload = self.bot.send_photo if part.kind == "photo" else self.bot.send_document
             async with mapped_errors():
                 return (await send_upload(chat_id, upload, request_timeout=timeout)).message_id
-        messages = self._render(part, locale)
+        messages = as_messages(self.catalogs, part, locale, KEYBOARDS)
         sent = 0
         async with mapped_errors():
             for text, markup in messages:
                 sent = (await self.bot.send_message(chat_id, text, reply_markup=markup,
                                                     request_timeout=timeout)).message_id
         return sent
-
-    def _render(self, reply: Reply, locale: str) -> list[tuple[str, Markup | None]]:
-        """The messages of a reply for ``locale``. A reply with both a contact button and inline
-        buttons takes two, because a Telegram message carries one keyboard. A reply that cannot
-        be rendered (a broken placeholder in a translation, oversize button data) can never be
-        sent: Permanent."""
-        try:
-            tr = self.catalogs.get(locale)
-            return [self._message(one, tr) for one in one_keyboard_each(reply)]
-        except Exception as error:
-            raise Permanent(f"cannot render: {error!r}"[:500]) from error
-
-    @staticmethod
-    def _message(reply: Reply, tr: Translator) -> tuple[str, Markup | None]:
-        """One message: its text and its one keyboard."""
-        if reply.request_contact is not None:
-            return tr.render(reply.text), contact_keyboard(reply.request_contact, tr)
-        markup: Markup | None = inline_markup(reply, tr)
-        if markup is None and reply.remove_keyboard:
-            markup = ReplyKeyboardRemove()
-        return tr.render(reply.text), markup
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:
         # A message over 48 hours old can no longer be edited: that refusal is no error.
@@ -110,11 +90,7 @@ class AiogramTransport:
         """A message redrawn: its text, and its inline buttons (none: taken away, as Telegram does
         when an edit carries no keyboard). An edit that changes nothing, or of a message over 48
         hours old, is refused by Telegram: no error for the person."""
-        try:
-            tr = self.catalogs.get(locale)
-            text, markup = tr.render(reply.text), inline_markup(reply, tr)
-        except Exception as error:
-            raise Permanent(f"cannot render: {error!r}"[:500]) from error
+        text, markup = as_edit(self.catalogs, reply, locale, inline_markup)
         async with mapped_errors():
             with contextlib.suppress(TelegramBadRequest):
                 await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id,

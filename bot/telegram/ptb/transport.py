@@ -13,8 +13,9 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboa
 from telegram import error as tg
 from telegram.request import BaseRequest
 
-from bot.i18n import Catalogs, Translator
+from bot.i18n import Catalogs
 from bot.telegram.ptb.markup import contact_keyboard, inline_markup
+from bot.telegram.rendering import Keyboards, as_edit, as_messages
 from dialogs.engine import Reply
 from services.pushes.transport import (
     Blocked,
@@ -24,10 +25,10 @@ from services.pushes.transport import (
     RetryAfter,
     Transient,
     Upload,
-    one_keyboard_each,
 )
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+KEYBOARDS: Keyboards[Markup] = Keyboards(inline_markup, contact_keyboard, ReplyKeyboardRemove)
 log = logging.getLogger(__name__)
 
 
@@ -72,28 +73,10 @@ class PtbTransport:
                 return (await self.bot.send_document(chat_id, content, filename=name, read_timeout=timeout,
                                                      write_timeout=timeout)).message_id
             sent = 0
-            for text, markup in self._render(part, locale):
+            for text, markup in as_messages(self.catalogs, part, locale, KEYBOARDS):
                 sent = (await self.bot.send_message(chat_id, text, reply_markup=markup, read_timeout=timeout,
                                                     write_timeout=timeout)).message_id
             return sent
-
-    def _render(self, reply: Reply, locale: str) -> list[tuple[str, Markup | None]]:
-        """The messages of a reply for ``locale`` (a contact button and inline buttons take two
-        messages: one keyboard each). A reply that cannot be rendered can never be sent: Permanent."""
-        try:
-            tr = self.catalogs.get(locale)
-            return [self._message(one, tr) for one in one_keyboard_each(reply)]
-        except Exception as error:
-            raise Permanent(f"cannot render: {error!r}"[:500]) from error
-
-    @staticmethod
-    def _message(reply: Reply, tr: Translator) -> tuple[str, Markup | None]:
-        if reply.request_contact is not None:
-            return tr.render(reply.text), contact_keyboard(reply.request_contact, tr)
-        markup: Markup | None = inline_markup(reply, tr)
-        if markup is None and reply.remove_keyboard:
-            markup = ReplyKeyboardRemove()
-        return tr.render(reply.text), markup
 
     async def clear_buttons(self, chat_id: int, message_id: int) -> None:
         # A message over 48 hours old can no longer be edited: that refusal is no error.
@@ -104,11 +87,7 @@ class PtbTransport:
     async def edit(self, chat_id: int, message_id: int, reply: Reply, locale: str) -> None:
         """A message redrawn (see AiogramTransport.edit): an edit that changes nothing, or of an old
         message, is refused by Telegram and is no error for the person."""
-        try:
-            tr = self.catalogs.get(locale)
-            text, markup = tr.render(reply.text), inline_markup(reply, tr)
-        except Exception as error:
-            raise Permanent(f"cannot render: {error!r}"[:500]) from error
+        text, markup = as_edit(self.catalogs, reply, locale, inline_markup)
         async with mapped_errors():
             with contextlib.suppress(tg.BadRequest):
                 await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
