@@ -8,7 +8,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlparse
 
 from aiogram import BaseMiddleware, Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -39,7 +38,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.telegram.aiogram.polling import AtLeastOncePolling
 from bot.telegram.aiogram.transport import AiogramTransport
-from bot.telegram.common import COMMANDS, WebhookSecretMissing
+from bot.telegram.common import COMMANDS, WebhookSecretMissing, webhook_secret_and_path
 from handlers.inbound import ButtonIn, Inbound, MessageIn, Sender
 
 log = logging.getLogger(__name__)
@@ -162,12 +161,7 @@ def build_webhook_app(runtime: Runtime, bot: Bot, dispatcher: Dispatcher) -> web
     Without a secret anyone who finds the URL could post updates as any owner or staff member, so
     webhook mode does not start without one (``WebhookSecretMissing``)."""
     settings = runtime.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if not secret:
-        raise WebhookSecretMissing(
-            "webhook mode needs WEBHOOK_SECRET (1–256 characters A-Z, a-z, 0-9, _ and -): Telegram sends it "
-            "with every update, and requests without it are refused")
-    path = urlparse(settings.webhook_url or "").path or "/telegram"
+    secret, path = webhook_secret_and_path(settings)
 
     async def on_startup(bot: Bot) -> None:
         await bot.set_webhook(settings.webhook_url or "", secret_token=secret, drop_pending_updates=False)

@@ -13,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import BotCommand, LinkPreviewOptions, Message, Update, User
@@ -23,7 +22,7 @@ from telegram.ext import filters as tg_filters
 
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.telegram.common import COMMANDS, WebhookSecretMissing
+from bot.telegram.common import COMMANDS, WebhookSecretMissing, webhook_secret_and_path
 from bot.telegram.polling import AtLeastOnce
 from bot.telegram.ptb.transport import PtbTransport
 from handlers.inbound import ButtonIn, Inbound, MessageIn, Sender
@@ -167,12 +166,7 @@ def build_webhook_app(runtime: Runtime, application: PtbApplication, transport: 
     """The webhook at WEBHOOK_URL's path: a request without the secret is refused (401); an update is
     answered only once it is handled (committed), so a crash meanwhile loses nothing."""
     settings = runtime.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if not secret:
-        raise WebhookSecretMissing(
-            "webhook mode needs WEBHOOK_SECRET (1–256 characters A-Z, a-z, 0-9, _ and -): Telegram sends it "
-            "with every update, and requests without it are refused")
-    path = urlparse(settings.webhook_url or "").path or "/telegram"
+    secret, path = webhook_secret_and_path(settings)
 
     async def on_update(request: web.Request) -> web.Response:
         if request.headers.get(SECRET_HEADER) != secret:
